@@ -1,0 +1,162 @@
+"""Application factory (DESIGN §2)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
+
+from app.db import query_counter
+from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def _config_class():
+    from config import Config, ProductionConfig
+
+    if os.environ.get("PORTAL_ENV", "").lower() == "production":
+        ProductionConfig.validate()
+        return ProductionConfig
+    return Config
+
+
+def create_app(config_class=None) -> Flask:
+    config_class = config_class or _config_class()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(app.root_path, "..", "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    from app import template_helpers
+
+    template_helpers.register(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "important"
+    login_manager.session_protection = "basic"
+
+    from app.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        try:
+            user_id, version = (int(part) for part in session_id.split(":", 1))
+        except (ValueError, AttributeError):
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before anything uses metadata)
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.staff import bp as staff_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.security import enforce_declared_access, set_security_headers
+
+    app.before_request(enforce_declared_access)
+
+    @app.before_request
+    def _count_queries():
+        query_counter.reset()
+
+    @app.after_request
+    def _headers(response):
+        response = set_security_headers(response)
+        if app.config.get("BENCH_MODE"):
+            response.headers["X-Query-Count"] = str(query_counter.count)
+        if request.path.startswith(("/staff", "/account", "/my-group")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    messages = {
+        400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
+        401: ("Sign in to continue", "You need to sign in to do that."),
+        403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
+        404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+        405: ("There is a problem with your request", "That action cannot be done from this page."),
+        413: ("The file or text you sent is too large", "Go back and send something smaller."),
+        429: ("Too many attempts", "You have tried too many times in a short time. Wait a few minutes, then try again."),
+        500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+    }
+
+    def render_error(code: int, detail: str | None = None):
+        title, body = messages.get(code, messages[500])
+        return render_template("errors/error.html", code=code, title=title, body=detail or body), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "The form had expired or was not sent from this site. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise error
+        return render_error(500)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register_cli
+    from app.jobs import worker_command
+
+    register_cli(app)
+    app.cli.add_command(worker_command)

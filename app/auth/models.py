@@ -1,0 +1,111 @@
+"""Accounts: users and staff invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, func, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+from app.security import ROLE_LABELS, ROLES, has_role
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('member', 'staff', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Bumped to end every session of this user (deactivation, password change).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    # Flask-Login: the session stores id and version, so bumping the version logs out
+    # every browser that holds an older session cookie or remember-me cookie.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return bool(self.active)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return has_role(self, "staff")
+
+    @property
+    def is_admin(self) -> bool:
+        return has_role(self, "admin")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does, so a reset link works only once."""
+        return (self.password_hash or "none")[-16:]
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+class Invitation(db.Model):
+    """An admin's invitation for someone to join as staff (or admin)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("role IN ('member', 'staff', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "pending"
+
+
+__all__ = ["User", "Invitation", "ROLES", "find_user_by_email", "normalise_email"]

@@ -1,0 +1,67 @@
+"""Management commands: `flask create-admin`, `flask seed-demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from app.auth import services as accounts
+from app.auth.models import find_user_by_email
+from app.auth.passwords import password_problem
+from app.extensions import db
+
+# Demo accounts for `make run`. Printed on start; never created outside seed-demo.
+DEMO_USERS = [
+    ("admin@example.org", "Ayesha Rahman", "admin", "demo-admin-river-pencil"),
+    ("staff@example.org", "Kwame Mensah", "staff", "demo-staff-marble-kettle"),
+    ("member@example.org", "Nasreen Begum", "member", "demo-member-lantern-field"),
+    ("member2@example.org", "Tunde Adeyemi", "member", "demo-member-harbour-cloud"),
+]
+
+# Later features add their own demo data by appending a callable here.
+DEMO_SEEDERS: list = []
+
+
+def seed_demo_users() -> list[tuple[str, str, str]]:
+    created = []
+    for email, name, role, password in DEMO_USERS:
+        if find_user_by_email(email) is None:
+            accounts.create_user(email=email, name=name, password=password, role=role, confirmed=True)
+            created.append((email, role, password))
+    return created
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True, help="The person's full name.")
+@click.password_option(help="Their password (asked for when not given).")
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account, or make an existing account an administrator."""
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
+    user, created = accounts.ensure_admin(email, name, password)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} administrator {user.email}")
+
+
+@click.command("seed-demo")
+@click.option("--quiet", is_flag=True)
+@with_appcontext
+def seed_demo_command(quiet: bool) -> None:
+    """Load demo data (safe to run again: it only adds what is missing)."""
+    seed_demo_users()
+    for seeder in DEMO_SEEDERS:
+        seeder()
+    db.session.commit()
+    if not quiet:
+        click.echo("Demo data loaded. Sign in with:")
+        for email, _name, role, password in DEMO_USERS:
+            click.echo(f"  {role:<7} {email:<22} password: {password}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,49 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from app.navigation import navigation_items
+from app.security import has_role
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(LONDON) if value else None
+
+
+def datetime_format(value: dt.datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
+    """'21 November 2026 at 2:05pm' in London time, GOV.UK style."""
+    if value is None:
+        return ""
+    text = local(value).strftime(fmt)
+    return text.replace("AM", "am").replace("PM", "pm").replace(":00am", "am").replace(":00pm", "pm")
+
+
+def date_format(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value)
+    return value.strftime("%-d %B %Y")
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = datetime_format
+    app.jinja_env.filters["date"] = date_format
+
+    @app.context_processor
+    def _globals():
+        return {
+            "service_name": current_app.config["SERVICE_NAME"],
+            "organisation_name": current_app.config["ORGANISATION_NAME"],
+            "contact_email": current_app.config["CONTACT_EMAIL"],
+            "navigation_items": navigation_items,
+            "has_role": has_role,
+            "endpoint_exists": lambda endpoint: endpoint in current_app.view_functions,
+        }
