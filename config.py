@@ -108,16 +108,23 @@ class ProductionConfig(Config):
                 "SECRET_KEY must be set to a long random value in production "
                 '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
             )
+        if not os.environ.get("SERVER_NAME"):
+            # Links in e-mails (password reset, confirmation) must never be built from a
+            # Host header an attacker controls, so production names its own host.
+            raise RuntimeError("SERVER_NAME must be set in production, for example portal.example.org")
 
 
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-    SERVER_NAME = "localhost"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"  # conftest sets a file
+    SERVER_NAME = None
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    # Enabled, with limits no normal test reaches; rate-limit tests lower them per test.
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10000 per minute"
+    RATELIMIT_SIGNUP = "10000 per minute"
     MAIL_SERVER = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
     WORKER_POLL_SECONDS = 0.1

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
+# Module imports, not names: the app.db and app.mail subpackages would shadow `db`/`mail` here.
+from app import extensions as ext
 from app.db import query_counter
-from app.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 def _config_class():
@@ -63,27 +64,27 @@ def _init_templates(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    mail.init_app(app)
-    limiter.init_app(app)
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True)
+    ext.csrf.init_app(app)
+    ext.mail.init_app(app)
+    ext.limiter.init_app(app)
 
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to see this page."
-    login_manager.login_message_category = "important"
-    login_manager.session_protection = "basic"
+    ext.login_manager.init_app(app)
+    ext.login_manager.login_view = "auth.login"
+    ext.login_manager.login_message = "Sign in to see this page."
+    ext.login_manager.login_message_category = "important"
+    ext.login_manager.session_protection = "basic"
 
     from app.auth.models import User
 
-    @login_manager.user_loader
+    @ext.login_manager.user_loader
     def load_user(session_id: str):
         try:
             user_id, version = (int(part) for part in session_id.split(":", 1))
         except (ValueError, AttributeError):
             return None
-        user = db.session.get(User, user_id)
+        user = ext.db.session.get(User, user_id)
         if user is None or user.session_version != version or not user.active:
             return None
         return user
@@ -106,8 +107,11 @@ def _register_hooks(app: Flask) -> None:
     app.before_request(enforce_declared_access)
 
     @app.before_request
-    def _count_queries():
+    def _fresh_request_state():
         query_counter.reset()
+        # A request inside an already-pushed app context (tests, CLI) shares its `g`;
+        # never let one request's signed-in user leak into the next.
+        g.pop("_login_user", None)
 
     @app.after_request
     def _headers(response):
@@ -124,10 +128,16 @@ def _register_error_handlers(app: Flask) -> None:
         400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
         401: ("Sign in to continue", "You need to sign in to do that."),
         403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
-        404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+        404: (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+        ),
         405: ("There is a problem with your request", "That action cannot be done from this page."),
         413: ("The file or text you sent is too large", "Go back and send something smaller."),
-        429: ("Too many attempts", "You have tried too many times in a short time. Wait a few minutes, then try again."),
+        429: (
+            "Too many attempts",
+            "You have tried too many times in a short time. Wait a few minutes, then try again.",
+        ),
         500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
     }
 
@@ -137,7 +147,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "The form had expired or was not sent from this site. Go back, reload the page and try again.")
+        return render_error(
+            400, "The form had expired or was not sent from this site. Go back, reload the page and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -148,7 +160,7 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        ext.db.session.rollback()
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         return render_error(500)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from app.auth import services as accounts
-from app.auth.models import find_user_by_email
+from app.auth.models import User, find_user_by_email
 from app.auth.passwords import password_problem
 from app.extensions import db
 
@@ -47,19 +48,30 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"{'Created' if created else 'Updated'} administrator {user.email}")
 
 
+def print_demo_logins() -> None:
+    click.echo("Demo sign-ins (http://127.0.0.1:5000/login):")
+    for email, _name, role, password in DEMO_USERS:
+        click.echo(f"  {role:<7} {email:<22} password: {password}")
+
+
 @click.command("seed-demo")
-@click.option("--quiet", is_flag=True)
+@click.option("--if-empty", is_flag=True, help="Only load demo data into a database with no accounts.")
+@click.option("--logins-only", is_flag=True, help="Only print the demo sign-ins.")
 @with_appcontext
-def seed_demo_command(quiet: bool) -> None:
+def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
     """Load demo data (safe to run again: it only adds what is missing)."""
+    if logins_only:
+        print_demo_logins()
+        return
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("The database already has accounts: demo data not loaded.")
+        return
     seed_demo_users()
     for seeder in DEMO_SEEDERS:
         seeder()
     db.session.commit()
-    if not quiet:
-        click.echo("Demo data loaded. Sign in with:")
-        for email, _name, role, password in DEMO_USERS:
-            click.echo(f"  {role:<7} {email:<22} password: {password}")
+    click.echo("Demo data loaded.")
+    print_demo_logins()
 
 
 def register_cli(app: Flask) -> None:

@@ -6,12 +6,13 @@ Periodic jobs (event reminders, toolkit deadline reminders…) register themselv
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import click
 from flask import Flask, current_app
@@ -95,8 +96,6 @@ def worker_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     mode = "SMTP " + str(current_app.config["MAIL_SERVER"]) if current_app.config["MAIL_SERVER"] else "capture mode"
     log.info("worker started (%s)", mode)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_worker(current_app._get_current_object(), stop)
-    except KeyboardInterrupt:
-        pass
     log.info("worker stopped")

@@ -108,4 +108,4 @@ class Invitation(db.Model):
         return "pending"
 
 
-__all__ = ["User", "Invitation", "ROLES", "find_user_by_email", "normalise_email"]
+__all__ = ["ROLES", "Invitation", "User", "find_user_by_email", "normalise_email"]

@@ -250,7 +250,11 @@ def accept_invitation(token: str):
     form.owner_email = invitation.email
     if form.validate_on_submit():
         user = accounts.create_user(
-            email=invitation.email, name=form.name.data, password=form.password.data, role=invitation.role, confirmed=True
+            email=invitation.email,
+            name=form.name.data,
+            password=form.password.data,
+            role=invitation.role,
+            confirmed=True,
         )
         invitation.accepted_at = utcnow()
         record("user.created", user, actor=user, email=user.email, role=user.role, via="invitation")

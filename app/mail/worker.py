@@ -8,10 +8,10 @@ serialises writers, so run one worker there.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
-import socket
 from dataclasses import dataclass
 
 from flask import current_app
@@ -121,7 +121,7 @@ def send_batch(ids: list[int]) -> DrainResult:
             except smtplib.SMTPResponseException as exc:
                 reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
                 _mark(row, result, error=f"{exc.smtp_code} {reply}", permanent=500 <= exc.smtp_code < 600)
-            except (smtplib.SMTPServerDisconnected, socket.timeout, OSError) as exc:
+            except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
                 _mark(row, result, error=f"Connection lost: {exc}")
                 # The rest of the batch is released for the next pass rather than failed.
                 for rest in rows[rows.index(row) + 1 :]:
@@ -133,10 +133,8 @@ def send_batch(ids: list[int]) -> DrainResult:
                 row.delivery = "smtp"
                 _mark(row, result, error=None)
     finally:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.__exit__(None, None, None)
-        except (OSError, smtplib.SMTPException):
-            pass
     return result
 
 

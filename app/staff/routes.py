@@ -65,15 +65,15 @@ def users():
     if role:
         query = query.where(User.role == role)
     pager = paginate(query, per_page=current_app.config["PAGE_SIZE"])
-    context = dict(
-        pager=pager,
-        q=q,
-        role=role,
-        role_labels=ROLE_LABELS,
-        role_forms={u.id: _role_form(u) for u in pager.items},
-        action_form=ConfirmForm(),
-        pagination=govuk_pagination(pager, "staff.users", q=q, role=role),
-    )
+    context = {
+        "pager": pager,
+        "q": q,
+        "role": role,
+        "role_labels": ROLE_LABELS,
+        "role_forms": {u.id: _role_form(u) for u in pager.items},
+        "action_form": ConfirmForm(),
+        "pagination": govuk_pagination(pager, "staff.users", q=q, role=role),
+    }
     template = "staff/_users_table.html" if is_partial() else "staff/users.html"
     return vary_on_htmx(current_app.make_response(render_template(template, **context)))
 
@@ -94,9 +94,9 @@ def _row_response(user: User, form: RoleForm | None = None, message: str | None 
 def _guard_self_and_last_admin(user: User, new_role: str | None = None, deactivate: bool = False) -> str | None:
     if user.id == current_user.id:
         return "You cannot change your own role or deactivate your own account. Ask another administrator."
-    if user.role == "admin" and user.active and (deactivate or (new_role and new_role != "admin")):
-        if accounts.admin_count() <= 1:
-            return "There must always be at least one active administrator."
+    removes_admin = user.role == "admin" and user.active and (deactivate or (new_role and new_role != "admin"))
+    if removes_admin and accounts.admin_count() <= 1:
+        return "There must always be at least one active administrator."
     return None
 
 
@@ -208,7 +208,11 @@ def audit():
     pager = paginate(query, per_page=50)
     verbs = db.session.scalars(select(AuditEvent.verb).distinct().order_by(AuditEvent.verb)).all()
     return render_template(
-        "staff/audit.html", pager=pager, verb=verb, verbs=verbs, pagination=govuk_pagination(pager, "staff.audit", verb=verb)
+        "staff/audit.html",
+        pager=pager,
+        verb=verb,
+        verbs=verbs,
+        pagination=govuk_pagination(pager, "staff.audit", verb=verb),
     )
 
 

@@ -1,0 +1,73 @@
+# The README names two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := wsgi.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres lint format install install-dev browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.app-installed
+
+install: $(VENV)/.app-installed
+install-dev: $(VENV)/.dev-installed
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	fi
+
+# Installs, migrates the embedded SQLite database, loads demo data when it is empty, and
+# serves on http://127.0.0.1:5000 with the mail worker beside it.
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	./scripts/run-dev.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install-dev browser
+	$(BIN)/pytest
+
+# PostgreSQL: required when CI=true; otherwise run when it answers on 127.0.0.1:5432.
+test-postgres: install-dev browser
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_TEST_URL)"; then \
+	  echo "== PostgreSQL run ($(PG_TEST_URL))"; \
+	  TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "PostgreSQL is required in CI but does not answer at $(PG_TEST_URL)" >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL is not answering at $(PG_TEST_URL): PostgreSQL run skipped (it is required when CI=true)"; \
+	fi
+
+test: lint
+	@echo "== SQLite run"
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+bench: install-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) instance/portal.db* .pytest_cache .ruff_cache
