@@ -126,6 +126,7 @@ class TestConfig(Config):
     RATELIMIT_LOGIN = "10000 per minute"
     RATELIMIT_SIGNUP = "10000 per minute"
     MAIL_SERVER = None
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail would drop mail under TESTING; tests use a real SMTP server
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
     WORKER_POLL_SECONDS = 0.1
     BENCH_MODE = False

@@ -24,17 +24,20 @@ if (window.htmx) {
     }
   });
 
-  // New content gets GOV.UK behaviours, and screen readers hear what changed.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const target = event.detail.target;
-    initAll({ scope: target });
-    const message = target.querySelector("[data-announce]");
+  // New content (htmx:load fires on each inserted element, also for outerHTML swaps)
+  // gets GOV.UK behaviours, and screen readers hear what changed.
+  const find = (root, selector) => (root.matches(selector) ? root : root.querySelector(selector));
+  document.body.addEventListener("htmx:load", (event) => {
+    const added = event.detail.elt;
+    if (added === document.body) return; // the first page load, not a swap
+    initAll({ scope: added });
+    const message = find(added, "[data-announce]");
     const live = document.getElementById("portal-live-region");
     if (message && live) {
       live.textContent = "";
       window.setTimeout(() => { live.textContent = message.dataset.announce; }, 50);
     }
-    const focusTarget = target.querySelector("[data-focus-after-swap]");
+    const focusTarget = find(added, "[data-focus-after-swap]");
     if (focusTarget) focusTarget.focus();
   });
 }

@@ -129,6 +129,7 @@ class SMTPSink:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list = field(default_factory=list)
     reject: dict[str, tuple[int, str]] = field(default_factory=dict)  # rcpt -> (code, reply)
+    connections: int = 0  # counted by EHLO/HELO greetings: one per SMTP connection
 
     def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
@@ -143,6 +144,16 @@ class SMTPSink:
 class _Handler:
     def __init__(self, sink: SMTPSink) -> None:
         self.sink = sink
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sink.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname):
+        self.sink.connections += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.sink.reject:

@@ -177,7 +177,7 @@ def reset_password(token: str):
 @bp.route("/account")
 @signed_in_required
 def account():
-    return render_template("auth/account.html", logout_form=ConfirmForm())
+    return render_template("auth/account.html")
 
 
 @bp.route("/account/name", methods=["GET", "POST"])

@@ -109,9 +109,7 @@ def change_role(user_id: int):
     problem = None
     if form.validate_on_submit():
         problem = _guard_self_and_last_admin(user, new_role=form.role.data)
-        if problem:
-            form.role.errors = [problem]
-        else:
+        if not problem:
             accounts.change_role(user, form.role.data)
             db.session.commit()
             message = f"{user.name} is now {user.role_label.lower()}."
@@ -120,9 +118,10 @@ def change_role(user_id: int):
             flash(message, "success")
             return redirect(url_for("staff.users"), code=303)
     if is_partial():
-        return _row_response(user, form=form, status=422)
-    for error in form.role.errors:
-        flash(error, "important")
+        return _row_response(user, form=form, message=problem, status=422)
+    for error in [problem, *form.role.errors]:
+        if error:
+            flash(error, "important")
     return redirect(url_for("staff.users"), code=303)
 
 

@@ -1,0 +1,201 @@
+"""The outbox and its worker, against a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.db import utcnow
+from app.jobs import run_worker
+from app.mail import OutboxMessage, enqueue
+from app.mail.worker import claim_batch, drain_outbox
+from tests.conftest import body_of, free_port
+
+
+def _queue(app, db, n=1, **kwargs):
+    with app.test_request_context():
+        rows = [
+            enqueue(
+                "password_changed",
+                to=kwargs.pop("to", None) or f"person{i}@example.org",
+                subject=kwargs.get("subject", f"Message {i}"),
+                user=type("U", (), {"name": f"Person {i}"})(),
+                reset_link="http://localhost/reset-password",
+                headers=kwargs.get("headers"),
+                dedupe_key=kwargs.get("dedupe_key"),
+            )
+            for i in range(n)
+        ]
+        db.session.commit()
+    return rows
+
+
+def _statuses(db):
+    return dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+
+
+def test_enqueued_mail_is_a_row_sent_by_the_worker(app, db, smtp_server):
+    _queue(app, db, n=3)
+    assert _statuses(db) == {"queued": 3}
+    assert smtp_server.messages == []  # nothing leaves before the worker runs
+
+    result = drain_outbox()
+    assert (result.sent, result.failed, result.retried) == (3, 0, 0)
+    assert _statuses(db) == {"sent": 3}
+    messages = smtp_server.wait_for(3)
+    assert sorted(str(m["To"]) for m in messages) == [f"person{i}@example.org" for i in range(3)]
+    first = messages[0]
+    assert "Your password has been changed" in body_of(first, "plain") or "password" in body_of(first, "plain")
+    assert "<h1" in body_of(first, "html")  # HTML part with a real heading
+    row = db.session.scalars(select(OutboxMessage)).first()
+    assert row.delivery == "smtp" and row.sent_at is not None and row.attempts == 1
+
+
+def test_mail_is_only_sent_if_the_transaction_commits(app, db, smtp_server):
+    with app.test_request_context():
+        enqueue(
+            "password_changed",
+            to="x@example.org",
+            subject="s",
+            user=type("U", (), {"name": "X"})(),
+            reset_link="http://l/",
+        )
+        db.session.rollback()
+    assert drain_outbox().handled == 0
+    assert smtp_server.messages == []
+
+
+def test_one_smtp_connection_per_batch(app, db, smtp_server):
+    app.config["OUTBOX_BATCH_SIZE"] = 10
+    _queue(app, db, n=10)
+    drain_outbox()
+    smtp_server.wait_for(10)
+    assert len(smtp_server.messages) == 10
+    assert smtp_server.connections == 1
+
+
+def test_permanent_failure_is_marked_with_the_reply(app, db, smtp_server):
+    smtp_server.reject["bad@example.org"] = (550, "5.1.1 No such mailbox")
+    _queue(app, db, n=1, to="bad@example.org")
+    _queue(app, db, n=1, to="good@example.org")
+    result = drain_outbox()
+    assert (result.sent, result.failed) == (1, 1)
+    failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == "bad@example.org"))
+    assert failed.status == "failed"
+    assert failed.last_error.startswith("550")
+    assert "No such mailbox" in failed.last_error
+
+
+def test_temporary_failure_is_retried_later(app, db, smtp_server):
+    smtp_server.reject["busy@example.org"] = (451, "4.3.0 Try again later")
+    _queue(app, db, n=1, to="busy@example.org")
+    result = drain_outbox()
+    assert result.retried == 1
+    row = db.session.scalars(select(OutboxMessage)).one()
+    assert row.status == "queued" and row.last_error.startswith("451")
+    assert row.next_attempt_at > utcnow()
+    assert drain_outbox().handled == 0  # not due yet
+
+    del smtp_server.reject["busy@example.org"]
+    row.next_attempt_at = utcnow() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert drain_outbox().sent == 1
+    assert smtp_server.to("busy@example.org")
+
+
+def test_gives_up_after_max_attempts(app, db, smtp_server):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 2
+    smtp_server.reject["busy@example.org"] = (451, "busy")
+    _queue(app, db, n=1, to="busy@example.org")
+    drain_outbox()
+    row = db.session.scalars(select(OutboxMessage)).one()
+    row.next_attempt_at = utcnow()
+    db.session.commit()
+    drain_outbox()
+    db.session.refresh(row)
+    assert row.status == "failed" and row.attempts == 2
+
+
+def test_unreachable_server_keeps_messages_queued(app, db):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    from app.extensions import mail
+
+    mail.init_app(app)
+    try:
+        _queue(app, db, n=2)
+        result = drain_outbox()
+    finally:
+        app.config.update(MAIL_SERVER=None)
+        mail.init_app(app)
+    assert result.retried == 2
+    rows = db.session.scalars(select(OutboxMessage)).all()
+    assert all(r.status == "queued" and "Could not connect" in r.last_error for r in rows)
+
+
+def test_expired_claim_is_taken_again(app, db, smtp_server):
+    """A worker that died leaves its claim; once the lease ends another worker sends it."""
+    _queue(app, db, n=1)
+    assert claim_batch() != []  # claimed by a worker that then "dies"
+    assert drain_outbox().handled == 0  # still leased
+    row = db.session.scalars(select(OutboxMessage)).one()
+    row.claimed_until = utcnow() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert drain_outbox().sent == 1
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_capture_mode_without_mail_server(app, db):
+    _queue(app, db, n=1)
+    assert drain_outbox().sent == 1
+    row = db.session.scalars(select(OutboxMessage)).one()
+    assert row.status == "sent" and row.delivery == "captured"
+
+
+def test_dedupe_key_prevents_a_second_row(app, db):
+    _queue(app, db, n=1, dedupe_key="bulletin:1:subscriber:1")
+    with pytest.raises(IntegrityError):
+        _queue(app, db, n=1, dedupe_key="bulletin:1:subscriber:1")
+    db.session.rollback()
+
+
+def test_header_injection_is_impossible(app, db, smtp_server):
+    _queue(
+        app,
+        db,
+        n=1,
+        to="victim@example.org\r\nBcc: everyone@example.org",
+        subject="Hello\r\nBcc: everyone@example.org",
+        headers={"X-Note\r\nBcc": "a\r\nBcc: everyone@example.org"},
+    )
+    drain_outbox()
+    messages = smtp_server.wait_for(1, timeout=3)
+    for message in messages:
+        assert message["Bcc"] is None
+        assert "\n" not in str(message["Subject"])
+    for envelope in smtp_server.envelopes:
+        assert envelope.rcpt_tos == [envelope.rcpt_tos[0]]
+        assert "everyone@example.org" not in envelope.rcpt_tos
+
+
+def test_worker_loop_sends_and_stops(app, db, smtp_server):
+    stop = threading.Event()
+    thread = threading.Thread(target=run_worker, args=(app, stop, 0.05), daemon=True)
+    thread.start()
+    try:
+        _queue(app, db, n=2)
+        assert len(smtp_server.wait_for(2)) == 2
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_worker_once_command(app, db, smtp_server):
+    _queue(app, db, n=2)
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "sent 2" in result.output
