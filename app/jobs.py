@@ -43,7 +43,13 @@ def periodic(name: str, every_seconds: float) -> Callable:
     return decorator
 
 
+def _load_jobs() -> None:
+    """Import the modules that register periodic jobs (features add theirs here)."""
+    from app import retention  # noqa: F401
+
+
 def run_due_jobs(now: float | None = None) -> list[str]:
+    _load_jobs()
     now = time.monotonic() if now is None else now
     ran = []
     for job in PERIODIC_JOBS.values():

@@ -1,0 +1,49 @@
+"""Retention: delete personal data when its period ends (docs/data-protection.md).
+
+Runs hourly in the worker. Each rule is one DELETE, so it is cheap and safe to repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete
+
+from app.audit import AuditEvent
+from app.auth.models import Invitation, User
+from app.db import utcnow
+from app.extensions import db
+from app.jobs import periodic
+from app.mail.models import OutboxMessage
+
+OUTBOX_DAYS = 90
+INVITATION_DAYS = 365
+AUDIT_DAYS = 2 * 365
+UNCONFIRMED_ACCOUNT_DAYS = 30
+
+
+def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    days = dt.timedelta(days=1)
+    results = {
+        "outbox": db.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status.in_(("sent", "failed")),
+                OutboxMessage.created_at < now - OUTBOX_DAYS * days,
+            )
+        ).rowcount,
+        "invitations": db.session.execute(
+            delete(Invitation).where(Invitation.created_at < now - INVITATION_DAYS * days)
+        ).rowcount,
+        "audit": db.session.execute(delete(AuditEvent).where(AuditEvent.at < now - AUDIT_DAYS * days)).rowcount,
+        # Someone who never confirmed their address never really had an account.
+        "unconfirmed_users": db.session.execute(
+            delete(User).where(User.confirmed_at.is_(None), User.created_at < now - UNCONFIRMED_ACCOUNT_DAYS * days)
+        ).rowcount,
+    }
+    return results
+
+
+@periodic("retention", every_seconds=3600)
+def retention_job() -> None:
+    apply_retention()
