@@ -19,7 +19,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from app import create_app
 from app.db import query_counter
@@ -31,26 +31,33 @@ from tests import factories
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
-def _reset_postgres(url: str) -> None:
+def _admin(url):
     from sqlalchemy import create_engine
 
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
+    """SQLite: a fresh file. PostgreSQL: a fresh database of this run's own on the server
+    named by TEST_DATABASE_URL (created and dropped here), so runs never share a schema."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://") :]
-        _reset_postgres(url)
-        return url
-    # A file, not :memory:, so the live server thread and the worker share it.
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        # A file, not :memory:, so the live server thread and the worker share it.
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    base = make_url(url)
+    name = f"{base.database}_run_{os.getpid()}"
+    admin = _admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -245,4 +247,9 @@ def mail_message(message_id: int):
     # A sensitive message holds a sign-in link for someone else: staff may read it only
     # where mail is captured (development), never when it really went out.
     show_body = capture_mode or not message.sensitive
-    return render_template("staff/mail_message.html", message=message, show_body=show_body)
+    # In capture mode the links are the point (confirm, reset, invitation): make them clickable.
+    links = _LINK.findall(message.body_text) if show_body else []
+    return render_template("staff/mail_message.html", message=message, show_body=show_body, links=links)
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+")

@@ -229,4 +229,5 @@ def test_sent_mail_body_visible_in_capture_mode(client, login_as, db):
     message = db.session.scalars(select(OutboxMessage)).one()
     detail = client.get(f"/staff/mail/{message.id}").get_data(as_text=True)
     assert "/reset-password/" in detail and "Captured" in detail
+    assert 'class="govuk-link" href="http://localhost/reset-password/' in detail  # clickable
     assert client.get("/staff/mail/999999").status_code == 404
