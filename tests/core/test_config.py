@@ -89,3 +89,58 @@ def test_healthz_reports_database(client, db):
 def test_mail_capture_mode_by_default(monkeypatch):
     monkeypatch.delenv("MAIL_SERVER", raising=False)
     assert config.Config.MAIL_SERVER is None or isinstance(config.Config.MAIL_SERVER, str)
+
+
+def test_rate_limits_use_redis_when_redis_url_is_set(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        reloaded = importlib.reload(config)
+        assert reloaded.Config.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/0"
+        monkeypatch.delenv("REDIS_URL")
+        assert importlib.reload(config).Config.RATELIMIT_STORAGE_URI == "memory://"
+    finally:
+        importlib.reload(config)
+
+
+def test_redis_storage_counts_hits(monkeypatch):
+    """The storage the limiter is given with REDIS_URL really counts in Redis (this machine runs it)."""
+    from limits import RateLimitItemPerMinute
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    storage = storage_from_string("redis://127.0.0.1:6379/0")
+    assert storage.check(), "Redis must answer on 127.0.0.1:6379"
+    limiter = FixedWindowRateLimiter(storage)
+    item = RateLimitItemPerMinute(2)
+    key = f"portal-test-{id(item)}"
+    assert limiter.hit(item, key) and limiter.hit(item, key)
+    assert not limiter.hit(item, key)
+    storage.clear(item.key_for(key))
+
+
+def test_unexpected_error_shows_the_500_page(app, client):
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+
+    def boom():
+        raise RuntimeError("kaboom")
+
+    boom.access = "public"
+    app.view_functions["main.privacy"], original = boom, app.view_functions["main.privacy"]
+    try:
+        response = client.get("/privacy")
+    finally:
+        app.view_functions["main.privacy"] = original
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in html
+    assert "kaboom" not in html
+
+
+@pytest.mark.parametrize(("path", "code", "text"), [("/nope", 404, "Page not found"), ("/logout", 405, "problem")])
+def test_error_pages_in_house_style(client, path, code, text):
+    response = client.get(path)
+    assert response.status_code == code
+    html = response.get_data(as_text=True)
+    assert text in html and "govuk-template" in html and "Skip to main content" in html
