@@ -33,6 +33,12 @@ def _signup_limit() -> str:
     return current_app.config["RATELIMIT_SIGNUP"]
 
 
+def link_problem(exc: Exception, purpose: str):
+    """The page for an e-mailed link that is expired, used, tampered with or malformed."""
+    reason = exc.reason if isinstance(exc, TokenError) else "invalid"
+    return render_template("auth/link_problem.html", reason=reason, purpose=purpose), 400
+
+
 def start_session(user: User, remember: bool = False) -> None:
     """Begin a fresh session (no data carried over from before sign-in: no fixation)."""
     session.clear()
@@ -112,8 +118,7 @@ def confirm(token: str):
         if user is None or user.email != data["email"]:
             raise TokenError("invalid")
     except (TokenError, KeyError, TypeError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, TokenError) else "invalid"
-        return render_template("auth/link_problem.html", reason=reason, purpose="confirm"), 400
+        return link_problem(exc, "confirm")
     if not user.is_confirmed:
         user.confirmed_at = utcnow()
         record("user.confirmed", user, actor=user)
@@ -159,7 +164,7 @@ def reset_password(token: str):
     try:
         user = _user_from_reset_token(token)
     except TokenError as exc:
-        return render_template("auth/link_problem.html", reason=exc.reason, purpose="reset"), 400
+        return link_problem(exc, "reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
@@ -226,8 +231,7 @@ def accept_invitation(token: str):
         if invitation.accepted_at:
             raise TokenError("used")
     except (TokenError, KeyError, TypeError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, TokenError) else "invalid"
-        return render_template("auth/link_problem.html", reason=reason, purpose="invite"), 400
+        return link_problem(exc, "invite")
 
     existing = find_user_by_email(invitation.email)
     form = AcceptInvitationForm(data={"name": invitation.name} if request.method == "GET" else None)

@@ -212,7 +212,7 @@ def audit():
         "staff/audit.html",
         pager=pager,
         verb=verb,
-        verbs=verbs,
+        verb_options=[(v, v) for v in verbs],
         pagination=govuk_pagination(pager, "staff.audit", verb=verb),
     )
 
@@ -232,6 +232,7 @@ def mail():
         "staff/mail.html",
         pager=pager,
         status=status,
+        status_options=[(s, s.capitalize()) for s in ("queued", "sending", "sent", "failed")],
         capture_mode=not current_app.config.get("MAIL_SERVER"),
         pagination=govuk_pagination(pager, "staff.mail", status=status),
     )

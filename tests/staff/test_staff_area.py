@@ -202,6 +202,11 @@ def test_audit_log_lists_and_filters(client, login_as, db):
     client.post(f"/staff/users/{target.id}/role", data={f"u{target.id}-role": "staff"})
     html = client.get("/staff/audit?verb=user.role_changed").get_data(as_text=True)
     assert "user.role_changed" in html and "new: staff" in html
+    assert '<option value="user.role_changed" selected>user.role_changed</option>' in html
+    mail = client.get("/staff/mail?status=failed").get_data(as_text=True)
+    assert '<option value="failed" selected>Failed</option>' in mail
+    users = client.get("/staff/users?role=staff").get_data(as_text=True)
+    assert '<option value="staff" selected>Staff</option>' in users
 
 
 def test_sent_mail_page_and_sensitive_bodies(app, client, login_as, db, smtp_server):
