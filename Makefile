@@ -66,8 +66,11 @@ test: lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Benchmarks (docs/performance.md). BENCH_ARGS=--quick for a short run; SOAK=600 adds a soak test.
 bench: install-dev
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench $(BENCH_ARGS) $(if $(SOAK),--soak $(SOAK))
 
 clean:
 	rm -rf $(VENV) instance/portal.db* .pytest_cache .ruff_cache

@@ -1,0 +1,317 @@
+"""Run the benchmarks: `make bench` (full), `make bench BENCH_ARGS=--quick`, `make bench SOAK=600`.
+
+For each database (SQLite, and PostgreSQL when it answers): make a fresh database, migrate, load
+demo data plus generated load data, start gunicorn (2 workers, BENCH_MODE on) on loopback, measure
+the floor (/healthz) and every scenario with wrk from a separate process, and write
+bench/results/latest.json, bench/results/latest.md and the table in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.scenarios import FLOOR, SCENARIOS, Scenario, facts_sql
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+RESULTS = ROOT / "bench" / "results"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def flask(env: dict, *args: str) -> str:
+    result = subprocess.run([str(BIN / "flask"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def has_command(env: dict, name: str) -> bool:
+    result = subprocess.run([str(BIN / "flask"), name, "--help"], env=env, cwd=ROOT, capture_output=True)
+    return result.returncode == 0
+
+
+@contextlib.contextmanager
+def database(kind: str):
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="portal-bench-")
+        try:
+            yield f"sqlite:///{folder}/bench.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(PG_URL)
+    name = f"bench_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pg_available() -> bool:
+    result = subprocess.run([str(BIN / "python"), "scripts/pg_ready.py", PG_URL], cwd=ROOT, capture_output=True)
+    return result.returncode == 0
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (gunicorn master + workers)."""
+    total = 0
+    pids = [pid]
+    with contextlib.suppress(FileNotFoundError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    for p in pids:
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+@contextlib.contextmanager
+def server(env: dict):
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
+    try:
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def probe(base: str, path: str, headers: dict) -> tuple[int, int, int]:
+    """One request outside the load: status, SQL queries (bench-mode header) and response bytes."""
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+        return response.status, int(response.headers.get("X-Query-Count", "-1")), len(body)
+
+
+def wrk(base: str, path: str, headers: dict, seconds: int, connections: int, script: Path, env=None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+    for key, value in headers.items():
+        command += ["-H", f"{key}: {value}"]
+    output = subprocess.run([*command, base + path], capture_output=True, text=True, env=env, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    data = json.loads(line[len("BENCH_JSON ") :])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["error_count"] = sum(data["errors"].values())
+    return data
+
+
+def measure(base: str, scenario: Scenario, path: str, seconds: int) -> dict:
+    status, queries, size = probe(base, path, scenario.headers)
+    figures = wrk(base, path, scenario.headers, seconds, scenario.connections, ROOT / "bench" / "report.lua")
+    return {
+        "scenario": scenario.name,
+        "path": path,
+        "status": status,
+        "connections": scenario.connections,
+        "rps": round(figures["rps"], 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 2),
+        "p95_ms": round(figures["p95_us"] / 1000, 2),
+        "p99_ms": round(figures["p99_us"] / 1000, 2),
+        "errors": figures["error_count"],
+        "sql_queries": queries,
+        "bytes": size,
+        "target_p95_ms": scenario.target_p95_ms,
+    }
+
+
+def run_database(kind: str, args) -> dict:
+    with database(kind) as url:
+        env = {
+            **os.environ,
+            "FLASK_APP": "wsgi.py",
+            "DATABASE_URL": url,
+            "BENCH_MODE": "1",
+            "RATELIMIT_ENABLED": "0",
+            "SECRET_KEY": "bench-" + "x" * 40,
+        }
+        env.pop("PORTAL_ENV", None)
+        flask(env, "db", "upgrade")
+        flask(env, "seed-demo")
+        if has_command(env, "generate-load-data"):
+            flask(env, "generate-load-data", *args.load_args)
+        facts = {}
+        queries = facts_sql()
+        if queries:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(url)
+            with engine.connect() as conn:
+                facts = {name: conn.execute(text(sql)).scalar() for name, sql in queries.items()}
+            engine.dispose()
+        endpoints = set(flask(env, "routes", "--sort", "endpoint").split())
+        seconds = args.seconds
+        results = {"database": kind, "scenarios": [], "skipped": []}
+        with server(env) as (base, process):
+            memory_start = rss_kib(process.pid)
+            floor = measure(base, FLOOR, "/healthz", seconds)
+            results["floor"] = floor
+            for scenario in SCENARIOS:
+                path = scenario.path(facts) if scenario.endpoint in endpoints else None
+                if path is None:
+                    results["skipped"].append(scenario.name)
+                    continue
+                row = measure(base, scenario, path, seconds)
+                row["throughput_vs_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else None
+                row["p95_vs_floor"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+                results["scenarios"].append(row)
+            if args.soak:
+                results["soak"] = soak(base, process, args.soak, [s["path"] for s in results["scenarios"]])
+            results["memory_kib"] = {"start": memory_start, "end": rss_kib(process.pid)}
+        return results
+
+
+def soak(base: str, process, seconds: int, paths: list[str]) -> dict:
+    start = rss_kib(process.pid)
+    env = {**os.environ, "PATHS": " ".join(paths or ["/healthz"]), "REPORT_LUA": str(ROOT / "bench" / "report.lua")}
+    figures = wrk(base, "/", {}, seconds, 8, ROOT / "bench" / "mixed.lua", env=env)
+    end = rss_kib(process.pid)
+    growth = (end - start) / start * 100 if start else 0.0
+    return {
+        "seconds": seconds,
+        "requests": figures["requests"],
+        "errors": figures["error_count"],
+        "rss_start_kib": start,
+        "rss_end_kib": end,
+        "growth_percent": round(growth, 1),
+        "ok": figures["error_count"] == 0 and growth < 10,
+    }
+
+
+def markdown(run: dict) -> str:
+    lines = [
+        f"Run {run['date']} on {run['machine']} (gunicorn 2 workers, wrk 2 threads, {run['seconds']} s per scenario).",
+        "",
+    ]
+    for db in run["databases"]:
+        floor = db["floor"]
+        lines += [
+            f"### {db['database']}",
+            "",
+            f"Floor `/healthz`: {floor['rps']} req/s, p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms, "
+            f"p99 {floor['p99_ms']} ms, {floor['errors']} errors.",
+            "",
+            "| scenario | req/s | × floor req/s | p50 ms | p95 ms | p99 ms | p95 target | errors | SQL/req | bytes |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in db["scenarios"]:
+            target = f"≤ {row['target_p95_ms']}" if row["target_p95_ms"] else "–"
+            lines.append(
+                f"| {row['scenario']} (`{row['path']}`, c={row['connections']}) | {row['rps']} | "
+                f"{row['throughput_vs_floor']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {target} | "
+                f"{row['errors']} | {row['sql_queries']} | {row['bytes']} |"
+            )
+        if db.get("soak"):
+            s = db["soak"]
+            lines += [
+                "",
+                f"Soak {s['seconds']} s: {s['requests']} requests, {s['errors']} errors, server memory "
+                f"{s['rss_start_kib']} → {s['rss_end_kib']} KiB ({s['growth_percent']} %): "
+                f"{'within' if s['ok'] else 'OUTSIDE'} the 10 % limit.",
+            ]
+        if db["skipped"]:
+            lines += ["", "Not yet built, so not measured: " + ", ".join(db["skipped"]) + "."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def update_performance_doc(text: str) -> None:
+    doc = ROOT / "docs" / "performance.md"
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    current = doc.read_text()
+    before, rest = current.split(start, 1)
+    _, after = rest.split(end, 1)
+    doc.write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short runs (3 s a scenario), under 2 minutes")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per scenario")
+    parser.add_argument("--soak", type=int, default=0, help="also run mixed traffic for N seconds")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
+    parser.add_argument("load_args", nargs="*", help="passed to `flask generate-load-data`")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds = 3
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (make bench installs it with apt)")
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in kinds and not pg_available():
+        if args.db == "postgres" or os.environ.get("CI") == "true":
+            raise SystemExit(f"PostgreSQL does not answer at {PG_URL}")
+        print(f"PostgreSQL does not answer at {PG_URL}: SQLite only", file=sys.stderr)
+        kinds = ["sqlite"]
+    run = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.node()} ({os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()})",
+        "seconds": args.seconds,
+        "databases": [],
+    }
+    for kind in kinds:
+        print(f"== {kind}", file=sys.stderr)
+        run["databases"].append(run_database(kind, args))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(run, indent=2))
+    text = markdown(run)
+    (RESULTS / "latest.md").write_text(text)
+    if not args.no_doc:
+        update_performance_doc(text)
+    print(text)
+    soak_failed = any(db.get("soak") and not db["soak"]["ok"] for db in run["databases"])
+    return 1 if soak_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Benchmark scenarios. A scenario runs only when its endpoint exists, so the list grows as
+features land; each feature adds its own here (with the target its issue names)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Scenario:
+    name: str
+    endpoint: str  # Flask endpoint that must exist for the scenario to run
+    path: Callable[[dict], str | None]  # gets facts about the generated data, returns a path
+    headers: dict[str, str] = field(default_factory=dict)
+    connections: int = 8
+    target_p95_ms: float | None = None  # from the feature's issue; None = report only
+
+
+FLOOR = Scenario("floor: /healthz", "main.healthz", lambda facts: "/healthz")
+
+SCENARIOS = [
+    Scenario("home", "main.index", lambda facts: "/"),
+    Scenario("sign-in page", "auth.login", lambda facts: "/login"),
+    Scenario("accessibility statement", "main.accessibility", lambda facts: "/accessibility"),
+]
+
+
+def facts_sql() -> dict[str, str]:
+    """SQL that finds ids/slugs for scenarios that need one (name -> query returning one value)."""
+    return {}
