@@ -21,13 +21,21 @@ from app.forms import NoControlCharacters, strip_filter, submit_field
 DATE_FORMAT = "%d %m %Y"
 
 
+class DayMonthYearField(DateField):
+    """A GOV.UK date input (day, month, year) with a message that says what to do."""
+
+    def process_formdata(self, valuelist):
+        if not any(v and v.strip() for v in valuelist or []):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError as exc:
+            raise ValueError(f"{self.label.text} must be a real date, like 29 3 2021") from exc
+
+
 def _date_field(label: str) -> DateField:
-    return DateField(
-        label,
-        format=DATE_FORMAT,
-        widget=GovDateInput(),
-        validators=[Optional()],
-    )
+    return DayMonthYearField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=[Optional()])
 
 
 class PlanForm(FlaskForm):
@@ -177,11 +185,6 @@ class ProgressForm(FlaskForm):
         ],
     )
     submit = submit_field("Add update")
-
-    def validate_dated(self, field) -> None:
-        raw = [v for v in (field.raw_data or []) if v and v.strip()]
-        if raw and field.data is None:
-            raise ValidationError("Date of the update must be a real date, like 29 3 2021")
 
 
 class ImportForm(FlaskForm):

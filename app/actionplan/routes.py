@@ -50,9 +50,10 @@ LABELS = {
 }
 
 
-@bp.app_context_processor
-def _labels():
-    return {"ap": LABELS}
+@bp.record_once
+def _labels(state) -> None:
+    # A Jinja global (not a context processor) so imported macros see the labels too.
+    state.app.jinja_env.globals["ap"] = LABELS
 
 
 @bp.route("/action-plans")
