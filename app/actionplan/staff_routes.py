@@ -252,7 +252,10 @@ def staff_import():
         form.plan_id.data = request.args["plan"]
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read(MAX_BYTES + 1)
+        try:
+            content = upload.read(MAX_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
         filename = (upload.filename or "upload").rsplit("/", 1)[-1][:255]
         problem = None
         if len(content) > MAX_BYTES:
