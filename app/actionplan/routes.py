@@ -90,8 +90,12 @@ def plan(slug: str):
         "choices": filter_choices(actions),
         "today": dt.date.today(),
     }
-    template = "actionplan/_actions.html" if is_partial() else "actionplan/plan.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    if is_partial():
+        response = make_response(render_template("actionplan/_actions.html", **context))
+        # The address bar gets the tidy, shareable URL (no empty parameters).
+        response.headers["HX-Push-Url"] = url_for("actionplan.plan", slug=plan.slug, **filters.params())
+        return vary_on_htmx(response)
+    return vary_on_htmx(make_response(render_template("actionplan/plan.html", **context)))
 
 
 def _action_or_404(plan: ActionPlan, number: str) -> Action:
