@@ -92,6 +92,8 @@ class Config:
     # Bench mode exposes a per-request SQL query counter header; never on in production.
     BENCH_MODE = _bool("BENCH_MODE")
     PAGE_SIZE = 20
+    # Action plans: remind lead officers after this many weeks without a progress update (0 = never).
+    ACTIONPLAN_REMINDER_WEEKS = _int("ACTIONPLAN_REMINDER_WEEKS", 6)
 
 
 class ProductionConfig(Config):

@@ -23,6 +23,10 @@ DEMO_USERS = [
 # Later features add their own demo data by appending a callable here.
 DEMO_SEEDERS: list = []
 
+from app.actionplan.demo import seed_action_plan_demo  # noqa: E402
+
+DEMO_SEEDERS.append(seed_action_plan_demo)
+
 
 def seed_demo_users() -> list[tuple[str, str, str]]:
     created = []

@@ -1,6 +1,7 @@
 """Imports every model so metadata (migrations, table clean-up in tests) sees them all.
 Each feature adds its models module here."""
 
+from app.actionplan.models import Action, ActionPlan, ImportBatch, ProgressUpdate, StatusChange, Theme  # noqa: F401
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401

@@ -1,0 +1,242 @@
+"""Public and members' pages: plans, the overview with filters, actions, updates, the board report, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, make_response, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.actionplan import bp
+from app.actionplan.exporter import export_csv, export_xlsx
+from app.actionplan.forms import ProgressForm
+from app.actionplan.models import (
+    QUICK_WIN,
+    RAG,
+    RAG_TAG_CLASSES,
+    STATUS_TAG_CLASSES,
+    STATUSES,
+    Action,
+    ActionPlan,
+    ProgressUpdate,
+    StatusChange,
+)
+from app.actionplan.richtext import canonical_html
+from app.actionplan.services import (
+    Filters,
+    add_progress_update,
+    apply_filters,
+    board_report,
+    can_update_action,
+    filter_choices,
+    plan_actions,
+    plan_or_404,
+    summarise,
+    themes_of,
+    visible_plans_query,
+)
+from app.extensions import db
+from app.htmx import hx_redirect, is_partial, vary_on_htmx
+from app.security import public, signed_in_required
+
+LABELS = {
+    "statuses": STATUSES,
+    "status_tags": STATUS_TAG_CLASSES,
+    "rag": RAG,
+    "rag_tags": RAG_TAG_CLASSES,
+    "quick_win": QUICK_WIN,
+}
+
+
+@bp.record_once
+def _labels(state) -> None:
+    # A Jinja global (not a context processor) so imported macros see the labels too.
+    state.app.jinja_env.globals["ap"] = LABELS
+
+
+@bp.route("/action-plans")
+@public
+def index():
+    plans = db.session.scalars(visible_plans_query()).all()
+    counts: dict[int, dict[str, int]] = {}
+    if plans:
+        rows = db.session.execute(
+            select(Action.plan_id, Action.status, func.count())
+            .where(Action.plan_id.in_([p.id for p in plans]))
+            .group_by(Action.plan_id, Action.status)
+        ).all()
+        for plan_id, status, count in rows:
+            counts.setdefault(plan_id, {})[status] = count
+    return render_template("actionplan/index.html", plans=plans, counts=counts)
+
+
+@bp.route("/action-plans/<slug>")
+@public
+def plan(slug: str):
+    plan = plan_or_404(slug)
+    filters = Filters.from_args(request.args)
+    actions = plan_actions(plan)
+    themes = themes_of(plan)
+    shown = apply_filters(actions, filters)
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "themes": themes,
+        "summaries": summarise(themes, actions, shown),
+        "shown_count": len(shown),
+        "total": len(actions),
+        "choices": filter_choices(actions),
+        "today": dt.date.today(),
+    }
+    if is_partial():
+        response = make_response(render_template("actionplan/_actions.html", **context))
+        # The address bar gets the tidy, shareable URL (no empty parameters).
+        response.headers["HX-Push-Url"] = url_for("actionplan.plan", slug=plan.slug, **filters.params())
+        return vary_on_htmx(response)
+    return vary_on_htmx(make_response(render_template("actionplan/plan.html", **context)))
+
+
+def _action_or_404(plan: ActionPlan, number: str) -> Action:
+    action = db.session.scalar(
+        select(Action)
+        .where(Action.plan_id == plan.id, Action.number == number)
+        .options(selectinload(Action.theme), selectinload(Action.lead_users))
+    )
+    if action is None:
+        abort(404)
+    return action
+
+
+def _timeline(action: Action) -> list[dict]:
+    """Progress updates and status changes, newest first."""
+    updates = db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.action_id == action.id).options(selectinload(ProgressUpdate.author))
+    ).all()
+    changes = db.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.action_id == action.id)
+        .options(selectinload(StatusChange.changed_by))
+        .order_by(StatusChange.changed_at, StatusChange.id)
+    ).all()
+    items = [
+        {"kind": "update", "item": u, "sort": (u.dated or u.created_at.date(), u.created_at, u.id)} for u in updates
+    ]
+    items += [{"kind": "change", "item": c, "sort": (c.changed_at.date(), c.changed_at, c.id)} for c in changes]
+    return sorted(items, key=lambda i: i["sort"], reverse=True)
+
+
+def _action_context(plan, action, form=None, message=None):
+    return {
+        "plan": plan,
+        "action": action,
+        "timeline": _timeline(action),
+        "can_update": can_update_action(action),
+        "form": form or ProgressForm(formdata=None, data={"dated": dt.date.today()}),
+        "message": message,
+        "today": dt.date.today(),
+    }
+
+
+@bp.route("/action-plans/<slug>/actions/<number>")
+@public
+def action(slug: str, number: str):
+    plan = plan_or_404(slug)
+    action = _action_or_404(plan, number)
+    return render_template("actionplan/action.html", **_action_context(plan, action))
+
+
+@bp.route("/action-plans/<slug>/actions/<number>/updates", methods=["POST"])
+@signed_in_required
+def add_update(slug: str, number: str):
+    plan = plan_or_404(slug)
+    action = _action_or_404(plan, number)
+    if not can_update_action(action):
+        abort(403)  # a lead officer of one action cannot update another
+    form = ProgressForm()
+    if form.validate_on_submit():
+        body = canonical_html(form.body.data)
+        if not body:
+            form.body.errors.append("Enter what has happened")
+        else:
+            add_progress_update(
+                action, dated=form.dated.data, status=form.status.data or None, body=body, user=current_user
+            )
+            db.session.commit()
+            message = f"Progress update added to action {action.number}."
+            if is_partial():
+                return render_template("actionplan/_timeline.html", **_action_context(plan, action, message=message))
+            flash(message, "success")
+            return hx_redirect(url_for("actionplan.action", slug=plan.slug, number=action.number))
+    context = _action_context(plan, action, form=form)
+    if is_partial():
+        return render_template("actionplan/_timeline.html", **context), 422
+    return render_template("actionplan/action.html", **context)
+
+
+def _since(value: str | None) -> tuple[dt.date, str | None]:
+    default = dt.date.today() - dt.timedelta(days=91)
+    if not value:
+        return default, None
+    try:
+        since = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return default, "Enter the date as year-month-day, like 2026-09-01"
+    if since > dt.date.today():
+        return default, "The date must be today or in the past"
+    return since, None
+
+
+@bp.route("/action-plans/<slug>/report")
+@public
+def report(slug: str):
+    """The board report: what changed since a date (the previous partnership meeting)."""
+    plan = plan_or_404(slug)
+    since, error = _since(request.args.get("since"))
+    data = board_report(plan, since)
+    return render_template(
+        "actionplan/report.html",
+        plan=plan,
+        report=data,
+        since_error=error,
+        since_value=request.args.get("since", since.isoformat()),
+        today=dt.date.today(),
+    )
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/action-plans/<slug>.csv")
+@public
+def export_plan_csv(slug: str):
+    plan = plan_or_404(slug)
+    return _download(export_csv(plan), "text/csv; charset=utf-8", f"{plan.slug}.csv")
+
+
+@bp.route("/action-plans/<slug>.xlsx")
+@public
+def export_plan_xlsx(slug: str):
+    plan = plan_or_404(slug)
+    return _download(
+        export_xlsx(plan), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{plan.slug}.xlsx"
+    )
+
+
+@bp.errorhandler(401)
+def _sign_in_first(error):
+    """A members-only plan asks an anonymous visitor to sign in, then comes back."""
+    from flask import redirect
+
+    from app.security import safe_next
+
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
+    return render_template(
+        "errors/error.html", code=401, title="Sign in to continue", body="You need to sign in to do that."
+    ), 401

@@ -1,0 +1,403 @@
+"""Logic shared by the routes, the CLI and the reminder job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import abort, current_app
+from flask_login import current_user
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.actionplan.models import (
+    STATUSES,
+    Action,
+    ActionPlan,
+    ProgressUpdate,
+    StatusChange,
+    Theme,
+    action_lead_users,
+)
+from app.db import utcnow
+from app.extensions import db
+from app.security import has_role
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "plan"
+
+
+def unique_slug(title: str, exclude_id: int | None = None) -> str:
+    base = slugify(title)
+    slug, n = base, 2
+    while True:
+        query = select(ActionPlan.id).where(ActionPlan.slug == slug)
+        if exclude_id:
+            query = query.where(ActionPlan.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def can_view_plan(plan: ActionPlan, user=None) -> bool:
+    user = user if user is not None else current_user
+    if has_role(user, "staff"):
+        return True
+    if plan.status == "draft":
+        return False
+    return plan.visibility == "public" or bool(getattr(user, "is_authenticated", False))
+
+
+def plan_or_404(slug: str) -> ActionPlan:
+    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.slug == slug))
+    if plan is None:
+        abort(404)
+    if not can_view_plan(plan):
+        if plan.status == "draft" or current_user.is_authenticated:
+            abort(404)  # a draft plan does not exist for anyone but staff
+        abort(401)
+    return plan
+
+
+def can_update_action(action: Action, user=None) -> bool:
+    """Staff, and lead officers linked to this very action (object-level check)."""
+    user = user if user is not None else current_user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, "staff"):
+        return True
+    return bool(
+        db.session.scalar(
+            select(exists().where(action_lead_users.c.action_id == action.id, action_lead_users.c.user_id == user.id))
+        )
+    )
+
+
+def visible_plans_query(user=None):
+    user = user if user is not None else current_user
+    query = select(ActionPlan).order_by(ActionPlan.title)
+    if has_role(user, "staff"):
+        return query
+    query = query.where(ActionPlan.status != "draft")
+    if not getattr(user, "is_authenticated", False):
+        query = query.where(ActionPlan.visibility == "public")
+    return query
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+def change_status(action: Action, new_status: str, *, user=None, source: str = "manual", at=None) -> bool:
+    """Set the status and keep the change in the history. Returns True when it changed."""
+    if new_status not in STATUSES or (new_status == action.status and action.id is not None):
+        return False
+    old = action.status if action.id is not None else None
+    if old == new_status:
+        return False
+    action.status = new_status
+    db.session.add(
+        StatusChange(
+            action=action,
+            from_status=old,
+            to_status=new_status,
+            changed_at=at or utcnow(),
+            changed_by_id=getattr(user, "id", None),
+            source=source,
+        )
+    )
+    return True
+
+
+def add_progress_update(
+    action: Action, *, dated: dt.date | None, status: str | None, body: str, user
+) -> ProgressUpdate:
+    from app.actionplan.importer import update_fingerprint
+
+    now = utcnow()
+    update = ProgressUpdate(
+        action_id=action.id,
+        dated=dated,
+        status=status or None,
+        body=body,
+        author_id=user.id,
+        source="manual",
+        created_at=now,
+        fingerprint=update_fingerprint(dated, status or None, body),
+    )
+    db.session.add(update)
+    if status:
+        change_status(action, status, user=user, source="update", at=now)
+    action.last_update_at = now
+    action.updated_at = now
+    return update
+
+
+# --- filters and overview ----------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    theme: int | None = None
+    service: str = ""
+    officer: str = ""
+    quick_win: str = ""
+    overdue: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        f = cls()
+        status = args.get("status", "")
+        f.status = status if status in STATUSES else ""
+        try:
+            f.theme = int(args.get("theme")) if args.get("theme") else None
+        except ValueError:
+            f.theme = None
+        f.service = (args.get("service") or "").strip()[:200]
+        f.officer = (args.get("officer") or "").strip()[:200]
+        quick_win = args.get("quick_win", "")
+        f.quick_win = quick_win if quick_win in ("yes", "no", "unknown") else ""
+        f.overdue = args.get("overdue") in ("1", "yes", "on", "true")
+        return f
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.theme or self.service or self.officer or self.quick_win or self.overdue)
+
+    def params(self) -> dict:
+        values = {
+            "status": self.status,
+            "theme": self.theme or "",
+            "service": self.service,
+            "officer": self.officer,
+            "quick_win": self.quick_win,
+            "overdue": "1" if self.overdue else "",
+        }
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+
+def plan_actions(plan: ActionPlan) -> list[Action]:
+    """Every action of a plan in natural number order, with its theme (one query)."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.plan_id == plan.id)
+            .options(selectinload(Action.theme))
+            .order_by(Action.sort_key, Action.id)
+        )
+    )
+
+
+def apply_filters(actions: list[Action], f: Filters, today: dt.date | None = None) -> list[Action]:
+    """Filters run in Python over one plan's actions (a plan has tens, not thousands)."""
+    today = today or dt.date.today()
+    result = []
+    for action in actions:
+        if f.status and action.status != f.status:
+            continue
+        if f.theme and action.theme_id != f.theme:
+            continue
+        if f.service and f.service.lower() not in (s.lower() for s in action.lead_services or []):
+            continue
+        if f.officer and f.officer.lower() not in (o.lower() for o in action.lead_officers or []):
+            continue
+        if f.quick_win and action.quick_win != f.quick_win:
+            continue
+        if f.overdue and not action.is_overdue(today):
+            continue
+        result.append(action)
+    return result
+
+
+@dataclass
+class ThemeSummary:
+    theme: Theme
+    actions: list[Action]
+    counts: Counter
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("completed", 0)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def bar_step(self) -> int:
+        """The percentage rounded to a step of 5, for the CSS width class."""
+        return 5 * round(self.percent / 5)
+
+
+def themes_of(plan: ActionPlan) -> list[Theme]:
+    return list(db.session.scalars(select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position, Theme.id)))
+
+
+def summarise(themes: list[Theme], all_actions: list[Action], shown: list[Action]) -> list[ThemeSummary]:
+    counts: dict[int, Counter] = {t.id: Counter() for t in themes}
+    for action in all_actions:
+        counts.setdefault(action.theme_id, Counter())[action.status] += 1
+    grouped: dict[int, list[Action]] = {t.id: [] for t in themes}
+    for action in shown:
+        grouped.setdefault(action.theme_id, []).append(action)
+    return [ThemeSummary(t, grouped.get(t.id, []), counts.get(t.id, Counter())) for t in themes]
+
+
+def filter_choices(actions: list[Action]) -> dict[str, list[str]]:
+    services = sorted({s for a in actions for s in a.lead_services or []}, key=str.lower)
+    officers = sorted({o for a in actions for o in a.lead_officers or []}, key=str.lower)
+    return {"services": services, "officers": officers}
+
+
+# --- board report ---------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    since: dt.date
+    changes: list[StatusChange]
+    updates: list[ProgressUpdate]
+    new_actions: list[Action]
+    counts: Counter
+    by_action: dict[int, dict]
+
+
+def board_report(plan: ActionPlan, since: dt.date) -> Report:
+    """What changed since `since`: status changes, progress updates dated (or, if undated,
+    entered) since then, and actions added since then; grouped by action in number order."""
+    start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
+    changes = list(
+        db.session.scalars(
+            select(StatusChange)
+            .join(Action, StatusChange.action_id == Action.id)
+            .where(Action.plan_id == plan.id, StatusChange.changed_at >= start, StatusChange.from_status.is_not(None))
+            .options(selectinload(StatusChange.action).selectinload(Action.theme))
+            .order_by(StatusChange.changed_at)
+        )
+    )
+    updates = list(
+        db.session.scalars(
+            select(ProgressUpdate)
+            .join(Action, ProgressUpdate.action_id == Action.id)
+            .where(
+                Action.plan_id == plan.id,
+                or_(
+                    ProgressUpdate.dated >= since,
+                    and_(ProgressUpdate.dated.is_(None), ProgressUpdate.created_at >= start),
+                ),
+            )
+            .options(
+                selectinload(ProgressUpdate.action).selectinload(Action.theme), selectinload(ProgressUpdate.author)
+            )
+            .order_by(ProgressUpdate.dated, ProgressUpdate.id)
+        )
+    )
+    new_actions = list(
+        db.session.scalars(
+            select(Action)
+            .where(Action.plan_id == plan.id, Action.created_at >= start)
+            .options(selectinload(Action.theme))
+            .order_by(Action.sort_key)
+        )
+    )
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(Action.status, func.count()).where(Action.plan_id == plan.id).group_by(Action.status)
+            ).all()
+        )
+    )
+    by_action: dict[int, dict] = {}
+    for change in changes:
+        by_action.setdefault(change.action_id, {"action": change.action, "changes": [], "updates": []})[
+            "changes"
+        ].append(change)
+    for update in updates:
+        by_action.setdefault(update.action_id, {"action": update.action, "changes": [], "updates": []})[
+            "updates"
+        ].append(update)
+    ordered = dict(sorted(by_action.items(), key=lambda item: item[1]["action"].sort_key))
+    return Report(since, changes, updates, new_actions, counts, ordered)
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def send_reminders(now: dt.datetime | None = None) -> int:
+    """E-mail lead officers (linked accounts) of actions with no progress update for N weeks.
+
+    Once per action, person and period: the outbox dedupe key names the period, so running
+    the job again (or on two workers) never sends a second reminder for the same period."""
+    from app.auth.models import User
+    from app.mail import enqueue
+    from app.mail.models import OutboxMessage
+
+    now = now or utcnow()
+    weeks = int(current_app.config.get("ACTIONPLAN_REMINDER_WEEKS", 6))
+    if weeks <= 0:
+        return 0
+    cutoff = now - dt.timedelta(weeks=weeks)
+    period = int(now.timestamp() // (weeks * 7 * 24 * 3600))
+    stale = db.session.execute(
+        select(Action, User)
+        .join(action_lead_users, action_lead_users.c.action_id == Action.id)
+        .join(User, User.id == action_lead_users.c.user_id)
+        .join(ActionPlan, ActionPlan.id == Action.plan_id)
+        .where(
+            ActionPlan.status == "published",
+            Action.status.in_(("not_started", "in_progress", "ongoing")),
+            User.active.is_(True),
+            func.coalesce(Action.last_update_at, Action.created_at) < cutoff,
+        )
+        .options(selectinload(Action.plan))
+        .order_by(Action.id, User.id)
+    ).all()
+    keys = [f"actionplan-reminder:{action.id}:{user.id}:{period}" for action, user in stale]
+    existing = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
+    sent = 0
+    with _url_context():
+        for (action, user), key in zip(stale, keys, strict=True):
+            if key in existing:
+                continue
+            enqueue(
+                "actionplan_reminder",
+                to=user.email,
+                subject=f"Action {action.number} needs a progress update",
+                kind="actionplan_reminder",
+                dedupe_key=key,
+                user=user,
+                action=action,
+                plan=action.plan,
+                weeks=weeks,
+            )
+            sent += 1
+    return sent
+
+
+def _url_context():
+    """Links in e-mails from the worker: SERVER_NAME (required in production) builds them; on a
+    laptop without it they point at the development server that `make run` starts."""
+    import contextlib
+
+    from flask import has_request_context
+
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return contextlib.nullcontext()
+    return current_app.test_request_context("/", base_url="http://127.0.0.1:5000")

@@ -1,0 +1,335 @@
+"""Staff area for action plans: plans, themes, actions, and spreadsheet import."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.actionplan import bp
+from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
+from app.actionplan.importer import MAX_BYTES, ImportRefused, apply_import, parse_file
+from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
+from app.actionplan.richtext import canonical_html
+from app.actionplan.services import change_status, unique_slug
+from app.audit import record
+from app.auth.models import User, normalise_email
+from app.db import utcnow
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.security import staff_required
+
+PREFIX = "/staff/action-plans"
+
+
+def _plan(plan_id: int) -> ActionPlan:
+    plan = db.session.get(ActionPlan, plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route(PREFIX)
+@staff_required
+def staff_plans():
+    plans = db.session.scalars(select(ActionPlan).order_by(ActionPlan.title)).all()
+    counts = dict(db.session.execute(select(Action.plan_id, func.count()).group_by(Action.plan_id)).all())
+    return render_template("actionplan/staff/plans.html", plans=plans, counts=counts)
+
+
+@bp.route(PREFIX + "/new", methods=["GET", "POST"])
+@staff_required
+def staff_new_plan():
+    form = PlanForm()
+    if form.validate_on_submit():
+        plan = ActionPlan(
+            title=form.title.data,
+            slug=unique_slug(form.title.data),
+            description=canonical_html(form.description.data),
+            visibility=form.visibility.data,
+            status=form.status.data,
+        )
+        db.session.add(plan)
+        record("actionplan.created", plan, title=plan.title)
+        db.session.commit()
+        flash(f"Plan '{plan.title}' created.", "success")
+        return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+    return render_template("actionplan/staff/plan_form.html", form=form, plan=None)
+
+
+@bp.route(PREFIX + "/<int:plan_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_edit_plan(plan_id: int):
+    plan = _plan(plan_id)
+    form = PlanForm(obj=plan)
+    if request.method == "GET":
+        from app.actionplan.richtext import html_for_export
+
+        form.description.data = html_for_export(plan.description)
+    if form.validate_on_submit():
+        plan.title = form.title.data
+        plan.description = canonical_html(form.description.data)
+        plan.visibility = form.visibility.data
+        plan.status = form.status.data
+        plan.updated_at = utcnow()
+        record("actionplan.updated", plan, title=plan.title, status=plan.status, visibility=plan.visibility)
+        db.session.commit()
+        flash("Plan saved.", "success")
+        return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+    return render_template("actionplan/staff/plan_form.html", form=form, plan=plan)
+
+
+@bp.route(PREFIX + "/<int:plan_id>")
+@staff_required
+def staff_plan(plan_id: int):
+    plan = _plan(plan_id)
+    themes = db.session.scalars(
+        select(Theme)
+        .where(Theme.plan_id == plan.id)
+        .options(selectinload(Theme.actions))
+        .order_by(Theme.position, Theme.id)
+    ).all()
+    return render_template("actionplan/staff/plan.html", plan=plan, themes=themes, action_form=ConfirmForm())
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+
+def _theme(plan: ActionPlan, theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None or theme.plan_id != plan.id:
+        abort(404)
+    return theme
+
+
+def _theme_name_taken(plan: ActionPlan, name: str, exclude: int | None = None) -> bool:
+    query = select(Theme.id).where(Theme.plan_id == plan.id, func.lower(Theme.name) == name.lower())
+    if exclude:
+        query = query.where(Theme.id != exclude)
+    return db.session.scalar(query) is not None
+
+
+@bp.route(PREFIX + "/<int:plan_id>/themes/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/<int:plan_id>/themes/<int:theme_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_theme(plan_id: int, theme_id: int | None = None):
+    plan = _plan(plan_id)
+    theme = _theme(plan, theme_id) if theme_id else None
+    if theme is None and request.method == "GET":
+        position = (db.session.scalar(select(func.max(Theme.position)).where(Theme.plan_id == plan.id)) or 0) + 1
+        form = ThemeForm(data={"position": position})
+    else:
+        form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        if _theme_name_taken(plan, form.name.data, exclude=theme.id if theme else None):
+            form.name.errors.append("This plan already has a theme with that name")
+        else:
+            theme = theme or Theme(plan_id=plan.id)
+            theme.name, theme.secondary, theme.position = form.name.data, form.secondary.data or "", form.position.data
+            db.session.add(theme)
+            record("actionplan.theme_saved", theme, plan=plan.slug, name=theme.name)
+            db.session.commit()
+            flash(f"Theme '{theme.name}' saved.", "success")
+            return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+    return render_template("actionplan/staff/theme_form.html", form=form, plan=plan, theme=theme)
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def _action(plan: ActionPlan, action_id: int) -> Action:
+    action = db.session.scalar(select(Action).where(Action.id == action_id).options(selectinload(Action.lead_users)))
+    if action is None or action.plan_id != plan.id:
+        abort(404)
+    return action
+
+
+def _split(value: str) -> list[str]:
+    from app.actionplan.importer import split_names
+
+    return split_names(value or "")
+
+
+@bp.route(PREFIX + "/<int:plan_id>/actions/new", methods=["GET", "POST"])
+@bp.route(PREFIX + "/<int:plan_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_action(plan_id: int, action_id: int | None = None):
+    from app.actionplan.richtext import html_for_export
+
+    plan = _plan(plan_id)
+    action = _action(plan, action_id) if action_id else None
+    themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position)).all()
+    if not themes:
+        flash("Add a theme before adding actions.", "important")
+        return redirect(url_for("actionplan.staff_theme", plan_id=plan.id), code=303)
+    form = ActionForm(obj=action) if action else ActionForm(data={"theme_id": request.args.get("theme", type=int)})
+    form.theme_id.choices = [(t.id, t.name) for t in themes]
+    if action and request.method == "GET":
+        form.detail.data = html_for_export(action.detail)
+        form.deliverables.data = html_for_export(action.deliverables)
+        form.wider_benefits.data = html_for_export(action.wider_benefits)
+        form.lead_services.data = " / ".join(action.lead_services or [])
+        form.lead_officers.data = " / ".join(action.lead_officers or [])
+        form.lead_user_emails.data = "\n".join(u.email for u in action.lead_users)
+        form.rag.data = action.rag or ""
+    if form.validate_on_submit():
+        users, missing = [], []
+        for email in {normalise_email(e) for e in form.lead_user_emails.data.replace(",", "\n").split() if e.strip()}:
+            user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+            (users.append(user) if user else missing.append(email))
+        clash = db.session.scalar(
+            select(Action.id).where(
+                Action.plan_id == plan.id, Action.number == form.number.data, Action.id != (action.id if action else 0)
+            )
+        )
+        if missing:
+            form.lead_user_emails.errors.append(
+                f"There is no account for {', '.join(sorted(missing))}. Invite them first or remove the address"
+            )
+        if clash:
+            form.number.errors.append(f"This plan already has an action {form.number.data}")
+        if not missing and not clash:
+            created = action is None
+            if created:
+                action = Action(plan_id=plan.id, status="not_started")
+                db.session.add(action)
+            action.theme_id = form.theme_id.data
+            action.set_number(form.number.data)
+            action.headline = " ".join(form.headline.data.split())
+            action.detail = canonical_html(form.detail.data)
+            action.deliverables = canonical_html(form.deliverables.data)
+            action.wider_benefits = canonical_html(form.wider_benefits.data)
+            action.timescale = form.timescale.data or ""
+            action.target_date = form.target_date.data
+            action.quick_win = form.quick_win.data
+            action.quick_win_note = form.quick_win_note.data or ""
+            action.lead_services = _split(form.lead_services.data)
+            action.lead_officers = _split(form.lead_officers.data)
+            action.lead_users = users
+            action.rag = form.rag.data or None
+            action.updated_at = utcnow()
+            db.session.flush()
+            change_status(action, form.status.data, user=current_user, source="manual")
+            record("actionplan.action_saved", action, plan=plan.slug, number=action.number, created=created)
+            db.session.commit()
+            flash(f"Action {action.number} saved.", "success")
+            return redirect(url_for("actionplan.staff_plan", plan_id=plan.id) + f"#action-{action.id}", code=303)
+    return render_template("actionplan/staff/action_form.html", form=form, plan=plan, action=action)
+
+
+@bp.route(PREFIX + "/<int:plan_id>/actions/<int:action_id>/delete", methods=["POST"])
+@staff_required
+def staff_delete_action(plan_id: int, action_id: int):
+    plan = _plan(plan_id)
+    action = _action(plan, action_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    record("actionplan.action_deleted", action, plan=plan.slug, number=action.number, headline=action.headline[:200])
+    db.session.delete(action)
+    db.session.commit()
+    flash(f"Action {action.number} deleted.", "success")
+    return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def _import_form() -> ImportForm:
+    form = ImportForm()
+    plans = db.session.scalars(select(ActionPlan).order_by(ActionPlan.title)).all()
+    form.plan_id.choices = [("new", "A new plan"), *((str(p.id), p.title) for p in plans)]
+    return form
+
+
+@bp.route(PREFIX + "/import", methods=["GET", "POST"])
+@staff_required
+def staff_import():
+    form = _import_form()
+    if request.method == "GET" and request.args.get("plan"):
+        form.plan_id.data = request.args["plan"]
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            content = upload.read(MAX_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
+        filename = (upload.filename or "upload").rsplit("/", 1)[-1][:255]
+        problem = None
+        if len(content) > MAX_BYTES:
+            problem = "The file is larger than 10 MB. Remove images or other sheets, or save it as CSV, and try again"
+        elif not filename.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".xlsx")):
+            problem = "The file must be a CSV, TSV or Excel (.xlsx) file"
+        else:
+            try:
+                parse_file(content, filename)
+            except ImportRefused as exc:
+                problem = str(exc).rstrip(".")
+        if problem:
+            form.file.errors.append(problem)
+        else:
+            batch = ImportBatch(
+                filename=filename,
+                content=content,
+                plan_id=None if form.plan_id.data == "new" else int(form.plan_id.data),
+                new_plan_title=form.new_plan_title.data if form.plan_id.data == "new" else None,
+                created_by_id=current_user.id,
+                summary={"sha256": hashlib.sha256(content).hexdigest()},
+            )
+            db.session.add(batch)
+            db.session.commit()
+            return redirect(url_for("actionplan.staff_import_preview", batch_id=batch.id), code=303)
+    return render_template("actionplan/staff/import.html", form=form)
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route(PREFIX + "/import/<int:batch_id>", methods=["GET", "POST"])
+@staff_required
+def staff_import_preview(batch_id: int):
+    batch = _batch(batch_id)
+    plan = db.session.get(ActionPlan, batch.plan_id) if batch.plan_id else None
+    try:
+        parsed = parse_file(batch.content, batch.filename)
+    except ImportRefused as exc:  # the file was checked on upload; this is belt and braces
+        flash(str(exc), "important")
+        return redirect(url_for("actionplan.staff_import"), code=303)
+    existing = set()
+    if plan is not None:
+        existing = set(db.session.scalars(select(Action.number).where(Action.plan_id == plan.id)))
+    form = ConfirmForm()
+    if batch.committed_at is None and request.method == "POST" and form.validate_on_submit() and parsed.ok:
+        if plan is None:
+            plan = ActionPlan(
+                title=batch.new_plan_title, slug=unique_slug(batch.new_plan_title), status="draft", visibility="public"
+            )
+        result = apply_import(parsed, plan, user=current_user)
+        batch.plan_id = plan.id
+        batch.committed_at = utcnow()
+        batch.summary = {**batch.summary, **result.as_dict()}
+        record("actionplan.imported", plan, filename=batch.filename, **result.as_dict())
+        db.session.commit()
+        if result.changed:
+            flash(
+                f"Imported {batch.filename}: {result.actions_added} actions added, {result.actions_updated} updated, "
+                f"{result.updates_added} progress updates added.",
+                "success",
+            )
+        else:
+            flash(f"Imported {batch.filename}: nothing had changed, so the plan is as it was.", "success")
+        return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+    return render_template(
+        "actionplan/staff/import_preview.html",
+        batch=batch,
+        plan=plan,
+        parsed=parsed,
+        existing=existing,
+        form=form,
+    )
