@@ -23,9 +23,17 @@ SCENARIOS = [
     Scenario("home", "main.index", lambda facts: "/"),
     Scenario("sign-in page", "auth.login", lambda facts: "/login"),
     Scenario("accessibility statement", "main.accessibility", lambda facts: "/accessibility"),
+    Scenario(
+        "action-plan overview",
+        "actionplan.plan",
+        lambda facts: f"/action-plans/{facts['plan_slug']}" if facts.get("plan_slug") else None,
+    ),
 ]
 
 
 def facts_sql() -> dict[str, str]:
     """SQL that finds ids/slugs for scenarios that need one (name -> query returning one value)."""
-    return {}
+    return {
+        "plan_slug": "SELECT slug FROM action_plans WHERE status = 'published' AND visibility = 'public' "
+        "ORDER BY id LIMIT 1",
+    }
