@@ -92,6 +92,8 @@ class Config:
     # Bench mode exposes a per-request SQL query counter header; never on in production.
     BENCH_MODE = _bool("BENCH_MODE")
     PAGE_SIZE = 20
+    # Events (issue 5): reminders go this many days before an event starts.
+    EVENT_REMINDER_DAYS = _int("EVENT_REMINDER_DAYS", 2)
 
 
 class ProductionConfig(Config):
