@@ -7,13 +7,14 @@ transaction so that capacity is exact under concurrency).
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -488,7 +489,23 @@ def cancel_link(registration: Registration) -> str:
     return url_for("events.cancel_by_token", token=cancel_token(registration), _external=True)
 
 
+def url_context():
+    """Links in e-mails built by the worker (reminders, promotions) need a request context.
+
+    Production always sets SERVER_NAME; in development the worker falls back to the `make run` address.
+    """
+    if has_request_context():
+        return contextlib.nullcontext()
+    server = current_app.config.get("SERVER_NAME") or "127.0.0.1:5000"
+    return current_app.test_request_context(base_url=f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}")
+
+
 def send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
+    with url_context():
+        _send_registration_email(event, registration, promoted=promoted)
+
+
+def _send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
     from app.events.ics import calendar_for
 
     confirmed = registration.status == "confirmed"
@@ -523,6 +540,12 @@ def send_registration_email(event: Event, registration: Registration, *, promote
 
 def send_reminders(now: dt.datetime | None = None) -> int:
     """E-mail confirmed registrants of events starting within EVENT_REMINDER_DAYS; once each."""
+
+    with url_context():
+        return _send_reminders(now)
+
+
+def _send_reminders(now: dt.datetime | None = None) -> int:
     from app.mail.models import OutboxMessage
 
     now = now or utcnow()

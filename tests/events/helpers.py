@@ -12,8 +12,9 @@ from app.extensions import db
 _n = itertools.count(1)
 
 
-def event(*, days: float = 10, capacity: int | None = 20, kind: str = "networking", audience: str = "anyone",
-          **kwargs) -> Event:  # fmt: skip
+def event(
+    *, days: float = 10, capacity: int | None = 20, kind: str = "networking", audience: str = "anyone", **kwargs
+) -> Event:
     n = next(_n)
     starts = (utcnow() + dt.timedelta(days=days)).replace(microsecond=0)
     obj = Event(

@@ -141,11 +141,20 @@ def test_series_generates_four_meetings_with_standing_items_and_extends(client, 
     # Move one occurrence: the others are untouched.
     first, second = events[0], events[1]
     original_second = second.starts_at
-    client.post(f"/staff/events/{first.id}/edit", data={
-        **GOOD, "kind": "network_meeting", "title": first.title, "attendance_mode": "in_person",
-        "date": [str(services.to_london(first.starts_at).day + 1), str(services.to_london(first.starts_at).month),
-                 str(services.to_london(first.starts_at).year)],
-    })  # fmt: skip
+    client.post(
+        f"/staff/events/{first.id}/edit",
+        data={
+            **GOOD,
+            "kind": "network_meeting",
+            "title": first.title,
+            "attendance_mode": "in_person",
+            "date": [
+                str(services.to_london(first.starts_at).day + 1),
+                str(services.to_london(first.starts_at).month),
+                str(services.to_london(first.starts_at).year),
+            ],
+        },
+    )
     db.session.expire_all()
     assert db.session.get(Event, first.id).starts_at != events[0].starts_at or True
     assert db.session.get(Event, second.id).starts_at == original_second
@@ -161,9 +170,16 @@ def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db)
     services.add_standing_items(event)
     db.session.commit()
     hx = {"HX-Request": "true"}
-    response = client.post(f"/staff/events/{event.id}/agenda", data={"title": "Mental health mapping toolkit",
-                           "presenter": "Dr Okafor", "minutes_allotted": "15",
-                           "paper_links": "https://example.org/paper.pdf"}, headers=hx)  # fmt: skip
+    response = client.post(
+        f"/staff/events/{event.id}/agenda",
+        data={
+            "title": "Mental health mapping toolkit",
+            "presenter": "Dr Okafor",
+            "minutes_allotted": "15",
+            "paper_links": "https://example.org/paper.pdf",
+        },
+        headers=hx,
+    )
     assert response.status_code == 200
     assert 'id="agenda-editor"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
@@ -178,8 +194,11 @@ def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db)
     db.session.expire_all()
     assert [i.title for i in services.agenda(event.id)][1] == "Mental health mapping toolkit"
     # Edit with a bad paper link: error, nothing changed.
-    response = client.post(f"/staff/events/{event.id}/agenda/{new.id}/edit", headers=hx,
-                           data={f"item{new.id}-title": "Changed", f"item{new.id}-paper_links": "ftp://x"})  # fmt: skip
+    response = client.post(
+        f"/staff/events/{event.id}/agenda/{new.id}/edit",
+        headers=hx,
+        data={f"item{new.id}-title": "Changed", f"item{new.id}-paper_links": "ftp://x"},
+    )
     assert response.status_code == 422
     assert "Enter each paper as a web address" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -217,11 +236,15 @@ def test_minutes_publish_with_attendance_and_actions_carried_forward(client, log
     helpers.registration(first, name="Kofi Boateng", status="apologies")
     helpers.registration(first, name="Sam Lee")
     db.session.commit()
-    client.post(f"/staff/events/{first.id}/actions", data={"description": "Share the toolkit findings",
-                                                          "owner": "Kwame", "status": "open"})  # fmt: skip
+    client.post(
+        f"/staff/events/{first.id}/actions",
+        data={"description": "Share the toolkit findings", "owner": "Kwame", "status": "open"},
+    )
     client.post(f"/staff/events/{first.id}/actions", data={"description": "Done already", "status": "done"})
-    response = client.post(f"/staff/events/{first.id}/minutes",
-                           data={"body": "<p>Good meeting</p><img src=x onerror=alert(1)>", "publish": "Publish"})  # fmt: skip
+    response = client.post(
+        f"/staff/events/{first.id}/minutes",
+        data={"body": "<p>Good meeting</p><img src=x onerror=alert(1)>", "publish": "Publish"},
+    )
     assert response.status_code == 303
     minutes = services.find_minutes(first)
     assert minutes.status == "published" and "onerror" not in minutes.body
@@ -287,12 +310,15 @@ def test_staff_add_move_and_cancel_registrants_promotes(client, login_as, db):
     login_as("staff")
     event = helpers.event(capacity=1)
     db.session.commit()
-    client.post(f"/staff/events/{event.id}/registrants", data={"name": "One", "email": "one@example.org",
-                                                               "status": "confirmed"})  # fmt: skip
-    client.post(f"/staff/events/{event.id}/registrants", data={"name": "Two", "email": "two@example.org",
-                                                               "status": "confirmed"})  # fmt: skip
-    page = client.post(f"/staff/events/{event.id}/registrants", data={"name": "Two", "email": "TWO@example.org",
-                                                                      "status": "confirmed"}).get_data(as_text=True)  # fmt: skip
+    client.post(
+        f"/staff/events/{event.id}/registrants", data={"name": "One", "email": "one@example.org", "status": "confirmed"}
+    )
+    client.post(
+        f"/staff/events/{event.id}/registrants", data={"name": "Two", "email": "two@example.org", "status": "confirmed"}
+    )
+    page = client.post(
+        f"/staff/events/{event.id}/registrants", data={"name": "Two", "email": "TWO@example.org", "status": "confirmed"}
+    ).get_data(as_text=True)
     assert "two@example.org is already on the list" in page.lower()
     one = services.find_registration(event.id, "one@example.org")
     two = services.find_registration(event.id, "two@example.org")
