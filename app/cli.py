@@ -24,6 +24,15 @@ DEMO_USERS = [
 DEMO_SEEDERS: list = []
 
 
+def _seed_events() -> None:
+    from app.events.demo import seed_events
+
+    seed_events()
+
+
+DEMO_SEEDERS.append(_seed_events)
+
+
 def seed_demo_users() -> list[tuple[str, str, str]]:
     created = []
     for email, name, role, password in DEMO_USERS:
