@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete
 
 from app.audit import AuditEvent
 from app.auth.models import Invitation, User
@@ -20,7 +20,6 @@ OUTBOX_DAYS = 90
 INVITATION_DAYS = 365
 AUDIT_DAYS = 2 * 365
 UNCONFIRMED_ACCOUNT_DAYS = 30
-EVENT_NEEDS_DAYS = 30  # access and dietary needs (may be health data) are cleared this long after an event
 
 
 def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
@@ -41,20 +40,8 @@ def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
         "unconfirmed_users": db.session.execute(
             delete(User).where(User.confirmed_at.is_(None), User.created_at < now - UNCONFIRMED_ACCOUNT_DAYS * days)
         ).rowcount,
-        "event_needs": _clear_event_needs(now - EVENT_NEEDS_DAYS * days),
     }
     return results
-
-
-def _clear_event_needs(before: dt.datetime) -> int:
-    from app.events.models import Event, Registration
-
-    ended = select(Event.id).where(Event.ends_at < before).scalar_subquery()
-    return db.session.execute(
-        update(Registration)
-        .where(Registration.event_id.in_(ended), (Registration.access_needs != "") | (Registration.dietary_needs != ""))
-        .values(access_needs="", dietary_needs="")
-    ).rowcount
 
 
 @periodic("retention", every_seconds=3600)

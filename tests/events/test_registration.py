@@ -261,3 +261,21 @@ def test_events_listing_filters_and_query_budget(client, db, query_budget):
     partial = _text(client.get("/events?kind=workshop", headers={"HX-Request": "true"}))
     assert partial.count('class="portal-event"') == 3 and "<html" not in partial
     assert "Last year's meeting" in _text(client.get("/events?past=1"))
+
+
+def test_access_and_dietary_needs_are_cleared_30_days_after_the_event(db):
+    from app.events.jobs import clear_event_needs
+
+    old = helpers.event(days=-31)
+    recent = helpers.event(days=-5)
+    a = helpers.registration(old, access_needs="Wheelchair user", dietary_needs="Halal")
+    b = helpers.registration(recent, access_needs="BSL interpreter")
+    db.session.commit()
+    assert clear_event_needs() == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert (db.session.get(Registration, a.id).access_needs, db.session.get(Registration, a.id).dietary_needs) == (
+        "",
+        "",
+    )
+    assert db.session.get(Registration, b.id).access_needs == "BSL interpreter"
