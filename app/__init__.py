@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before anything uses metadata)
     from app.actionplan import bp as actionplan_bp
     from app.auth import bp as auth_bp
+    from app.events import bp as events_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
 
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(actionplan_bp)
+    app.register_blueprint(events_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -28,6 +28,15 @@ from app.actionplan.demo import seed_action_plan_demo  # noqa: E402
 DEMO_SEEDERS.append(seed_action_plan_demo)
 
 
+def _seed_events() -> None:
+    from app.events.demo import seed_events
+
+    seed_events()
+
+
+DEMO_SEEDERS.append(_seed_events)
+
+
 def seed_demo_users() -> list[tuple[str, str, str]]:
     created = []
     for email, name, role, password in DEMO_USERS:

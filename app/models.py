@@ -4,4 +4,5 @@ Each feature adds its models module here."""
 from app.actionplan.models import Action, ActionPlan, ImportBatch, ProgressUpdate, StatusChange, Theme  # noqa: F401
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
+from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Minutes, Registration  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401

@@ -29,6 +29,8 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Small text attachments, e.g. an event's .ics: [{"filename", "content_type", "data"}].
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     # Sensitive messages carry sign-in links (password reset, confirmation, invitation);
     # staff can read their bodies only where mail is captured rather than sent.
     sensitive: Mapped[bool] = mapped_column(default=False)

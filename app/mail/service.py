@@ -27,6 +27,7 @@ def enqueue(
     sensitive: bool = False,
     headers: dict[str, str] | None = None,
     dedupe_key: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Add an e-mail to the caller's transaction; it is sent only if that transaction commits."""
@@ -47,6 +48,7 @@ def enqueue(
         headers={clean_header(k): clean_header(v) for k, v in (headers or {}).items()},
         sensitive=sensitive,
         dedupe_key=dedupe_key,
+        attachments=attachments or None,
     )
     db.session.add(message)
     return message

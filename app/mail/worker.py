@@ -73,6 +73,8 @@ def _to_mail_message(row: OutboxMessage) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers=dict(row.headers or {}),
     )
+    for item in row.attachments or []:
+        message.attach(item["filename"], item["content_type"], item["data"].encode("utf-8"))
     return message
 
 

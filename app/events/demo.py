@@ -1,0 +1,166 @@
+"""Demo data for events (`flask seed-demo`): idempotent, keyed on the series and event names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.events import services
+from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
+from app.extensions import db
+
+GROUPS = [
+    "Roots Community Trust",
+    "Bangladeshi Women's Association",
+    "Caribbean Elders Forum",
+    "Somali Youth Link",
+    "Chinese Community Centre",
+    "Roma Support Network",
+    "Refugee Welcome Hub",
+]
+PEOPLE = [
+    "Amina Yusuf",
+    "Kofi Boateng",
+    "Farah Ahmed",
+    "Mei Lin",
+    "Tunde Adeyemi",
+    "Nasreen Begum",
+    "Jan Kowalski",
+    "Grace Mensah",
+    "Imran Khan",
+    "Leila Hassan",
+    "Priya Patel",
+    "Samuel Okafor",
+]
+
+
+def _person(n: int) -> tuple[str, str, str]:
+    name = PEOPLE[n % len(PEOPLE)] + ("" if n < len(PEOPLE) else f" {n // len(PEOPLE) + 1}")
+    email = name.lower().replace(" ", ".") + "@example.org"
+    return name, email, GROUPS[n % len(GROUPS)]
+
+
+def seed_events() -> None:
+    if db.session.scalar(select(EventSeries).where(EventSeries.name == "BAME network meeting")):
+        return
+    today = services.to_london(utcnow()).date()
+    series = EventSeries(
+        name="BAME network meeting",
+        kind="network_meeting",
+        interval_months=3,
+        first_month=1,
+        week_of_month=2,
+        weekday=1,
+        start_time=dt.time(10, 0),
+        duration_minutes=120,
+        attendance_mode="hybrid",
+        venue="CVS offices, Meeting Room 1",
+        address="12 Market Street\nTown Centre",
+        online_link="https://meet.example.org/bame-network",
+        capacity=40,
+        description="<p>The network's quarterly meeting: updates from member groups and partners, "
+        "and progress on the race equality action plan.</p>",
+    )
+    db.session.add(series)
+    db.session.flush()
+    past = services.generate_series(series, 4, after=today - dt.timedelta(days=366))
+    past = [e for e in past if e.starts_at < utcnow()]
+    future = services.generate_series(
+        series, 4, after=services.to_london(max(e.starts_at for e in past)).date() if past else today
+    )
+    for index, event in enumerate(past):
+        event.access_step_free = event.access_hearing_loop = True
+        event.agenda_published = True
+        for n in range(12):
+            name, email, group = _person(n + index)
+            status = "attended" if n < 8 else ("apologies" if n < 10 else "confirmed")
+            db.session.add(
+                Registration(
+                    event_id=event.id,
+                    name=name,
+                    email=email,
+                    organisation_name=group,
+                    status=status,
+                    show_on_attendee_list=True,
+                )
+            )
+        db.session.add(
+            ActionArising(
+                event_id=event.id,
+                description="Circulate the mental health mapping findings",
+                owner="Network coordinator",
+                status="done" if index < len(past) - 1 else "open",
+                due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
+            )
+        )
+        minutes = services.minutes_for(event)
+        minutes.body = (
+            "<p>Members shared updates. The action plan lead reported progress on health and "
+            "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
+        )
+        minutes.status, minutes.published_at = "published", event.ends_at
+        db.session.flush()
+        services.carry_actions_forward(event)
+    for event in future[:2]:
+        event.agenda_published = True
+        db.session.add(
+            AgendaItem(
+                event_id=event.id,
+                position=10,
+                title="Mapping toolkit: this is what you said",
+                presenter="Community of practice working group",
+                minutes_allotted=20,
+            )
+        )
+    starts = services.london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
+    cop = Event(
+        kind="community_of_practice",
+        title="Community of practice: wellbeing dialogue",
+        slug=services.unique_slug("Community of practice wellbeing dialogue", starts),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=90),
+        attendance_mode="online",
+        online_link="https://meet.example.org/cop-wellbeing",
+        capacity=30,
+        audience="members",
+        description="<p>A multisectoral dialogue with the wellbeing partnership on mental health support "
+        "for BAME communities.</p>",
+    )
+    starts = services.london_to_utc(today + dt.timedelta(days=35), dt.time(13, 0))
+    networking = Event(
+        kind="networking",
+        title="Responding to the commission on inequalities",
+        slug=services.unique_slug("Responding to the commission on inequalities", starts),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+        attendance_mode="in_person",
+        venue="Town Hall, Council Chamber",
+        address="Town Hall\nHigh Street",
+        capacity=45,
+        audience="anyone",
+        access_step_free=True,
+        access_hearing_loop=True,
+        access_bsl=True,
+        access_quiet_room=True,
+        access_prayer_space=True,
+        description="<p>Community groups from the borough and the wider area come together to respond "
+        "to the commission's findings on inequalities.</p>",
+    )
+    db.session.add_all([cop, networking])
+    db.session.flush()
+    for n in range(52):
+        name, email, group = _person(n)
+        db.session.add(
+            Registration(
+                event_id=networking.id,
+                name=name,
+                email=email,
+                organisation_name=group,
+                status="confirmed" if n < 45 else "waitlisted",
+                waitlist_position=n - 44 if n >= 45 else None,
+                show_on_attendee_list=n % 3 == 0,
+            )
+        )
+    db.session.flush()

@@ -1,0 +1,376 @@
+"""Event forms. Messages say what to do (GOV.UK style)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.auth.forms import email_field, name_field
+from app.events.models import (
+    ACCESS_FEATURES,
+    ACTION_STATUSES,
+    AUDIENCES,
+    EVENT_STATUSES,
+    KINDS,
+    MODES,
+    ORDINALS,
+    WEEKDAYS,
+)
+from app.forms import NoControlCharacters, strip_filter, submit_field
+
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.I)
+
+
+def parse_time(text: str) -> dt.time | None:
+    match = _TIME.match(text or "")
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match.group(2) is None:
+        return None  # "6" alone is ambiguous
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class TimeText:
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, form, field) -> None:
+        if field.data and parse_time(field.data) is None:
+            raise ValidationError(f"Enter {self.label} as a time, like 6:30pm or 18:30")
+
+
+class WebLink:
+    def __call__(self, form, field) -> None:
+        value = (field.data or "").strip()
+        if not value:
+            return
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            raise ValidationError("Enter a web address that starts with https:// or http://")
+
+
+class PaperLinks:
+    def __call__(self, form, field) -> None:
+        for line in (field.data or "").splitlines():
+            line = line.strip()
+            parts = urlsplit(line)
+            if line and (parts.scheme not in ("http", "https") or not parts.netloc or " " in line):
+                raise ValidationError("Enter each paper as a web address on its own line, starting with https://")
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a clear message when the date is not real."""
+
+    def __init__(self, label, message: str = "Enter a real date, like 14 1 2027", **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            self.raw_data = valuelist or None
+            return
+        try:
+            self.data = dt.datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.message) from exc
+
+
+def _choices(mapping):
+    return list(mapping.items())
+
+
+def text(label, max_len=200, required: str | None = None, hint_label: str | None = None):
+    validators = [InputRequired(message=required)] if required else []
+    validators += [
+        Length(max=max_len, message=f"{label} must be {max_len} characters or fewer"),
+        NoControlCharacters(hint_label or label),
+    ]
+    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators)
+
+
+def area(label, max_len=5000):
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=max_len, message=f"{label} must be {max_len} characters or fewer")],
+    )
+
+
+def capacity_field():
+    return IntegerField(
+        "Number of places",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=100_000, message="Number of places must be 0 or more")],
+    )
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(
+        "Type of event",
+        widget=GovSelect(),
+        choices=_choices(KINDS),
+        validators=[InputRequired(message="Choose the type of event")],
+    )
+    title = text("Title", required="Enter a title")
+    description = area("Description", 20000)
+    date = GovDateField("Date", validators=[InputRequired(message="Enter the date of the event")])
+    start_time = StringField(
+        "Start time",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message="Enter a start time"), TimeText("the start time")],
+    )
+    end_time = StringField(
+        "End time",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message="Enter an end time"), TimeText("the end time")],
+    )
+    attendance_mode = RadioField(
+        "How people take part",
+        widget=GovRadioInput(),
+        choices=_choices(MODES),
+        default="in_person",
+        validators=[InputRequired(message="Choose how people take part")],
+    )
+    venue = text("Venue name")
+    address = area("Address", 1000)
+    access = SelectMultipleField(
+        "Access at the venue", widget=GovCheckboxesInput(), choices=_choices(ACCESS_FEATURES), validators=[Optional()]
+    )
+    access_notes = area("Other access information", 2000)
+    online_link = StringField(
+        "Online joining link",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Length(max=500, message="Online joining link must be 500 characters or fewer"), WebLink()],
+    )
+    capacity = capacity_field()
+    registration_opens = GovDateField("Registration opens", validators=[Optional()])
+    registration_closes = GovDateField("Registration closes", validators=[Optional()])
+    audience = RadioField(
+        "Who can register",
+        widget=GovRadioInput(),
+        choices=_choices(AUDIENCES),
+        default="anyone",
+        validators=[InputRequired(message="Choose who can register")],
+    )
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=_choices(EVENT_STATUSES),
+        default="published",
+        validators=[InputRequired(message="Choose a status")],
+    )
+    submit = submit_field("Save event")
+
+    def validate_end_time(self, field):
+        start, end = parse_time(self.start_time.data or ""), parse_time(field.data or "")
+        if start and end and end <= start:
+            raise ValidationError("End time must be after the start time")
+
+    def validate_venue(self, field):
+        if self.attendance_mode.data in ("in_person", "hybrid") and not field.data:
+            raise ValidationError("Enter the venue name for an in-person event")
+
+    def validate_online_link(self, field):
+        if self.attendance_mode.data in ("online", "hybrid") and not field.data:
+            raise ValidationError("Enter the online joining link for an online event")
+
+    def validate_registration_closes(self, field):
+        if field.data and self.registration_opens.data and field.data < self.registration_opens.data:
+            raise ValidationError("Registration must close on or after the day it opens")
+        if field.data and self.date.data and field.data > self.date.data:
+            raise ValidationError("Registration must close on or before the day of the event")
+
+
+class CancelEventForm(FlaskForm):
+    reason = area("Reason (shown on the event page and sent to registrants)", 2000)
+    submit = submit_field("Cancel event")
+
+
+class SeriesForm(FlaskForm):
+    name = text("Series name", required="Enter a name for the series")
+    kind = SelectField("Type of meeting", widget=GovSelect(), choices=_choices(KINDS), default="network_meeting")
+    description = area("Description", 20000)
+    week_of_month = SelectField(
+        "Week", widget=GovSelect(), coerce=int, choices=[(k, v.capitalize()) for k, v in ORDINALS.items()], default=2
+    )
+    weekday = SelectField("Day", widget=GovSelect(), coerce=int, choices=list(enumerate(WEEKDAYS)), default=1)
+    interval_months = SelectField(
+        "How often",
+        widget=GovSelect(),
+        coerce=int,
+        default=3,
+        choices=[
+            (1, "Every month"),
+            (2, "Every 2 months"),
+            (3, "Every 3 months (quarterly)"),
+            (4, "Every 4 months"),
+            (6, "Every 6 months"),
+            (12, "Every year"),
+        ],
+    )
+    first_month = SelectField(
+        "Starting from the month of",
+        widget=GovSelect(),
+        coerce=int,
+        default=1,
+        choices=[(m, dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)],
+    )
+    start_time = StringField(
+        "Start time",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message="Enter a start time"), TimeText("the start time")],
+    )
+    end_time = StringField(
+        "End time",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message="Enter an end time"), TimeText("the end time")],
+    )
+    attendance_mode = RadioField(
+        "How people take part",
+        widget=GovRadioInput(),
+        choices=_choices(MODES),
+        default="in_person",
+        validators=[InputRequired(message="Choose how people take part")],
+    )
+    venue = text("Venue name")
+    address = area("Address", 1000)
+    online_link = StringField(
+        "Online joining link",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Length(max=500, message="Online joining link must be 500 characters or fewer"), WebLink()],
+    )
+    capacity = capacity_field()
+    submit = submit_field("Create series and next 4 meetings")
+
+    validate_end_time = EventForm.validate_end_time
+    validate_venue = EventForm.validate_venue
+    validate_online_link = EventForm.validate_online_link
+
+
+class AgendaItemForm(FlaskForm):
+    title = text("Item", required="Enter the agenda item")
+    presenter = text("Presenter")
+    start_time = StringField(
+        "Time", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), TimeText("the time")]
+    )
+    minutes_allotted = IntegerField(
+        "Minutes allowed",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=600, message="Minutes allowed must be between 0 and 600")],
+    )
+    notes = area("Notes", 5000)
+    paper_links = TextAreaField(
+        "Papers (one web address per line)",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=5000), PaperLinks()],
+    )
+    standing = BooleanField("Standing item (copied to every new meeting in the series)", widget=GovCheckboxInput())
+    submit = submit_field("Save item")
+
+
+class RegistrationForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    organisation_name = text("Organisation or group (optional)", hint_label="Organisation")
+    access_needs = area("Access needs (optional)", 2000)
+    dietary_needs = area("Dietary needs (optional)", 1000)
+    show_on_attendee_list = BooleanField(
+        "Show my name and organisation on the list of people attending", widget=GovCheckboxInput()
+    )
+    submit = submit_field("Register")
+
+
+class StaffRegistrantForm(RegistrationForm):
+    name = name_field("Their full name", "Enter their full name")
+    email = email_field("Their email address", "Enter their email address")
+    status = SelectField(
+        "Status",
+        widget=GovSelect(),
+        default="confirmed",
+        choices=[
+            ("confirmed", "Registered (or waiting list when full)"),
+            ("apologies", "Sent apologies"),
+            ("attended", "Attended"),
+        ],
+    )
+    submit = submit_field("Add person")
+
+
+class MoveRegistrantForm(FlaskForm):
+    status = SelectField(
+        "Move to",
+        widget=GovSelect(),
+        choices=[
+            ("confirmed", "Registered"),
+            ("waitlisted", "Waiting list"),
+            ("apologies", "Sent apologies"),
+            ("attended", "Attended"),
+            ("cancelled", "Cancelled"),
+        ],
+    )
+    submit = submit_field("Move")
+
+
+class MinutesForm(FlaskForm):
+    body = TextAreaField("Minutes", widget=GovTextArea(), validators=[Optional(), Length(max=100_000)])
+    save = submit_field("Save draft")
+    publish = submit_field("Publish minutes")
+
+
+class ActionForm(FlaskForm):
+    description = area("Action", 2000)
+    owner = text("Who will do it")
+    due_on = GovDateField("Due by", validators=[Optional()])
+    status = SelectField("Status", widget=GovSelect(), choices=_choices(ACTION_STATUSES), default="open")
+    submit = submit_field("Add action")
+
+    def validate_description(self, field):
+        if not field.data:
+            raise ValidationError("Enter the action")
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField("Status", widget=GovSelect(), choices=_choices(ACTION_STATUSES))
+    submit = submit_field("Update")

@@ -1,0 +1,82 @@
+"""iCalendar (RFC 5545) for one event or the whole feed, with a compact Europe/London VTIMEZONE."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import icalendar
+from flask import current_app, url_for
+
+from app.db import utcnow
+from app.events.models import Event
+from app.template_helpers import LONDON
+
+
+def _london_timezone() -> icalendar.Timezone:
+    """Europe/London as rules (valid for every year since 1996), not a list of dates."""
+    tz = icalendar.Timezone()
+    tz.add("tzid", "Europe/London")
+    summer = icalendar.TimezoneDaylight()
+    summer.add("tzname", "BST")
+    summer.add("dtstart", dt.datetime(1970, 3, 29, 1, 0, 0))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    summer.add("tzoffsetfrom", dt.timedelta(hours=0))
+    summer.add("tzoffsetto", dt.timedelta(hours=1))
+    winter = icalendar.TimezoneStandard()
+    winter.add("tzname", "GMT")
+    winter.add("dtstart", dt.datetime(1970, 10, 25, 2, 0, 0))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    winter.add("tzoffsetfrom", dt.timedelta(hours=1))
+    winter.add("tzoffsetto", dt.timedelta(hours=0))
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
+
+
+def uid_for(event: Event) -> str:
+    """Stable for the life of the event (the id never changes; the slug might)."""
+    host = current_app.config.get("SERVER_NAME") or "community-network-portal"
+    return f"event-{event.id}@{host}"
+
+
+def _location(event: Event) -> str:
+    parts = []
+    if event.has_venue:
+        parts += [event.venue, " ".join(event.address.split())]
+    if event.has_online:
+        parts.append("Online")
+    return ", ".join(p for p in parts if p)
+
+
+def calendar_for(events: Iterable[Event], name: str | None = None) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//{current_app.config['SERVICE_NAME']}//Events//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", "Europe/London")
+    cal.add_component(_london_timezone())
+    stamp = utcnow()
+    for event in events:
+        item = icalendar.Event()
+        item.add("uid", uid_for(event))
+        item.add("dtstamp", stamp)
+        item.add("last-modified", event.updated_at)
+        item.add("created", event.created_at)
+        item.add("dtstart", event.starts_at.astimezone(LONDON))
+        item.add("dtend", event.ends_at.astimezone(LONDON))
+        item.add("summary", event.title)
+        link = url_for("events.detail", slug=event.slug, _external=True)
+        item.add("url", link)
+        item.add("description", f"{event.kind_label}. Details and registration: {link}")
+        location = _location(event)
+        if location:
+            item.add("location", location)
+        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        # A moved or cancelled event must replace the copy people already have.
+        item.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)
+        cal.add_component(item)
+    return cal.to_ical()

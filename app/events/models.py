@@ -1,0 +1,306 @@
+"""Events (issue 5): one Event model for every kind, series, agenda, minutes, actions, registrations.
+
+Attendance is the registration's status (attended / apologies / confirmed-but-absent), so there is one
+record per person per event and the check-in page, the minutes and the reports can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+KINDS = {
+    "network_meeting": "Network meeting",
+    "community_of_practice": "Community of practice",
+    "networking": "Networking event",
+    "workshop": "Workshop",
+    "training": "Training",
+}
+MODES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
+AUDIENCES = {"anyone": "Anyone", "members": "Member groups only"}
+EVENT_STATUSES = {"draft": "Draft", "published": "Published"}
+REGISTRATION_STATUSES = {
+    "confirmed": "Registered",
+    "waitlisted": "On the waiting list",
+    "cancelled": "Cancelled",
+    "attended": "Attended",
+    "apologies": "Sent apologies",
+}
+ACTION_STATUSES = {"open": "Not started", "in_progress": "In progress", "done": "Done"}
+ACCESS_FEATURES = {
+    "step_free": "Step-free access",
+    "hearing_loop": "Hearing loop",
+    "bsl": "British Sign Language (BSL) interpreter",
+    "quiet_room": "Quiet room",
+    "prayer_space": "Prayer space",
+}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+# The kind decides the defaults; everything else is one code path.
+KIND_DEFAULTS = {
+    "network_meeting": {"audience": "members", "capacity": 40, "minutes": 120, "standing": True},
+    "community_of_practice": {"audience": "members", "capacity": 30, "minutes": 90, "standing": False},
+    "networking": {"audience": "anyone", "capacity": 50, "minutes": 180, "standing": False},
+    "workshop": {"audience": "anyone", "capacity": 25, "minutes": 120, "standing": False},
+    "training": {"audience": "anyone", "capacity": 20, "minutes": 180, "standing": False},
+}
+STANDING_ITEMS = [
+    ("Welcome and apologies", 10),
+    ("Minutes of the last meeting", 10),
+    ("Action plan progress update", 20),
+]
+
+
+def _in(name: str, values) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{name} IN ({quoted})", name=name)
+
+
+class EventSeries(db.Model):
+    """A repeating meeting: the n-th weekday of every `interval_months` months from `first_month`."""
+
+    __tablename__ = "event_series"
+    __table_args__ = (
+        _in("kind", KINDS),
+        CheckConstraint("interval_months BETWEEN 1 AND 12", name="interval_months"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("week_of_month IN (1, 2, 3, 4, -1)", name="week_of_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), default="network_meeting")
+    description: Mapped[str] = mapped_column(Text, default="")
+    interval_months: Mapped[int] = mapped_column(Integer, default=3)
+    first_month: Mapped[int] = mapped_column(Integer, default=1)  # 1 = January, April, July, October
+    week_of_month: Mapped[int] = mapped_column(Integer, default=2)
+    weekday: Mapped[int] = mapped_column(Integer, default=1)  # 0 = Monday
+    start_time: Mapped[dt.time] = mapped_column(Time)  # Europe/London wall-clock time
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    attendance_mode: Mapped[str] = mapped_column(String(20), default="in_person")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at", lazy="raise")
+
+    @property
+    def cadence_text(self) -> str:
+        months = (
+            " and ".join(
+                dt.date(2000, ((self.first_month - 1 + i * self.interval_months) % 12) + 1, 1).strftime("%B")
+                for i in range(12 // self.interval_months)
+            )
+            if 12 % self.interval_months == 0
+            else f"every {self.interval_months} months"
+        )
+        return f"{ORDINALS[self.week_of_month].capitalize()} {WEEKDAYS[self.weekday]} of {months}"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        _in("kind", KINDS),
+        _in("attendance_mode", MODES),
+        _in("audience", AUDIENCES),
+        _in("status", EVENT_STATUSES),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+        Index("ix_events_status_starts", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    attendance_mode: Mapped[str] = mapped_column(String(20), default="in_person")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    access_step_free: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access_hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access_bsl: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access_quiet_room: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access_prayer_space: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    audience: Mapped[str] = mapped_column(String(20), default="anyone")
+    status: Mapped[str] = mapped_column(String(20), default="published")
+    agenda_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    series: Mapped[EventSeries | None] = relationship(back_populates="events", lazy="raise")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="event", order_by="AgendaItem.position", cascade="all, delete-orphan", lazy="raise"
+    )
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", lazy="raise"
+    )
+    minutes: Mapped[Minutes | None] = relationship(back_populates="event", cascade="all, delete-orphan", lazy="raise")
+    actions: Mapped[list[ActionArising]] = relationship(
+        back_populates="event", order_by="ActionArising.id", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def mode_label(self) -> str:
+        return MODES[self.attendance_mode]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= utcnow()
+
+    @property
+    def has_online(self) -> bool:
+        return self.attendance_mode in ("online", "hybrid")
+
+    @property
+    def has_venue(self) -> bool:
+        return self.attendance_mode in ("in_person", "hybrid")
+
+    @property
+    def access_features(self) -> list[str]:
+        return [label for key, label in ACCESS_FEATURES.items() if getattr(self, f"access_{key}")]
+
+    def registration_state(self, now: dt.datetime | None = None) -> str:
+        """open, not_yet, closed, cancelled or past."""
+        now = now or utcnow()
+        if self.is_cancelled:
+            return "cancelled"
+        if self.ends_at <= now:
+            return "past"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet"
+        if (self.registration_closes_at and now >= self.registration_closes_at) or self.starts_at <= now:
+            return "closed"
+        return "open"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+    __table_args__ = (CheckConstraint("minutes_allotted IS NULL OR minutes_allotted >= 0", name="minutes_allotted"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    title: Mapped[str] = mapped_column(String(200))
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    minutes_allotted: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    paper_links: Mapped[str] = mapped_column(Text, default="")  # one "https://…" per line
+    standing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions_arising.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship(back_populates="agenda_items", lazy="raise")
+
+    @property
+    def papers(self) -> list[str]:
+        return [line.strip() for line in (self.paper_links or "").splitlines() if line.strip()]
+
+
+class Minutes(db.Model):
+    __tablename__ = "event_minutes"
+    __table_args__ = (_in("status", ("draft", "published")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    body: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="minutes", lazy="raise")
+
+
+class ActionArising(db.Model):
+    __tablename__ = "actions_arising"
+    __table_args__ = (_in("status", ACTION_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="actions", lazy="raise")
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUSES[self.status]
+
+
+class Registration(db.Model):
+    __tablename__ = "event_registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email", name="event_email"),
+        _in("status", REGISTRATION_STATUSES),
+        Index("ix_event_registrations_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))  # normalised to lower case
+    # Free text until the directory lands; then also linked to an Organisation (docs/decisions.md).
+    organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    show_on_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), default="self")  # self or staff
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="registrations", lazy="raise")
+
+    @property
+    def status_label(self) -> str:
+        return REGISTRATION_STATUSES[self.status]
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in ("confirmed", "attended")

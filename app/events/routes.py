@@ -1,0 +1,291 @@
+"""Public event pages: listing, detail, registration, self-cancel, agenda, minutes, calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.actionplan.models import ActionPlan
+from app.actionplan.services import visible_plans_query
+from app.auth.tokens import TokenError, read_token
+from app.db import utcnow
+from app.events import bp, services
+from app.events.forms import RegistrationForm
+from app.events.ics import calendar_for
+from app.events.models import KINDS, Event, Registration
+from app.extensions import db, limiter
+from app.forms import ConfirmForm
+from app.htmx import is_partial, vary_on_htmx
+from app.pagination import govuk_pagination, paginate
+from app.security import has_role, public, signed_in_required
+
+CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
+
+
+def _signup_limit() -> str:
+    return current_app.config["RATELIMIT_SIGNUP"]
+
+
+def _visible_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or (event.status != "published" and not has_role(current_user, "staff")):
+        abort(404)
+    return event
+
+
+def _my_registration(event: Event) -> Registration | None:
+    if not current_user.is_authenticated:
+        return None
+    registration = services.find_registration(event.id, current_user.email)
+    return registration if registration is not None and registration.status != "cancelled" else None
+
+
+def _members_only_refusal(event: Event):
+    if event.audience == "members" and not current_user.is_authenticated:
+        flash("This event is for member groups. Sign in to register.", "important")
+        return redirect(url_for("auth.login", next=url_for("events.register", slug=event.slug)))
+    return None
+
+
+@bp.route("/events")
+@public
+def index():
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
+    past = request.args.get("past") == "1"
+    now = utcnow()
+    query = select(Event).where(Event.status == "published")
+    if past:
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc())
+    else:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at)
+    if kind:
+        query = query.where(Event.kind == kind)
+    pager = paginate(query, per_page=current_app.config["PAGE_SIZE"])
+    context = {
+        "pager": pager,
+        "kind": kind,
+        "past": past,
+        "kinds": KINDS,
+        "pagination": govuk_pagination(pager, "events.index", kind=kind, past="1" if past else ""),
+    }
+    template = "events/_list.html" if is_partial() else "events/index.html"
+    return vary_on_htmx(make_response(render_template(template, **context)))
+
+
+@bp.route("/events/<slug>")
+@public
+def detail(slug: str):
+    event = _visible_event(slug)
+    mine = _my_registration(event)
+    # Only people who agreed are listed, and only to signed-in people.
+    attendees = []
+    if current_user.is_authenticated:
+        attendees = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(("confirmed", "attended")),
+                Registration.show_on_attendee_list.is_(True),
+            )
+            .order_by(Registration.name)
+        ).all()
+    minutes = services.find_minutes(event)
+    previous = services.previous_in_series(event)
+    previous_minutes = services.find_minutes(previous) if previous else None
+    return render_template(
+        "events/detail.html",
+        event=event,
+        mine=mine,
+        rank=services.waitlist_rank(mine) if mine else None,
+        places_left=services.places_left(event),
+        attendees=attendees,
+        minutes=minutes if minutes and minutes.status == "published" else None,
+        previous=previous,
+        previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
+        can_see_agenda=_can_see_agenda(event),
+        form=RegistrationForm(formdata=None),
+        action_form=ConfirmForm(),
+    )
+
+
+def _can_see_agenda(event: Event) -> bool:
+    if has_role(current_user, "staff"):
+        return True
+    return event.agenda_published and (event.audience == "anyone" or current_user.is_authenticated)
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def register(slug: str):
+    event = _visible_event(slug)
+    refusal = _members_only_refusal(event)
+    if refusal:
+        return refusal
+    mine = _my_registration(event)
+    if mine is not None:
+        return _registered_response(event, mine, created=False)
+    form = RegistrationForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data, form.email.data = current_user.name, current_user.email
+    state = event.registration_state()
+    if state != "open":
+        form.email.errors = []
+    if form.validate_on_submit():
+        # Signed-in people register as themselves; the address field cannot be used to book others.
+        email = current_user.email if current_user.is_authenticated else form.email.data
+        try:
+            result = services.register(
+                event.id,
+                name=form.name.data,
+                email=email,
+                user_id=current_user.id if current_user.is_authenticated else None,
+                organisation_name=form.organisation_name.data or "",
+                access_needs=form.access_needs.data or "",
+                dietary_needs=form.dietary_needs.data or "",
+                show_on_attendee_list=form.show_on_attendee_list.data,
+            )
+        except services.RegistrationProblem as problem:
+            getattr(form, problem.field).errors.append(problem.message)
+        else:
+            if not result.created and not current_user.is_authenticated:
+                form.email.errors.append(
+                    "This email address is already registered for this event. Check your email for the confirmation"
+                )
+            else:
+                return _registered_response(event, result.registration, created=result.created)
+    status = 422 if (is_partial() and form.errors) else 200
+    template = "events/_register_form.html" if is_partial() else "events/register.html"
+    return render_template(template, event=event, form=form, state=state), status
+
+
+def _registered_response(event: Event, registration: Registration, created: bool):
+    rank = services.waitlist_rank(registration)
+    if is_partial():
+        return render_template("events/_registered.html", event=event, mine=registration, rank=rank)
+    if not current_user.is_authenticated:
+        return render_template("events/registered.html", event=event, registration=registration, rank=rank)
+    if created:
+        flash(
+            f"You're on the waiting list (position {rank})."
+            if registration.status == "waitlisted"
+            else "You're registered.",
+            "success",
+        )
+    return redirect(url_for("events.detail", slug=event.slug), code=303)
+
+
+@bp.route("/events/<slug>/cancel-my-place", methods=["POST"])
+@signed_in_required
+def cancel_mine(slug: str):
+    event = _visible_event(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mine = _my_registration(event)
+    if mine is not None:
+        services.cancel_registration(mine.id)
+        flash("Your place has been cancelled.", "success")
+    return redirect(url_for("events.detail", slug=event.slug), code=303)
+
+
+def _registration_from_token(token: str) -> Registration:
+    data = read_token("event-cancel", token, CANCEL_TOKEN_MAX_AGE)
+    try:
+        registration = db.session.get(Registration, int(data["r"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TokenError("invalid") from exc
+    if registration is None or registration.email != data.get("e"):
+        raise TokenError("invalid")
+    return registration
+
+
+@bp.route("/events/cancel/<token>", methods=["GET", "POST"])
+@public
+def cancel_by_token(token: str):
+    try:
+        registration = _registration_from_token(token)
+    except TokenError as exc:
+        return render_template("events/link_problem.html", reason=exc.reason), 400
+    event = db.session.get(Event, registration.event_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if registration.status != "cancelled":
+            services.cancel_registration(registration.id)
+        return render_template("events/cancelled.html", event=event, registration=registration)
+    return render_template("events/cancel.html", event=event, registration=registration, form=form)
+
+
+@bp.route("/events/<slug>/agenda")
+@public
+def agenda(slug: str):
+    event = _visible_event(slug)
+    if not _can_see_agenda(event):
+        if not current_user.is_authenticated and event.agenda_published:
+            return redirect(url_for("auth.login", next=request.path))
+        abort(404)
+    previous = services.previous_in_series(event)
+    previous_minutes = services.find_minutes(previous) if previous else None
+    # The standing "Action plan progress update" item links to each plan's board report of
+    # what changed since the previous meeting of the series (or the last quarter).
+    report_since = (previous.starts_at if previous else event.starts_at - dt.timedelta(days=91)).date()
+    return render_template(
+        "events/agenda.html",
+        event=event,
+        items=services.agenda(event.id),
+        plan_reports=db.session.scalars(visible_plans_query().where(ActionPlan.status == "published")).all(),
+        report_since=report_since,
+        previous=previous,
+        previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
+    )
+
+
+@bp.route("/events/<slug>/minutes")
+@public
+def minutes(slug: str):
+    event = _visible_event(slug)
+    record = services.find_minutes(event)
+    if record is None or (record.status != "published" and not has_role(current_user, "staff")):
+        abort(404)
+    if event.audience == "members" and not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    event_with_actions = db.session.scalar(
+        select(Event).where(Event.id == event.id).options(selectinload(Event.actions))
+    )
+    return render_template(
+        "events/minutes.html",
+        event=event_with_actions,
+        minutes=record,
+        attendance=services.attendance(event.id),
+    )
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/events/<slug>.ics")
+@public
+def event_ics(slug: str):
+    event = _visible_event(slug)
+    return _ics_response(calendar_for([event]), f"{event.slug}.ics")
+
+
+@bp.route("/events.ics")
+@public
+def feed_ics():
+    since = utcnow().replace(year=utcnow().year - 1)
+    events = db.session.scalars(
+        select(Event).where(Event.status == "published", Event.starts_at >= since).order_by(Event.starts_at)
+    ).all()
+    response = _ics_response(calendar_for(events, name=f"{current_app.config['SERVICE_NAME']} events"), "events.ics")
+    response.headers["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
