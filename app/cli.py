@@ -23,6 +23,10 @@ DEMO_USERS = [
 # Later features add their own demo data by appending a callable here.
 DEMO_SEEDERS: list = []
 
+from app.groups.cli import generate_load_data_command, groups_cli, seed_demo_groups  # noqa: E402
+
+DEMO_SEEDERS.append(seed_demo_groups)
+
 
 def seed_demo_users() -> list[tuple[str, str, str]]:
     created = []
@@ -77,3 +81,5 @@ def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(groups_cli)
+    app.cli.add_command(generate_load_data_command)

@@ -3,4 +3,5 @@ Each feature adds its models module here."""
 
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
+from app.groups.models import Membership, Organisation, Tag  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
