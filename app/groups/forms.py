@@ -27,8 +27,8 @@ CHARITY_FORMS = {"charity", "cio"}
 COMPANY_FORMS = {"cic", "clg"}
 
 
-def _text(label, required=None, max_length=200, **kwargs):
-    validators = [InputRequired(message=required)] if required else [Optional()]
+def _text(label, required=None, max_length=200, optional=True, **kwargs):
+    validators = [InputRequired(message=required)] if required else ([Optional()] if optional else [])
     validators += [Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
                    NoControlCharacters(label)]  # fmt: skip
     return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators, **kwargs)
@@ -57,8 +57,9 @@ class GroupDetailsForm(FlaskForm):
         choices=list(LEGAL_FORMS.items()),
         validators=[InputRequired(message="Select what kind of group it is")],
     )
-    charity_number = _text("Registered charity number", max_length=20)
-    company_number = _text("Companies House number", max_length=10)
+    # Not Optional(): whether a number is needed depends on the legal form (validated below).
+    charity_number = _text("Registered charity number", max_length=20, optional=False)
+    company_number = _text("Companies House number", max_length=20, optional=False)
     description = TextAreaField(
         "What does your group do?",
         widget=GovCharacterCount(),
@@ -82,7 +83,7 @@ class GroupDetailsForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
     )
-    postcode = _text("Postcode", max_length=10)
+    postcode = _text("Postcode", max_length=20, optional=False)
     area = SelectField("Area or ward", widget=GovSelect(), choices=[], validate_choice=False)
     themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
     communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
