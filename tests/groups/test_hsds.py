@@ -65,9 +65,16 @@ def _check(validator, data):
 @pytest.fixture
 def data(db):
     theme, community = tag("theme", "Diabetes"), tag("community", "Somali")
-    listed = organisation("Somali Diabetes Group", tags=[theme, community, tag("area", "Whitechapel")],
-                          website="https://somali.example.org", email="private@example.org", phone="020 7946 0123",
-                          founded_year=2001, charity_number="SC012345", public_fields=["website", "registration"])  # fmt: skip
+    listed = organisation(
+        "Somali Diabetes Group",
+        tags=[theme, community, tag("area", "Whitechapel")],
+        website="https://somali.example.org",
+        email="private@example.org",
+        phone="020 7946 0123",
+        founded_year=2001,
+        charity_number="SC012345",
+        public_fields=["website", "registration"],
+    )
     organisation("Hidden Pending Group", status="pending")
     organisation("Archived Group", status="archived")
     db.session.commit()

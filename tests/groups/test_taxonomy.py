@@ -49,6 +49,6 @@ def test_add_rename_merge_retire(client, db, login_as):
     db.session.expire_all()
     assert db.session.get(Tag, bengali.id).retired
     login_as("member")
-    assert 'value="%d"' % bengali.id not in client.get("/groups/apply").get_data(as_text=True)
+    assert f'value="{bengali.id}"' not in client.get("/groups/apply").get_data(as_text=True)
     verbs = [e.verb for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert verbs[:4] == ["tag.added", "tag.renamed", "tag.merged", "tag.retired"]
