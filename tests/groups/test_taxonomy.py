@@ -52,3 +52,20 @@ def test_add_rename_merge_retire(client, db, login_as):
     assert f'value="{bengali.id}"' not in client.get("/groups/apply").get_data(as_text=True)
     verbs = [e.verb for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert verbs[:4] == ["tag.added", "tag.renamed", "tag.merged", "tag.retired"]
+
+
+def test_rejected_applications_are_deleted_after_a_year(db):
+    import datetime as dt
+
+    from app.db import utcnow
+    from app.retention import apply_retention
+
+    old = organisation("Old Rejected", status="rejected", reviewed_at=utcnow() - dt.timedelta(days=400))
+    recent = organisation("Recent Rejected", status="rejected", reviewed_at=utcnow() - dt.timedelta(days=10))
+    listed = organisation("Listed Group", reviewed_at=utcnow() - dt.timedelta(days=400))
+    db.session.commit()
+    old_id, keep = old.id, {recent.id, listed.id}
+    assert apply_retention()["rejected_applications"] == 1
+    db.session.commit()
+    remaining = set(db.session.scalars(select(Organisation.id)))
+    assert remaining == keep and old_id not in remaining
