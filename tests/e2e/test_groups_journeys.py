@@ -67,7 +67,7 @@ def test_application_review_approval_email_and_listing(site, app, db, smtp_serve
     site.goto("/staff/groups")
     review = page.locator("section.portal-review", has_text="Whitechapel Diabetes Peer Group")
     review.get_by_role("button", name="Approve Whitechapel Diabetes Peer Group").click()
-    expect(page.get_by_text("is approved and now listed")).to_be_visible()
+    expect(page.locator("section.portal-review").get_by_text("is approved and now listed")).to_be_visible()
     expect(page.locator("#portal-live-region")).to_contain_text("is approved and now listed")
     site.axe_check()
 
