@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.actionplan import bp as actionplan_bp
     from app.auth import bp as auth_bp
     from app.events import bp as events_bp
+    from app.groups import bp as groups_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
 
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(actionplan_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(groups_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -20,21 +20,15 @@ DEMO_USERS = [
     ("member2@example.org", "Tunde Adeyemi", "member", "demo-member-harbour-cloud"),
 ]
 
-# Later features add their own demo data by appending a callable here.
-DEMO_SEEDERS: list = []
 
-from app.actionplan.demo import seed_action_plan_demo  # noqa: E402
-
-DEMO_SEEDERS.append(seed_action_plan_demo)
-
-
-def _seed_events() -> None:
+def demo_seeders() -> list:
+    """Each feature's demo data, in dependency order (groups before the events that name them).
+    Imported here, not at module level, so the CLI module loads no feature code it does not run."""
+    from app.actionplan.demo import seed_action_plan_demo
     from app.events.demo import seed_events
+    from app.groups.cli import seed_demo_groups
 
-    seed_events()
-
-
-DEMO_SEEDERS.append(_seed_events)
+    return [seed_demo_groups, seed_events, seed_action_plan_demo]
 
 
 def seed_demo_users() -> list[tuple[str, str, str]]:
@@ -80,7 +74,7 @@ def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
         click.echo("The database already has accounts: demo data not loaded.")
         return
     seed_demo_users()
-    for seeder in DEMO_SEEDERS:
+    for seeder in demo_seeders():
         seeder()
     db.session.commit()
     click.echo("Demo data loaded.")
@@ -90,3 +84,7 @@ def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
+    from app.groups.cli import generate_load_data_command, groups_cli
+
+    app.cli.add_command(groups_cli)
+    app.cli.add_command(generate_load_data_command)

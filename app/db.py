@@ -75,3 +75,15 @@ query_counter = QueryCounter()
 @event.listens_for(Engine, "before_cursor_execute")
 def _count_query(conn, cursor, statement, parameters, context, executemany):
     query_counter.increment()
+
+
+def managed_by_migrations_only(name: str | None) -> bool:
+    """Full-text search objects (SQLite FTS5 tables and their shadow tables, PostgreSQL GIN
+    indexes) are created by migrations, not models: autogenerate and model checks skip them.
+    Their names contain "_fts"."""
+    return bool(name) and "_fts" in name
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic include_name hook (migrations/env.py and the migration tests)."""
+    return not (type_ in ("table", "index") and managed_by_migrations_only(name))

@@ -5,4 +5,5 @@ from app.actionplan.models import Action, ActionPlan, ImportBatch, ProgressUpdat
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Minutes, Registration  # noqa: F401
+from app.groups.models import Membership, Organisation, Tag  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401

@@ -13,6 +13,7 @@ from app.audit import AuditEvent
 from app.auth.models import Invitation, User
 from app.db import utcnow
 from app.extensions import db
+from app.groups.models import Organisation
 from app.jobs import periodic
 from app.mail.models import OutboxMessage
 
@@ -20,6 +21,7 @@ OUTBOX_DAYS = 90
 INVITATION_DAYS = 365
 AUDIT_DAYS = 2 * 365
 UNCONFIRMED_ACCOUNT_DAYS = 30
+REJECTED_APPLICATION_DAYS = 365
 
 
 def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
@@ -39,6 +41,12 @@ def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
         # Someone who never confirmed their address never really had an account.
         "unconfirmed_users": db.session.execute(
             delete(User).where(User.confirmed_at.is_(None), User.created_at < now - UNCONFIRMED_ACCOUNT_DAYS * days)
+        ).rowcount,
+        # A group application that was not accepted, with its contact details (issue 3).
+        "rejected_applications": db.session.execute(
+            delete(Organisation).where(
+                Organisation.status == "rejected", Organisation.reviewed_at < now - REJECTED_APPLICATION_DAYS * days
+            )
         ).rowcount,
     }
     return results

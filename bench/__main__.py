@@ -178,7 +178,9 @@ def run_database(kind: str, args) -> dict:
         flask(env, "db", "upgrade")
         flask(env, "seed-demo")
         if has_command(env, "generate-load-data"):
-            flask(env, "generate-load-data", *args.load_args)
+            # The sizes the issues' targets name; --quick uses smaller data to finish in under 2 minutes.
+            sizes = args.load_args or (["--groups", "1000"] if args.quick else ["--groups", "10000"])
+            flask(env, "generate-load-data", *sizes)
         facts = {}
         queries = facts_sql()
         if queries:

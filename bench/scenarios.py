@@ -23,6 +23,19 @@ SCENARIOS = [
     Scenario("home", "main.index", lambda facts: "/"),
     Scenario("sign-in page", "auth.login", lambda facts: "/login"),
     Scenario("accessibility statement", "main.accessibility", lambda facts: "/accessibility"),
+    Scenario("directory page", "groups.index", lambda facts: "/groups?q=health", target_p95_ms=60),
+    Scenario(
+        "directory search fragment",
+        "groups.index",
+        lambda facts: "/groups?q=health",
+        headers={"HX-Request": "true"},
+        target_p95_ms=30,
+    ),
+    Scenario(
+        "group profile",
+        "groups.profile",
+        lambda facts: f"/groups/{facts['group_slug']}" if facts.get("group_slug") else None,
+    ),
     Scenario(
         "action-plan overview",
         "actionplan.plan",
@@ -34,6 +47,7 @@ SCENARIOS = [
 def facts_sql() -> dict[str, str]:
     """SQL that finds ids/slugs for scenarios that need one (name -> query returning one value)."""
     return {
+        "group_slug": "SELECT slug FROM organisations WHERE status = 'approved' ORDER BY id LIMIT 1",
         "plan_slug": "SELECT slug FROM action_plans WHERE status = 'published' AND visibility = 'public' "
         "ORDER BY id LIMIT 1",
     }

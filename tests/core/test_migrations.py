@@ -10,13 +10,14 @@ from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import inspect
 
 from app import create_app
+from app.db import include_name
 from app.extensions import db as _db
 from config import TestConfig
 
 
 def _diff(engine):
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, _db.metadata)
 
 

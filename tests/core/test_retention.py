@@ -34,7 +34,7 @@ def test_retention_deletes_only_expired_rows(app, db):
 
     results = apply_retention()
     db.session.commit()
-    assert results == {"outbox": 1, "invitations": 0, "audit": 1, "unconfirmed_users": 1}
+    assert results == {"outbox": 1, "invitations": 0, "audit": 1, "unconfirmed_users": 1, "rejected_applications": 0}
     assert _count(db, OutboxMessage) == 2  # the queued one is never deleted, however old
     assert [e.verb for e in db.session.scalars(select(AuditEvent))] == ["new.thing"]
     emails = set(db.session.scalars(select(User.email)))

@@ -1,0 +1,7 @@
+"""Community-group directory: applications, review, membership, search, taxonomy, HSDS API."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)
+
+from app.groups import hsds, routes, staff_routes  # noqa: E402, F401

@@ -1,0 +1,265 @@
+"""Directory forms: application / group details, staff decisions, members, taxonomy, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.forms import EmailAddress, NoControlCharacters, strip_filter, submit_field
+from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
+from app.groups.validation import normalise_charity_number, normalise_company_number, normalise_postcode
+
+CHARITY_FORMS = {"charity", "cio"}
+COMPANY_FORMS = {"cic", "clg"}
+
+
+def _text(label, required=None, max_length=200, optional=True, **kwargs):
+    validators = [InputRequired(message=required)] if required else ([Optional()] if optional else [])
+    validators += [Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+                   NoControlCharacters(label)]  # fmt: skip
+    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators, **kwargs)
+
+
+class Website:
+    def __call__(self, form, field):
+        value = (field.data or "").strip()
+        if not value:
+            return
+        if "://" not in value:
+            value = "https://" + value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or "." not in (parts.hostname or ""):
+            raise ValidationError("Enter a website address in the correct format, like www.example.org")
+        field.data = value
+
+
+class GroupDetailsForm(FlaskForm):
+    """What an applicant gives, and what members and staff later edit."""
+
+    name = _text("Name of your group", "Enter the name of your group")
+    legal_form = RadioField(
+        "What kind of group is it?",
+        widget=GovRadioInput(),
+        choices=list(LEGAL_FORMS.items()),
+        validators=[InputRequired(message="Select what kind of group it is")],
+    )
+    # Not Optional(): whether a number is needed depends on the legal form (validated below).
+    charity_number = _text("Registered charity number", max_length=20, optional=False)
+    company_number = _text("Companies House number", max_length=20, optional=False)
+    description = TextAreaField(
+        "What does your group do?",
+        widget=GovCharacterCount(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Describe what your group does"),
+            Length(max=2000, message="Description must be 2,000 characters or fewer"),
+        ],
+    )
+    founded_year = IntegerField(
+        "Year founded",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(min=1800, max=dt.date.today().year, message="Enter a year between 1800 and this year"),
+        ],
+    )
+    address = TextAreaField(
+        "Address",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
+    )
+    postcode = _text("Postcode", max_length=20, optional=False)
+    area = SelectField("Area or ward", widget=GovSelect(), choices=[], validate_choice=False)
+    themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
+    communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
+    languages = SelectMultipleField("Languages used", widget=GovCheckboxesInput(), choices=[], coerce=int)
+    service_types = SelectMultipleField("Types of service", widget=GovCheckboxesInput(), choices=[], coerce=int)
+    beneficiaries = RadioField(
+        "How many people does your group support in a typical year?",
+        widget=GovRadioInput(),
+        choices=list(BENEFICIARY_RANGES.items()),
+        validators=[Optional()],
+    )
+    website = StringField(
+        "Website",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300, message="Website must be 300 characters or fewer"), Website()],
+    )
+    email = EmailField(
+        "Public email address", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), EmailAddress()]
+    )
+    phone = _text("Public phone number", max_length=40)
+    contact_name = _text("Contact person", "Enter the name of the person we should contact", max_length=120)
+    public_fields = SelectMultipleField(
+        "Which details may we show in the public directory?",
+        widget=GovCheckboxesInput(),
+        choices=list(PUBLIC_FIELD_LABELS.items()),
+    )
+    submit = submit_field("Send application")
+
+    TAG_FIELDS = {
+        "themes": "theme",
+        "communities": "community",
+        "languages": "language",
+        "service_types": "service_type",
+    }
+
+    def set_choices(self, tags: dict) -> None:
+        for field_name, kind in self.TAG_FIELDS.items():
+            getattr(self, field_name).choices = [(t.id, t.name) for t in tags[kind]]
+        self.area.choices = [("", "Choose an area")] + [(str(t.id), t.name) for t in tags["area"]]
+        self._tags = tags
+
+    def validate_area(self, field):
+        if field.data and field.data not in {str(t.id) for t in self._tags["area"]}:
+            raise ValidationError("Choose an area from the list")
+
+    def validate_themes(self, field):
+        if not field.data:
+            raise ValidationError("Select at least one theme your group works on")
+
+    def validate_postcode(self, field):
+        if field.data:
+            normalised = normalise_postcode(field.data)
+            if normalised is None:
+                raise ValidationError("Enter a real UK postcode, like E1 6AN")
+            field.data = normalised
+        elif self.address.data:
+            raise ValidationError("Enter the postcode for this address")
+
+    def validate_charity_number(self, field):
+        if field.data:
+            normalised = normalise_charity_number(field.data)
+            if normalised is None:
+                raise ValidationError(
+                    "Enter a charity number in the correct format: 6 or 7 digits in England and Wales "
+                    "(like 1123456), SC and 6 digits in Scotland (like SC012345) or NIC and 6 digits "
+                    "in Northern Ireland (like NIC100002)"
+                )
+            field.data = normalised
+        elif self.legal_form.data in CHARITY_FORMS:
+            raise ValidationError("Enter your registered charity number")
+
+    def validate_company_number(self, field):
+        if field.data:
+            normalised = normalise_company_number(field.data)
+            if normalised is None:
+                raise ValidationError(
+                    "Enter a Companies House number in the correct format: 8 digits (like 01234567) "
+                    "or 2 letters and 6 digits (like SC123456)"
+                )
+            field.data = normalised
+        elif self.legal_form.data in COMPANY_FORMS:
+            raise ValidationError("Enter your Companies House number")
+
+    def model_data(self) -> dict:
+        return {
+            "name": self.name.data,
+            "legal_form": self.legal_form.data,
+            "charity_number": self.charity_number.data or None,
+            "company_number": self.company_number.data or None,
+            "description": self.description.data,
+            "founded_year": self.founded_year.data,
+            "address": self.address.data or None,
+            "postcode": self.postcode.data or None,
+            "website": self.website.data or None,
+            "email": (self.email.data or "").lower() or None,
+            "phone": self.phone.data or None,
+            "contact_name": self.contact_name.data or None,
+            "beneficiaries": self.beneficiaries.data or None,
+            "public_fields": [f for f in (self.public_fields.data or []) if f in PUBLIC_FIELD_LABELS],
+        }
+
+    def tag_ids(self) -> list[int]:
+        ids = [i for name in self.TAG_FIELDS for i in (getattr(self, name).data or [])]
+        if self.area.data:
+            ids.append(int(self.area.data))
+        return ids
+
+    def load(self, org) -> None:
+        for key in ("name", "legal_form", "charity_number", "company_number", "description", "founded_year",
+                    "address", "postcode", "website", "email", "phone", "contact_name", "beneficiaries",
+                    "public_fields"):  # fmt: skip
+            getattr(self, key).data = getattr(org, key)
+        for field_name, kind in self.TAG_FIELDS.items():
+            getattr(self, field_name).data = [t.id for t in org.tags if t.kind == kind]
+        self.area.data = str(org.area.id) if org.area else ""
+
+
+class DecisionForm(FlaskForm):
+    """Reject (reason) or request changes (message): the text goes to the applicant."""
+
+    message = TextAreaField(
+        "Message to the applicant",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter a message for the applicant"),
+            Length(max=2000, message="Message must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+class MergeForm(FlaskForm):
+    target = SelectField("Merge into", widget=GovSelect(), choices=[], validate_choice=False,
+                         validators=[InputRequired(message="Choose the group to keep")])  # fmt: skip
+    submit = submit_field("Merge groups")
+
+
+class InviteMemberForm(FlaskForm):
+    email = EmailField(
+        "Their email address",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message="Enter their email address"), EmailAddress()],
+    )
+    submit = submit_field("Send invitation")
+
+
+class LeaveForm(FlaskForm):
+    reason = TextAreaField(
+        "Why does your group want to leave? (optional)",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=1000, message="Reason must be 1,000 characters or fewer")],
+    )
+    submit = submit_field("Ask to leave the network")
+
+
+class TagForm(FlaskForm):
+    kind = SelectField("Kind", widget=GovSelect(), choices=list(TAG_KINDS.items()),
+                       validators=[InputRequired(message="Choose a kind")])  # fmt: skip
+    name = _text("Name", "Enter a name", max_length=120)
+    submit = submit_field("Add")
+
+
+class RenameTagForm(FlaskForm):
+    name = _text("New name", "Enter a name", max_length=120)
+    submit = submit_field("Rename")
+
+
+class MergeTagForm(FlaskForm):
+    target = SelectField("Merge into", widget=GovSelect(), choices=[], coerce=int,
+                         validators=[InputRequired(message="Choose the tag to keep")])  # fmt: skip
+    submit = submit_field("Merge")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", widget=GovFileInput())
+    submit = submit_field("Check the file")

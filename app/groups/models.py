@@ -1,0 +1,212 @@
+"""Organisations (community groups), their members and their tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+STATUSES = ("pending", "approved", "changes_requested", "rejected", "archived")
+STATUS_LABELS = {
+    "pending": "Waiting for review",
+    "approved": "Listed",
+    "changes_requested": "Changes requested",
+    "rejected": "Not accepted",
+    "archived": "Archived",
+}
+STATUS_TAG_CLASSES = {
+    "pending": "govuk-tag--yellow",
+    "approved": "govuk-tag--green",
+    "changes_requested": "govuk-tag--orange",
+    "rejected": "govuk-tag--red",
+    "archived": "govuk-tag--grey",
+}
+LEGAL_FORMS = {
+    "charity": "Registered charity",
+    "cio": "Charitable incorporated organisation (CIO)",
+    "cic": "Community interest company (CIC)",
+    "clg": "Company limited by guarantee",
+    "faith": "Faith group",
+    "unincorporated": "Unincorporated group",
+    "other": "Other",
+}
+BENEFICIARY_RANGES = {
+    "0-49": "Fewer than 50",
+    "50-249": "50 to 249",
+    "250-999": "250 to 999",
+    "1000-4999": "1,000 to 4,999",
+    "5000+": "5,000 or more",
+}
+TAG_KINDS = {
+    "theme": "Themes of work",
+    "community": "Communities served",
+    "language": "Languages used",
+    "area": "Areas (wards)",
+    "service_type": "Types of service",
+}
+TAG_KIND_SINGULAR = {
+    "theme": "theme",
+    "community": "community",
+    "language": "language",
+    "area": "area",
+    "service_type": "type of service",
+}
+# Details a group chooses to show publicly, one flag each. Personal details default to private.
+PUBLIC_FIELD_LABELS = {
+    "website": "Website",
+    "email": "Public email address",
+    "phone": "Public phone number",
+    "address": "Address and postcode",
+    "contact_name": "Contact person's name",
+    "founded_year": "Year founded",
+    "beneficiaries": "Beneficiaries per year",
+    "registration": "Charity or company number",
+}
+DEFAULT_PUBLIC_FIELDS = ["website", "founded_year", "beneficiaries", "registration"]
+MEMBER_ROLES = ("owner", "member")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+organisation_tags = Table(
+    "organisation_tags",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+    __table_args__ = (
+        UniqueConstraint("kind", "slug", name="uq_tags_kind_slug"),
+        CheckConstraint("kind IN ('theme', 'community', 'language', 'area', 'service_type')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.kind}:{self.slug}>"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'changes_requested', 'rejected', 'archived')", name="status"
+        ),
+        Index("ix_organisations_status_name", "status", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    # HSDS: the group's work is published as one service with its own stable id.
+    service_uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending", index=True)
+    legal_form: Mapped[str] = mapped_column(String(20))
+    charity_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    company_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    website: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    beneficiaries: Mapped[str | None] = mapped_column(String(20))
+    public_fields: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_PUBLIC_FIELDS))
+    # Warnings for staff found when the application arrived (possible duplicates).
+    review_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    leave_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    leave_reason: Mapped[str | None] = mapped_column(Text)
+    # Name, description and tag names: what the full-text index covers (services.refresh_search).
+    search_document: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+
+    tags: Mapped[list[Tag]] = relationship(secondary=organisation_tags, lazy="raise", order_by=Tag.name)
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
+    )
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.slug}>"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_tag_class(self) -> str:
+        return STATUS_TAG_CLASSES.get(self.status, "")
+
+    @property
+    def legal_form_label(self) -> str:
+        return LEGAL_FORMS.get(self.legal_form, self.legal_form)
+
+    @property
+    def beneficiaries_label(self) -> str | None:
+        return BENEFICIARY_RANGES.get(self.beneficiaries or "")
+
+    def tags_of(self, kind: str) -> list[Tag]:
+        return [t for t in self.tags if t.kind == kind]
+
+    @property
+    def area(self) -> Tag | None:
+        areas = self.tags_of("area")
+        return areas[0] if areas else None
+
+    def is_public(self, field: str) -> bool:
+        return field in (self.public_fields or [])
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_organisation"),
+        CheckConstraint("role IN ('owner', 'member')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="raise")
+    user = relationship("User", lazy="raise")

@@ -1,0 +1,286 @@
+"""Public directory, group profiles, applications and the member area (/my-group)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit import record
+from app.auth.models import User, normalise_email
+from app.auth.tokens import TokenError, make_token, read_token
+from app.db import utcnow
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.groups import bp
+from app.groups import services as svc
+from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
+from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, Membership, Organisation
+from app.htmx import is_partial, vary_on_htmx
+from app.mail import enqueue
+from app.pagination import govuk_pagination, paginate
+from app.security import has_role, public, signed_in_required
+
+INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+def _org_or_404(org_id: int) -> Organisation:
+    org = db.session.scalar(
+        select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.tags))
+    )
+    if org is None:
+        abort(404)
+    return org
+
+
+def details_form(org: Organisation | None = None) -> GroupDetailsForm:
+    form = GroupDetailsForm()
+    form.set_choices(svc.tags_by_kind())
+    if org is not None and request.method == "GET":
+        form.load(org)
+    return form
+
+
+# --- directory -----------------------------------------------------------------------------
+
+
+@bp.route("/groups")
+@public
+def index():
+    filters = svc.DirectoryFilters.from_args(request.args)
+    pager = paginate(svc.directory_query(filters), per_page=current_app.config.get("PAGE_SIZE", 20))
+    context = {
+        "pager": pager,
+        "filters": filters,
+        "facets": svc.facet_counts(filters),
+        "tag_kinds": TAG_KINDS,
+        "sorts": svc.SORTS,
+        "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
+    }
+    context["oob"] = is_partial()
+    template = "groups/_results.html" if is_partial() else "groups/index.html"
+    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+
+
+@bp.route("/groups/<slug>")
+@public
+def profile(slug: str):
+    org = db.session.scalar(
+        select(Organisation).where(Organisation.slug == slug[:220]).options(selectinload(Organisation.tags))
+    )
+    if org is None:
+        abort(404)
+    membership = svc.membership_of(current_user, org.id)
+    can_see_all = membership is not None or has_role(current_user, "staff")
+    if org.status != "approved" and not can_see_all:
+        abort(404)
+    return render_template(
+        "groups/profile.html", org=org, can_see_all=can_see_all, membership=membership, field_labels=PUBLIC_FIELD_LABELS
+    )
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+@bp.route("/groups/apply", methods=["GET", "POST"])
+@public
+def apply():
+    if not current_user.is_authenticated:
+        return render_template("groups/apply_start.html")
+    form = details_form()
+    if form.validate_on_submit():
+        org = svc.submit_application(current_user, form.model_data(), form.tag_ids())
+        db.session.commit()
+        return redirect(url_for("groups.applied", org_id=org.id), code=303)
+    return render_template("groups/apply.html", form=form)
+
+
+@bp.route("/groups/apply/<int:org_id>/sent")
+@signed_in_required
+def applied(org_id: int):
+    org = _org_or_404(org_id)
+    if svc.membership_of(current_user, org.id) is None:
+        abort(404)
+    return render_template("groups/applied.html", org=org)
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+def _member_org(org_id: int, owner: bool = False) -> tuple[Organisation, Membership]:
+    """The group and the current user's membership; 404 for anyone else (no IDOR)."""
+    membership = svc.membership_of(current_user, org_id)
+    if membership is None:
+        abort(404)
+    if owner and membership.role != "owner":
+        abort(403)
+    return _org_or_404(org_id), membership
+
+
+@bp.route("/my-group")
+@signed_in_required
+def my_group():
+    memberships = svc.memberships_for(current_user)
+    if len(memberships) == 1:
+        return redirect(url_for("groups.manage", org_id=memberships[0].organisation_id))
+    return render_template("groups/my_groups.html", memberships=memberships)
+
+
+@bp.route("/my-group/<int:org_id>")
+@signed_in_required
+def manage(org_id: int):
+    org, membership = _member_org(org_id)
+    members = db.session.scalars(
+        select(Membership)
+        .where(Membership.organisation_id == org.id)
+        .options(selectinload(Membership.user))
+        .order_by(Membership.role.desc(), Membership.id)
+    ).all()
+    return render_template(
+        "groups/manage.html",
+        org=org,
+        membership=membership,
+        members=members,
+        invite_form=InviteMemberForm(),
+        action_form=ConfirmForm(),
+        leave_form=LeaveForm(),
+    )
+
+
+@bp.route("/my-group/<int:org_id>/edit", methods=["GET", "POST"])
+@signed_in_required
+def edit(org_id: int):
+    org, _membership = _member_org(org_id)
+    form = details_form(org)
+    form.submit.label.text = "Save changes" if org.status != "changes_requested" else "Send for review again"
+    if form.validate_on_submit():
+        svc.apply_fields(org, form.model_data(), form.tag_ids())
+        if org.status == "changes_requested":
+            svc.resubmit(org, current_user)
+            flash("Thank you. Your changes have been sent to the network team for review.", "success")
+        else:
+            record("group.edited", org, name=org.name)
+            flash("Your group's details have been saved.", "success")
+        db.session.commit()
+        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return render_template("groups/edit.html", form=form, org=org, staff_edit=False)
+
+
+@bp.route("/my-group/<int:org_id>/invite", methods=["POST"])
+@signed_in_required
+def invite(org_id: int):
+    org, _membership = _member_org(org_id, owner=True)
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        for error in form.email.errors:
+            flash(error, "important")
+        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    email = normalise_email(form.email.data)
+    token = make_token("group-invite", {"org": org.id, "email": email, "by": current_user.id})
+    enqueue(
+        "group_invitation",
+        to=email,
+        subject=f"{current_user.name} invited you to manage {org.name}",
+        sensitive=True,
+        inviter=current_user.name,
+        org=org,
+        url=url_for("groups.join", token=token, _external=True),
+        days=INVITE_MAX_AGE // 86400,
+    )
+    record("group.member_invited", org, email=email)
+    db.session.commit()
+    flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
+    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+
+
+@bp.route("/groups/join/<token>", methods=["GET", "POST"])
+@signed_in_required
+def join(token: str):
+    try:
+        data = read_token("group-invite", token, INVITE_MAX_AGE)
+        org = _org_or_404(int(data["org"]))
+        email = str(data["email"])
+    except (TokenError, KeyError, TypeError, ValueError) as exc:
+        reason = exc.reason if isinstance(exc, TokenError) else "invalid"
+        return render_template("groups/invite_problem.html", reason=reason), 400
+    if normalise_email(current_user.email) != email:
+        return render_template("groups/invite_problem.html", reason="wrong_account", email=email), 403
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if svc.membership_of(current_user, org.id) is None:
+            db.session.add(Membership(user_id=current_user.id, organisation_id=org.id, role="member"))
+            record("group.member_joined", org, user_id=current_user.id)
+            db.session.commit()
+        flash(f"You are now a member of {org.name}.", "success")
+        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return render_template("groups/join.html", org=org, form=form)
+
+
+def _target_membership(org: Organisation, membership_id: int) -> Membership:
+    target = db.session.get(Membership, membership_id)
+    if target is None or target.organisation_id != org.id:
+        abort(404)
+    return target
+
+
+@bp.route("/my-group/<int:org_id>/members/<int:membership_id>/remove", methods=["POST"])
+@signed_in_required
+def remove_member(org_id: int, membership_id: int):
+    org, membership = _member_org(org_id)
+    target = _target_membership(org, membership_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    leaving_self = target.id == membership.id
+    if not leaving_self and membership.role != "owner":
+        abort(403)
+    if target.role == "owner":
+        flash("Hand over ownership to someone else before the owner leaves the group.", "important")
+        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    user = db.session.get(User, target.user_id)
+    db.session.delete(target)
+    record("group.member_removed", org, user_id=target.user_id)
+    db.session.commit()
+    if leaving_self:
+        flash(f"You have left {org.name}.", "success")
+        return redirect(url_for("groups.my_group"), code=303)
+    flash(f"{user.name} has been removed from {org.name}.", "success")
+    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+
+
+@bp.route("/my-group/<int:org_id>/members/<int:membership_id>/make-owner", methods=["POST"])
+@signed_in_required
+def hand_over(org_id: int, membership_id: int):
+    org, membership = _member_org(org_id, owner=True)
+    target = _target_membership(org, membership_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if target.id != membership.id:
+        target.role = "owner"
+        membership.role = "member"
+        record("group.ownership_handed_over", org, to_user_id=target.user_id)
+        db.session.commit()
+        flash("Ownership handed over. You are now a member of the group.", "success")
+    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+
+
+@bp.route("/my-group/<int:org_id>/leave-network", methods=["POST"])
+@signed_in_required
+def leave_network(org_id: int):
+    org, _membership = _member_org(org_id, owner=True)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        org.leave_requested_at = utcnow()
+        org.leave_reason = form.reason.data or None
+        record("group.leave_requested", org, reason=org.leave_reason)
+        enqueue(
+            "group_leave_requested",
+            to=current_app.config["CONTACT_EMAIL"],
+            subject=f"{org.name} has asked to leave the network",
+            org=org,
+            reason=org.leave_reason,
+            url=url_for("groups.staff_group", org_id=org.id, _external=True),
+        )
+        db.session.commit()
+        flash("Your request has been sent. The network team will archive your group's entry.", "success")
+    return redirect(url_for("groups.manage", org_id=org.id), code=303)

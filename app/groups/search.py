@@ -1,0 +1,52 @@
+"""The one full-text search for organisations (DESIGN §7).
+
+SQLite: an FTS5 table over organisations.search_document, kept in sync by triggers created in
+the migration. PostgreSQL: a GIN index on to_tsvector('simple', search_document). The user's
+text is never passed to either engine's query syntax as typed: it is cut into words (letters,
+digits and combining marks only), and each word becomes a quoted prefix term, so quotes, `*`,
+NEAR, OR, brackets and emoji are plain text, and "diab" finds "diabetes" on both engines.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import Integer, bindparam, text
+
+from app.extensions import db
+from app.groups.models import Organisation
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+
+
+def search_terms(query: str | None) -> list[str]:
+    """Words of the query, lower-cased; every other character separates words."""
+    cleaned = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in (query or "")[:500]).lower()
+    terms = []
+    for word in cleaned.split():
+        # A word cannot start with a combining mark.
+        word = word.lstrip("".join(ch for ch in word if unicodedata.category(ch)[0] == "M"))
+        if word and word not in terms:
+            terms.append(word[:MAX_TERM_LENGTH])
+    return terms[:MAX_TERMS]
+
+
+def text_match(query: str | None):
+    """A WHERE clause matching organisations whose name, description or tags contain every
+    word of `query` (as a prefix), or None when the query has no words."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        tsquery = " & ".join(f"'{term}':*" for term in terms)
+        return text(
+            "to_tsvector('simple'::regconfig, organisations.search_document) "
+            "@@ to_tsquery('simple'::regconfig, :fts_query)"
+        ).bindparams(bindparam("fts_query", tsquery))
+    match = " ".join(f'"{term}"*' for term in terms)
+    return Organisation.id.in_(
+        text("SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :fts_query")
+        .bindparams(bindparam("fts_query", match))
+        .columns(rowid=Integer)
+    )

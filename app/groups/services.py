@@ -1,0 +1,382 @@
+"""Directory logic shared by routes, CLI and tests: applications, decisions, membership,
+merges, taxonomy, listing and facets."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from app.audit import record
+from app.auth.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
+from app.groups.search import text_match
+from app.groups.validation import name_key
+from app.mail import enqueue
+
+FACET_KINDS = ("theme", "community", "language", "area")
+SORTS = {"name": "Name (A to Z)", "newest": "Newest first"}
+
+
+def slugify(value: str, max_length: int = 200) -> str:
+    value = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return value[:max_length].strip("-") or "group"
+
+
+def unique_slug(name: str, model=Organisation, **scope) -> str:
+    base = slugify(name)
+    column = model.slug
+    taken = set(
+        db.session.scalars(
+            select(column).where(
+                or_(column == base, column.like(f"{base}-%")), *[getattr(model, k) == v for k, v in scope.items()]
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def refresh_search(org: Organisation) -> None:
+    """Rebuild the text the full-text index covers (name, description, tag names)."""
+    parts = [org.name or "", org.description or ""] + [t.name for t in org.tags]
+    org.search_document = "\n".join(p for p in parts if p)
+
+
+# --- tags ----------------------------------------------------------------------------------
+
+
+def active_tags(kind: str) -> list[Tag]:
+    return list(db.session.scalars(select(Tag).where(Tag.kind == kind, Tag.retired.is_(False)).order_by(Tag.name)))
+
+
+def tags_by_kind(include_retired: bool = False) -> dict[str, list[Tag]]:
+    query = select(Tag).order_by(Tag.kind, Tag.name)
+    if not include_retired:
+        query = query.where(Tag.retired.is_(False))
+    result: dict[str, list[Tag]] = {kind: [] for kind in TAG_KINDS}
+    for tag in db.session.scalars(query):
+        result[tag.kind].append(tag)
+    return result
+
+
+def find_tag(kind: str, name: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.strip().lower()))
+
+
+def add_tag(kind: str, name: str) -> Tag:
+    tag = Tag(kind=kind, name=name.strip(), slug=unique_slug(name, Tag, kind=kind))
+    db.session.add(tag)
+    db.session.flush()
+    return tag
+
+
+def _organisations_with_tag(tag_id: int) -> list[Organisation]:
+    ids = select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == tag_id)
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids)).options(selectinload(Organisation.tags))
+        )
+    )
+
+
+def rename_tag(tag: Tag, name: str) -> None:
+    old = tag.name
+    tag.name = name.strip()
+    db.session.flush()
+    for org in _organisations_with_tag(tag.id):
+        refresh_search(org)
+    record("tag.renamed", tag, kind=tag.kind, old=old, new=tag.name)
+
+
+def merge_tags(source: Tag, target: Tag) -> int:
+    """Move every link from `source` to `target`, then delete `source`. Returns links moved."""
+    if source.id == target.id or source.kind != target.kind:
+        raise ValueError("A tag can only be merged into another tag of the same kind")
+    already = select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == target.id)
+    moved = db.session.execute(
+        update(organisation_tags)
+        .where(organisation_tags.c.tag_id == source.id, organisation_tags.c.organisation_id.not_in(already))
+        .values(tag_id=target.id)
+    ).rowcount
+    db.session.execute(delete(organisation_tags).where(organisation_tags.c.tag_id == source.id))
+    record("tag.merged", target, kind=target.kind, merged=source.name, merged_id=source.id, links_moved=moved)
+    db.session.delete(source)
+    db.session.flush()
+    db.session.expire_all()
+    for org in _organisations_with_tag(target.id):
+        refresh_search(org)
+    return moved
+
+
+def set_retired(tag: Tag, retired: bool) -> None:
+    tag.retired = retired
+    record("tag.retired" if retired else "tag.restored", tag, kind=tag.kind, name=tag.name)
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+def possible_duplicates(
+    name: str, charity_number: str | None, company_number: str | None, exclude_id: int | None = None
+) -> list[str]:
+    """Plain-English warnings for staff about groups that look like this one."""
+    flags: list[str] = []
+    query = select(Organisation.id, Organisation.name, Organisation.charity_number, Organisation.company_number).where(
+        Organisation.status != "rejected"
+    )
+    if exclude_id:
+        query = query.where(Organisation.id != exclude_id)
+    key = name_key(name)
+    for _id, other_name, other_charity, other_company in db.session.execute(query):
+        if charity_number and other_charity == charity_number:
+            flags.append(f"Same charity number ({charity_number}) as {other_name}")
+        elif company_number and other_company == company_number:
+            flags.append(f"Same company number ({company_number}) as {other_name}")
+        elif key and difflib.SequenceMatcher(None, key, name_key(other_name)).ratio() >= 0.9:
+            flags.append(f"Name is very like {other_name}")
+    return flags
+
+
+def apply_fields(org: Organisation, data: dict, tag_ids: list[int]) -> None:
+    """Copy form data and tags onto an organisation and refresh its search text."""
+    for key, value in data.items():
+        setattr(org, key, value)
+    tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))) if tag_ids else []
+    org.tags = tags
+    refresh_search(org)
+
+
+def submit_application(user: User, data: dict, tag_ids: list[int]) -> Organisation:
+    org = Organisation(slug=unique_slug(data["name"]), status="pending", tags=[])
+    apply_fields(org, data, tag_ids)
+    org.review_flags = possible_duplicates(org.name, org.charity_number, org.company_number)
+    db.session.add(org)
+    org.memberships.append(Membership(user_id=user.id, role="owner"))
+    db.session.flush()
+    record("group.applied", org, actor=user, name=org.name, flags=org.review_flags)
+    enqueue(
+        "group_application_received",
+        to=user.email,
+        subject=f"We have your application for {org.name}",
+        name=user.name,
+        org=org,
+    )
+    return org
+
+
+def resubmit(org: Organisation, user: User) -> None:
+    org.status = "pending"
+    org.review_flags = possible_duplicates(org.name, org.charity_number, org.company_number, exclude_id=org.id)
+    record("group.resubmitted", org, actor=user)
+
+
+# --- staff decisions -----------------------------------------------------------------------
+
+DECISIONS = {
+    "approve": ("approved", "group_approved", "{name} is now in the directory"),
+    "reject": ("rejected", "group_rejected", "Your application for {name}"),
+    "request_changes": ("changes_requested", "group_changes_requested", "Please update your application for {name}"),
+}
+
+
+def owners_of(org: Organisation) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == org.id, Membership.role == "owner", User.active.is_(True))
+        )
+    )
+
+
+def decide(org: Organisation, decision: str, reviewer: User, reason: str | None = None) -> None:
+    status, template, subject = DECISIONS[decision]
+    org.status = status
+    org.reviewed_by_id = reviewer.id
+    org.reviewed_at = utcnow()
+    org.review_reason = reason or None
+    record(f"group.{decision}", org, actor=reviewer, name=org.name, reason=reason)
+    profile_url = url_for("groups.profile", slug=org.slug, _external=True)
+    my_group_url = url_for("groups.my_group", _external=True)
+    for owner in owners_of(org):
+        enqueue(
+            template,
+            to=owner.email,
+            subject=subject.format(name=org.name),
+            name=owner.name,
+            org=org,
+            reason=reason,
+            profile_url=profile_url,
+            my_group_url=my_group_url,
+        )
+
+
+def set_archived(org: Organisation, archived: bool, actor: User) -> None:
+    org.status = "archived" if archived else "approved"
+    record("group.archived" if archived else "group.restored", org, actor=actor, name=org.name)
+
+
+def merge_organisations(source: Organisation, target: Organisation, actor: User) -> dict:
+    """Move memberships and tags from the duplicate `source` into `target`; archive `source`."""
+    if source.id == target.id:
+        raise ValueError("A group cannot be merged into itself")
+    target_members = set(db.session.scalars(select(Membership.user_id).where(Membership.organisation_id == target.id)))
+    moved_members = 0
+    for membership in db.session.scalars(select(Membership).where(Membership.organisation_id == source.id)):
+        if membership.user_id in target_members:
+            db.session.delete(membership)
+        else:
+            membership.organisation_id = target.id
+            membership.role = "member"  # the target keeps its owner
+            moved_members += 1
+    target_tags = select(organisation_tags.c.tag_id).where(organisation_tags.c.organisation_id == target.id)
+    source_tag_ids = list(
+        db.session.scalars(
+            select(organisation_tags.c.tag_id).where(
+                organisation_tags.c.organisation_id == source.id, organisation_tags.c.tag_id.not_in(target_tags)
+            )
+        )
+    )
+    if source_tag_ids:
+        db.session.execute(
+            insert(organisation_tags), [{"organisation_id": target.id, "tag_id": t} for t in source_tag_ids]
+        )
+    source.status = "archived"
+    source.merged_into_id = target.id
+    # Fill gaps in the target from the duplicate; nothing the target has is overwritten.
+    for attr in ("charity_number", "company_number", "website", "email", "phone", "address", "postcode",
+                 "founded_year", "beneficiaries", "contact_name"):  # fmt: skip
+        if not getattr(target, attr) and getattr(source, attr):
+            setattr(target, attr, getattr(source, attr))
+    db.session.flush()
+    db.session.expire_all()
+    target = db.session.scalar(
+        select(Organisation).where(Organisation.id == target.id).options(selectinload(Organisation.tags))
+    )
+    refresh_search(target)
+    details = {"merged": source.name, "merged_id": source.id, "members_moved": moved_members,
+               "tags_moved": len(source_tag_ids)}  # fmt: skip
+    record("group.merged", target, actor=actor, **details)
+    return details
+
+
+# --- membership ----------------------------------------------------------------------------
+
+
+def membership_of(user, org_id: int) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org_id)
+    )
+
+
+def memberships_for(user: User) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user.id)
+            .options(selectinload(Membership.organisation))
+            .order_by(Membership.id)
+        )
+    )
+
+
+# --- the public listing --------------------------------------------------------------------
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    sort: str = "name"
+    selected: dict[str, list[str]] = field(default_factory=dict)  # kind -> tag slugs
+
+    @classmethod
+    def from_args(cls, args) -> DirectoryFilters:
+        q = (args.get("q") or "").strip()[:200]
+        sort = args.get("sort") if args.get("sort") in SORTS else "name"
+        selected = {}
+        for kind in FACET_KINDS:
+            values = [v[:140] for v in args.getlist(kind) if v][:10]
+            if values:
+                selected[kind] = values
+        return cls(q=q, sort=sort, selected=selected)
+
+    def params(self) -> dict:
+        result: dict = {"q": self.q or None, "sort": self.sort if self.sort != "name" else None}
+        result.update(self.selected)
+        return result
+
+    def is_selected(self, kind: str, slug: str) -> bool:
+        return slug in self.selected.get(kind, [])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.selected)
+
+
+def filtered_ids(filters: DirectoryFilters, statuses=("approved",)):
+    """select(Organisation.id) of groups that match the search and every selected tag."""
+    query = select(Organisation.id).where(Organisation.status.in_(statuses))
+    match = text_match(filters.q)
+    if match is not None:
+        query = query.where(match)
+    for kind, slugs in filters.selected.items():
+        for slug in slugs:
+            query = query.where(
+                Organisation.id.in_(
+                    select(organisation_tags.c.organisation_id)
+                    .join(Tag, Tag.id == organisation_tags.c.tag_id)
+                    .where(Tag.kind == kind, Tag.slug == slug)
+                )
+            )
+    return query
+
+
+def directory_query(filters: DirectoryFilters, statuses=("approved",)):
+    ids = filtered_ids(filters, statuses)
+    order = (
+        (Organisation.created_at.desc(), Organisation.id.desc())
+        if filters.sort == "newest"
+        else (func.lower(Organisation.name), Organisation.id)
+    )
+    return (
+        select(Organisation).where(Organisation.id.in_(ids)).options(selectinload(Organisation.tags)).order_by(*order)
+    )
+
+
+def facet_counts(filters: DirectoryFilters) -> dict[str, list[dict]]:
+    """Tags of each facet kind with the number of current results that have them (one query).
+    A selected tag stays listed even when nothing matches, so it can be unticked."""
+    ids = filtered_ids(filters).scalar_subquery()
+    selected_slugs = [s for slugs in filters.selected.values() for s in slugs]
+    count = func.count(organisation_tags.c.organisation_id)
+    rows = db.session.execute(
+        select(Tag.kind, Tag.name, Tag.slug, count)
+        .select_from(Tag)
+        .outerjoin(
+            organisation_tags,
+            (organisation_tags.c.tag_id == Tag.id) & organisation_tags.c.organisation_id.in_(ids),
+        )
+        .where(Tag.kind.in_(FACET_KINDS), Tag.retired.is_(False))
+        .group_by(Tag.id, Tag.kind, Tag.name, Tag.slug)
+        .having(or_(count > 0, Tag.slug.in_(selected_slugs or [""])))
+        .order_by(Tag.kind, Tag.name)
+    )
+    result: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
+    for kind, name, slug, n in rows:
+        result[kind].append({"name": name, "slug": slug, "count": n, "selected": filters.is_selected(kind, slug)})
+    return result

@@ -1,0 +1,279 @@
+"""Staff: review queue, decisions, edit, archive/restore, merge, taxonomy."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.audit import record
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.groups import bp
+from app.groups import services as svc
+from app.groups.forms import DecisionForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
+from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, Membership, Organisation, Tag
+from app.groups.routes import _org_or_404, details_form
+from app.htmx import is_partial, vary_on_htmx
+from app.pagination import govuk_pagination, paginate
+from app.security import staff_required
+
+QUEUE_STATUSES = ("pending", "changes_requested")
+
+
+@bp.route("/staff/groups")
+@staff_required
+def staff_groups():
+    status = request.args.get("status") if request.args.get("status") in STATUSES else ""
+    q = (request.args.get("q") or "").strip()[:200]
+    query = select(Organisation).options(selectinload(Organisation.tags))
+    if status:
+        query = query.where(Organisation.status == status)
+    else:
+        query = query.where(Organisation.status.in_(QUEUE_STATUSES))
+    if q:
+        query = query.where(func.lower(Organisation.name).like(f"%{q.lower()}%"))
+    query = query.order_by(Organisation.created_at, Organisation.id)
+    pager = paginate(query, per_page=current_app.config.get("PAGE_SIZE", 20))
+    counts = dict(db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all())
+    context = {
+        "pager": pager,
+        "status": status,
+        "q": q,
+        "counts": counts,
+        "status_labels": STATUS_LABELS,
+        "decision_form": DecisionForm(),
+        "pagination": govuk_pagination(pager, "groups.staff_groups", status=status, q=q),
+    }
+    template = "groups/staff/_queue.html" if is_partial() else "groups/staff/queue.html"
+    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+
+
+@bp.route("/staff/groups/<int:org_id>")
+@staff_required
+def staff_group(org_id: int):
+    org = _org_or_404(org_id)
+    members = db.session.scalars(
+        select(Membership).where(Membership.organisation_id == org.id).options(selectinload(Membership.user))
+    ).all()
+    merge_form = MergeForm()
+    merge_form.target.choices = _merge_choices(org)
+    return render_template(
+        "groups/staff/group.html",
+        org=org,
+        members=members,
+        decision_form=DecisionForm(),
+        action_form=ConfirmForm(),
+        merge_form=merge_form,
+    )
+
+
+def _merge_choices(org: Organisation) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id != org.id, Organisation.status.in_(("approved", "pending", "changes_requested")))
+        .order_by(Organisation.name)
+    )
+    return [("", "Choose a group")] + [(str(i), n) for i, n in rows]
+
+
+def _decision_response(org: Organisation, message: str, form: DecisionForm | None = None, status: int = 200):
+    if is_partial():
+        return (
+            render_template("groups/staff/_row.html", org=org, message=message, decision_form=form or DecisionForm()),
+            status,
+        )
+    if status == 200:
+        flash(message, "success")
+    else:
+        flash(message, "important")
+    return redirect(request.form.get("back") if request.form.get("back") == url_for("groups.staff_group", org_id=org.id)
+                    else url_for("groups.staff_groups"), code=303)  # fmt: skip
+
+
+@bp.route("/staff/groups/<int:org_id>/approve", methods=["POST"])
+@staff_required
+def approve(org_id: int):
+    org = _org_or_404(org_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if org.status not in (*QUEUE_STATUSES, "rejected"):
+        return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
+    svc.decide(org, "approve", current_user)
+    db.session.commit()
+    return _decision_response(org, f"{org.name} is approved and now listed. The applicant has been emailed.")
+
+
+def _with_message(org_id: int, decision: str, done: str):
+    org = _org_or_404(org_id)
+    form = DecisionForm()
+    if org.status not in QUEUE_STATUSES:
+        return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
+    if not form.validate_on_submit():
+        return _decision_response(org, form.message.errors[0] if form.message.errors else "Try again.", form, 422)
+    svc.decide(org, decision, current_user, reason=form.message.data)
+    db.session.commit()
+    return _decision_response(org, done.format(name=org.name))
+
+
+@bp.route("/staff/groups/<int:org_id>/reject", methods=["POST"])
+@staff_required
+def reject(org_id: int):
+    return _with_message(org_id, "reject", "{name} was not accepted. The applicant has been emailed the reason.")
+
+
+@bp.route("/staff/groups/<int:org_id>/request-changes", methods=["POST"])
+@staff_required
+def request_changes(org_id: int):
+    return _with_message(org_id, "request_changes", "Changes requested from {name}. The applicant has been emailed.")
+
+
+@bp.route("/staff/groups/<int:org_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_edit(org_id: int):
+    org = _org_or_404(org_id)
+    form = details_form(org)
+    form.submit.label.text = "Save changes"
+    if form.validate_on_submit():
+        svc.apply_fields(org, form.model_data(), form.tag_ids())
+        record("group.staff_edited", org, name=org.name)
+        db.session.commit()
+        flash(f"{org.name} has been saved.", "success")
+        return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
+    return render_template("groups/edit.html", form=form, org=org, staff_edit=True)
+
+
+@bp.route("/staff/groups/<int:org_id>/archive", methods=["POST"])
+@staff_required
+def archive(org_id: int):
+    org = _org_or_404(org_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    svc.set_archived(org, True, current_user)
+    db.session.commit()
+    flash(f"{org.name} has been archived and is no longer listed.", "success")
+    return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
+
+
+@bp.route("/staff/groups/<int:org_id>/restore", methods=["POST"])
+@staff_required
+def restore(org_id: int):
+    org = _org_or_404(org_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    svc.set_archived(org, False, current_user)
+    db.session.commit()
+    flash(f"{org.name} has been restored to the directory.", "success")
+    return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
+
+
+@bp.route("/staff/groups/<int:org_id>/merge", methods=["POST"])
+@staff_required
+def merge(org_id: int):
+    org = _org_or_404(org_id)
+    form = MergeForm()
+    form.target.choices = _merge_choices(org)
+    target = None
+    if form.validate_on_submit():
+        try:
+            target = db.session.get(Organisation, int(form.target.data))
+        except ValueError:
+            target = None
+    if target is None or target.id == org.id:
+        flash("Choose the group to keep.", "important")
+        return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
+    details = svc.merge_organisations(org, target, current_user)
+    db.session.commit()
+    flash(
+        f"{org.name} was merged into {target.name}: {details['members_moved']} members and "
+        f"{details['tags_moved']} tags moved.",
+        "success",
+    )
+    return redirect(url_for("groups.staff_group", org_id=target.id), code=303)
+
+
+# --- taxonomy ------------------------------------------------------------------------------
+
+
+def _tag_or_404(tag_id: int) -> Tag:
+    tag = db.session.get(Tag, tag_id)
+    if tag is None:
+        abort(404)
+    return tag
+
+
+@bp.route("/staff/taxonomy", methods=["GET", "POST"])
+@staff_required
+def taxonomy():
+    kind = request.args.get("kind") if request.args.get("kind") in TAG_KINDS else "theme"
+    form = TagForm(data={"kind": kind})
+    if form.validate_on_submit():
+        if svc.find_tag(form.kind.data, form.name.data):
+            form.name.errors.append(f"There is already a tag called {form.name.data}")
+        else:
+            tag = svc.add_tag(form.kind.data, form.name.data)
+            record("tag.added", tag, kind=tag.kind, name=tag.name)
+            db.session.commit()
+            flash(f"{tag.name} added.", "success")
+            return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+    usage = dict(
+        db.session.execute(
+            select(Tag.id, func.count())
+            .select_from(Tag)
+            .join(svc.organisation_tags, svc.organisation_tags.c.tag_id == Tag.id)
+            .where(Tag.kind == kind)
+            .group_by(Tag.id)
+        ).all()
+    )
+    tags = db.session.scalars(select(Tag).where(Tag.kind == kind).order_by(Tag.retired, Tag.name)).all()
+    return render_template(
+        "groups/staff/taxonomy.html", form=form, kind=kind, tag_kinds=TAG_KINDS, tags=tags, usage=usage,
+        action_form=ConfirmForm(),
+    )  # fmt: skip
+
+
+@bp.route("/staff/taxonomy/<int:tag_id>", methods=["GET", "POST"])
+@staff_required
+def tag_detail(tag_id: int):
+    tag = _tag_or_404(tag_id)
+    rename_form = RenameTagForm(prefix="rename", data={"name": tag.name} if request.method == "GET" else None)
+    merge_form = MergeTagForm(prefix="merge")
+    merge_form.target.choices = [(0, "Choose a tag")] + [
+        (t.id, t.name) for t in svc.active_tags(tag.kind) if t.id != tag.id
+    ]
+    if rename_form.submit.data and rename_form.validate_on_submit():
+        other = svc.find_tag(tag.kind, rename_form.name.data)
+        if other is not None and other.id != tag.id:
+            rename_form.name.errors.append(f"There is already a tag called {rename_form.name.data}: merge instead")
+        else:
+            svc.rename_tag(tag, rename_form.name.data)
+            db.session.commit()
+            flash(f"Renamed to {tag.name}.", "success")
+            return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+    if merge_form.submit.data and merge_form.validate_on_submit():
+        target = db.session.get(Tag, merge_form.target.data)
+        if target is None or target.kind != tag.kind or target.id == tag.id:
+            merge_form.target.errors.append("Choose the tag to keep")
+        else:
+            name, kind = tag.name, tag.kind
+            moved = svc.merge_tags(tag, target)
+            db.session.commit()
+            flash(f"{name} merged into {target.name}: {moved} groups moved.", "success")
+            return redirect(url_for("groups.taxonomy", kind=kind), code=303)
+    return render_template(
+        "groups/staff/tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form, tag_kinds=TAG_KINDS,
+        action_form=ConfirmForm(), form=None,
+    )  # fmt: skip
+
+
+@bp.route("/staff/taxonomy/<int:tag_id>/retire", methods=["POST"])
+@staff_required
+def retire_tag(tag_id: int):
+    tag = _tag_or_404(tag_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    svc.set_retired(tag, not tag.retired)
+    db.session.commit()
+    flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
+    return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)

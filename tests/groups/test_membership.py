@@ -1,0 +1,153 @@
+"""Profiles (public fields only), /my-group, invitations, ownership, leaving; IDOR checks."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.groups.models import Membership, Organisation
+from app.mail.models import OutboxMessage
+from tests import factories
+from tests.groups.helpers import application_data, organisation
+
+
+def _group(db, **fields):
+    owner = factories.user(name="Owner Person")
+    org = organisation(
+        "Tamil Community Centre",
+        owner=owner,
+        phone="020 7946 0999",
+        email="hello@tamil.example.org",
+        website="https://tamil.example.org",
+        contact_name="Private Contact Name",
+        address="1 Secret Street",
+        postcode="E1 6AN",
+        public_fields=["website"],
+        **fields,
+    )
+    db.session.commit()
+    return org, owner
+
+
+def test_public_sees_public_fields_only(client, db):
+    org, _owner = _group(db)
+    html = client.get(f"/groups/{org.slug}").get_data(as_text=True)
+    assert "https://tamil.example.org" in html
+    for private in ("020 7946 0999", "hello@tamil.example.org", "Private Contact Name", "1 Secret Street"):
+        assert private not in html
+
+
+def test_members_and_staff_see_everything(client, db, login_as):
+    org, owner = _group(db)
+    for viewer in (owner, "staff"):
+        login_as(viewer)
+        html = client.get(f"/groups/{org.slug}").get_data(as_text=True)
+        assert "020 7946 0999" in html and "Private Contact Name" in html and "Not public" in html
+
+
+def test_other_members_do_not_see_private_fields(client, db, login_as):
+    org, _owner = _group(db)
+    login_as("member")
+    assert "020 7946 0999" not in client.get(f"/groups/{org.slug}").get_data(as_text=True)
+
+
+def test_member_of_a_cannot_touch_b(client, db, login_as):
+    a, a_owner = _group(db)
+    b = organisation("Group B", owner=factories.user())
+    db.session.commit()
+    login_as(a_owner)
+    assert client.get(f"/my-group/{a.id}").status_code == 200
+    assert client.get(f"/my-group/{b.id}").status_code == 404
+    assert client.get(f"/my-group/{b.id}/edit").status_code == 404
+    assert client.post(f"/my-group/{b.id}/edit", data=application_data(name="Hijacked")).status_code == 404
+    assert client.post(f"/my-group/{b.id}/invite", data={"email": "x@example.org"}).status_code == 404
+    assert client.post(f"/my-group/{b.id}/leave-network").status_code == 404
+    b_membership = db.session.scalar(select(Membership).where(Membership.organisation_id == b.id))
+    # A membership id of group B used through group A's URL is refused too.
+    assert client.post(f"/my-group/{a.id}/members/{b_membership.id}/remove").status_code == 404
+    assert client.post(f"/my-group/{a.id}/members/{b_membership.id}/make-owner").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Organisation, b.id).name == "Group B"
+    assert db.session.get(Membership, b_membership.id) is not None
+
+
+def test_member_edits_their_group(client, db, login_as):
+    org, owner = _group(db)
+    login_as(owner)
+    form = client.get(f"/my-group/{org.id}/edit").get_data(as_text=True)
+    assert 'value="Tamil Community Centre"' in form
+    response = client.post(f"/my-group/{org.id}/edit", data=application_data(name="Tamil Community Centre"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).postcode == "E1 6RA"
+
+
+def test_invitation_adds_a_colleague(client, db, login_as):
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    assert client.post(f"/my-group/{org.id}/invite", data={"email": "Colleague@Example.org"}).status_code == 303
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == "colleague@example.org"))
+    assert mail.sensitive
+    link = re.search(r"https?://\S+/groups/join/\S+", mail.body_text).group(0)
+    path = "/" + link.split("/", 3)[3]
+    # Someone else signed in cannot use the link.
+    login_as("member")
+    assert client.get(path).status_code == 403
+    login_as(colleague)
+    assert "Accept the invitation" in client.get(path).get_data(as_text=True)
+    assert client.post(path).status_code == 303
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
+    assert (membership.organisation_id, membership.role) == (org.id, "member")
+    assert client.get(path[:-3] + "xyz").status_code == 400  # a tampered link
+
+
+def test_only_owners_invite_and_remove(client, db, login_as):
+    org, owner = _group(db)
+    member = factories.user()
+    db.session.add(Membership(user_id=member.id, organisation_id=org.id, role="member"))
+    db.session.commit()
+    owner_membership = db.session.scalar(select(Membership).where(Membership.user_id == owner.id))
+    login_as(member)
+    assert client.post(f"/my-group/{org.id}/invite", data={"email": "x@example.org"}).status_code == 403
+    assert client.post(f"/my-group/{org.id}/members/{owner_membership.id}/remove").status_code == 403
+
+
+def test_hand_over_ownership_then_remove(client, db, login_as):
+    org, owner = _group(db)
+    member = factories.user(name="Next Owner")
+    m = Membership(user_id=member.id, organisation_id=org.id, role="member")
+    db.session.add(m)
+    db.session.commit()
+    login_as(owner)
+    owner_membership = db.session.scalar(select(Membership).where(Membership.user_id == owner.id))
+    # The owner cannot simply leave.
+    client.post(f"/my-group/{org.id}/members/{owner_membership.id}/remove")
+    assert db.session.get(Membership, owner_membership.id) is not None
+    client.post(f"/my-group/{org.id}/members/{m.id}/make-owner")
+    db.session.expire_all()
+    assert db.session.get(Membership, m.id).role == "owner"
+    assert db.session.get(Membership, owner_membership.id).role == "member"
+    login_as(member)
+    client.post(f"/my-group/{org.id}/members/{owner_membership.id}/remove")
+    assert db.session.get(Membership, owner_membership.id) is None
+
+
+def test_group_asks_to_leave_the_network(client, db, login_as, app):
+    org, owner = _group(db)
+    login_as(owner)
+    client.post(f"/my-group/{org.id}/leave-network", data={"reason": "We are closing."})
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).leave_requested_at is not None
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == app.config["CONTACT_EMAIL"]))
+    assert "We are closing." in mail.body_text
+
+
+def test_my_group_lists_or_redirects(client, db, login_as):
+    org, owner = _group(db)
+    login_as(owner)
+    assert client.get("/my-group").headers["Location"].endswith(f"/my-group/{org.id}")
+    login_as("member")
+    assert "You are not a member of any group yet" in client.get("/my-group").get_data(as_text=True)
