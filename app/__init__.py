@@ -93,12 +93,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before anything uses metadata)
     from app.auth import bp as auth_bp
+    from app.mailing import bp as mailing_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(mailing_bp)
 
 
 def _register_hooks(app: Flask) -> None:

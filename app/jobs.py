@@ -46,6 +46,7 @@ def periodic(name: str, every_seconds: float) -> Callable:
 def _load_jobs() -> None:
     """Import the modules that register periodic jobs (features add theirs here)."""
     from app import retention  # noqa: F401
+    from app.mailing import jobs as mailing_jobs  # noqa: F401
 
 
 def run_due_jobs(now: float | None = None) -> list[str]:

@@ -4,3 +4,4 @@ Each feature adds its models module here."""
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
+from app.mailing.models import Bulletin, BulletinItem, Subscriber, Subscription, SuppressedAddress, Topic  # noqa: F401
