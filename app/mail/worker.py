@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_mail import Message
+from flask_mail import BadHeaderError, Message
 from sqlalchemy import or_, select, update
 
 from app.db import utcnow
@@ -198,6 +198,8 @@ def send_batch(ids: list[int]) -> DrainResult:
             pacer.wait(rate)
             try:
                 connection.send(_to_mail_message(row, rendered))
+            except BadHeaderError:
+                _mark(row, result, error="Not sent: a header contained a line break", permanent=True)
             except smtplib.SMTPRecipientsRefused as exc:
                 code, reply = next(iter(exc.recipients.values()))
                 error = f"{code} {reply.decode(errors='replace')}"

@@ -25,7 +25,7 @@ from app.mailing.models import ITEM_KINDS, LAWFUL_BASES
 
 
 def _line(label: str, required: str | None, max_len: int, what: str):
-    validators = [InputRequired(message=required)] if required else [Optional()]
+    validators = [DataRequired(message=required)] if required else [Optional()]
     return StringField(
         label,
         widget=GovTextInput(),
@@ -140,7 +140,7 @@ class ItemForm(FlaskForm):
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter a paragraph for the item"),
+            DataRequired(message="Enter a paragraph for the item"),
             Length(max=2000, message="Paragraph must be 2000 characters or fewer"),
         ],
     )

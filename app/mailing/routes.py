@@ -124,7 +124,7 @@ def _published():
 @bp.route("/bulletins")
 @public
 def bulletins():
-    pager = paginate(_published().options(db.noload(Bulletin.items), db.noload(Bulletin.topics)), per_page=20)
+    pager = paginate(_published(), per_page=20)
     return render_template(
         "mailing/bulletins.html", pager=pager, pagination=govuk_pagination(pager, "mailing.bulletins")
     )

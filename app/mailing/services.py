@@ -18,6 +18,7 @@ from app.auth.tokens import TokenError, make_token, read_token
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.mail import OutboxMessage, enqueue
+from app.mail.service import clean_header
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
 
@@ -349,7 +350,7 @@ def queue_bulletin(bulletin: Bulletin) -> int:
         return -1
     now = utcnow()
     recipients = recipients_select([t.id for t in bulletin.topics]).subquery()
-    subject = bulletin.title
+    subject = clean_header(bulletin.title)
     key_prefix = f"bulletin:{bulletin.id}:subscriber:"
     source = select(
         literal("bulletin", String),
@@ -370,7 +371,11 @@ def queue_bulletin(bulletin: Bulletin) -> int:
         "kind", "to_addr", "subject", "body_text", "headers", "sensitive", "status", "attempts",
         "created_at", "next_attempt_at", "dedupe_key", "campaign", "held",
     ]  # fmt: skip
-    count = db.session.execute(insert(OutboxMessage).from_select(columns, source)).rowcount
+    db.session.execute(insert(OutboxMessage).from_select(columns, source))
+    # (rowcount of INSERT … SELECT is not reported by every driver, so count the rows.)
+    count = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.campaign == bulletin.campaign)
+    )
     db.session.refresh(bulletin)
     bulletin.recipient_count = count
     return count

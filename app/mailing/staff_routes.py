@@ -315,7 +315,7 @@ def _draft_or_redirect(bulletin: Bulletin):
 @staff_required
 def staff_bulletins():
     query = select(Bulletin).order_by(Bulletin.created_at.desc(), Bulletin.id.desc())
-    pager = paginate(query.options(db.noload(Bulletin.items), db.noload(Bulletin.topics)), per_page=25)
+    pager = paginate(query, per_page=25)
     return render_template(
         "mailing/staff/bulletins.html", pager=pager, pagination=govuk_pagination(pager, "mailing.staff_bulletins")
     )
