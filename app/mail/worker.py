@@ -162,9 +162,20 @@ def _mark(
 
 
 def send_batch(ids: list[int]) -> DrainResult:
-    result = DrainResult()
     if not ids:
-        return result
+        return DrainResult()
+    # This worker holds the claim on these rows, so reloading each one after every
+    # per-message commit would only cost a SELECT per message.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return _send_claimed(ids)
+    finally:
+        session.expire_on_commit = expire
+
+
+def _send_claimed(ids: list[int]) -> DrainResult:
+    result = DrainResult()
     rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
     handlers = _campaign_handlers(rows)
     if not current_app.config.get("MAIL_SERVER"):
