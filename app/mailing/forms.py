@@ -101,11 +101,15 @@ class StaffAddForm(FlaskForm):
     )
     submit = submit_field("Add subscriber")
 
-    def validate_evidence(self, field) -> None:
-        if self.lawful_basis.data in LAWFUL_BASES and not field.data:
-            raise ValidationError(
-                "Describe how and when they agreed, for example ‘Signed paper form at the March network meeting’"
-            )
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.lawful_basis.data in LAWFUL_BASES and not self.evidence.data:
+            self.evidence.errors = [
+                *self.evidence.errors,
+                "Describe how and when they agreed, for example ‘Signed paper form at the March network meeting’",
+            ]
+            return False
+        return ok
 
 
 class ImportForm(FlaskForm):
