@@ -24,6 +24,15 @@ DEMO_USERS = [
 DEMO_SEEDERS: list = []
 
 
+def _seed_mailing() -> None:
+    from app.mailing.demo import seed_mailing_demo
+
+    seed_mailing_demo()
+
+
+DEMO_SEEDERS.append(_seed_mailing)
+
+
 def seed_demo_users() -> list[tuple[str, str, str]]:
     created = []
     for email, name, role, password in DEMO_USERS:

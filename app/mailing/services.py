@@ -246,7 +246,7 @@ def unsubscribe(subscriber: Subscriber, how: str) -> bool:
 # --- staff: erasure and subject access ----------------------------------------------------
 
 
-def erase(subscriber: Subscriber) -> None:
+def erase(subscriber: Subscriber, **audit) -> None:
     """Remove personal data; keep a salted hash so imports cannot add the address again."""
     email = subscriber.email
     if email:
@@ -256,7 +256,7 @@ def erase(subscriber: Subscriber) -> None:
     subscriber.email = subscriber.name = subscriber.organisation_name = subscriber.consent_evidence = None
     subscriber.status = "erased"
     subscriber.token_key = secrets.token_hex(8)
-    record("subscriber.erased", subscriber)
+    record("subscriber.erased", subscriber, **audit)
 
 
 def subject_access_export(subscriber: Subscriber) -> dict:

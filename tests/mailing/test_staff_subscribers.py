@@ -59,7 +59,11 @@ def test_add_by_hand_records_the_lawful_basis(client, db, staff, smtp_server):
               "lawful_basis": "legitimate_interests", "evidence": "Named contact for the health partnership"},
     )  # fmt: skip
     subscriber = services.find_subscriber("partner@council.example.org")
-    assert (subscriber.status, subscriber.lawful_basis, subscriber.source) == ("confirmed", "legitimate_interests", "staff")
+    assert (subscriber.status, subscriber.lawful_basis, subscriber.source) == (
+        "confirmed",
+        "legitimate_interests",
+        "staff",
+    )
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "subscriber.added")).actor_id == staff.id
 
     client.post(
@@ -157,7 +161,12 @@ def test_subject_access_export_and_erasure(client, db, staff, smtp_server):
     db.session.expire_all()
     erased = db.session.get(Subscriber, subscriber.id)
     assert (erased.email, erased.name, erased.status) == (None, None, "erased")
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_addr == "leaving@example.org")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_addr == "leaving@example.org")
+        )
+        == 0
+    )
     row = db.session.scalar(select(SuppressedAddress))
     assert "leaving" not in row.address_hash and len(row.address_hash) == 64
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "subscriber.erased"))
