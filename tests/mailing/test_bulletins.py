@@ -340,3 +340,17 @@ def test_members_cannot_reach_bulletin_staff_pages(client, db, login_as):
     login_as("member")
     assert client.get(f"/staff/bulletins/{bulletin.id}").status_code == 403
     assert client.post(f"/staff/bulletins/{bulletin.id}/send", data={"when": "now"}).status_code == 403
+
+
+def test_sending_is_rate_limited_from_config(app, client, db, staff, smtp_server):
+    import time
+
+    topics = mf.topics()
+    mf.confirmed_subscribers(10, topics[0].id)
+    bulletin = mf.bulletin(topic_list=topics[:1])
+    db.session.commit()
+    client.post(f"/staff/bulletins/{bulletin.id}/send", data={"when": "now"})
+    app.config["OUTBOX_RATE_PER_SECOND"] = 20
+    started = time.monotonic()
+    assert drain_outbox().sent == 10
+    assert time.monotonic() - started >= 9 / 20 - 0.05  # 10 messages at 20 a second: at least 0.45 s
