@@ -61,6 +61,12 @@ class Config:
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
+    # Bulk mail (issue 4): messages per second per worker (0 = as fast as the server accepts).
+    OUTBOX_RATE_PER_SECOND = float(os.environ.get("OUTBOX_RATE_PER_SECOND", "0"))
+    # Mailing list: manage/unsubscribe links in bulletins keep working this long; the key
+    # that salts the hashes on the suppression list (set it once; changing it forgets them).
+    MAILING_LINK_MAX_AGE = _int("MAILING_LINK_MAX_AGE", 3 * 365 * 24 * 3600)
+    SUPPRESSION_SALT = os.environ.get("SUPPRESSION_SALT") or None
 
     # Rate limits: Redis when REDIS_URL is set (shared between processes), memory otherwise.
     REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.events import bp as events_bp
     from app.groups import bp as groups_bp
+    from app.mailing import bp as mailing_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
 
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actionplan_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(mailing_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("actionplan", __name__, cli_group="action-plans")
 
-from app.actionplan import cli, routes, staff_routes  # noqa: E402,F401
+from app.actionplan import bulletin_source, cli, routes, staff_routes  # noqa: E402,F401

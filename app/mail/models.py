@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
@@ -44,6 +44,11 @@ class OutboxMessage(db.Model):
     delivery: Mapped[str | None] = mapped_column(String(20))  # "smtp" or "captured"
     # Guards against sending the same thing twice, e.g. "bulletin:3:subscriber:9".
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Bulk mail (issue 4): rows of one campaign (e.g. "bulletin:3") share a body that a
+    # registered renderer builds at send time, so Send writes small rows in one INSERT.
+    campaign: Mapped[str | None] = mapped_column(String(60), index=True)
+    # Held rows are not claimed (a paused bulletin); releasing them resumes where it stopped.
+    held: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

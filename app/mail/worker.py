@@ -12,10 +12,14 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from flask import current_app
-from flask_mail import Message
+from flask_mail import BadHeaderError, Message
 from sqlalchemy import or_, select, update
 
 from app.db import utcnow
@@ -37,10 +41,59 @@ class DrainResult:
 
 
 def _due_filter(now: dt.datetime):
-    return or_(
+    return OutboxMessage.held.is_(False) & or_(
         (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now),
     )
+
+
+# --- bulk mail: campaigns ----------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    """A bulk message's per-recipient body, built at send time."""
+
+    text: str
+    html: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class CampaignBatch(Protocol):
+    def render(self, row: OutboxMessage) -> Rendered | str:
+        """The message, or a reason (str) not to send it (the recipient has left)."""
+
+    def after(self, row: OutboxMessage, error: str | None, permanent: bool) -> None:
+        """Called before each row's outcome is committed (e.g. to track bounces)."""
+
+
+# "bulletin" -> factory(rows) -> CampaignBatch. Features register theirs at import time.
+CAMPAIGNS: dict[str, Callable[[list[OutboxMessage]], CampaignBatch]] = {}
+
+
+def register_campaign(prefix: str, factory: Callable[[list[OutboxMessage]], CampaignBatch]) -> None:
+    CAMPAIGNS[prefix] = factory
+
+
+class _Pacer:
+    """Keeps delivery under OUTBOX_RATE_PER_SECOND (0 means as fast as the server accepts)."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, rate: float) -> None:
+        if rate <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + 1.0 / rate
+        if slot > now:
+            time.sleep(slot - now)
+
+
+pacer = _Pacer()
 
 
 def claim_batch(limit: int | None = None) -> list[int]:
@@ -64,14 +117,19 @@ def claim_batch(limit: int | None = None) -> list[int]:
     return ids
 
 
-def _to_mail_message(row: OutboxMessage) -> Message:
+def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Message:
+    from app.mail.service import clean_header
+
+    headers = dict(row.headers or {})
+    if rendered is not None:
+        headers.update({clean_header(k): clean_header(v) for k, v in rendered.headers.items()})
     message = Message(
         subject=row.subject,
         recipients=[row.to_addr],
-        body=row.body_text,
-        html=row.body_html,
+        body=rendered.text if rendered is not None else row.body_text,
+        html=rendered.html if rendered is not None else row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers=dict(row.headers or {}),
+        extra_headers=headers,
     )
     for item in row.attachments or []:
         message.attach(item["filename"], item["content_type"], item["data"].encode("utf-8"))
@@ -82,7 +140,16 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-def _mark(row: OutboxMessage, result: DrainResult, *, error: str | None, permanent: bool = False) -> None:
+def _mark(
+    row: OutboxMessage,
+    result: DrainResult,
+    *,
+    error: str | None,
+    permanent: bool = False,
+    handler: CampaignBatch | None = None,
+) -> None:
+    if handler is not None and (error is None or permanent):
+        handler.after(row, error, permanent)
     if error is None:
         row.status, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
         result.sent += 1
@@ -97,14 +164,34 @@ def _mark(row: OutboxMessage, result: DrainResult, *, error: str | None, permane
 
 
 def send_batch(ids: list[int]) -> DrainResult:
-    result = DrainResult()
     if not ids:
-        return result
+        return DrainResult()
+    # This worker holds the claim on these rows, so reloading each one after every
+    # per-message commit would only cost a SELECT per message.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return _send_claimed(ids)
+    finally:
+        session.expire_on_commit = expire
+
+
+def _send_claimed(ids: list[int]) -> DrainResult:
+    result = DrainResult()
     rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    handlers = _campaign_handlers(rows)
     if not current_app.config.get("MAIL_SERVER"):
         for row in rows:  # capture mode: readable on the staff Sent mail page
+            handler = handlers.get(row.campaign)
+            rendered = handler.render(row) if handler else None
+            if isinstance(rendered, str):
+                _mark(row, result, error=rendered, permanent=True)
+                continue
+            if rendered is not None:  # keep the body so staff can read what was "sent"
+                row.body_text, row.body_html = rendered.text, rendered.html
+                row.headers = {**(row.headers or {}), **rendered.headers}
             row.delivery = "captured"
-            _mark(row, result, error=None)
+            _mark(row, result, error=None, handler=handler)
         return result
     try:
         connection = mail.connect()
@@ -114,15 +201,26 @@ def send_batch(ids: list[int]) -> DrainResult:
             _mark(row, result, error=f"Could not connect to the mail server: {exc}")
         return result
     try:
+        rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
         for row in rows:
+            handler = handlers.get(row.campaign)
+            rendered = handler.render(row) if handler else None
+            if isinstance(rendered, str):
+                _mark(row, result, error=rendered, permanent=True)
+                continue
+            pacer.wait(rate)
             try:
-                connection.send(_to_mail_message(row))
+                connection.send(_to_mail_message(row, rendered))
+            except BadHeaderError:
+                _mark(row, result, error="Not sent: a header contained a line break", permanent=True)
             except smtplib.SMTPRecipientsRefused as exc:
                 code, reply = next(iter(exc.recipients.values()))
-                _mark(row, result, error=f"{code} {reply.decode(errors='replace')}", permanent=500 <= code < 600)
+                error = f"{code} {reply.decode(errors='replace')}"
+                _mark(row, result, error=error, permanent=500 <= code < 600, handler=handler)
             except smtplib.SMTPResponseException as exc:
                 reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-                _mark(row, result, error=f"{exc.smtp_code} {reply}", permanent=500 <= exc.smtp_code < 600)
+                error = f"{exc.smtp_code} {reply}"
+                _mark(row, result, error=error, permanent=500 <= exc.smtp_code < 600, handler=handler)
             except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
                 _mark(row, result, error=f"Connection lost: {exc}")
                 # The rest of the batch is released for the next pass rather than failed.
@@ -133,11 +231,26 @@ def send_batch(ids: list[int]) -> DrainResult:
                 break
             else:
                 row.delivery = "smtp"
-                _mark(row, result, error=None)
+                _mark(row, result, error=None, handler=handler)
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.__exit__(None, None, None)
     return result
+
+
+def _campaign_handlers(rows: list[OutboxMessage]) -> dict[str, Any]:
+    """One handler per campaign in the batch, each prepared with the batch's rows."""
+    by_campaign: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        if row.campaign:
+            by_campaign.setdefault(row.campaign, []).append(row)
+    handlers = {}
+    for campaign, members in by_campaign.items():
+        factory = CAMPAIGNS.get(campaign.split(":", 1)[0])
+        if factory is None:
+            raise RuntimeError(f"no renderer registered for campaign {campaign!r}")
+        handlers[campaign] = factory(members)
+    return handlers
 
 
 def drain_outbox(max_batches: int | None = None) -> DrainResult:

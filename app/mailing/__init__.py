@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("mailing", __name__)
+
+from app.mailing import delivery, routes, staff_routes  # noqa: E402,F401

@@ -1,0 +1,178 @@
+"""Mailing-list and bulletin forms."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.auth.forms import email_field
+from app.forms import NoControlCharacters, strip_filter, submit_field
+from app.mailing.models import ITEM_KINDS, LAWFUL_BASES
+
+
+def _line(label: str, required: str | None, max_len: int, what: str):
+    validators = [DataRequired(message=required)] if required else [Optional()]
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            *validators,
+            Length(max=max_len, message=f"{what} must be {max_len} characters or fewer"),
+            NoControlCharacters(what),
+        ],
+    )
+
+
+def topics_field(label: str, required: str) -> SelectMultipleField:
+    return SelectMultipleField(
+        label,
+        widget=GovCheckboxesInput(),
+        coerce=str,
+        validators=[DataRequired(message=required)],
+    )
+
+
+class WebLink:
+    """A "find out more" link must be a full http(s) address (never javascript: or data:)."""
+
+    def __call__(self, form, field) -> None:
+        value = (field.data or "").strip()
+        if not value:
+            return
+        if any(ord(ch) < 32 for ch in value) or " " in value:
+            raise ValidationError("Link must not contain spaces or line breaks")
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise ValidationError(
+                "Enter a link that starts with https:// or http://, like https://www.example.org/page"
+            )
+
+
+class SignupForm(FlaskForm):
+    email = email_field()
+    name = _line("Full name", "Enter your full name", 120, "Name")
+    organisation_name = _line("Organisation (optional)", None, 200, "Organisation")
+    topics = topics_field("What would you like to hear about?", "Choose at least one topic")
+    consent = BooleanField(
+        "I agree to receive these emails",
+        widget=GovCheckboxInput(),
+        validators=[DataRequired(message="Tick the box to agree to receive these emails")],
+    )
+    submit = submit_field("Join the mailing list")
+
+
+class PreferencesForm(FlaskForm):
+    topics = SelectMultipleField("Topics", widget=GovCheckboxesInput(), coerce=str)
+    submit = submit_field("Save my choices")
+
+
+class StaffAddForm(FlaskForm):
+    email = email_field("Email address", "Enter their email address")
+    name = _line("Full name", "Enter their full name", 120, "Name")
+    organisation_name = _line("Organisation (optional)", None, 200, "Organisation")
+    topics = topics_field("Topics", "Choose at least one topic")
+    lawful_basis = RadioField(
+        "How may we email them?",
+        widget=GovRadioInput(),
+        choices=[
+            ("ask", "Ask them to confirm by email first (recommended)"),
+            ("consent", "They have already given consent (for example on a paper form or by email)"),
+            ("legitimate_interests", "Legitimate interests (for example the named contact at a partner organisation)"),
+        ],
+        validators=[InputRequired(message="Choose how we may email them")],
+    )
+    evidence = _line(
+        "How and when did they agree? (required for consent and legitimate interests)", None, 500, "Record"
+    )
+    submit = submit_field("Add subscriber")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.lawful_basis.data in LAWFUL_BASES and not self.evidence.data:
+            self.evidence.errors = [
+                *self.evidence.errors,
+                "Describe how and when they agreed, for example ‘Signed paper form at the March network meeting’",
+            ]
+            return False
+        return ok
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", widget=GovFileInput())
+    csv_text = HiddenField()
+    submit = submit_field("Check the file")
+
+
+class TopicForm(FlaskForm):
+    name = _line("Topic name", "Enter a name for the topic", 80, "Topic name")
+    description = _line("Description (optional)", None, 300, "Description")
+    submit = submit_field("Add topic")
+
+
+class BulletinForm(FlaskForm):
+    title = _line("Title", "Enter a title for the bulletin", 150, "Title")
+    intro = TextAreaField(
+        "Introduction",
+        widget=GovCharacterCount(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=3000, message="Introduction must be 3000 characters or fewer")],
+    )
+    topics = topics_field("Send to subscribers of", "Choose at least one topic")
+    submit = submit_field("Save")
+
+
+class ItemForm(FlaskForm):
+    kind = SelectField("Kind of item", widget=GovSelect(), choices=list(ITEM_KINDS.items()), default="news")
+    heading = _line("Heading", "Enter a heading for the item", 200, "Heading")
+    body = TextAreaField(
+        "Paragraph",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message="Enter a paragraph for the item"),
+            Length(max=2000, message="Paragraph must be 2000 characters or fewer"),
+        ],
+    )
+    link = StringField(
+        "‘Find out more’ link (optional)",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=500, message="Link must be 500 characters or fewer"), WebLink()],
+    )
+    submit = submit_field("Add item")
+
+    def validate_kind(self, field) -> None:
+        if field.data not in ITEM_KINDS:
+            raise ValidationError("Choose a kind of item")
+
+
+class SendForm(FlaskForm):
+    when = RadioField(
+        "When should it be sent?",
+        widget=GovRadioInput(),
+        choices=[("now", "Now"), ("later", "At a date and time")],
+        default="now",
+        validators=[InputRequired(message="Choose when to send the bulletin")],
+    )
+    send_at = StringField(
+        "Date and time (UK time), like 2026-12-01 09:00",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=20)],
+    )
+    submit = submit_field("Send bulletin")

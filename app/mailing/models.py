@@ -1,0 +1,180 @@
+"""Mailing list: subscribers, topics, subscriptions, bulletins and the suppression list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+SUBSCRIBER_STATUSES = ("pending", "confirmed", "unsubscribed", "erased", "bouncing")
+SUBSCRIBER_STATUS_LABELS = {
+    "pending": "Waiting for confirmation",
+    "confirmed": "Subscribed",
+    "unsubscribed": "Unsubscribed",
+    "erased": "Erased",
+    "bouncing": "Bouncing",
+}
+LAWFUL_BASES = {
+    "consent": "Consent",
+    "legitimate_interests": "Legitimate interests",
+}
+SOURCES = {"signup": "Sign-up form", "staff": "Added by staff", "import": "CSV import"}
+BULLETIN_STATUSES = ("draft", "scheduled", "sending", "paused", "sent")
+ITEM_KINDS = {
+    "news": "News",
+    "research": "Research",
+    "case_study": "Case study",
+    "guidance": "Guidance",
+    "funding": "Funding opportunity",
+    "job": "Job",
+    "event": "Event",
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Topic(db.Model):
+    __tablename__ = "mailing_topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.name}>"
+
+
+class Subscriber(db.Model):
+    __tablename__ = "mailing_subscribers"
+    __table_args__ = (CheckConstraint(_in("status", SUBSCRIBER_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Null once erased: the row stays (counts, bulletin history) without personal data.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    consent_text_version: Mapped[str | None] = mapped_column(String(40))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lawful_basis: Mapped[str] = mapped_column(String(40), default="consent")
+    consent_evidence: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(20), default="signup")
+    # Part of every signed link; changing it makes old links stop working.
+    token_key: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # sign-up mails, for throttling
+    bounce_count: Mapped[int] = mapped_column(Integer, default=0)  # consecutive bulletins refused (5xx)
+    last_bounce_bulletin_id: Mapped[int | None] = mapped_column(Integer)
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return SUBSCRIBER_STATUS_LABELS[self.status]
+
+    def __repr__(self) -> str:
+        return f"<Subscriber {self.id} {self.status}>"
+
+
+class Subscription(db.Model):
+    __tablename__ = "mailing_subscriptions"
+    __table_args__ = (UniqueConstraint("subscriber_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("mailing_subscribers.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("mailing_topics.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions", lazy="raise")
+    topic: Mapped[Topic] = relationship(lazy="joined")
+
+
+bulletin_topics = Table(
+    "mailing_bulletin_topics",
+    db.metadata,
+    Column("bulletin_id", ForeignKey("mailing_bulletins.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("mailing_topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Bulletin(db.Model):
+    __tablename__ = "mailing_bulletins"
+    __table_args__ = (CheckConstraint(_in("status", BULLETIN_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    slug: Mapped[str] = mapped_column(String(170), unique=True)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    send_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)  # when sending started
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    recipient_count: Mapped[int | None] = mapped_column(Integer)
+    # Links built when the bulletin was sent or scheduled, so the worker needs no request.
+    link_base: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    topics: Mapped[list[Topic]] = relationship(secondary=bulletin_topics, lazy="selectin", order_by=Topic.position)
+    items: Mapped[list[BulletinItem]] = relationship(
+        back_populates="bulletin",
+        cascade="all, delete-orphan",
+        order_by="BulletinItem.position",
+        lazy="selectin",
+    )
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def campaign(self) -> str:
+        return f"bulletin:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Bulletin {self.slug} {self.status}>"
+
+
+class BulletinItem(db.Model):
+    __tablename__ = "mailing_bulletin_items"
+    __table_args__ = (CheckConstraint(_in("kind", ITEM_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("mailing_bulletins.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="news")
+    heading: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str | None] = mapped_column(String(100))  # e.g. "events:12" when added from portal content
+
+    bulletin: Mapped[Bulletin] = relationship(back_populates="items", lazy="raise")
+
+    @property
+    def kind_label(self) -> str:
+        return ITEM_KINDS.get(self.kind, self.kind)
+
+
+class SuppressedAddress(db.Model):
+    """An erased or suppressed address, kept only as a salted hash (HMAC-SHA256)."""
+
+    __tablename__ = "mailing_suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

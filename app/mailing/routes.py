@@ -1,0 +1,154 @@
+"""Public mailing-list pages: sign-up, confirmation, preferences, unsubscribe, the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, make_response, render_template, request, url_for
+from sqlalchemy import select
+
+from app.auth.tokens import TokenError
+from app.db import utcnow
+from app.extensions import csrf, db, limiter
+from app.mailing import bp
+from app.mailing import services as mailing
+from app.mailing.consent import CONSENT_TEXT
+from app.mailing.forms import PreferencesForm, SignupForm
+from app.mailing.models import Bulletin
+from app.pagination import govuk_pagination, paginate
+from app.security import public
+
+PUBLISHED = ("sending", "paused", "sent")
+
+
+def _signup_limit() -> str:
+    return current_app.config["RATELIMIT_SIGNUP"]
+
+
+def _link_problem(reason: str):
+    return render_template("mailing/link_problem.html", reason=reason), 400
+
+
+@bp.route("/mailing-list", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup():
+    form = SignupForm()
+    form.topics.choices = mailing.topic_choices()
+    if form.validate_on_submit():
+        mailing.sign_up(
+            email=form.email.data,
+            name=form.name.data,
+            organisation_name=form.organisation_name.data,
+            topic_ids=[int(t) for t in form.topics.data],
+        )
+        db.session.commit()
+        # The same page whatever the address's state: it never reveals who is subscribed.
+        return render_template("mailing/check_email.html", email=form.email.data)
+    return render_template("mailing/signup.html", form=form, consent_text=CONSENT_TEXT)
+
+
+@bp.route("/mailing-list/confirm/<token>")
+@public
+def confirm(token: str):
+    try:
+        subscriber, topic_ids = mailing.read_confirm_token(token)
+    except TokenError as exc:
+        return _link_problem(exc.reason)
+    changed = mailing.confirm(subscriber, topic_ids)
+    db.session.commit()
+    return render_template(
+        "mailing/confirmed.html",
+        changed=changed,
+        preferences_url=url_for("mailing.preferences", token=mailing.manage_token(subscriber)),
+    )
+
+
+@bp.route("/mailing-list/preferences/<token>", methods=["GET", "POST"])
+@public
+def preferences(token: str):
+    try:
+        subscriber = mailing.read_manage_token(token)
+    except TokenError as exc:
+        return _link_problem(exc.reason)
+    form = PreferencesForm()
+    form.topics.choices = mailing.topic_choices()
+    subscribed = subscriber.status == "confirmed"
+    if request.method == "GET":
+        form.topics.data = [str(t) for t in mailing.topic_ids_of(subscriber)] if subscribed else []
+    saved = False
+    if subscribed and form.validate_on_submit():
+        chosen = [int(t) for t in form.topics.data or []]
+        if chosen:
+            mailing.set_topics(subscriber, chosen)
+            db.session.commit()
+            saved = True
+        else:
+            mailing.unsubscribe(subscriber, how="preferences")
+            db.session.commit()
+            return render_template("mailing/unsubscribed.html", token=token)
+    return render_template(
+        "mailing/preferences.html", form=form, subscriber=subscriber, token=token, saved=saved, subscribed=subscribed
+    )
+
+
+@bp.route("/mailing-list/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe(token: str):
+    """GET asks (link scanners must not unsubscribe anyone); POST unsubscribes.
+
+    CSRF-exempt on purpose: mail clients send the RFC 8058 one-click POST
+    (List-Unsubscribe=One-Click) with no cookie and no token. The signed link is the
+    credential, and unsubscribing is the only thing it can do."""
+    try:
+        subscriber = mailing.read_manage_token(token)
+    except TokenError as exc:
+        return _link_problem(exc.reason)
+    if request.method == "POST":
+        mailing.unsubscribe(subscriber, how="one-click" if request.form.get("List-Unsubscribe") else "link")
+        db.session.commit()
+        return render_template("mailing/unsubscribed.html", token=token)
+    if subscriber.status != "confirmed":
+        return render_template("mailing/unsubscribed.html", token=token)
+    return render_template("mailing/unsubscribe.html", token=token)
+
+
+# --- archive ---------------------------------------------------------------------------------
+
+
+def _published():
+    return select(Bulletin).where(Bulletin.status.in_(PUBLISHED)).order_by(Bulletin.sent_at.desc(), Bulletin.id.desc())
+
+
+@bp.route("/bulletins")
+@public
+def bulletins():
+    pager = paginate(_published(), per_page=20)
+    return render_template(
+        "mailing/bulletins.html", pager=pager, pagination=govuk_pagination(pager, "mailing.bulletins")
+    )
+
+
+@bp.route("/bulletins.atom")
+@public
+def feed():
+    entries = db.session.scalars(_published().limit(20)).all()
+    response = make_response(render_template("mailing/feed.xml", entries=entries))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.route("/bulletins/<slug>")
+@public
+def bulletin(slug: str):
+    item = db.session.scalar(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
+    if item is None:
+        abort(404)
+    return render_template("mailing/bulletin.html", bulletin=item, preview=False)
+
+
+@bp.app_template_filter("atom_time")
+def atom_time(value) -> str:
+    value = value or utcnow()
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
