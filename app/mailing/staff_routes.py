@@ -471,6 +471,53 @@ def _item_or_404(bulletin: Bulletin, item_id: int) -> BulletinItem:
     return item
 
 
+def _item_form(item: BulletinItem) -> ItemForm:
+    """The form that edits one item; its prefix keeps its field ids apart from the add form's."""
+    return ItemForm(prefix=f"item-{item.id}", obj=item)
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>")
+@staff_required
+def staff_item(bulletin_id: int, item_id: int):
+    """One item as shown in the composer: HTMX asks for it when an inline edit is cancelled."""
+    bulletin = _bulletin_or_404(bulletin_id)
+    item = _item_or_404(bulletin, item_id)
+    if not is_partial():
+        return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id, _anchor=f"bulletin-item-{item.id}"))
+    return vary_on_htmx(make_response(render_template("mailing/staff/_item.html", bulletin=bulletin, item=item)))
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_item_edit(bulletin_id: int, item_id: int):
+    """Edit an item in place (HTMX swaps the form into the item) or on its own page without JavaScript."""
+    bulletin = _bulletin_or_404(bulletin_id)
+    blocked = _draft_or_redirect(bulletin)
+    if blocked:
+        return blocked
+    item = _item_or_404(bulletin, item_id)
+    form = _item_form(item)
+    if form.validate_on_submit():
+        before = {name: getattr(item, name) for name in ("kind", "heading", "body", "link")}
+        item.kind, item.heading, item.body = form.kind.data, form.heading.data, form.body.data
+        item.link = form.link.data or None
+        changed = [name for name, value in before.items() if getattr(item, name) != value]
+        if changed:
+            record("bulletin.item_edited", bulletin, item_id=item.id, heading=item.heading, changed=changed)
+        db.session.commit()
+        message = f"Item ‘{item.heading}’ saved." if changed else f"Item ‘{item.heading}’ not changed."
+        if is_partial():
+            return render_template("mailing/staff/_item.html", bulletin=bulletin, item=item, message=message)
+        flash(message, "success")
+        return redirect(
+            url_for("mailing.staff_bulletin", bulletin_id=bulletin.id, _anchor=f"bulletin-item-{item.id}"), code=303
+        )
+    status = 422 if form.errors and is_partial() else 200
+    template = "mailing/staff/_item_edit.html" if is_partial() else "mailing/staff/item_edit.html"
+    response = make_response(render_template(template, bulletin=bulletin, item=item, form=form), status)
+    return vary_on_htmx(response)
+
+
 @bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/move", methods=["POST"])
 @staff_required
 def staff_item_move(bulletin_id: int, item_id: int):
