@@ -88,7 +88,9 @@ def new_subscriber(**fields) -> Subscriber:
     return subscriber
 
 
-def set_topics(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
+def set_topics(subscriber: Subscriber, topic_ids: Iterable[int], *, keep_archived: bool = False) -> None:
+    """Subscribe to exactly these (active) topics. With keep_archived, subscriptions to archived
+    topics, which nobody can choose any more, are left as they are."""
     wanted = {int(t) for t in topic_ids}
     valid = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(wanted), Topic.archived.is_(False))))
     current = {
@@ -96,7 +98,7 @@ def set_topics(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
         for s in db.session.scalars(select(Subscription).where(Subscription.subscriber_id == subscriber.id))
     }
     for topic_id, row in current.items():
-        if topic_id not in valid:
+        if topic_id not in valid and not (keep_archived and row.topic.archived):
             db.session.delete(row)
     for topic_id in valid - current.keys():
         db.session.add(Subscription(subscriber_id=subscriber.id, topic_id=topic_id))

@@ -19,7 +19,15 @@ from app.mail import OutboxMessage, enqueue
 from app.mailing import bp, importer
 from app.mailing import services as mailing
 from app.mailing.delivery import list_headers, render_bulletin
-from app.mailing.forms import BulletinForm, ImportForm, ItemForm, SendForm, StaffAddForm, TopicForm
+from app.mailing.forms import (
+    BulletinForm,
+    ImportForm,
+    ItemForm,
+    SendForm,
+    StaffAddForm,
+    SubscriberTopicsForm,
+    TopicForm,
+)
 from app.mailing.models import (
     ITEM_KINDS,
     LAWFUL_BASES,
@@ -190,11 +198,19 @@ def staff_export():
     return response
 
 
-@bp.route("/staff/mailing-list/<int:subscriber_id>")
-@staff_required
-def staff_subscriber(subscriber_id: int):
-    subscriber = _subscriber_or_404(subscriber_id)
-    topics = [t for t in mailing.active_topics() if t.id in mailing.topic_ids_of(subscriber)]
+# Staff may change the topics of people who are on the list. Nobody else: a pending person has
+# not opted in, and an unsubscribed one has left; only they can (re)join, by confirming themselves.
+TOPICS_EDITABLE = ("confirmed", "bouncing")
+
+
+def _subscriber_page(subscriber: Subscriber, topics_form: SubscriberTopicsForm | None = None, status: int = 200):
+    subscribed = mailing.topic_ids_of(subscriber)
+    all_topics = db.session.scalars(select(Topic).order_by(Topic.archived, Topic.position, Topic.name)).all()
+    topics = [t for t in all_topics if t.id in subscribed]
+    if topics_form is None and subscriber.status in TOPICS_EDITABLE:
+        topics_form = SubscriberTopicsForm(formdata=None, data={"topics": [str(t.id) for t in topics]})
+    if topics_form is not None:
+        topics_form.topics.choices = mailing.topic_choices()
     history = (
         db.session.scalars(
             select(OutboxMessage)
@@ -205,14 +221,57 @@ def staff_subscriber(subscriber_id: int):
         if subscriber.email
         else []
     )
-    return render_template(
+    page = render_template(
         "mailing/staff/subscriber.html",
         subscriber=subscriber,
         topics=topics,
+        topics_form=topics_form,
         history=history,
         bases=LAWFUL_BASES,
         sources=SOURCES,
     )
+    return page, status
+
+
+@bp.route("/staff/mailing-list/<int:subscriber_id>")
+@staff_required
+def staff_subscriber(subscriber_id: int):
+    return _subscriber_page(_subscriber_or_404(subscriber_id))
+
+
+@bp.route("/staff/mailing-list/<int:subscriber_id>/topics", methods=["POST"])
+@staff_required
+def staff_subscriber_topics(subscriber_id: int):
+    """Change a subscribed person's topics (audited). Their status never changes here."""
+    subscriber = _subscriber_or_404(subscriber_id)
+    page = url_for("mailing.staff_subscriber", subscriber_id=subscriber.id)
+    if subscriber.status not in TOPICS_EDITABLE:
+        flash(
+            "Only a subscribed person’s topics can be changed. Someone who is waiting for confirmation or has "
+            "unsubscribed chooses their topics when they confirm their address themselves.",
+            "important",
+        )
+        return redirect(page, code=303)
+    form = SubscriberTopicsForm()
+    form.topics.choices = mailing.topic_choices()
+    if not form.validate_on_submit():
+        return _subscriber_page(subscriber, topics_form=form)
+    names = {t.id: t.name for t in db.session.scalars(select(Topic))}
+    before = mailing.topic_ids_of(subscriber)
+    mailing.set_topics(subscriber, [int(t) for t in form.topics.data], keep_archived=True)
+    after = mailing.topic_ids_of(subscriber)
+    if before == after:
+        flash("Nothing was changed.", "success")
+    else:
+        record(
+            "subscriber.topics_changed",
+            subscriber,
+            added=sorted(names[t] for t in after - before),
+            removed=sorted(names[t] for t in before - after),
+        )
+        db.session.commit()
+        flash(f"Topics saved for {subscriber.name or subscriber.email}.", "success")
+    return redirect(page, code=303)
 
 
 @bp.route("/staff/mailing-list/<int:subscriber_id>/export.json")
