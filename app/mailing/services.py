@@ -335,7 +335,14 @@ def dedupe_key(bulletin_id: int, subscriber_id: int) -> str:
 
 
 def link_base() -> str:
-    """Where links in bulk mail point; from SERVER_NAME in production (never a Host header)."""
+    """Where links in bulk mail point. With SERVER_NAME set (always in production) it is built from
+    SERVER_NAME and PREFERRED_URL_SCHEME, never from the request, so the List-Unsubscribe link is
+    HTTPS even if a proxy forgets X-Forwarded-Proto, and never comes from a Host header."""
+    server = current_app.config.get("SERVER_NAME")
+    if server:
+        scheme = current_app.config["PREFERRED_URL_SCHEME"]
+        with current_app.test_request_context("/", base_url=f"{scheme}://{server}"):
+            return url_for("main.index", _external=True)
     return url_for("main.index", _external=True)
 
 
