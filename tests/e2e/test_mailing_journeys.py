@@ -265,3 +265,38 @@ def test_staff_compose_without_javascript(site_without_js, db, smtp_server, work
     db.session.expire_all()
     assert db.session.query(Bulletin).one().status == "draft"  # a test send changes nothing
     assert len(site.checked) >= 15
+
+
+def test_staff_change_a_subscribers_topics_without_javascript(site_without_js, db):
+    topics = mf.topics()
+    factories.user(role="staff", email="kwame@example.org", name="Kwame Mensah")
+    mf.subscriber(email="amina@example.org", name="Amina Yusuf", topic_ids=[topics[0].id])
+    mf.subscriber(email="waiting@example.org", name="Waiting Person", status="pending", topic_ids=[])
+    db.session.commit()
+    site = site_without_js
+    page = site.page
+    site.goto("/login")
+    page.get_by_label("Email address").fill("kwame@example.org")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    site.submit("Sign in")
+
+    site.goto("/staff/mailing-list?q=amina")
+    page.get_by_role("link", name="Amina Yusuf").click()
+    page.wait_for_url("**/staff/mailing-list/*")
+    site.axe_check()
+    page.get_by_label("Network news").uncheck()
+    site.submit("Save topics")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one topic")
+    page.get_by_label("Events").check()
+    page.get_by_label("Funding opportunities").check()
+    site.submit("Save topics")
+    expect(page.get_by_text("Topics saved for Amina Yusuf.")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Events, Funding opportunities")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Subscribed")
+
+    site.goto("/staff/mailing-list?status=pending")
+    page.get_by_role("link", name="Waiting Person").click()
+    page.wait_for_url("**/staff/mailing-list/*")
+    site.axe_check()
+    expect(page.get_by_text("Their topics cannot be changed here because they are not subscribed.")).to_be_visible()
+    assert page.get_by_role("button", name="Save topics").count() == 0
