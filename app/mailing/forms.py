@@ -38,8 +38,15 @@ def _line(label: str, required: str | None, max_len: int, what: str):
     )
 
 
+class TopicsField(SelectMultipleField):
+    def pre_validate(self, form) -> None:
+        allowed = {str(value) for value, _label in self.choices or []}
+        if any(str(value) not in allowed for value in self.data or []):
+            raise ValidationError("Choose topics from the list. A topic may have been archived: reload the page")
+
+
 def topics_field(label: str, required: str) -> SelectMultipleField:
-    return SelectMultipleField(
+    return TopicsField(
         label,
         widget=GovCheckboxesInput(),
         coerce=str,
@@ -110,6 +117,13 @@ class StaffAddForm(FlaskForm):
             ]
             return False
         return ok
+
+
+class SubscriberTopicsForm(FlaskForm):
+    """Staff change what a subscribed person gets (for example when they ask by phone)."""
+
+    topics = topics_field("Topics", "Choose at least one topic")
+    submit = submit_field("Save topics")
 
 
 class ImportForm(FlaskForm):

@@ -25,8 +25,9 @@ def _signup_limit() -> str:
     return current_app.config["RATELIMIT_SIGNUP"]
 
 
-def _link_problem(reason: str):
-    return render_template("mailing/link_problem.html", reason=reason), 400
+def _link_problem(reason: str, link: str = "confirm"):
+    """A clear page for a link that is broken, tampered with or too old. Nothing is changed."""
+    return render_template("mailing/link_problem.html", reason=reason, link=link), 400
 
 
 @bp.route("/mailing-list", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def preferences(token: str):
     try:
         subscriber = mailing.read_manage_token(token)
     except TokenError as exc:
-        return _link_problem(exc.reason)
+        return _link_problem(exc.reason, link="manage")
     form = PreferencesForm()
     form.topics.choices = mailing.topic_choices()
     subscribed = subscriber.status == "confirmed"
@@ -104,7 +105,7 @@ def unsubscribe(token: str):
     try:
         subscriber = mailing.read_manage_token(token)
     except TokenError as exc:
-        return _link_problem(exc.reason)
+        return _link_problem(exc.reason, link="manage")
     if request.method == "POST":
         mailing.unsubscribe(subscriber, how="one-click" if request.form.get("List-Unsubscribe") else "link")
         db.session.commit()

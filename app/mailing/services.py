@@ -88,7 +88,9 @@ def new_subscriber(**fields) -> Subscriber:
     return subscriber
 
 
-def set_topics(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
+def set_topics(subscriber: Subscriber, topic_ids: Iterable[int], *, keep_archived: bool = False) -> None:
+    """Subscribe to exactly these (active) topics. With keep_archived, subscriptions to archived
+    topics, which nobody can choose any more, are left as they are."""
     wanted = {int(t) for t in topic_ids}
     valid = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(wanted), Topic.archived.is_(False))))
     current = {
@@ -96,7 +98,7 @@ def set_topics(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
         for s in db.session.scalars(select(Subscription).where(Subscription.subscriber_id == subscriber.id))
     }
     for topic_id, row in current.items():
-        if topic_id not in valid:
+        if topic_id not in valid and not (keep_archived and row.topic.archived):
             db.session.delete(row)
     for topic_id in valid - current.keys():
         db.session.add(Subscription(subscriber_id=subscriber.id, topic_id=topic_id))
@@ -333,7 +335,14 @@ def dedupe_key(bulletin_id: int, subscriber_id: int) -> str:
 
 
 def link_base() -> str:
-    """Where links in bulk mail point; from SERVER_NAME in production (never a Host header)."""
+    """Where links in bulk mail point. With SERVER_NAME set (always in production) it is built from
+    SERVER_NAME and PREFERRED_URL_SCHEME, never from the request, so the List-Unsubscribe link is
+    HTTPS even if a proxy forgets X-Forwarded-Proto, and never comes from a Host header."""
+    server = current_app.config.get("SERVER_NAME")
+    if server:
+        scheme = current_app.config["PREFERRED_URL_SCHEME"]
+        with current_app.test_request_context("/", base_url=f"{scheme}://{server}"):
+            return url_for("main.index", _external=True)
     return url_for("main.index", _external=True)
 
 

@@ -19,7 +19,15 @@ from app.mail import OutboxMessage, enqueue
 from app.mailing import bp, importer
 from app.mailing import services as mailing
 from app.mailing.delivery import list_headers, render_bulletin
-from app.mailing.forms import BulletinForm, ImportForm, ItemForm, SendForm, StaffAddForm, TopicForm
+from app.mailing.forms import (
+    BulletinForm,
+    ImportForm,
+    ItemForm,
+    SendForm,
+    StaffAddForm,
+    SubscriberTopicsForm,
+    TopicForm,
+)
 from app.mailing.models import (
     ITEM_KINDS,
     LAWFUL_BASES,
@@ -190,11 +198,19 @@ def staff_export():
     return response
 
 
-@bp.route("/staff/mailing-list/<int:subscriber_id>")
-@staff_required
-def staff_subscriber(subscriber_id: int):
-    subscriber = _subscriber_or_404(subscriber_id)
-    topics = [t for t in mailing.active_topics() if t.id in mailing.topic_ids_of(subscriber)]
+# Staff may change the topics of people who are on the list. Nobody else: a pending person has
+# not opted in, and an unsubscribed one has left; only they can (re)join, by confirming themselves.
+TOPICS_EDITABLE = ("confirmed", "bouncing")
+
+
+def _subscriber_page(subscriber: Subscriber, topics_form: SubscriberTopicsForm | None = None, status: int = 200):
+    subscribed = mailing.topic_ids_of(subscriber)
+    all_topics = db.session.scalars(select(Topic).order_by(Topic.archived, Topic.position, Topic.name)).all()
+    topics = [t for t in all_topics if t.id in subscribed]
+    if topics_form is None and subscriber.status in TOPICS_EDITABLE:
+        topics_form = SubscriberTopicsForm(formdata=None, data={"topics": [str(t.id) for t in topics]})
+    if topics_form is not None:
+        topics_form.topics.choices = mailing.topic_choices()
     history = (
         db.session.scalars(
             select(OutboxMessage)
@@ -205,14 +221,57 @@ def staff_subscriber(subscriber_id: int):
         if subscriber.email
         else []
     )
-    return render_template(
+    page = render_template(
         "mailing/staff/subscriber.html",
         subscriber=subscriber,
         topics=topics,
+        topics_form=topics_form,
         history=history,
         bases=LAWFUL_BASES,
         sources=SOURCES,
     )
+    return page, status
+
+
+@bp.route("/staff/mailing-list/<int:subscriber_id>")
+@staff_required
+def staff_subscriber(subscriber_id: int):
+    return _subscriber_page(_subscriber_or_404(subscriber_id))
+
+
+@bp.route("/staff/mailing-list/<int:subscriber_id>/topics", methods=["POST"])
+@staff_required
+def staff_subscriber_topics(subscriber_id: int):
+    """Change a subscribed person's topics (audited). Their status never changes here."""
+    subscriber = _subscriber_or_404(subscriber_id)
+    page = url_for("mailing.staff_subscriber", subscriber_id=subscriber.id)
+    if subscriber.status not in TOPICS_EDITABLE:
+        flash(
+            "Only a subscribed person’s topics can be changed. Someone who is waiting for confirmation or has "
+            "unsubscribed chooses their topics when they confirm their address themselves.",
+            "important",
+        )
+        return redirect(page, code=303)
+    form = SubscriberTopicsForm()
+    form.topics.choices = mailing.topic_choices()
+    if not form.validate_on_submit():
+        return _subscriber_page(subscriber, topics_form=form)
+    names = {t.id: t.name for t in db.session.scalars(select(Topic))}
+    before = mailing.topic_ids_of(subscriber)
+    mailing.set_topics(subscriber, [int(t) for t in form.topics.data], keep_archived=True)
+    after = mailing.topic_ids_of(subscriber)
+    if before == after:
+        flash("Nothing was changed.", "success")
+    else:
+        record(
+            "subscriber.topics_changed",
+            subscriber,
+            added=sorted(names[t] for t in after - before),
+            removed=sorted(names[t] for t in before - after),
+        )
+        db.session.commit()
+        flash(f"Topics saved for {subscriber.name or subscriber.email}.", "success")
+    return redirect(page, code=303)
 
 
 @bp.route("/staff/mailing-list/<int:subscriber_id>/export.json")
@@ -469,6 +528,53 @@ def _item_or_404(bulletin: Bulletin, item_id: int) -> BulletinItem:
     if item is None:  # an item of another bulletin is not found here either (no IDOR)
         abort(404)
     return item
+
+
+def _item_form(item: BulletinItem) -> ItemForm:
+    """The form that edits one item; its prefix keeps its field ids apart from the add form's."""
+    return ItemForm(prefix=f"item-{item.id}", obj=item)
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>")
+@staff_required
+def staff_item(bulletin_id: int, item_id: int):
+    """One item as shown in the composer: HTMX asks for it when an inline edit is cancelled."""
+    bulletin = _bulletin_or_404(bulletin_id)
+    item = _item_or_404(bulletin, item_id)
+    if not is_partial():
+        return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id, _anchor=f"bulletin-item-{item.id}"))
+    return vary_on_htmx(make_response(render_template("mailing/staff/_item.html", bulletin=bulletin, item=item)))
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_item_edit(bulletin_id: int, item_id: int):
+    """Edit an item in place (HTMX swaps the form into the item) or on its own page without JavaScript."""
+    bulletin = _bulletin_or_404(bulletin_id)
+    blocked = _draft_or_redirect(bulletin)
+    if blocked:
+        return blocked
+    item = _item_or_404(bulletin, item_id)
+    form = _item_form(item)
+    if form.validate_on_submit():
+        before = {name: getattr(item, name) for name in ("kind", "heading", "body", "link")}
+        item.kind, item.heading, item.body = form.kind.data, form.heading.data, form.body.data
+        item.link = form.link.data or None
+        changed = [name for name, value in before.items() if getattr(item, name) != value]
+        if changed:
+            record("bulletin.item_edited", bulletin, item_id=item.id, heading=item.heading, changed=changed)
+        db.session.commit()
+        message = f"Item ‘{item.heading}’ saved." if changed else f"Item ‘{item.heading}’ not changed."
+        if is_partial():
+            return render_template("mailing/staff/_item.html", bulletin=bulletin, item=item, message=message)
+        flash(message, "success")
+        return redirect(
+            url_for("mailing.staff_bulletin", bulletin_id=bulletin.id, _anchor=f"bulletin-item-{item.id}"), code=303
+        )
+    status = 422 if form.errors and is_partial() else 200
+    template = "mailing/staff/_item_edit.html" if is_partial() else "mailing/staff/item_edit.html"
+    response = make_response(render_template(template, bulletin=bulletin, item=item, form=form), status)
+    return vary_on_htmx(response)
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/move", methods=["POST"])
