@@ -335,3 +335,23 @@ def test_quarterly_report_has_accessible_bars_beside_the_table(client, login_as,
     assert len(bars) >= 4 and "100" in bars
     assert re.search(r'aria-hidden="true"><span class="portal-bar', page)
     assert "4 participants" in page and "1 participant<" in page
+
+
+def test_merging_a_duplicate_group_moves_its_event_links(db):
+    from app.groups.services import merge_organisations
+
+    kept = organisation("Somali Parents Network")
+    duplicate = organisation("Somali Parents Network UK")
+    staff = factories.user(role="staff")
+    both = helpers.event(partners=[kept, duplicate])
+    only_duplicate = helpers.event(partners=[duplicate])
+    registration = helpers.registration(both, organisation_id=duplicate.id, organisation_name="SPN UK")
+    db.session.commit()
+    details = merge_organisations(duplicate, kept, staff)
+    db.session.commit()
+    assert details["event_partnerships_moved"] == 1 and details["registrations_moved"] == 1
+    for event in (both, only_duplicate):
+        loaded = db.session.scalar(select(Event).where(Event.id == event.id).options(selectinload(Event.partners)))
+        assert [o.id for o in loaded.partners] == [kept.id]
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).organisation_id == kept.id
