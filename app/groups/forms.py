@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
@@ -261,5 +261,7 @@ class MergeTagForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", widget=GovFileInput())
+    file = FileField(
+        "Upload a CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file of groups")]
+    )
     submit = submit_field("Check the file")
