@@ -339,3 +339,21 @@ def test_import_pages_are_staff_only(client, login_as, db):
     login_as("member")
     assert client.get("/staff/groups/import").status_code == 403
     assert client.get("/staff/groups/import/1").status_code == 403
+
+
+def test_uploaded_files_are_deleted_after_30_days(db):
+    import datetime as dt
+
+    from app.db import utcnow
+    from app.groups.jobs import delete_old_imports
+
+    db.session.add_all(
+        [
+            GroupImportBatch(filename="old.csv", content=b"x", created_at=utcnow() - dt.timedelta(days=31), summary={}),
+            GroupImportBatch(filename="new.csv", content=b"x", summary={}),
+        ]
+    )
+    db.session.commit()
+    assert delete_old_imports() == 1
+    db.session.commit()
+    assert db.session.scalars(select(GroupImportBatch.filename)).all() == ["new.csv"]
