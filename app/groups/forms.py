@@ -84,7 +84,7 @@ class GroupDetailsForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
     )
     postcode = _text("Postcode", max_length=20, optional=False)
-    area = SelectField("Area or ward", widget=GovSelect(), choices=[], validate_choice=False)
+    area = RadioField("Area or ward", widget=GovRadioInput(), choices=[], validate_choice=False)
     themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
     communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
     languages = SelectMultipleField("Languages used", widget=GovCheckboxesInput(), choices=[], coerce=int)
@@ -123,7 +123,7 @@ class GroupDetailsForm(FlaskForm):
     def set_choices(self, tags: dict) -> None:
         for field_name, kind in self.TAG_FIELDS.items():
             getattr(self, field_name).choices = [(t.id, t.name) for t in tags[kind]]
-        self.area.choices = [("", "Choose an area")] + [(str(t.id), t.name) for t in tags["area"]]
+        self.area.choices = [(str(t.id), t.name) for t in tags["area"]] + [("", "None of these")]
         self._tags = tags
 
     def validate_area(self, field):
