@@ -48,6 +48,7 @@ def _load_jobs() -> None:
     from app import retention  # noqa: F401
     from app.actionplan import jobs as actionplan_jobs  # noqa: F401
     from app.events import jobs as event_jobs  # noqa: F401
+    from app.groups import jobs as group_jobs  # noqa: F401
     from app.mailing import jobs as mailing_jobs  # noqa: F401
 
 

@@ -5,6 +5,6 @@ from app.actionplan.models import Action, ActionPlan, ImportBatch, ProgressUpdat
 from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import Invitation, User  # noqa: F401
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Minutes, Registration  # noqa: F401
-from app.groups.models import Membership, Organisation, Tag  # noqa: F401
+from app.groups.models import GroupImportBatch, Membership, Organisation, Tag  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.mailing.models import Bulletin, BulletinItem, Subscriber, Subscription, SuppressedAddress, Topic  # noqa: F401

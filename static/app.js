@@ -41,3 +41,85 @@ if (window.htmx) {
     if (focusTarget) focusTarget.focus();
   });
 }
+
+// Type-ahead for long lists of checkboxes or radios (themes, communities, languages, areas,
+// partner organisations): `data-module="portal-checkbox-filter"` around a GOV.UK fieldset.
+// Without JavaScript the plain list works as it is. With it, a labelled search box above the
+// list hides the options that do not match what is typed (ticked ones always stay visible, so
+// nothing chosen is hidden), and a polite live region says how many match.
+const FILTER_MIN_OPTIONS = 8;
+let filterCount = 0;
+
+const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+
+function initCheckboxFilter(container) {
+  if (container.dataset.portalFilterReady) return;
+  const list = container.querySelector(".govuk-checkboxes, .govuk-radios");
+  const items = list ? Array.from(list.querySelectorAll(".govuk-checkboxes__item, .govuk-radios__item")) : [];
+  if (items.length < FILTER_MIN_OPTIONS) return;
+  container.dataset.portalFilterReady = "true";
+  filterCount += 1;
+  const id = `portal-filter-${filterCount}`;
+  const legend = container.querySelector("legend");
+  const listName = legend ? legend.textContent.trim() : "options";
+
+  const group = document.createElement("div");
+  group.className = "govuk-form-group portal-checkbox-filter__search";
+  const label = document.createElement("label");
+  label.className = "govuk-label";
+  label.htmlFor = id;
+  label.textContent = `Search ${listName.charAt(0).toLowerCase()}${listName.slice(1)}`;
+  const input = document.createElement("input");
+  input.className = "govuk-input govuk-!-width-two-thirds";
+  input.id = id;
+  input.type = "search";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.setAttribute("aria-controls", list.id || (list.id = `${id}-list`));
+  const status = document.createElement("p");
+  status.className = "govuk-body-s portal-checkbox-filter__status";
+  status.id = `${id}-status`;
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  input.setAttribute("aria-describedby", status.id);
+  group.append(label, input);
+  list.before(group, status);
+
+  const labels = items.map((item) => fold(item.querySelector("label")?.textContent || ""));
+  let timer;
+  const apply = () => {
+    const query = fold(input.value);
+    let matches = 0;
+    items.forEach((item, index) => {
+      const matched = !query || labels[index].includes(query);
+      const chosen = item.querySelector("input")?.checked;
+      if (matched) matches += 1;
+      item.hidden = !(matched || chosen);
+    });
+    window.clearTimeout(timer);
+    // Announce once typing pauses, so a screen reader is not interrupted at every key.
+    timer = window.setTimeout(() => {
+      if (!query) {
+        status.textContent = "";
+      } else if (matches === 0) {
+        status.textContent = `No ${listName.toLowerCase()} match “${input.value.trim()}”`;
+      } else {
+        status.textContent = `${matches} of ${items.length} match “${input.value.trim()}”`;
+      }
+    }, 400);
+  };
+  input.addEventListener("input", apply);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault(); // typing a search must not submit the form
+    if (event.key === "Escape" && input.value) {
+      event.preventDefault();
+      input.value = "";
+      apply();
+    }
+  });
+}
+
+const initCheckboxFilters = (root) =>
+  root.querySelectorAll('[data-module="portal-checkbox-filter"]').forEach(initCheckboxFilter);
+initCheckboxFilters(document);
+document.body.addEventListener("htmx:load", (event) => initCheckboxFilters(event.detail.elt));

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.db import utcnow
 from app.events import services
@@ -42,9 +43,28 @@ def _person(n: int) -> tuple[str, str, str]:
     return name, email, GROUPS[n % len(GROUPS)]
 
 
+COP_TITLE = "Community of practice: wellbeing dialogue"
+
+
 def seed_events() -> None:
-    if db.session.scalar(select(EventSeries).where(EventSeries.name == "BAME network meeting")):
-        return
+    if not db.session.scalar(select(EventSeries).where(EventSeries.name == "BAME network meeting")):
+        _seed_events()
+    _link_cop_partner()
+
+
+def _link_cop_partner() -> None:
+    """The community of practice is co-hosted by the wellbeing partnership from the directory (idempotent)."""
+    from app.groups.seed import seed_wellbeing_partnership
+
+    cop = db.session.scalar(
+        select(Event).where(Event.title == COP_TITLE).options(selectinload(Event.partners)).limit(1)
+    )
+    if cop is not None and not cop.partners:
+        cop.partners = [seed_wellbeing_partnership()]
+        db.session.flush()
+
+
+def _seed_events() -> None:
     today = services.to_london(utcnow()).date()
     series = EventSeries(
         name="BAME network meeting",
@@ -117,7 +137,7 @@ def seed_events() -> None:
     starts = services.london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
     cop = Event(
         kind="community_of_practice",
-        title="Community of practice: wellbeing dialogue",
+        title=COP_TITLE,
         slug=services.unique_slug("Community of practice wellbeing dialogue", starts),
         starts_at=starts,
         ends_at=starts + dt.timedelta(minutes=90),

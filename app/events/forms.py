@@ -197,7 +197,21 @@ class EventForm(FlaskForm):
         default="published",
         validators=[InputRequired(message="Choose a status")],
     )
+    # Approved groups from the directory (choices set by the view); shown as "Hosted with …".
+    partners = SelectMultipleField(
+        "Partner organisations",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        coerce=int,
+        validate_choice=False,  # validate_partners gives a plain-English message instead
+        validators=[Optional()],
+    )
     submit = submit_field("Save event")
+
+    def validate_partners(self, field):
+        allowed = {value for value, _label in field.choices}
+        if any(value not in allowed for value in field.data or []):
+            raise ValidationError("Choose partner organisations from the list")
 
     def validate_end_time(self, field):
         start, end = parse_time(self.start_time.data or ""), parse_time(field.data or "")
@@ -313,6 +327,10 @@ class AgendaItemForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     name = name_field()
     email = email_field()
+    # Offered to members of more than one group (choices set by the view; "" = none of them).
+    organisation_id = RadioField(
+        "Which group are you coming from?", widget=GovRadioInput(), choices=[], validate_choice=False
+    )
     organisation_name = text("Organisation or group (optional)", hint_label="Organisation")
     access_needs = area("Access needs (optional)", 2000)
     dietary_needs = area("Dietary needs (optional)", 1000)
@@ -320,6 +338,19 @@ class RegistrationForm(FlaskForm):
         "Show my name and organisation on the list of people attending", widget=GovCheckboxInput()
     )
     submit = submit_field("Register")
+
+
+class ApologiesForm(FlaskForm):
+    """A member sends apologies for their group (network meetings). Choices: the user's groups."""
+
+    organisation_id = RadioField(
+        "Which group are you sending apologies for?",
+        widget=GovRadioInput(),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message="Choose the group you are sending apologies for")],
+    )
+    submit = submit_field("Send apologies for my group")
 
 
 class StaffRegistrantForm(RegistrationForm):

@@ -7,15 +7,18 @@ record per person per event and the check-in page, the minutes and the reports c
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -25,6 +28,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.groups.models import Organisation
 
 KINDS = {
     "network_meeting": "Network meeting",
@@ -67,6 +73,15 @@ STANDING_ITEMS = [
     ("Minutes of the last meeting", 10),
     ("Action plan progress update", 20),
 ]
+
+
+# Partner organisations from the directory that co-host an event (e.g. a wellbeing partnership).
+event_partners = Table(
+    "event_partners",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 def _in(name: str, values) -> CheckConstraint:
@@ -168,6 +183,10 @@ class Event(db.Model):
     minutes: Mapped[Minutes | None] = relationship(back_populates="event", cascade="all, delete-orphan", lazy="raise")
     actions: Mapped[list[ActionArising]] = relationship(
         back_populates="event", order_by="ActionArising.id", cascade="all, delete-orphan", lazy="raise"
+    )
+    # Load with selectinload(Event.partners); ordered by name for display.
+    partners: Mapped[list[Organisation]] = relationship(
+        "Organisation", secondary=event_partners, lazy="raise", order_by="Organisation.name"
     )
 
     @property
@@ -282,8 +301,9 @@ class Registration(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))  # normalised to lower case
-    # Free text until the directory lands; then also linked to an Organisation (docs/decisions.md).
+    # What the person typed (or their group's name); linked to the directory when they are a member.
     organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     access_needs: Mapped[str] = mapped_column(Text, default="")
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     show_on_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -296,6 +316,7 @@ class Registration(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="registrations", lazy="raise")
+    organisation: Mapped[Organisation | None] = relationship("Organisation", lazy="raise")
 
     @property
     def status_label(self) -> str:

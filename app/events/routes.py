@@ -14,11 +14,13 @@ from app.actionplan.services import visible_plans_query
 from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.events import bp, services
-from app.events.forms import RegistrationForm
+from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for
 from app.events.models import KINDS, Event, Registration
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
+from app.groups import services as group_services
+from app.groups.models import Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, signed_in_required
@@ -30,8 +32,11 @@ def _signup_limit() -> str:
     return current_app.config["RATELIMIT_SIGNUP"]
 
 
-def _visible_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+def _visible_event(slug: str, with_partners: bool = False) -> Event:
+    query = select(Event).where(Event.slug == slug)
+    if with_partners:
+        query = query.options(selectinload(Event.partners))
+    event = db.session.scalar(query)
     if event is None or (event.status != "published" and not has_role(current_user, "staff")):
         abort(404)
     return event
@@ -42,6 +47,49 @@ def _my_registration(event: Event) -> Registration | None:
         return None
     registration = services.find_registration(event.id, current_user.email)
     return registration if registration is not None and registration.status != "cancelled" else None
+
+
+def _my_groups() -> list[Organisation]:
+    """The listed directory groups the signed-in user belongs to (none for guests)."""
+    if not current_user.is_authenticated:
+        return []
+    return [m.organisation for m in group_services.memberships_for(current_user) if m.organisation.status == "approved"]
+
+
+class _NotYourGroup(Exception):
+    pass
+
+
+def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> None:
+    if len(groups) > 1:
+        form.organisation_id.choices = [(str(g.id), g.name) for g in groups] + [("none", "None of these")]
+
+
+def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organisation | None:
+    """The group a member registers for: their choice when they have several; their only group unless
+    they typed another organisation's name. Raises _NotYourGroup for an id that is not theirs."""
+    if len(groups) > 1:
+        value = form.organisation_id.data
+        if not value or value == "none":
+            return None
+        match = next((g for g in groups if str(g.id) == str(value)), None)
+        if match is None:
+            raise _NotYourGroup
+        return match
+    if len(groups) == 1:
+        typed = (form.organisation_name.data or "").strip().lower()
+        if not typed or typed == groups[0].name.lower():
+            return groups[0]
+    return None
+
+
+def _can_send_apologies(event: Event, groups: list[Organisation], mine: Registration | None) -> bool:
+    return (
+        event.kind == "network_meeting"
+        and bool(groups)
+        and event.registration_state() not in ("cancelled", "past")
+        and (mine is None or mine.status != "apologies")
+    )
 
 
 def _members_only_refusal(event: Event):
@@ -79,8 +127,11 @@ def index():
 @bp.route("/events/<slug>")
 @public
 def detail(slug: str):
-    event = _visible_event(slug)
+    event = _visible_event(slug, with_partners=True)
     mine = _my_registration(event)
+    groups = _my_groups()
+    form = RegistrationForm(formdata=None)
+    _set_group_choices(form, groups)
     # Only people who agreed are listed, and only to signed-in people.
     attendees = []
     if current_user.is_authenticated:
@@ -107,8 +158,10 @@ def detail(slug: str):
         previous=previous,
         previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
         can_see_agenda=_can_see_agenda(event),
-        form=RegistrationForm(formdata=None),
+        form=form,
         action_form=ConfirmForm(),
+        groups=groups,
+        can_send_apologies=_can_send_apologies(event, groups, mine),
     )
 
 
@@ -130,8 +183,12 @@ def register(slug: str):
     if mine is not None:
         return _registered_response(event, mine, created=False)
     form = RegistrationForm()
+    groups = _my_groups()
+    _set_group_choices(form, groups)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data, form.email.data = current_user.name, current_user.email
+        if len(groups) == 1:
+            form.organisation_name.data = groups[0].name
     state = event.registration_state()
     if state != "open":
         form.email.errors = []
@@ -139,16 +196,20 @@ def register(slug: str):
         # Signed-in people register as themselves; the address field cannot be used to book others.
         email = current_user.email if current_user.is_authenticated else form.email.data
         try:
+            group = _chosen_group(form, groups)
             result = services.register(
                 event.id,
                 name=form.name.data,
                 email=email,
                 user_id=current_user.id if current_user.is_authenticated else None,
-                organisation_name=form.organisation_name.data or "",
+                organisation_name=group.name if group else (form.organisation_name.data or ""),
+                organisation_id=group.id if group else None,
                 access_needs=form.access_needs.data or "",
                 dietary_needs=form.dietary_needs.data or "",
                 show_on_attendee_list=form.show_on_attendee_list.data,
             )
+        except _NotYourGroup:
+            form.organisation_id.errors.append("Choose one of your groups, or None of these")
         except services.RegistrationProblem as problem:
             getattr(form, problem.field).errors.append(problem.message)
         else:
@@ -160,13 +221,69 @@ def register(slug: str):
                 return _registered_response(event, result.registration, created=result.created)
     status = 422 if (is_partial() and form.errors) else 200
     template = "events/_register_form.html" if is_partial() else "events/register.html"
-    return render_template(template, event=event, form=form, state=state), status
+    return render_template(template, event=event, form=form, state=state, groups=groups), status
+
+
+@bp.route("/events/<slug>/apologies", methods=["GET", "POST"])
+@signed_in_required
+def apologies(slug: str):
+    """A member sends apologies for their group for a network meeting (shown in the minutes)."""
+    event = _visible_event(slug)
+    if event.kind != "network_meeting":
+        abort(404)
+    groups = _my_groups()
+    if not groups:
+        abort(403)
+    form = ApologiesForm()
+    form.organisation_id.choices = [(str(g.id), g.name) for g in groups]
+    if request.method == "GET" and len(groups) == 1:
+        form.organisation_id.data = str(groups[0].id)
+    if form.validate_on_submit():
+        # Object-level check: only a member of the group may send its apologies (no IDOR).
+        try:
+            org_id = int(form.organisation_id.data)
+        except (TypeError, ValueError):
+            abort(400)
+        if group_services.membership_of(current_user, org_id) is None:
+            abort(403)
+        group = next((g for g in groups if g.id == org_id), None)
+        if group is None:  # a member of a group that is not (or no longer) listed
+            abort(403)
+        try:
+            result = services.register(
+                event.id,
+                name=current_user.name,
+                email=current_user.email,
+                user_id=current_user.id,
+                organisation_name=group.name,
+                organisation_id=group.id,
+                status="apologies",
+            )
+        except services.RegistrationProblem as problem:
+            form.organisation_id.errors.append(problem.message)
+        else:
+            registration = result.registration
+            if is_partial():
+                return render_template("events/_registered.html", event=event, mine=registration, rank=None)
+            flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
+            return redirect(url_for("events.detail", slug=event.slug), code=303)
+    if is_partial():
+        return render_template("events/_apologies_problem.html", event=event, form=form), 422
+    return render_template("events/apologies.html", event=event, form=form, groups=groups)
 
 
 def _registered_response(event: Event, registration: Registration, created: bool):
     rank = services.waitlist_rank(registration)
     if is_partial():
-        return render_template("events/_registered.html", event=event, mine=registration, rank=rank)
+        groups = _my_groups()
+        return render_template(
+            "events/_registered.html",
+            event=event,
+            mine=registration,
+            rank=rank,
+            groups=groups,
+            can_send_apologies=_can_send_apologies(event, groups, registration),
+        )
     if not current_user.is_authenticated:
         return render_template("events/registered.html", event=event, registration=registration, rank=rank)
     if created:
@@ -187,8 +304,11 @@ def cancel_mine(slug: str):
         abort(400)
     mine = _my_registration(event)
     if mine is not None:
+        was = mine.status
         services.cancel_registration(mine.id)
-        flash("Your place has been cancelled.", "success")
+        flash(
+            "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
+        )
     return redirect(url_for("events.detail", slug=event.slug), code=303)
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import record
@@ -333,20 +333,28 @@ def register(
     show_on_attendee_list: bool = False,
     by_staff: bool = False,
     status: str | None = None,
+    organisation_id: int | None = None,
 ) -> RegistrationResult:
     """Register someone, or put them on the waiting list; commits.
 
     Exactly `capacity` people hold a place however many register at once (see lock_event). A second
     submission for the same address (a double click) returns the first registration unchanged.
+    `status="apologies"` records apologies (a member group for a network meeting): allowed until the
+    meeting starts even after registration closes, and it turns the person's own place, if they had
+    one, into apologies (freeing it for the waiting list).
     """
     email = normalise_email(email)
     try:
         event = lock_event(event_id)
         if not by_staff:
             state = event.registration_state()
-            if state != "open":
+            if status == "apologies" and state in ("cancelled", "past"):
+                raise RegistrationProblem("organisation_id", _apologies_closed_message(state))
+            if status != "apologies" and state != "open":
                 raise RegistrationProblem("email", _closed_message(event, state))
         existing = find_registration(event.id, email)
+        if existing is not None and status == "apologies" and existing.status in ("confirmed", "waitlisted"):
+            return _apologies_instead(event, existing, organisation_name, organisation_id)
         if existing is not None and existing.status != "cancelled":
             db.session.rollback()
             return RegistrationResult(existing, False)
@@ -354,6 +362,7 @@ def register(
         registration.name = name.strip()
         registration.user_id = user_id
         registration.organisation_name = organisation_name.strip()
+        registration.organisation_id = organisation_id
         registration.access_needs = access_needs.strip()
         registration.dietary_needs = dietary_needs.strip()
         registration.show_on_attendee_list = show_on_attendee_list
@@ -374,6 +383,8 @@ def register(
             send_registration_email(event, registration)
         if by_staff:
             record("event.registrant_added", registration, event_id=event.id, status=registration.status)
+        elif registration.status == "apologies":
+            record("event.apologies_sent", registration, event_id=event.id, organisation_id=organisation_id)
         db.session.commit()
         return RegistrationResult(registration, True)
     except IntegrityError:
@@ -386,6 +397,28 @@ def register(
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _apologies_instead(
+    event: Event, registration: Registration, organisation_name: str, organisation_id: int | None
+) -> RegistrationResult:
+    """A registered person sends apologies for their group: their place frees up (caller holds the lock)."""
+    held_place = registration.status in HOLDS_PLACE
+    registration.status, registration.waitlist_position = "apologies", None
+    registration.organisation_name = organisation_name.strip() or registration.organisation_name
+    registration.organisation_id = organisation_id
+    record("event.apologies_sent", registration, event_id=event.id, organisation_id=organisation_id)
+    db.session.flush()
+    if held_place:
+        promote_waitlist(event)
+    db.session.commit()
+    return RegistrationResult(registration, True)
+
+
+def _apologies_closed_message(state: str) -> str:
+    if state == "cancelled":
+        return "This meeting has been cancelled, so there is no need to send apologies"
+    return "This meeting has already happened, so apologies can no longer be sent"
 
 
 def _closed_message(event: Event, state: str) -> str:
@@ -613,6 +646,16 @@ def attendance(event_id: int) -> dict[str, list[Registration]]:
 # --- counts and reports ------------------------------------------------------------------
 
 
+def organisation_key():
+    """Who an attendee represents: the directory group when linked, else the name they typed
+    (lower case). coalesce(organisation_id, lower(organisation_name)), typed as text for both engines;
+    the "#" prefix keeps a group id apart from a typed name that happens to be a number."""
+    return func.coalesce(
+        literal("#") + cast(Registration.organisation_id, String),
+        func.lower(func.trim(Registration.organisation_name)),
+    )
+
+
 def event_counts(event_id: int) -> dict[str, int]:
     rows = dict(
         db.session.execute(
@@ -622,8 +665,10 @@ def event_counts(event_id: int) -> dict[str, int]:
         ).all()
     )
     organisations = db.session.scalar(
-        select(func.count(func.distinct(func.lower(Registration.organisation_name)))).where(
-            Registration.event_id == event_id, Registration.status == "attended", Registration.organisation_name != ""
+        select(func.count(func.distinct(organisation_key()))).where(
+            Registration.event_id == event_id,
+            Registration.status == "attended",
+            or_(Registration.organisation_id.is_not(None), func.trim(Registration.organisation_name) != ""),
         )
     )
     registered = rows.get("confirmed", 0) + rows.get("attended", 0)
@@ -646,7 +691,7 @@ def quarter_of(value: dt.datetime) -> tuple[int, int]:
 def quarterly_report(past_only: bool = True) -> list[dict]:
     """Per quarter: events held, participants (attended), unique people and organisations, attendance rate."""
     query = (
-        select(Event.starts_at, Registration.status, Registration.email, Registration.organisation_name, Event.id)
+        select(Event.starts_at, Registration.status, Registration.email, organisation_key(), Event.id)
         .join(Registration, Registration.event_id == Event.id)
         .where(Event.cancelled_at.is_(None))
     )
@@ -664,8 +709,8 @@ def quarterly_report(past_only: bool = True) -> list[dict]:
         if status == "attended":
             q["attended"] += 1
             q["people"].add(email)
-            if organisation.strip():
-                q["organisations"].add(organisation.strip().lower())
+            if organisation:
+                q["organisations"].add(organisation)
     report = []
     for (year, quarter), q in sorted(quarters.items(), reverse=True):
         months = f"{calendar.month_abbr[quarter * 3 - 2]}–{calendar.month_abbr[quarter * 3]}"

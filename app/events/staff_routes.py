@@ -8,6 +8,7 @@ import io
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.audit import record
 from app.db import utcnow
@@ -36,6 +37,7 @@ from app.events.models import (
 )
 from app.extensions import db
 from app.forms import ConfirmForm
+from app.groups.models import Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import sanitize_html, staff_required
@@ -119,6 +121,27 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.registration_closes_at = services.london_to_utc(closes, END_OF_DAY) if closes else None
     event.audience = form.audience.data
     event.status = form.status.data
+    chosen = set(form.partners.data or [])
+    event.partners = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen)))) if chosen else []
+
+
+def _partner_choices(form: EventForm, event: Event | None = None) -> EventForm:
+    """Approved groups, plus any current partner that has since left the directory (kept, not dropped)."""
+    current = {org.id for org in event.partners} if event is not None else set()
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(or_(Organisation.status == "approved", Organisation.id.in_(current or {0})))
+        .order_by(func.lower(Organisation.name), Organisation.id)
+    ).all()
+    form.partners.choices = [(org_id, name) for org_id, name in rows]
+    return form
+
+
+def _event_with_partners(event_id: int) -> Event:
+    event = db.session.scalar(select(Event).where(Event.id == event_id).options(selectinload(Event.partners)))
+    if event is None:
+        abort(404)
+    return event
 
 
 def _form_from_event(event: Event) -> EventForm:
@@ -145,6 +168,7 @@ def _form_from_event(event: Event) -> EventForm:
         "registration_closes": services.to_london(event.registration_closes_at).date()
         if event.registration_closes_at
         else None,
+        "partners": [org.id for org in event.partners],
     }
     return EventForm(data=data)
 
@@ -155,6 +179,7 @@ def staff_new():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else "workshop"
     defaults = KIND_DEFAULTS[kind]
     form = EventForm(data={"kind": kind, "audience": defaults["audience"], "capacity": defaults["capacity"]})
+    _partner_choices(form)
     if form.validate_on_submit():
         event = Event()
         _fill_event(event, form)
@@ -172,8 +197,8 @@ def staff_new():
 @bp.route("/staff/events/<int:event_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(event_id: int):
-    event = _event_or_404(event_id)
-    form = _form_from_event(event) if request.method == "GET" else EventForm()
+    event = _event_with_partners(event_id)
+    form = _partner_choices(_form_from_event(event) if request.method == "GET" else EventForm(), event)
     if form.validate_on_submit():
         moved = services.london_to_utc(form.date.data, parse_time(form.start_time.data)) != event.starts_at
         _fill_event(event, form)
@@ -219,7 +244,7 @@ def staff_cancel(event_id: int):
 @bp.route("/staff/events/<int:event_id>")
 @staff_required
 def staff_event(event_id: int):
-    event = _event_or_404(event_id)
+    event = _event_with_partners(event_id)
     return render_template(
         "events/staff/event.html",
         event=event,

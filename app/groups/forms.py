@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
@@ -84,7 +84,7 @@ class GroupDetailsForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
     )
     postcode = _text("Postcode", max_length=20, optional=False)
-    area = SelectField("Area or ward", widget=GovSelect(), choices=[], validate_choice=False)
+    area = RadioField("Area or ward", widget=GovRadioInput(), choices=[], validate_choice=False)
     themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
     communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
     languages = SelectMultipleField("Languages used", widget=GovCheckboxesInput(), choices=[], coerce=int)
@@ -123,7 +123,7 @@ class GroupDetailsForm(FlaskForm):
     def set_choices(self, tags: dict) -> None:
         for field_name, kind in self.TAG_FIELDS.items():
             getattr(self, field_name).choices = [(t.id, t.name) for t in tags[kind]]
-        self.area.choices = [("", "Choose an area")] + [(str(t.id), t.name) for t in tags["area"]]
+        self.area.choices = [(str(t.id), t.name) for t in tags["area"]] + [("", "None of these")]
         self._tags = tags
 
     def validate_area(self, field):
@@ -261,5 +261,7 @@ class MergeTagForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", widget=GovFileInput())
+    file = FileField(
+        "Upload a CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file of groups")]
+    )
     submit = submit_field("Check the file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -210,3 +212,17 @@ class Membership(db.Model):
 
     organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="raise")
     user = relationship("User", lazy="raise")
+
+
+class GroupImportBatch(db.Model):
+    """An uploaded CSV of groups waiting for "Import" after its dry-run preview (issue 3)."""
+
+    __tablename__ = "group_import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

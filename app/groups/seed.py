@@ -138,10 +138,44 @@ def _demo_org(rng: random.Random, name: str, description: str, tags: dict[str, l
     return org
 
 
+# A partner of the network rather than a member group: co-hosts the community of practice (events demo).
+WELLBEING_PARTNERSHIP = (
+    "Borough Wellbeing Partnership",
+    "The borough's mental health and wellbeing partnership of the NHS, the council's public health team "
+    "and voluntary groups. Co-hosts the community of practice on mental health support for BAME communities.",
+)
+
+
+def seed_wellbeing_partnership() -> Organisation:
+    """The demo wellbeing partnership (idempotent): the community of practice's partner organisation."""
+    name, description = WELLBEING_PARTNERSHIP
+    existing = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if existing is not None:
+        return existing
+    mental_health = db.session.scalar(select(Tag).where(Tag.kind == "theme", Tag.slug == "mental-health"))
+    org = Organisation(
+        name=name,
+        slug=unique_slug(name),
+        status="approved",
+        legal_form="other",
+        description=description,
+        website="https://wellbeing-partnership.example.org",
+        email="partnership@wellbeing-partnership.example.org",
+        public_fields=["website", "email"],
+    )
+    org.tags = [mental_health] if mental_health else []
+    refresh_search(org)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
 def seed_demo_groups() -> None:
     """demo_seeders() entry: the taxonomy, ~30 listed groups and a few applications (idempotent)."""
     seed_taxonomy()
-    if db.session.scalar(select(func.count()).select_from(Organisation)):
+    existing = db.session.scalar(select(func.count()).select_from(Organisation))
+    seed_wellbeing_partnership()
+    if existing:
         return
     rng = random.Random(2026)
     tags = {kind: list(db.session.scalars(select(Tag).where(Tag.kind == kind))) for kind in DEFAULT_TAGS}

@@ -254,6 +254,7 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
         db.session.execute(
             insert(organisation_tags), [{"organisation_id": target.id, "tag_id": t} for t in source_tag_ids]
         )
+    links = _move_event_links(source.id, target.id)
     source.status = "archived"
     source.merged_into_id = target.id
     # Fill gaps in the target from the duplicate; nothing the target has is overwritten.
@@ -268,9 +269,26 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
     )
     refresh_search(target)
     details = {"merged": source.name, "merged_id": source.id, "members_moved": moved_members,
-               "tags_moved": len(source_tag_ids)}  # fmt: skip
+               "tags_moved": len(source_tag_ids), **links}  # fmt: skip
     record("group.merged", target, actor=actor, **details)
     return details
+
+
+def _move_event_links(source_id: int, target_id: int) -> dict:
+    """Events' links to a merged duplicate move to the kept group: partnerships and registrations."""
+    from app.events.models import Registration, event_partners
+
+    already = select(event_partners.c.event_id).where(event_partners.c.organisation_id == target_id)
+    partners = db.session.execute(
+        update(event_partners)
+        .where(event_partners.c.organisation_id == source_id, event_partners.c.event_id.not_in(already))
+        .values(organisation_id=target_id)
+    ).rowcount
+    db.session.execute(delete(event_partners).where(event_partners.c.organisation_id == source_id))
+    registrations = db.session.execute(
+        update(Registration).where(Registration.organisation_id == source_id).values(organisation_id=target_id)
+    ).rowcount
+    return {"event_partnerships_moved": partners, "registrations_moved": registrations}
 
 
 # --- membership ----------------------------------------------------------------------------

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record
+from app.db import utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.groups import bp
+from app.groups import bp, csvio
 from app.groups import services as svc
-from app.groups.forms import DecisionForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
-from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, Membership, Organisation, Tag
+from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
+from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
 from app.groups.routes import _org_or_404, details_form
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
@@ -277,3 +278,91 @@ def retire_tag(tag_id: int):
     db.session.commit()
     flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
     return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+
+
+# --- CSV export and import -------------------------------------------------------------------
+
+
+@bp.route("/staff/groups/export.csv")
+@staff_required
+def export_csv():
+    """What the directory's current filters show (same parameters as /groups), streamed."""
+    filters = svc.DirectoryFilters.from_args(request.args)
+    record("groups.exported", None, filters={k: v for k, v in filters.params().items() if v})
+    db.session.commit()
+    stamp = utcnow().strftime("%Y-%m-%d")
+    response = current_app.response_class(
+        stream_with_context(csvio.export_lines(filters)), mimetype="text/csv", headers={"Cache-Control": "no-store"}
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="groups-{stamp}.csv"'
+    return response
+
+
+@bp.route("/staff/groups/import", methods=["GET", "POST"])
+@staff_required
+def import_groups():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            content = upload.read(csvio.MAX_BYTES + 1)
+        finally:
+            upload.close()
+        filename = (upload.filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        problem = None
+        if len(content) > csvio.MAX_BYTES:
+            problem = "The file is larger than 2 MB. Split it into smaller files and import each one"
+        elif not filename.lower().endswith((".csv", ".txt", ".tsv")):
+            problem = "The file must be a CSV file. In your spreadsheet, choose Save as and then CSV"
+        else:
+            try:
+                csvio.parse(content)
+            except csvio.ImportRefused as exc:
+                problem = str(exc)
+        if problem:
+            form.file.errors.append(problem)
+        else:
+            batch = GroupImportBatch(filename=filename, content=content, created_by_id=current_user.id, summary={})
+            db.session.add(batch)
+            db.session.commit()
+            return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+    return render_template("groups/staff/import.html", form=form, max_mb=csvio.MAX_BYTES // (1024 * 1024))
+
+
+@bp.route("/staff/groups/import/<int:batch_id>", methods=["GET", "POST"])
+@staff_required
+def import_preview(batch_id: int):
+    batch = db.session.get(GroupImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    try:
+        parsed = csvio.parse(batch.content)
+    except csvio.ImportRefused as exc:  # checked on upload; the directory may have changed since
+        flash(str(exc), "important")
+        return redirect(url_for("groups.import_groups"), code=303)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if batch.committed_at is None and parsed.ok:
+            try:
+                result = csvio.apply(parsed, current_user)
+                batch.committed_at = utcnow()
+                batch.summary = result.as_dict()
+                db.session.commit()
+            except Exception:
+                db.session.rollback()  # all or nothing
+                raise
+            flash(
+                f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
+                f"{result.unchanged} unchanged.",
+                "success",
+            )
+            return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+    return render_template(
+        "groups/staff/import_preview.html",
+        batch=batch,
+        parsed=parsed,
+        used_columns=[csvio.COLUMNS[key] for key in parsed.columns],
+        action_form=ConfirmForm(),
+    )
