@@ -133,7 +133,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
         .where(in_responses, Answer.question_id.in_(question_ids), Answer.number_value.is_not(None))
         .subquery()
     )
-    middle = ordered.c.rn.in_([(ordered.c.c + 1) / 2, (ordered.c.c + 2) / 2])
+    middle = ordered.c.rn.in_([(ordered.c.c + 1) // 2, (ordered.c.c + 2) // 2])
     stats = {
         qid: {"n": int(n), "mean": mean, "min": low, "max": high, "median": median}
         for qid, n, mean, low, high, median in db.session.execute(
