@@ -29,6 +29,8 @@ from app.events.forms import GovDateField
 from app.forms import NoControlCharacters, strip_filter
 from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
 
+LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
+
 
 class ToolkitForm(FlaskForm):
     title = StringField(
@@ -49,7 +51,8 @@ class ToolkitForm(FlaskForm):
     )
     opens = GovDateField("Opening date", description="The toolkit opens at the start of this day. For example 1 3 2027",
                          validators=[Optional()])  # fmt: skip
-    closes = GovDateField("Closing date", description="The toolkit closes at the end of this day. For example 31 3 2027",
+    closes = GovDateField("Closing date",
+                          description="The toolkit closes at the end of this day. For example 31 3 2027",
                           validators=[Optional()])  # fmt: skip
     audience = RadioField(
         "Who answers",
@@ -133,9 +136,9 @@ class QuestionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=50, message="Enter a number between 1 and 50")],
     )
     scale_min_label = StringField("Label for 1 (optional)", widget=GovTextInput(), filters=[strip_filter],
-                                  validators=[Length(max=100, message="Label must be 100 characters or fewer")])  # fmt: skip
+                                  validators=[LABEL_LENGTH])  # fmt: skip
     scale_max_label = StringField("Label for 5 (optional)", widget=GovTextInput(), filters=[strip_filter],
-                                  validators=[Length(max=100, message="Label must be 100 characters or fewer")])  # fmt: skip
+                                  validators=[LABEL_LENGTH])  # fmt: skip
     show_if = SelectField("Show this question only when", widget=GovSelect(), choices=[("", "Always show it")],
                           validators=[Optional()])  # fmt: skip
 

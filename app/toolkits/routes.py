@@ -64,7 +64,8 @@ def _respondent(slug: str) -> Respondent:
             organisation = organisations[0]
         elif not organisations:
             _refuse(
-                "Only members of organisations listed in the directory can answer this toolkit. Ask your organisation to join the network, or ask a colleague to add you to it."
+                "Only members of organisations listed in the directory can answer this toolkit. "
+                "Ask your organisation to join the network, or ask a colleague to add you to it."
             )
         else:
             abort(redirect(url_for("toolkits.detail", slug=toolkit.slug), code=303))

@@ -390,7 +390,8 @@ def _apply_question(
     removed = [o["label"] for o in question.options or [] if o["id"] not in kept and o["id"] in answered_options]
     if removed:
         form.options.errors = [
-            f"Options that organisations have chosen cannot be removed or renamed: {', '.join(removed)}. You can add new options."
+            f"Options that organisations have chosen cannot be removed or renamed: {', '.join(removed)}. "
+            "You can add new options."
         ]
         return "options"
     if answered and question.allow_other and not form.allow_other.data and "other" in answered_options:
@@ -482,7 +483,10 @@ def staff_move_question(slug: str, question_id: int, direction: str):
     moved = not blocked and svc.move(siblings, target, step)
     db.session.commit()
     if blocked:
-        message = f"“{target.label}” cannot move {direction}: a conditional question must come after the question it depends on."
+        message = (
+            f"“{target.label}” cannot move {direction}: "
+            "a conditional question must come after the question it depends on."
+        )
     elif moved:
         message = f"Moved “{target.label}” {direction} to number {target.position} in its section."
     else:

@@ -53,7 +53,8 @@ MENTAL_HEALTH_TOOLKIT = {
                     "ref": "s1q1",
                     "type": "short_text",
                     "label": "Your name and role in the organisation",
-                    "hint": "So we know who to contact about these answers, for example Amina Hussain, project coordinator.",
+                    "hint": "So we know who to contact about these answers, "
+                    "for example Amina Hussain, project coordinator.",
                     "required": True,
                 },
                 {
@@ -132,7 +133,8 @@ MENTAL_HEALTH_TOOLKIT = {
                 {
                     "ref": "s3q2",
                     "type": "scale",
-                    "label": "How much has demand for mental-health support from your beneficiaries changed in the last year?",
+                    "label": "How much has demand for mental-health support from your beneficiaries "
+                    "changed in the last year?",
                     "required": True,
                     "scale_min_label": "Fallen a lot",
                     "scale_max_label": "Risen a lot",

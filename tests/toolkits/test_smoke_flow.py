@@ -66,7 +66,7 @@ def test_task_list_section_save_check_and_submit(client, db, login_as):
 
 
 def test_autosave_returns_status_fragment(client, db, login_as):
-    toolkit, org, user = _setup(db, login_as)
+    toolkit, org, _user = _setup(db, login_as)
     q = questions(toolkit)
     first = sections(toolkit)[0]
     result = client.post(

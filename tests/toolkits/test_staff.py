@@ -50,7 +50,7 @@ def test_staff_pages_render_and_anonymous_and_members_are_refused(client, db, lo
     db.session.commit()
     slug = toolkit.slug
     member = login_as("member")
-    for path in (f"/staff/toolkits", f"/staff/toolkits/{slug}", f"/staff/toolkits/{slug}/results"):
+    for path in ("/staff/toolkits", f"/staff/toolkits/{slug}", f"/staff/toolkits/{slug}/results"):
         assert client.get(path).status_code == 403
     del member
     login_as("staff")
@@ -226,8 +226,8 @@ def test_results_maths_and_constant_queries(client, db, login_as, query_budget, 
     assert stats["n"] == size and stats["min"] == people[0] and stats["max"] == people[-1]
     assert stats["median"] == pytest.approx(statistics.median(people))
     assert stats["mean"] == pytest.approx(statistics.mean(people))
-    borda = {o: 0 for o in ("mh", "db", "cv")}
-    first = {o: 0 for o in borda}
+    borda = dict.fromkeys(("mh", "db", "cv"), 0)
+    first = dict.fromkeys(borda, 0)
     for f, _ in forms:
         for o in borda:
             rank = f.get(f"{q['Issues'].html_id}-{o}")
@@ -273,7 +273,7 @@ def test_you_said_suppression_and_publication(client, db, login_as):
             "questions": [str(q["Size"].id), str(q["Work"].id), str(q["Issues"].id), str(q["Funding ends"].id)],
             "summary": "<p>Thank you</p><script>x</script>",
             "publish": "y",
-        },  # fmt: skip
+        },
     )
     assert "Choose only questions listed here" in saved.get_data(as_text=True)  # a date question is not publishable
     saved = client.post(
@@ -282,7 +282,7 @@ def test_you_said_suppression_and_publication(client, db, login_as):
             "questions": [str(q["Size"].id), str(q["Work"].id), str(q["Issues"].id), str(q["Story"].id)][:3],
             "summary": "<p>Thank you</p><script>x</script>",
             "publish": "y",
-        },  # fmt: skip
+        },
     )
     assert saved.status_code == 303
     with client.session_transaction() as session:
@@ -316,10 +316,19 @@ def test_csv_and_xlsx_exports(client, db, login_as):
     user = factories.user()
     org = organisation("=HYPERLINK evil", owner=user)
     q = questions(toolkit)
-    _respond(db, toolkit, org, user, {
-        q["Name"].html_id: "=1+2", q["Work"].html_id: ["a", "other"], f"{q['Work'].html_id}-other": "@Yoga",
-        f"{q['Issues'].html_id}-db": "1", q["People"].html_id: "7",
-    })  # fmt: skip
+    _respond(
+        db,
+        toolkit,
+        org,
+        user,
+        {
+            q["Name"].html_id: "=1+2",
+            q["Work"].html_id: ["a", "other"],
+            f"{q['Work'].html_id}-other": "@Yoga",
+            f"{q['Issues'].html_id}-db": "1",
+            q["People"].html_id: "7",
+        },
+    )
     db.session.commit()
     login_as("staff")
     response = client.get(f"/staff/toolkits/{toolkit.slug}/results.csv")
@@ -397,7 +406,17 @@ def test_template_toolkit_has_good_structure(db):
     toolkit = template_toolkit()
     definition = svc.load_definition(toolkit)
     types = {q.type for q in definition.questions}
-    assert {"short_text", "long_text", "number", "single_choice", "multiple_choice", "ranking", "scale",
-            "yes_no", "date", "email"} <= types  # fmt: skip
+    assert {
+        "short_text",
+        "long_text",
+        "number",
+        "single_choice",
+        "multiple_choice",
+        "ranking",
+        "scale",
+        "yes_no",
+        "date",
+        "email",
+    } <= types
     conditional = [q for q in definition.questions if q.show_if_question_id]
     assert conditional and all(definition.by_id[c.show_if_question_id].type == "yes_no" for c in conditional)
