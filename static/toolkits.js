@@ -1,8 +1,8 @@
 // Toolkits: show a conditional question only while the answer it depends on is chosen.
 // Without JavaScript the question stays visible with a hint saying when to answer it, and
 // the server ignores answers to questions whose condition is not met.
-const form = document.querySelector("form");
 const conditionals = Array.from(document.querySelectorAll("[data-show-if]"));
+const form = conditionals[0]?.closest("form");
 
 function chosen(name) {
   if (!form) return [];

@@ -238,7 +238,9 @@ def autosave(slug: str, section_id: int):
     if not svc.can_edit(who.toolkit, who.response):
         return render_template("toolkits/_save_status.html", closed=_closed_message(who.toolkit)), 409
     response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
-    result = svc.save_section(definition, response, current, request.form, current_user, require=False)
+    result = svc.save_section(
+        definition, response, current, request.form, current_user, require=False, mark_saved=False
+    )
     db.session.commit()
     problems = [(definition.by_id[qid], message) for qid, message in result.errors.items()]
     return render_template(

@@ -209,9 +209,18 @@ class SaveResult:
 
 
 def save_section(
-    definition: Definition, response: Response, section: Section, form, user, *, require: bool
+    definition: Definition,
+    response: Response,
+    section: Section,
+    form,
+    user,
+    *,
+    require: bool,
+    mark_saved: bool = True,
 ) -> SaveResult:
     """Store every acceptable answer of one section; keep the stored answer for any that is not.
+
+    `mark_saved` (the Save buttons, not autosave) lets the task list call the section Completed.
 
     `require` (and any submitted response) also reports required questions left empty; a
     submitted response never loses a required answer."""
@@ -244,7 +253,7 @@ def save_section(
         saved += 1
     response.updated_at = utcnow()
     response.updated_by_id = user.id
-    if section.id not in (response.saved_sections or []):
+    if mark_saved and section.id not in (response.saved_sections or []):
         response.saved_sections = [*(response.saved_sections or []), section.id]
     db.session.flush()
     return SaveResult(errors, values, saved)
