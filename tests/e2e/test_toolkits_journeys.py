@@ -110,9 +110,11 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
     page.get_by_label("Your name").fill("Amina Hussain, coordinator")
     page.get_by_label("Your name").press("Tab")
     expect(page.locator("#save-status")).to_contain_text("by Amina Hussain")
-    page.get_by_label("Yes", exact=True).check()
+    with page.expect_response(lambda r: "/autosave" in r.url and r.status == 200):
+        page.get_by_label("Yes", exact=True).check()
     expect(conditional).to_be_visible()
-    page.get_by_label("Mental health").select_option("1")
+    with page.expect_response(lambda r: "/autosave" in r.url and r.status == 200):
+        page.get_by_label("Mental health").select_option("1")
     expect(page.locator("#save-status")).to_contain_text("Last saved")
     site.axe_check()
     task_url = page.url.split("/section/")[0]
