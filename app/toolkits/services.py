@@ -16,6 +16,7 @@ from app.extensions import db
 from app.groups.models import Membership, Organisation
 from app.groups.services import slugify, unique_slug
 from app.mail import enqueue
+from app.security import sanitize_html
 from app.toolkits import answers as answer_io
 from app.toolkits.models import (
     AUDIENCES,
@@ -413,7 +414,7 @@ def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
     _check_definition(data)
     toolkit = Toolkit(
         title=title or data["title"].strip(),
-        description=data.get("description") or "",
+        description=sanitize_html(data.get("description") if isinstance(data.get("description"), str) else ""),
         audience=data.get("audience", "organisation"),
         status="draft",
         suppression_threshold=int(data.get("suppression_threshold") or 5),

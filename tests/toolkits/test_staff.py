@@ -171,9 +171,17 @@ def test_definition_export_import_and_clone_round_trip(client, db, login_as):
         content_type="multipart/form-data",
     )
     assert "unknown question type" in refused.get_data(as_text=True)
+    unsafe = dict(data, description='<p>Hi</p><script>alert(1)</script><img src=x onerror="alert(1)">')
+    client.post(
+        "/staff/toolkits/import",
+        data={"file": (io.BytesIO(json.dumps(unsafe).encode()), "x.json")},
+        content_type="multipart/form-data",
+    )
+    newest = db.session.scalars(select(Toolkit).order_by(Toolkit.id.desc())).first()
+    assert newest.description == "<p>Hi</p>"
     cloned = client.post(f"/staff/toolkits/{toolkit.slug}/clone")
     assert cloned.status_code == 303
-    assert db.session.scalar(select(func.count()).select_from(Toolkit)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Toolkit)) == 4
 
 
 def _population(db, toolkit, count, seed=7, theme=None):
