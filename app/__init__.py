@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.mailing import bp as mailing_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
+    from app.toolkits import bp as toolkits_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(mailing_bp)
+    app.register_blueprint(toolkits_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -21,13 +21,26 @@ def seed_taxonomy_command() -> None:
 
 @click.command("generate-load-data")
 @click.option("--groups", "groups", type=click.IntRange(0, 1_000_000), default=0, help="Approved groups to create.")
+@click.option(
+    "--toolkit-responses",
+    "toolkit_responses",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="Organisations' submitted responses to the mental-health toolkit (creates groups if needed).",
+)
 @click.option("--seed", type=int, default=1, show_default=True)
-def generate_load_data_command(groups: int, seed: int) -> None:
+def generate_load_data_command(groups: int, toolkit_responses: int, seed: int) -> None:
     """Create realistic data for benchmarks."""
     if groups:
         generate_groups(groups, seed=seed)
         db.session.commit()
         click.echo(f"{groups} groups created.")
+    if toolkit_responses:
+        from app.toolkits.demo import generate_responses
+
+        made = generate_responses(toolkit_responses, seed=seed)
+        db.session.commit()
+        click.echo(f"{made} toolkit responses created.")
 
 
 __all__ = ["generate_load_data_command", "groups_cli", "seed_demo_groups"]

@@ -1,0 +1,148 @@
+"""Results as CSV and XLSX, streamed: one row per response, one column per question, multiple
+choice as one column per option (ranking: the rank given to each option). Answers are read in
+response order in batches, so memory stays flat whatever the number of responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+
+from flask import Response as FlaskResponse
+from flask import stream_with_context
+from sqlalchemy import select
+
+from app.actionplan.exporter import escape_formula
+from app.extensions import db
+from app.groups.models import Organisation
+from app.template_helpers import datetime_format
+from app.toolkits import answers as answer_io
+from app.toolkits import services as svc
+from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
+
+BATCH = 2000
+
+
+def _columns(questions: list[Question]) -> list[tuple[str, Question, str | None]]:
+    """(heading, question, option id or None). "other" columns hold the typed text."""
+    columns = []
+    for q in questions:
+        if q.type == "multiple_choice":
+            for option in q.choices:
+                columns.append((f"{q.label}: {option['label']}", q, option["id"]))
+        elif q.type == "ranking":
+            for option in q.options or []:
+                columns.append((f"{q.label}: {option['label']} (rank)", q, option["id"]))
+        else:
+            columns.append((q.label, q, None))
+            if q.allow_other and q.type == "single_choice":
+                columns.append((f"{q.label}: Other (please specify)", q, OTHER_ID))
+    return columns
+
+
+def _cell(question: Question, option: str | None, answers: list[Answer]):
+    if not answers:
+        return ""
+    if question.type == "multiple_choice":
+        match = next((a for a in answers if a.option_id == option), None)
+        if match is None:
+            return ""
+        return match.text_value or "Other" if option == OTHER_ID else "Yes"
+    if question.type == "ranking":
+        match = next((a for a in answers if a.option_id == option), None)
+        return match.rank if match else ""
+    if question.type == "single_choice" and option == OTHER_ID:
+        return next((a.text_value or "" for a in answers if a.option_id == OTHER_ID), "")
+    if question.type in ("number", "scale"):
+        value = answers[0].number_value
+        return int(value) if value is not None and float(value).is_integer() else value
+    if question.type == "date":
+        return answers[0].date_value.isoformat() if answers[0].date_value else ""
+    return "; ".join(answer_io.display(question, answers))
+
+
+def rows(toolkit: Toolkit) -> Iterator[list]:
+    """The header, then one list per response (submitted and drafts; the status column says which)."""
+    questions = svc.load_definition(toolkit).questions
+    columns = _columns(questions)
+    yield ["Organisation", "Status", "Submitted", "Last saved", *[c[0] for c in columns]]
+    responses = db.session.execute(
+        select(Response.id, Organisation.name, Response.status, Response.submitted_at, Response.updated_at)
+        .outerjoin(Organisation, Organisation.id == Response.organisation_id)
+        .where(Response.toolkit_id == toolkit.id)
+        .order_by(Response.id)
+    ).all()
+    for start in range(0, len(responses), BATCH):
+        chunk = responses[start : start + BATCH]
+        ids = [r[0] for r in chunk]
+        by_response: dict[int, dict[int, list[Answer]]] = {i: {} for i in ids}
+        for answer in db.session.scalars(select(Answer).where(Answer.response_id.in_(ids)).order_by(Answer.id)):
+            by_response[answer.response_id].setdefault(answer.question_id, []).append(answer)
+        for response_id, name, status, submitted_at, updated_at in chunk:
+            answers = by_response[response_id]
+            yield [
+                name or f"Response {response_id}",
+                status,
+                datetime_format(submitted_at, "%Y-%m-%d %H:%M") if submitted_at else "",
+                datetime_format(updated_at, "%Y-%m-%d %H:%M"),
+                *[_cell(q, option, answers.get(q.id, [])) for _heading, q, option in columns],
+            ]
+        db.session.expunge_all()
+
+
+def _safe(value):
+    return escape_formula(value) if isinstance(value, str) else value
+
+
+def csv_response(toolkit: Toolkit) -> FlaskResponse:
+    def generate():
+        yield "\ufeff"
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        for row in rows(toolkit):
+            writer.writerow([_safe(v) for v in row])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+
+    return FlaskResponse(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{toolkit.slug}-responses.csv"'},
+    )
+
+
+def xlsx_response(toolkit: Toolkit) -> FlaskResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="Responses")
+    for index, row in enumerate(rows(toolkit)):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_safe(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: never a formula
+            if index == 0:
+                cell.font = Font(bold=True)
+            cells.append(cell)
+        sheet.append(cells)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the generator
+    book.save(spool)
+    spool.seek(0)
+
+    def generate():
+        try:
+            while chunk := spool.read(64 * 1024):
+                yield chunk
+        finally:
+            spool.close()
+
+    return FlaskResponse(
+        generate(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{toolkit.slug}-responses.xlsx"'},
+    )

@@ -1,0 +1,190 @@
+"""Staff forms for the toolkit builder, "You said" and imports. Messages say what to do."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.events.forms import GovDateField
+from app.forms import NoControlCharacters, strip_filter
+from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
+
+LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
+
+
+class ToolkitForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter a title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+            NoControlCharacters("Title"),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovTextArea(),
+        description="Shown to respondents before they start. You can use simple HTML such as paragraphs and links.",
+        validators=[Length(max=20000, message="Description must be 20,000 characters or fewer")],
+    )
+    opens = GovDateField("Opening date", description="The toolkit opens at the start of this day. For example 1 3 2027",
+                         validators=[Optional()])  # fmt: skip
+    closes = GovDateField("Closing date",
+                          description="The toolkit closes at the end of this day. For example 31 3 2027",
+                          validators=[Optional()])  # fmt: skip
+    audience = RadioField(
+        "Who answers",
+        widget=GovRadioInput(),
+        choices=list(AUDIENCES.items()),
+        default="organisation",
+        validators=[InputRequired(message="Choose who answers")],
+    )
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=list(TOOLKIT_STATUSES.items()),
+        default="draft",
+        validators=[InputRequired(message="Choose a status")],
+    )
+    suppression_threshold = IntegerField(
+        "Smallest number published",
+        widget=GovTextInput(),
+        description="On the “You said” page, counts below this show as “fewer than N”. Usually 5.",
+        default=5,
+        validators=[
+            InputRequired(message="Enter the smallest number published, like 5"),
+            NumberRange(min=2, max=100, message="Enter a number between 2 and 100"),
+        ],
+    )
+
+    def validate_closes(self, field):
+        if field.data and self.opens.data and field.data < self.opens.data:
+            raise ValidationError("The closing date must be on or after the opening date")
+
+
+class SectionForm(FlaskForm):
+    title = StringField(
+        "Section title",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter a section title"),
+            Length(max=200, message="Section title must be 200 characters or fewer"),
+            NoControlCharacters("Section title"),
+        ],
+    )
+    description = TextAreaField(
+        "Introduction (optional)",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message="Introduction must be 2,000 characters or fewer")],
+    )
+
+
+class QuestionForm(FlaskForm):
+    type = SelectField("Type of question", widget=GovSelect(), choices=list(QUESTION_TYPES.items()),
+                       validators=[InputRequired(message="Choose the type of question")])  # fmt: skip
+    label = StringField(
+        "Question",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter the question"),
+            Length(max=500, message="Question must be 500 characters or fewer"),
+            NoControlCharacters("Question"),
+        ],
+    )
+    hint = TextAreaField("Hint (optional)", widget=GovTextArea(), filters=[strip_filter],
+                         validators=[Length(max=1000, message="Hint must be 1,000 characters or fewer")])  # fmt: skip
+    required = BooleanField("An answer is required", widget=GovCheckboxInput())
+    options = TextAreaField(
+        "Options",
+        widget=GovTextArea(),
+        description="For choice and ranking questions: one option per line.",
+        filters=[strip_filter],
+        validators=[Length(max=10000, message="Options must be 10,000 characters or fewer")],
+    )
+    allow_other = BooleanField("Offer “Other, please specify”", widget=GovCheckboxInput())
+    min_value = FloatField("Smallest number allowed (optional)", widget=GovTextInput(), validators=[Optional()])
+    max_value = FloatField("Largest number allowed (optional)", widget=GovTextInput(), validators=[Optional()])
+    rank_top = IntegerField(
+        "How many to rank (optional)",
+        widget=GovTextInput(),
+        description="For ranking questions, for example 3 to rank the top three. Leave blank to rank them all.",
+        validators=[Optional(), NumberRange(min=1, max=50, message="Enter a number between 1 and 50")],
+    )
+    scale_min_label = StringField("Label for 1 (optional)", widget=GovTextInput(), filters=[strip_filter],
+                                  validators=[LABEL_LENGTH])  # fmt: skip
+    scale_max_label = StringField("Label for 5 (optional)", widget=GovTextInput(), filters=[strip_filter],
+                                  validators=[LABEL_LENGTH])  # fmt: skip
+    show_if = SelectField("Show this question only when", widget=GovSelect(), choices=[("", "Always show it")],
+                          validators=[Optional()])  # fmt: skip
+
+    def option_lines(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+    def validate_options(self, field):
+        lines = self.option_lines()
+        if self.type.data in ("single_choice", "multiple_choice", "ranking") and len(lines) < 2:
+            raise ValidationError("Enter at least 2 options, one per line")
+        if any(len(line) > 200 for line in lines):
+            raise ValidationError("Each option must be 200 characters or fewer")
+        if len({line.lower() for line in lines}) != len(lines):
+            raise ValidationError("Each option must be different")
+
+    def validate_max_value(self, field):
+        if field.data is not None and self.min_value.data is not None and field.data < self.min_value.data:
+            raise ValidationError("The largest number must be at least the smallest number")
+
+
+class YouSaidForm(FlaskForm):
+    questions = SelectMultipleField("Questions to publish", widget=GovCheckboxesInput(), choices=[],
+                                    validate_choice=False)  # fmt: skip
+    summary = TextAreaField(
+        "Summary",
+        widget=GovTextArea(),
+        description="A short summary of what organisations said, shown above the figures. Simple HTML is allowed.",
+        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+    )
+    publish = BooleanField("Publish the “You said” page", widget=GovCheckboxInput())
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Toolkit definition (JSON file)", widget=GovFileInput())
+
+
+class ReopenForm(FlaskForm):
+    days = IntegerField(
+        "Reopen for how many days",
+        widget=GovTextInput(),
+        default=7,
+        validators=[
+            InputRequired(message="Enter a number of days, like 7"),
+            NumberRange(min=1, max=90, message="Enter a number of days between 1 and 90"),
+        ],
+    )
+
+
+__all__ = ["FloatField", "ImportForm", "QuestionForm", "ReopenForm", "SectionForm", "ToolkitForm", "YouSaidForm"]

@@ -1,0 +1,242 @@
+"""Mapping toolkits: definitions (toolkit, sections, questions), responses and answers.
+
+Answers are stored for SQL aggregation: one row per selected option (multiple choice), one row per
+ranked option with its rank, numbers and scale points in `number_value`, dates in `date_value`,
+text in `text_value`. Scalar questions use `option_id = ""` so the unique key
+(response, question, option) holds on SQLite and PostgreSQL alike (NULLs are never equal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+AUDIENCES = {"organisation": "One response per member organisation", "individual": "One response per person"}
+TOOLKIT_STATUSES = {"draft": "Draft", "published": "Published", "closed": "Closed"}
+QUESTION_TYPES = {
+    "short_text": "Short text",
+    "long_text": "Long text",
+    "number": "Number",
+    "single_choice": "Single choice",
+    "multiple_choice": "Multiple choice",
+    "ranking": "Ranking (order the top choices)",
+    "scale": "Scale (1 to 5)",
+    "yes_no": "Yes or no",
+    "date": "Date",
+    "email": "Email address",
+}
+CHOICE_TYPES = ("single_choice", "multiple_choice", "ranking")
+CONDITION_TYPES = ("single_choice", "multiple_choice", "yes_no")  # what a show-if may depend on
+TEXT_TYPES = ("short_text", "long_text", "email")
+YES_NO_OPTIONS = [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]
+OTHER_ID = "other"
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+RESPONSE_STATUSES = {"draft": "Draft", "submitted": "Submitted"}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Toolkit(db.Model):
+    __tablename__ = "toolkits"
+    __table_args__ = (
+        CheckConstraint(_in("audience", AUDIENCES), name="audience"),
+        CheckConstraint(_in("status", TOOLKIT_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
+    opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    audience: Mapped[str] = mapped_column(String(20), default="organisation", server_default="organisation")
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft", index=True)
+    you_said_summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # sanitised HTML
+    you_said_question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    you_said_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    suppression_threshold: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("toolkits.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="toolkit", lazy="raise", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Toolkit {self.slug}>"
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or utcnow()
+        return (
+            self.status == "published"
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+    def not_yet_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.status == "published" and self.opens_at is not None and now < self.opens_at
+
+    @property
+    def window_state(self) -> str:
+        if self.status == "draft":
+            return "draft"
+        if self.is_open():
+            return "open"
+        if self.not_yet_open():
+            return "not_open"
+        return "closed"
+
+    @property
+    def status_label(self) -> str:
+        return {"draft": "Draft", "open": "Open", "not_open": "Not open yet", "closed": "Closed"}[self.window_state]
+
+    @property
+    def status_tag_class(self) -> str:
+        return {
+            "draft": "govuk-tag--grey",
+            "open": "govuk-tag--green",
+            "not_open": "govuk-tag--blue",
+            "closed": "govuk-tag--red",
+        }[self.window_state]
+
+
+class Section(db.Model):
+    __tablename__ = "toolkit_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    toolkit_id: Mapped[int] = mapped_column(ForeignKey("toolkits.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    toolkit: Mapped[Toolkit] = relationship(back_populates="sections", lazy="raise")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="section", lazy="raise", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "toolkit_questions"
+    __table_args__ = (CheckConstraint(_in("type", QUESTION_TYPES), name="type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    toolkit_id: Mapped[int] = mapped_column(ForeignKey("toolkits.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("toolkit_sections.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    type: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # [{"id": "mental-health", "label": "Mental health"}, …]: ids never change once answered.
+    options: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    allow_other: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rank_top: Mapped[int | None] = mapped_column(Integer)
+    scale_min_label: Mapped[str] = mapped_column(String(100), default="")
+    scale_max_label: Mapped[str] = mapped_column(String(100), default="")
+    show_if_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("toolkit_questions.id", ondelete="SET NULL"), index=True
+    )
+    show_if_option: Mapped[str | None] = mapped_column(String(80))
+
+    section: Mapped[Section] = relationship(back_populates="questions", lazy="raise")
+
+    @property
+    def type_label(self) -> str:
+        return QUESTION_TYPES.get(self.type, self.type)
+
+    @property
+    def choices(self) -> list[dict]:
+        """Options as offered, including "Other" when allowed and Yes/No for yes_no."""
+        if self.type == "yes_no":
+            return YES_NO_OPTIONS
+        options = list(self.options or [])
+        if self.allow_other and self.type in ("single_choice", "multiple_choice"):
+            options.append({"id": OTHER_ID, "label": "Other"})
+        return options
+
+    def option_label(self, option_id: str) -> str:
+        for option in self.choices:
+            if option["id"] == option_id:
+                return option["label"]
+        return option_id
+
+    @property
+    def effective_rank_top(self) -> int:
+        count = len(self.options or [])
+        return min(self.rank_top or count, count)
+
+    @property
+    def html_id(self) -> str:
+        return f"q{self.id}"
+
+
+class Response(db.Model):
+    __tablename__ = "toolkit_responses"
+    __table_args__ = (
+        # "org:<id>" or "user:<id>": one response per organisation (or per person) per toolkit,
+        # enforced by an ordinary unique constraint that works on both databases.
+        UniqueConstraint("toolkit_id", "respondent_key", name="uq_toolkit_responses_respondent"),
+        CheckConstraint(_in("status", RESPONSE_STATUSES), name="status"),
+        Index("ix_toolkit_responses_toolkit_status", "toolkit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    toolkit_id: Mapped[int] = mapped_column(ForeignKey("toolkits.id", ondelete="CASCADE"))
+    respondent_key: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    saved_sections: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reopened_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    toolkit: Mapped[Toolkit] = relationship(lazy="raise")
+    organisation = relationship("Organisation", lazy="raise")
+    updated_by = relationship("User", foreign_keys=[updated_by_id], lazy="raise")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id], lazy="raise")
+
+
+class Answer(db.Model):
+    __tablename__ = "toolkit_answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id", "option_id", name="uq_toolkit_answers_option"),
+        Index("ix_toolkit_answers_question_option", "question_id", "option_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("toolkit_responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("toolkit_questions.id", ondelete="CASCADE"))
+    option_id: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    rank: Mapped[int | None] = mapped_column(Integer)
+    number_value: Mapped[float | None] = mapped_column(Float)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    date_value: Mapped[dt.date | None] = mapped_column(Date)

@@ -1,0 +1,339 @@
+"""Public toolkit pages, responding (task list, sections, autosave, check answers, submit)
+and the published "You said" page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.groups.models import Organisation
+from app.htmx import hx_redirect, is_partial
+from app.security import has_role, public, signed_in_required
+from app.toolkits import answers as answer_io
+from app.toolkits import bp
+from app.toolkits import results as results_mod
+from app.toolkits import services as svc
+from app.toolkits.models import Response, Toolkit
+
+
+def _visible_toolkit_or_404(slug: str) -> Toolkit:
+    toolkit = svc.toolkit_by_slug(slug[:220])
+    if toolkit is None or toolkit.status == "draft":
+        abort(404)
+    return toolkit
+
+
+@dataclass
+class Respondent:
+    toolkit: Toolkit
+    organisation: Organisation | None
+    response: Response | None
+    key: str
+
+    @property
+    def org_id(self) -> int | None:
+        return self.organisation.id if self.organisation else None
+
+
+def _refuse(message: str):
+    """403 with a page that says why (the shared error page is generic)."""
+    if is_partial():
+        abort(make_response(message, 403))
+    abort(make_response(render_template("toolkits/not_allowed.html", message=message), 403))
+
+
+def _respondent(slug: str) -> Respondent:
+    """Who is answering, for which organisation; refuses anyone who may not (no IDOR: the
+    organisation comes from the URL but must be one of the user's approved organisations)."""
+    toolkit = _visible_toolkit_or_404(slug)
+    organisation = None
+    if toolkit.audience == "organisation":
+        organisations = svc.respondable_organisations(current_user)
+        wanted = request.args.get("org", "")
+        if wanted:
+            organisation = next((o for o in organisations if str(o.id) == wanted), None)
+            if organisation is None:
+                _refuse("You can only answer for an organisation you belong to.")
+        elif len(organisations) == 1:
+            organisation = organisations[0]
+        elif not organisations:
+            _refuse(
+                "Only members of organisations listed in the directory can answer this toolkit. "
+                "Ask your organisation to join the network, or ask a colleague to add you to it."
+            )
+        else:
+            abort(redirect(url_for("toolkits.detail", slug=toolkit.slug), code=303))
+    key = svc.respondent_key(toolkit, organisation, current_user)
+    return Respondent(toolkit, organisation, svc.find_response(toolkit, key), key)
+
+
+def _url(endpoint: str, who: Respondent, **kwargs) -> str:
+    return url_for(endpoint, slug=who.toolkit.slug, org=who.org_id, **kwargs)
+
+
+def _last_saved(response: Response | None) -> tuple[Response | None, str | None]:
+    if response is None or response.updated_by_id is None:
+        return response, None
+    user = db.session.get(User, response.updated_by_id)
+    return response, user.name if user else None
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@bp.route("/toolkits")
+@public
+def index():
+    toolkits = db.session.scalars(
+        select(Toolkit).where(Toolkit.status != "draft").order_by(Toolkit.opens_at.desc(), Toolkit.id.desc())
+    ).all()
+    return render_template("toolkits/index.html", toolkits=toolkits)
+
+
+@bp.route("/toolkits/<slug>")
+@public
+def detail(slug: str):
+    toolkit = _visible_toolkit_or_404(slug)
+    organisations = svc.respondable_organisations(current_user) if toolkit.audience == "organisation" else []
+    responses = {}
+    if current_user.is_authenticated:
+        keys = (
+            [f"org:{o.id}" for o in organisations]
+            if toolkit.audience == "organisation"
+            else [f"user:{current_user.id}"]
+        )
+        for response in db.session.scalars(
+            select(Response).where(Response.toolkit_id == toolkit.id, Response.respondent_key.in_(keys))
+        ):
+            responses[response.respondent_key] = response
+    return render_template(
+        "toolkits/detail.html",
+        toolkit=toolkit,
+        organisations=organisations,
+        responses=responses,
+        you_said=bool(toolkit.you_said_published_at),
+    )
+
+
+# --- responding ----------------------------------------------------------------------------
+
+
+@bp.route("/toolkits/<slug>/respond")
+@signed_in_required
+def respond(slug: str):
+    who = _respondent(slug)
+    definition = svc.load_definition(who.toolkit)
+    rows = svc.answers_of(who.response)
+    statuses = svc.section_statuses(definition, who.response, rows)
+    response, saved_by = _last_saved(who.response)
+    return render_template(
+        "toolkits/task_list.html",
+        who=who,
+        toolkit=who.toolkit,
+        definition=definition,
+        statuses=statuses,
+        status_labels=svc.SECTION_STATUSES,
+        completed=sum(1 for s in statuses.values() if s == "completed"),
+        editable=svc.can_edit(who.toolkit, who.response),
+        response=response,
+        saved_by=saved_by,
+    )
+
+
+def _section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
+    rows = svc.answers_of(who.response) if who else {}
+    selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
+    for qid, value in values.items():  # what was just posted wins
+        if isinstance(value, dict) and "selected" in value:
+            selected[qid] = set(value["selected"])
+    in_section = {q.id for q in definition.by_section.get(section.id, [])}
+    items = []
+    for question in definition.by_section.get(section.id, []):
+        value = values.get(question.id, answer_io.value_from_rows(question, rows.get(question.id, [])))
+        parent_id = question.show_if_question_id
+        conditional = bool(parent_id and question.show_if_option)
+        if conditional and parent_id not in in_section and not svc.is_visible(question, selected):
+            continue  # depends on an earlier section's answer that rules it out
+        parent = definition.by_id.get(parent_id) if conditional else None
+        items.append(
+            {
+                "question": question,
+                "value": value,
+                "error": errors.get(question.id),
+                "conditional": conditional and parent_id in in_section,
+                "parent": parent,
+                "parent_option": parent.option_label(question.show_if_option) if parent else "",
+                "shown": svc.is_visible(question, selected),
+            }
+        )
+    error_list = [
+        {"text": errors[item["question"].id], "href": f"#{item['question'].html_id}"}
+        for item in items
+        if item["question"].id in errors
+    ]
+    return {
+        "items": items,
+        "errors": errors,
+        "error_list": error_list,
+        "editable": editable,
+        "section": section,
+        "definition": definition,
+        "toolkit": definition.toolkit,
+        "preview": preview,
+        "position": [s.id for s in definition.sections].index(section.id) + 1,
+    }
+
+
+@bp.route("/toolkits/<slug>/respond/section/<int:section_id>", methods=["GET", "POST"])
+@signed_in_required
+def section(slug: str, section_id: int):
+    who = _respondent(slug)
+    definition = svc.load_definition(who.toolkit)
+    current = definition.section(section_id)
+    if current is None:
+        abort(404)  # a section of another toolkit
+    editable = svc.can_edit(who.toolkit, who.response)
+    errors: dict[int, str] = {}
+    values: dict[int, object] = {}
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        if not editable:
+            flash(_closed_message(who.toolkit), "important")
+            return redirect(_url("toolkits.respond", who), code=303)
+        response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
+        who.response = response
+        later = request.form.get("action") == "later"
+        result = svc.save_section(definition, response, current, request.form, current_user, require=not later)
+        db.session.commit()
+        if not result.errors:
+            if later:
+                flash(f"Your answers to “{current.title}” have been saved.", "success")
+                return redirect(_url("toolkits.respond", who), code=303)
+            following = definition.next_section(current)
+            if following is not None:
+                return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
+            return redirect(_url("toolkits.check", who), code=303)
+        errors, values = result.errors, result.values
+    context = _section_context(who, definition, current, values, errors, editable)
+    response, saved_by = _last_saved(who.response)
+    return render_template("toolkits/section.html", who=who, response=response, saved_by=saved_by, **context)
+
+
+@bp.route("/toolkits/<slug>/respond/section/<int:section_id>/autosave", methods=["POST"])
+@signed_in_required
+def autosave(slug: str, section_id: int):
+    """HTMX: save what can be saved on every change and say so; never moves the page."""
+    who = _respondent(slug)
+    definition = svc.load_definition(who.toolkit)
+    current = definition.section(section_id)
+    if current is None:
+        abort(404)
+    if not svc.can_edit(who.toolkit, who.response):
+        return render_template("toolkits/_save_status.html", closed=_closed_message(who.toolkit)), 409
+    response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
+    result = svc.save_section(
+        definition, response, current, request.form, current_user, require=False, mark_saved=False
+    )
+    db.session.commit()
+    problems = [(definition.by_id[qid], message) for qid, message in result.errors.items()]
+    return render_template(
+        "toolkits/_save_status.html", response=response, saved_by=current_user.name, problems=problems
+    )
+
+
+def _closed_message(toolkit: Toolkit) -> str:
+    if toolkit.not_yet_open():
+        return "This toolkit is not open yet, so answers cannot be saved."
+    return "This toolkit has closed, so answers can no longer be changed. Contact us if you need to make a change."
+
+
+@bp.route("/toolkits/<slug>/respond/check")
+@signed_in_required
+def check(slug: str):
+    who = _respondent(slug)
+    definition = svc.load_definition(who.toolkit)
+    rows = svc.answers_of(who.response)
+    missing = svc.missing_required(definition, rows)
+    response, saved_by = _last_saved(who.response)
+    return render_template(
+        "toolkits/check.html",
+        who=who,
+        toolkit=who.toolkit,
+        copy=svc.answer_copy(definition, rows),
+        missing=missing,
+        error_list=[
+            {
+                "text": answer_io.required_message(q),
+                "href": _url("toolkits.section", who, section_id=q.section_id) + f"#{q.html_id}",
+            }
+            for q in missing
+        ],
+        editable=svc.can_edit(who.toolkit, who.response),
+        response=response,
+        saved_by=saved_by,
+    )
+
+
+@bp.route("/toolkits/<slug>/respond/submit", methods=["POST"])
+@signed_in_required
+def submit(slug: str):
+    who = _respondent(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not svc.can_edit(who.toolkit, who.response):
+        flash(_closed_message(who.toolkit), "important")
+        return redirect(_url("toolkits.respond", who), code=303)
+    if who.response is None:
+        flash("Answer the questions before you submit.", "important")
+        return redirect(_url("toolkits.respond", who), code=303)
+    definition = svc.load_definition(who.toolkit)
+    missing = svc.submit(definition, who.response, current_user)
+    if missing:
+        db.session.rollback()
+        return redirect(_url("toolkits.check", who), code=303)
+    db.session.commit()
+    return hx_redirect(_url("toolkits.submitted", who))
+
+
+@bp.route("/toolkits/<slug>/respond/submitted")
+@signed_in_required
+def submitted(slug: str):
+    who = _respondent(slug)
+    if who.response is None or who.response.status != "submitted":
+        return redirect(_url("toolkits.respond", who), code=303)
+    return render_template("toolkits/submitted.html", who=who, toolkit=who.toolkit, response=who.response)
+
+
+# --- "You said" ----------------------------------------------------------------------------
+
+
+@bp.route("/toolkits/<slug>/you-said")
+@public
+def you_said(slug: str):
+    toolkit = _visible_toolkit_or_404(slug)
+    if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
+        abort(404)
+    published = published_findings(toolkit)
+    return render_template(
+        "toolkits/you_said.html",
+        toolkit=toolkit,
+        findings=published["findings"],
+        results=published["results"],
+        threshold=toolkit.suppression_threshold,
+        preview=not toolkit.you_said_published_at,
+    )
+
+
+def published_findings(toolkit: Toolkit) -> dict:
+    definition = svc.load_definition(toolkit)
+    chosen = set(toolkit.you_said_question_ids or [])
+    questions = [q for q in definition.questions if q.id in chosen]
+    results = results_mod.compute(toolkit, questions, include_text=False)
+    return {"results": results, "findings": results_mod.suppress(results, toolkit.suppression_threshold)}

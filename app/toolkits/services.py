@@ -1,0 +1,491 @@
+"""Toolkit logic shared by routes, CLI, demo data and jobs: who may respond, loading a
+definition, saving sections, task-list statuses, submitting, definitions as JSON, cloning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.db import utcnow
+from app.extensions import db
+from app.groups.models import Membership, Organisation
+from app.groups.services import slugify, unique_slug
+from app.mail import enqueue
+from app.security import sanitize_html
+from app.toolkits import answers as answer_io
+from app.toolkits.models import (
+    AUDIENCES,
+    CONDITION_TYPES,
+    QUESTION_TYPES,
+    Answer,
+    Question,
+    Response,
+    Section,
+    Toolkit,
+)
+
+SECTION_STATUSES = {
+    "not_started": ("Not started", "govuk-tag--blue"),
+    "in_progress": ("In progress", "govuk-tag--light-blue"),
+    "completed": ("Completed", None),
+}
+
+
+# --- definitions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Definition:
+    toolkit: Toolkit
+    sections: list[Section]
+    questions: list[Question]  # in order: section position, then question position
+    by_section: dict[int, list[Question]] = field(default_factory=dict)
+    by_id: dict[int, Question] = field(default_factory=dict)
+
+    def section(self, section_id: int) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def next_section(self, section: Section) -> Section | None:
+        ids = [s.id for s in self.sections]
+        i = ids.index(section.id)
+        return self.sections[i + 1] if i + 1 < len(self.sections) else None
+
+
+def load_definition(toolkit: Toolkit) -> Definition:
+    """Sections and questions in two queries."""
+    sections = list(
+        db.session.scalars(
+            select(Section).where(Section.toolkit_id == toolkit.id).order_by(Section.position, Section.id)
+        )
+    )
+    order = {s.id: i for i, s in enumerate(sections)}
+    questions = sorted(
+        db.session.scalars(select(Question).where(Question.toolkit_id == toolkit.id)),
+        key=lambda q: (order.get(q.section_id, 0), q.position, q.id),
+    )
+    definition = Definition(toolkit, sections, questions)
+    for section in sections:
+        definition.by_section[section.id] = []
+    for question in questions:
+        definition.by_section.setdefault(question.section_id, []).append(question)
+        definition.by_id[question.id] = question
+    return definition
+
+
+def toolkit_by_slug(slug: str) -> Toolkit | None:
+    return db.session.scalar(select(Toolkit).where(Toolkit.slug == slug))
+
+
+def new_slug(title: str) -> str:
+    return unique_slug(title, model=Toolkit)
+
+
+def has_responses(toolkit: Toolkit) -> bool:
+    return db.session.scalar(select(Response.id).where(Response.toolkit_id == toolkit.id).limit(1)) is not None
+
+
+def answered_question_ids(toolkit: Toolkit) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Answer.question_id).join(Question, Question.id == Answer.question_id)
+            .where(Question.toolkit_id == toolkit.id).distinct()
+        )
+    )  # fmt: skip
+
+
+def answered_options(question: Question) -> set[str]:
+    return set(db.session.scalars(select(Answer.option_id).where(Answer.question_id == question.id).distinct()))
+
+
+# --- who responds --------------------------------------------------------------------------
+
+
+def respondable_organisations(user) -> list[Organisation]:
+    """The approved organisations `user` belongs to (a member may respond only for these)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user.id, Organisation.status == "approved")
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def respondent_key(toolkit: Toolkit, organisation: Organisation | None, user) -> str:
+    return f"org:{organisation.id}" if toolkit.audience == "organisation" else f"user:{user.id}"
+
+
+def find_response(toolkit: Toolkit, key: str) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.toolkit_id == toolkit.id, Response.respondent_key == key))
+
+
+def get_or_create_response(toolkit: Toolkit, organisation: Organisation | None, user) -> Response:
+    """The one shared response; two colleagues starting at once both get the same row."""
+    key = respondent_key(toolkit, organisation, user)
+    response = find_response(toolkit, key)
+    if response is not None:
+        return response
+    response = Response(
+        toolkit_id=toolkit.id,
+        respondent_key=key,
+        organisation_id=organisation.id if organisation and toolkit.audience == "organisation" else None,
+        user_id=user.id if toolkit.audience == "individual" else None,
+        updated_by_id=user.id,
+        saved_sections=[],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        response = find_response(toolkit, key)
+    return response
+
+
+def can_edit(toolkit: Toolkit, response: Response | None, now: dt.datetime | None = None) -> bool:
+    now = now or utcnow()
+    if toolkit.is_open(now):
+        return True
+    return bool(response and response.reopened_until and response.reopened_until > now and toolkit.status != "draft")
+
+
+# --- answers and statuses ------------------------------------------------------------------
+
+
+def answers_of(response: Response | None) -> dict[int, list[Answer]]:
+    rows: dict[int, list[Answer]] = defaultdict(list)
+    if response is None or response.id is None:
+        return rows
+    for answer in db.session.scalars(select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)):
+        rows[answer.question_id].append(answer)
+    return rows
+
+
+def is_visible(question: Question, selected: dict[int, set[str]]) -> bool:
+    if not question.show_if_question_id or not question.show_if_option:
+        return True
+    return question.show_if_option in selected.get(question.show_if_question_id, set())
+
+
+def _selected(definition: Definition, rows: dict[int, list[Answer]]) -> dict[int, set[str]]:
+    return {qid: {a.option_id for a in answers} for qid, answers in rows.items() if qid in definition.by_id}
+
+
+def section_statuses(
+    definition: Definition, response: Response | None, rows: dict[int, list[Answer]]
+) -> dict[int, str]:
+    selected = _selected(definition, rows)
+    saved = set(response.saved_sections or []) if response else set()
+    statuses = {}
+    for section in definition.sections:
+        visible = [q for q in definition.by_section.get(section.id, []) if is_visible(q, selected)]
+        answered = [q for q in visible if rows.get(q.id)]
+        missing = [q for q in visible if q.required and not rows.get(q.id)]
+        if section.id in saved and not missing:
+            statuses[section.id] = "completed"
+        elif answered or section.id in saved:
+            statuses[section.id] = "in_progress"
+        else:
+            statuses[section.id] = "not_started"
+    return statuses
+
+
+def missing_required(definition: Definition, rows: dict[int, list[Answer]]) -> list[Question]:
+    selected = _selected(definition, rows)
+    return [q for q in definition.questions if q.required and is_visible(q, selected) and not rows.get(q.id)]
+
+
+@dataclass
+class SaveResult:
+    errors: dict[int, str]  # question id -> message
+    values: dict[int, object]  # what to show in the form again
+    saved: int  # questions written
+
+
+def save_section(
+    definition: Definition,
+    response: Response,
+    section: Section,
+    form,
+    user,
+    *,
+    require: bool,
+    mark_saved: bool = True,
+) -> SaveResult:
+    """Store every acceptable answer of one section; keep the stored answer for any that is not.
+
+    `mark_saved` (the Save buttons, not autosave) lets the task list call the section Completed.
+
+    `require` (and any submitted response) also reports required questions left empty; a
+    submitted response never loses a required answer."""
+    rows = answers_of(response)
+    selected = _selected(definition, rows)
+    errors: dict[int, str] = {}
+    values: dict[int, object] = {}
+    saved = 0
+    enforce_required = require or response.status == "submitted"
+    for question in definition.by_section.get(section.id, []):
+        parsed = answer_io.parse(question, form)
+        values[question.id] = parsed.value
+        if not parsed.error and question.type in CONDITION_TYPES:
+            selected[question.id] = {r["option_id"] for r in parsed.rows}
+        if not is_visible(question, selected):
+            if rows.get(question.id):
+                db.session.execute(
+                    delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id)
+                )
+            continue
+        if parsed.error:
+            errors[question.id] = parsed.error
+            continue
+        if parsed.empty and question.required and enforce_required:
+            errors[question.id] = answer_io.required_message(question)
+            continue
+        db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
+        for row in parsed.rows:
+            db.session.add(Answer(response_id=response.id, question_id=question.id, **{"option_id": "", **row}))
+        saved += 1
+    response.updated_at = utcnow()
+    response.updated_by_id = user.id
+    if mark_saved and section.id not in (response.saved_sections or []):
+        response.saved_sections = [*(response.saved_sections or []), section.id]
+    db.session.flush()
+    return SaveResult(errors, values, saved)
+
+
+def submit(definition: Definition, response: Response, user) -> list[Question]:
+    """Submit (or re-submit changes). Returns the required questions still unanswered."""
+    rows = answers_of(response)
+    missing = missing_required(definition, rows)
+    if missing:
+        return missing
+    first = response.status != "submitted"
+    response.status = "submitted"
+    response.submitted_at = utcnow()
+    response.submitted_by_id = user.id
+    response.updated_at = utcnow()
+    response.updated_by_id = user.id
+    copy = answer_copy(definition, rows)
+    toolkit = definition.toolkit
+    organisation = db.session.get(Organisation, response.organisation_id) if response.organisation_id else None
+    enqueue(
+        "toolkit_submitted",
+        to=user.email,
+        subject=f"{'Your answers' if first else 'Your changed answers'}: {toolkit.title}",
+        toolkit=toolkit,
+        organisation=organisation,
+        user=user,
+        first=first,
+        copy=copy,
+        link=url_for(
+            "toolkits.respond", slug=toolkit.slug, org=organisation.id if organisation else None, _external=True
+        ),
+    )
+    return []
+
+
+def answer_copy(definition: Definition, rows: dict[int, list[Answer]]) -> list[dict]:
+    """Sections with their visible questions and answers as text (e-mail copy, check answers)."""
+    selected = _selected(definition, rows)
+    copy = []
+    for section in definition.sections:
+        items = []
+        for question in definition.by_section.get(section.id, []):
+            if not is_visible(question, selected):
+                continue
+            items.append({"question": question, "lines": answer_io.display(question, rows.get(question.id, []))})
+        copy.append({"section": section, "items": items})
+    return copy
+
+
+# --- definitions as JSON, cloning, templates -----------------------------------------------
+
+EXPORT_VERSION = 1
+
+
+def definition_to_json(definition: Definition) -> dict:
+    toolkit = definition.toolkit
+    ref = {q.id: f"s{si + 1}q{qi + 1}" for si, s in enumerate(definition.sections)
+           for qi, q in enumerate(definition.by_section.get(s.id, []))}  # fmt: skip
+    return {
+        "format": "portal-toolkit",
+        "version": EXPORT_VERSION,
+        "title": toolkit.title,
+        "description": toolkit.description,
+        "audience": toolkit.audience,
+        "suppression_threshold": toolkit.suppression_threshold,
+        "sections": [
+            {
+                "title": s.title,
+                "description": s.description,
+                "questions": [
+                    {
+                        "ref": ref[q.id],
+                        "type": q.type,
+                        "label": q.label,
+                        "hint": q.hint,
+                        "required": q.required,
+                        "options": q.options or [],
+                        "min_value": q.min_value,
+                        "max_value": q.max_value,
+                        "allow_other": q.allow_other,
+                        "rank_top": q.rank_top,
+                        "scale_min_label": q.scale_min_label,
+                        "scale_max_label": q.scale_max_label,
+                        "show_if": (
+                            {"question": ref.get(q.show_if_question_id), "option": q.show_if_option}
+                            if q.show_if_question_id and ref.get(q.show_if_question_id)
+                            else None
+                        ),
+                    }
+                    for q in definition.by_section.get(s.id, [])
+                ],
+            }
+            for s in definition.sections
+        ],
+    }
+
+
+class DefinitionError(ValueError):
+    pass
+
+
+def _check_definition(data: object) -> None:
+    if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
+        raise DefinitionError("The file is not a toolkit definition exported from this portal")
+    if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
+        raise DefinitionError("The definition needs a title of 200 characters or fewer")
+    if data.get("audience", "organisation") not in AUDIENCES:
+        raise DefinitionError("The definition's audience must be organisation or individual")
+    sections = data.get("sections")
+    if not isinstance(sections, list) or not sections:
+        raise DefinitionError("The definition has no sections")
+    refs: dict[str, dict] = {}
+    for s_number, section in enumerate(sections, start=1):
+        if not isinstance(section, dict) or not isinstance(section.get("title"), str) or not section["title"].strip():
+            raise DefinitionError(f"Section {s_number} needs a title")
+        questions = section.get("questions") or []
+        if not isinstance(questions, list):
+            raise DefinitionError(f"Section {s_number}: questions must be a list")
+        for q_number, q in enumerate(questions, start=1):
+            where = f"Section {s_number}, question {q_number}"
+            if not isinstance(q, dict) or q.get("type") not in QUESTION_TYPES:
+                raise DefinitionError(f"{where}: unknown question type")
+            if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
+                raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
+            options = q.get("options") or []
+            if not isinstance(options, list) or any(
+                not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
+                for o in options
+            ):
+                raise DefinitionError(f"{where}: options must each have an id and a label")
+            if len({o["id"] for o in options}) != len(options):
+                raise DefinitionError(f"{where}: two options share an id")
+            if q["type"] in ("single_choice", "multiple_choice", "ranking") and not options:
+                raise DefinitionError(f"{where}: a choice question needs options")
+            for key in ("min_value", "max_value"):
+                if q.get(key) is not None and not isinstance(q[key], int | float):
+                    raise DefinitionError(f"{where}: {key} must be a number")
+            if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
+                raise DefinitionError(f"{where}: rank_top must be a whole number")
+            show_if = q.get("show_if")
+            if show_if:
+                parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
+                if parent is None:
+                    raise DefinitionError(f"{where}: the condition must name an earlier question")
+                parent_options = {o["id"] for o in parent.get("options") or []} | (
+                    {"yes", "no"} if parent["type"] == "yes_no" else set()
+                )
+                if parent["type"] not in CONDITION_TYPES or show_if.get("option") not in parent_options:
+                    raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
+            if isinstance(q.get("ref"), str):
+                refs[q["ref"]] = q
+
+
+def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
+    """Create a draft toolkit from an exported definition (checked first; nothing half-made)."""
+    _check_definition(data)
+    toolkit = Toolkit(
+        title=title or data["title"].strip(),
+        description=sanitize_html(data.get("description") if isinstance(data.get("description"), str) else ""),
+        audience=data.get("audience", "organisation"),
+        status="draft",
+        suppression_threshold=int(data.get("suppression_threshold") or 5),
+        you_said_question_ids=[],
+    )
+    toolkit.slug = new_slug(toolkit.title)
+    db.session.add(toolkit)
+    db.session.flush()
+    by_ref: dict[str, Question] = {}
+    for s_pos, s in enumerate(data["sections"], start=1):
+        section = Section(toolkit_id=toolkit.id, position=s_pos, title=s["title"].strip()[:200],
+                          description=s.get("description") or "")  # fmt: skip
+        db.session.add(section)
+        db.session.flush()
+        for q_pos, q in enumerate(s.get("questions") or [], start=1):
+            question = Question(
+                toolkit_id=toolkit.id,
+                section_id=section.id,
+                position=q_pos,
+                type=q["type"],
+                label=q["label"].strip(),
+                hint=q.get("hint") or "",
+                required=bool(q.get("required")),
+                options=[{"id": o["id"][:80], "label": o["label"][:200]} for o in q.get("options") or []],
+                min_value=q.get("min_value"),
+                max_value=q.get("max_value"),
+                allow_other=bool(q.get("allow_other")),
+                rank_top=q.get("rank_top"),
+                scale_min_label=(q.get("scale_min_label") or "")[:100],
+                scale_max_label=(q.get("scale_max_label") or "")[:100],
+            )
+            show_if = q.get("show_if")
+            if show_if:
+                parent = by_ref[show_if["question"]]
+                question.show_if_question_id = parent.id
+                question.show_if_option = show_if["option"]
+            db.session.add(question)
+            db.session.flush()
+            if isinstance(q.get("ref"), str):
+                by_ref[q["ref"]] = question
+    return toolkit
+
+
+def clone(toolkit: Toolkit) -> Toolkit:
+    """A draft copy for the next round: same questions and option ids, no dates, no responses."""
+    data = definition_to_json(load_definition(toolkit))
+    copy = toolkit_from_json(data, title=f"{toolkit.title} (copy)")
+    copy.cloned_from_id = toolkit.id
+    return copy
+
+
+def option_id_for(label: str, taken: set[str]) -> str:
+    base = slugify(label, max_length=60) if label else "option"
+    candidate, n = base, 2
+    while candidate in taken or candidate == "other":
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def renumber(items) -> None:
+    for position, item in enumerate(items, start=1):
+        item.position = position
+
+
+def move(items: list, item, step: int) -> bool:
+    """Swap `item` with its neighbour in `items` (already ordered). False when at an end."""
+    i = items.index(item)
+    j = i + step
+    if not 0 <= j < len(items):
+        return False
+    items[i], items[j] = items[j], items[i]
+    renumber(items)
+    return True

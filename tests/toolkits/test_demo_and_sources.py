@@ -1,0 +1,59 @@
+"""Demo data (the pilot's finding), load data, the bulletin content source and public pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.cli import demo_seeders, seed_demo_users
+from app.mailing.sources import SOURCES
+from app.toolkits import results as results_mod
+from app.toolkits import services as svc
+from app.toolkits.demo import DEMO_SLUG
+from app.toolkits.models import Response, Toolkit
+
+
+def _seed(db):
+    seed_demo_users()
+    for seeder in demo_seeders():
+        seeder()
+    db.session.commit()
+
+
+def test_demo_toolkit_says_mental_health_then_diabetes(client, db):
+    _seed(db)
+    _seed(db)  # idempotent
+    toolkit = db.session.scalar(select(Toolkit).where(Toolkit.slug == DEMO_SLUG))
+    statuses = dict(
+        db.session.execute(
+            select(Response.status, func.count()).where(Response.toolkit_id == toolkit.id).group_by(Response.status)
+        ).all()
+    )
+    assert statuses == {"submitted": 30, "draft": 3}
+    results = results_mod.compute(toolkit, svc.load_definition(toolkit).questions)
+    ranking = next(r for r in results.questions if r.question.type == "ranking")
+    assert [o.label for o in ranking.options[:2]] == ["Mental health", "Diabetes"]
+    assert ranking.statement == "Mental health was ranked first, closely followed by Diabetes."
+    page = client.get(f"/toolkits/{DEMO_SLUG}/you-said").get_data(as_text=True)
+    assert "Mental health was ranked first, closely followed by Diabetes." in page
+    assert "This toolkit is still open" in page
+    assert client.get("/toolkits").status_code == 200
+    assert client.get(f"/toolkits/{DEMO_SLUG}").status_code == 200
+
+
+def test_bulletin_source_offers_published_findings(app, db):
+    _seed(db)
+    source = SOURCES["toolkits"]
+    with app.test_request_context():
+        items = source.candidates(5)
+        assert len(items) == 1 and items[0].heading.startswith("This is what you said")
+        assert items[0].link.endswith(f"/toolkits/{DEMO_SLUG}/you-said")
+        assert source.get(items[0].key) == items[0]
+        assert source.get("nonsense") is None
+
+
+def test_generate_load_data_creates_responses(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["generate-load-data", "--toolkit-responses", "25"])
+    assert result.exit_code == 0, result.output
+    assert "25 toolkit responses created" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Response).where(Response.status == "submitted")) == 25
