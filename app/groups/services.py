@@ -381,17 +381,22 @@ def facet_counts(filters: DirectoryFilters) -> dict[str, list[dict]]:
     A selected tag stays listed even when nothing matches, so it can be unticked."""
     ids = filtered_ids(filters).scalar_subquery()
     selected_slugs = [s for slugs in filters.selected.values() for s in slugs]
-    count = func.count(organisation_tags.c.organisation_id)
+    # Count per tag over the matching groups in a grouped subquery: with the IN in a WHERE clause
+    # PostgreSQL runs the search once as a hashed semi-join (inside the outer join's ON it ran
+    # the full-text match per tag row: 1.7 s at 1,000 groups).
+    counts = (
+        select(organisation_tags.c.tag_id, func.count().label("n"))
+        .where(organisation_tags.c.organisation_id.in_(ids))
+        .group_by(organisation_tags.c.tag_id)
+        .subquery()
+    )
+    count = func.coalesce(counts.c.n, 0)
     rows = db.session.execute(
         select(Tag.kind, Tag.name, Tag.slug, count)
         .select_from(Tag)
-        .outerjoin(
-            organisation_tags,
-            (organisation_tags.c.tag_id == Tag.id) & organisation_tags.c.organisation_id.in_(ids),
-        )
+        .outerjoin(counts, counts.c.tag_id == Tag.id)
         .where(Tag.kind.in_(FACET_KINDS), Tag.retired.is_(False))
-        .group_by(Tag.id, Tag.kind, Tag.name, Tag.slug)
-        .having(or_(count > 0, Tag.slug.in_(selected_slugs or [""])))
+        .where(or_(counts.c.n > 0, Tag.slug.in_(selected_slugs or [""])))
         .order_by(Tag.kind, Tag.name)
     )
     result: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
