@@ -424,6 +424,7 @@ class Visit:
     location: str
     content_type: str
     template: str | None  # the page template rendered (None for files, JSON, redirects)
+    body: str = ""  # HTML pages only
 
 
 def sweep(app: Flask, client, role: str) -> tuple[list[Visit], list[SweepRoute]]:
@@ -454,6 +455,7 @@ def sweep(app: Flask, client, role: str) -> tuple[list[Visit], list[SweepRoute]]
                     response.headers.get("Location", ""),
                     response.headers.get("Content-Type", ""),
                     rendered[0] if rendered else None,
+                    response.get_data(as_text=True) if response.mimetype == "text/html" else "",
                 )
             )
     finally:
