@@ -1,5 +1,6 @@
-"""Whole-site sweep in Chromium: one URL per distinct page template reachable by each role, with axe
-(WCAG 2.0/2.1/2.2 A and AA) on each; and hostile values typed into real forms never run as script."""
+"""The whole-site sweep (tests/sweep) in Chromium, kept here to share the e2e session's browser:
+one URL per distinct page template reachable by each role, with axe (WCAG 2.0/2.1/2.2 A and AA) on
+each; and hostile values typed into real forms never run as script."""
 
 from __future__ import annotations
 
