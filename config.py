@@ -97,6 +97,9 @@ class Config:
 
     # Bench mode exposes a per-request SQL query counter header; never on in production.
     BENCH_MODE = _bool("BENCH_MODE")
+    # The load tool cannot carry a CSRF token, so bench mode also turns the CSRF check off
+    # (the register POST scenario). ProductionConfig forces both back.
+    WTF_CSRF_ENABLED = not BENCH_MODE
     PAGE_SIZE = 20
     # Action plans: remind lead officers after this many weeks without a progress update (0 = never).
     ACTIONPLAN_REMINDER_WEEKS = _int("ACTIONPLAN_REMINDER_WEEKS", 6)
@@ -109,6 +112,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     BENCH_MODE = False
+    WTF_CSRF_ENABLED = True
 
     @classmethod
     def validate(cls) -> None:

@@ -42,7 +42,8 @@ class NoControlCharacters:
 
 
 def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim spaces, and drop NUL characters: nobody types one, and PostgreSQL cannot store text with it."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def submit_field(label: str) -> SubmitField:

@@ -21,10 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.scenarios import FLOOR, SCENARIOS, Scenario, facts_sql
+from bench import mail
+from bench.scenarios import FLOOR, SCENARIOS, Scenario, derived_facts, facts_sql
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -125,12 +127,27 @@ def server(env: dict):
             process.kill()
 
 
-def probe(base: str, path: str, headers: dict) -> tuple[int, int, int]:
-    """One request outside the load: status, SQL queries (bench-mode header) and response bytes."""
-    request = urllib.request.Request(base + path, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-        return response.status, int(response.headers.get("X-Query-Count", "-1")), len(body)
+PROBE_BODY = (
+    "name=Bench+Probe&email=bench-probe-{n}%40example.org&organisation_name=Load+test&access_needs=&dietary_needs="
+)
+
+
+def probe(base: str, path: str, headers: dict, method: str = "GET") -> tuple[int, int, int]:
+    """One request outside the load (redirects not followed): status, SQL queries (bench-mode
+    header) and response bytes."""
+    import http.client
+
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    body = None
+    if method == "POST":
+        headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+        body = PROBE_BODY.format(n=f"{os.getpid()}-{time.time_ns()}")
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, int(response.headers.get("X-Query-Count", "-1")), len(data)
 
 
 def wrk(base: str, path: str, headers: dict, seconds: int, connections: int, script: Path, env=None) -> dict:
@@ -145,11 +162,19 @@ def wrk(base: str, path: str, headers: dict, seconds: int, connections: int, scr
     return data
 
 
-def measure(base: str, scenario: Scenario, path: str, seconds: int) -> dict:
-    status, queries, size = probe(base, path, scenario.headers)
-    figures = wrk(base, path, scenario.headers, seconds, scenario.connections, ROOT / "bench" / "report.lua")
+def measure(base: str, scenario: Scenario, path: str, seconds: int, cookies: dict | None = None) -> dict:
+    headers = dict(scenario.headers)
+    if scenario.sign_in:
+        headers["Cookie"] = (cookies or {})[scenario.sign_in]
+    status, queries, size = probe(base, path, headers, scenario.method)
+    script, env = ROOT / "bench" / "report.lua", None
+    if scenario.script:
+        script = ROOT / "bench" / scenario.script
+        env = {**os.environ, "REPORT_LUA": str(ROOT / "bench" / "report.lua"), "RUN_ID": str(time.time_ns())}
+    figures = wrk(base, path, headers, seconds, scenario.connections, script, env=env)
     return {
         "scenario": scenario.name,
+        "method": scenario.method,
         "path": path,
         "status": status,
         "connections": scenario.connections,
@@ -179,37 +204,71 @@ def run_database(kind: str, args) -> dict:
         flask(env, "seed-demo")
         if has_command(env, "generate-load-data"):
             # The sizes the issues' targets name; --quick uses smaller data to finish in under 2 minutes.
-            sizes = args.load_args or (["--groups", "1000"] if args.quick else ["--groups", "10000"])
-            flask(env, "generate-load-data", *sizes)
-        facts = {}
-        queries = facts_sql()
-        if queries:
-            from sqlalchemy import create_engine, text
-
-            engine = create_engine(url)
-            with engine.connect() as conn:
-                facts = {name: conn.execute(text(sql)).scalar() for name, sql in queries.items()}
-            engine.dispose()
-        endpoints = set(flask(env, "routes", "--sort", "endpoint").split())
+            flask(env, "generate-load-data", *(args.load_args or (QUICK_SIZES if args.quick else FULL_SIZES)))
+        rules = routes(env)
+        facts = derived_facts(read_facts(url), rules)
         seconds = args.seconds
-        results = {"database": kind, "scenarios": [], "skipped": []}
+        sizes = args.load_args or (QUICK_SIZES if args.quick else FULL_SIZES)
+        results = {"database": kind, "load_data": " ".join(sizes), "scenarios": [], "skipped": []}
         with server(env) as (base, process):
             memory_start = rss_kib(process.pid)
             floor = measure(base, FLOOR, "/healthz", seconds)
             results["floor"] = floor
+            cookies = {}
             for scenario in SCENARIOS:
-                path = scenario.path(facts) if scenario.endpoint in endpoints else None
+                path = scenario.path(facts) if scenario.endpoint in rules else None
                 if path is None:
                     results["skipped"].append(scenario.name)
                     continue
-                row = measure(base, scenario, path, seconds)
+                if scenario.sign_in and scenario.sign_in not in cookies:
+                    cookies[scenario.sign_in] = mail.sign_in(base, scenario.sign_in)
+                row = measure(base, scenario, path, seconds, cookies)
                 row["throughput_vs_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else None
                 row["p95_vs_floor"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
                 results["scenarios"].append(row)
             if args.soak:
-                results["soak"] = soak(base, process, args.soak, [s["path"] for s in results["scenarios"]])
+                paths = [s["path"] for s in results["scenarios"] if s["method"] == "GET"]
+                results["soak"] = soak(base, process, args.soak, paths)
             results["memory_kib"] = {"start": memory_start, "end": rss_kib(process.pid)}
+            if not args.no_mail:
+                print(f"== {kind}: bulk mail", file=sys.stderr)
+                results["mail"] = mail.run(base, env, url, RESULTS, kind, profile=args.profile_mail)
         return results
+
+
+# generate-load-data sizes: issue 3 (10,000 groups), issue 4 (10,000 subscribers), events with
+# registrations (issue 5's ~50 participants), a long action plan (issue 7).
+FULL_SIZES = ["--groups", "10000", "--subscribers", "10000", "--events", "200", "--registrations", "50",
+              "--actions", "500"]  # fmt: skip
+QUICK_SIZES = ["--groups", "1000", "--subscribers", "2000", "--events", "50", "--registrations", "20",
+               "--actions", "200"]  # fmt: skip
+
+
+def routes(env: dict) -> dict[str, str]:
+    """endpoint -> URL rule, from `flask routes` (the first rule of each endpoint)."""
+    rules: dict[str, str] = {}
+    for line in flask(env, "routes", "--sort", "endpoint").splitlines()[2:]:
+        parts = line.split()
+        if len(parts) >= 3:
+            rules.setdefault(parts[0], parts[-1])
+    return rules
+
+
+def read_facts(url: str) -> dict:
+    """Ids and slugs the scenarios need; a query on a table that does not exist yet gives nothing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    facts = {}
+    engine = create_engine(url)
+    for name, sql in facts_sql().items():
+        try:
+            with engine.connect() as conn:
+                facts[name] = conn.execute(text(sql)).scalar()
+        except SQLAlchemyError:
+            facts[name] = None
+    engine.dispose()
+    return facts
 
 
 def soak(base: str, process, seconds: int, paths: list[str]) -> dict:
@@ -242,13 +301,16 @@ def markdown(run: dict) -> str:
             f"Floor `/healthz`: {floor['rps']} req/s, p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms, "
             f"p99 {floor['p99_ms']} ms, {floor['errors']} errors.",
             "",
+            f"Data: demo data plus `generate-load-data {db.get('load_data', '')}`.",
+            "",
             "| scenario | req/s | × floor req/s | p50 ms | p95 ms | p99 ms | p95 target | errors | SQL/req | bytes |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in db["scenarios"]:
             target = f"≤ {row['target_p95_ms']}" if row["target_p95_ms"] else "–"
             lines.append(
-                f"| {row['scenario']} (`{row['path']}`, c={row['connections']}) | {row['rps']} | "
+                f"| {row['scenario']} (`{row.get('method', 'GET')} {row['path']}`, c={row['connections']}) | "
+                f"{row['rps']} | "
                 f"{row['throughput_vs_floor']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {target} | "
                 f"{row['errors']} | {row['sql_queries']} | {row['bytes']} |"
             )
@@ -260,6 +322,8 @@ def markdown(run: dict) -> str:
                 f"{s['rss_start_kib']} → {s['rss_end_kib']} KiB ({s['growth_percent']} %): "
                 f"{'within' if s['ok'] else 'OUTSIDE'} the 10 % limit.",
             ]
+        if db.get("mail"):
+            lines += ["", *mail.markdown(db["mail"])]
         if db["skipped"]:
             lines += ["", "Not yet built, so not measured: " + ", ".join(db["skipped"]) + "."]
         lines.append("")
@@ -282,6 +346,8 @@ def main(argv=None) -> int:
     parser.add_argument("--soak", type=int, default=0, help="also run mixed traffic for N seconds")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
+    parser.add_argument("--no-mail", action="store_true", help="skip the bulk-mail benchmark")
+    parser.add_argument("--profile-mail", action="store_true", help="also profile the mail worker (cProfile)")
     parser.add_argument("load_args", nargs="*", help="passed to `flask generate-load-data`")
     args = parser.parse_args(argv)
     if args.quick:

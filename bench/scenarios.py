@@ -15,6 +15,9 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     connections: int = 8
     target_p95_ms: float | None = None  # from the feature's issue; None = report only
+    method: str = "GET"
+    script: str | None = None  # a wrk Lua script in bench/ that builds each request (POST bodies)
+    sign_in: str | None = None  # demo account whose session cookie the requests carry (staff pages)
 
 
 FLOOR = Scenario("floor: /healthz", "main.healthz", lambda facts: "/healthz")
@@ -36,6 +39,36 @@ SCENARIOS = [
         "groups.profile",
         lambda facts: f"/groups/{facts['group_slug']}" if facts.get("group_slug") else None,
     ),
+    Scenario("events list", "events.index", lambda facts: "/events"),
+    Scenario(
+        "event page",
+        "events.detail",
+        lambda facts: f"/events/{facts['event_slug']}" if facts.get("event_slug") else None,
+    ),
+    Scenario(
+        # Each request books a place with a new address (capacity unlimited on generated events).
+        "register POST",
+        "events.register",
+        lambda facts: f"/events/{facts['event_slug']}/register" if facts.get("event_slug") else None,
+        method="POST",
+        script="register.lua",
+    ),
+    Scenario("bulletin archive", "mailing.bulletins", lambda facts: "/bulletins"),
+    # The toolkit feature (issue 6) lands separately: these run once its endpoints exist and the
+    # data has a toolkit (the facts below find one, or the scenario is skipped).
+    Scenario(
+        '"You said"',
+        "toolkits.you_said",
+        lambda facts: f"/toolkits/{facts['toolkit_slug']}/you-said" if facts.get("toolkit_slug") else None,
+    ),
+    Scenario(
+        "toolkit results (staff)",
+        "toolkits.staff_results",
+        lambda facts: facts.get("toolkit_results_path"),
+        connections=4,
+        target_p95_ms=200,
+        sign_in="staff@example.org",
+    ),
     Scenario(
         "action-plan overview",
         "actionplan.plan",
@@ -50,4 +83,30 @@ def facts_sql() -> dict[str, str]:
         "group_slug": "SELECT slug FROM organisations WHERE status = 'approved' ORDER BY id LIMIT 1",
         "plan_slug": "SELECT slug FROM action_plans WHERE status = 'published' AND visibility = 'public' "
         "ORDER BY id LIMIT 1",
+        # Generated events first (unlimited places, open to anyone), else a demo one.
+        "event_slug": "SELECT slug FROM events WHERE status = 'published' AND audience = 'anyone' "
+        "AND starts_at > CURRENT_TIMESTAMP ORDER BY (slug LIKE 'load-event-%') DESC, id LIMIT 1",
+        "bulletin_slug": "SELECT slug FROM mailing_bulletins WHERE status = 'sent' ORDER BY id LIMIT 1",
+        # Tables of features not merged yet: a query that fails just leaves the fact unset.
+        "toolkit_slug": "SELECT slug FROM toolkits ORDER BY id LIMIT 1",
+        "toolkit_id": "SELECT id FROM toolkits ORDER BY id LIMIT 1",
     }
+
+
+def derived_facts(facts: dict, rules: dict[str, str]) -> dict:
+    """Facts built from the route map: a path for an endpoint whose URL shape is not known here
+    (e.g. the toolkit results page), filled from the facts by argument name."""
+    import re
+
+    rule = rules.get("toolkits.staff_results")
+    if rule and facts.get("toolkit_id") is not None:
+        values = {"toolkit_id": facts["toolkit_id"], "id": facts["toolkit_id"], "slug": facts.get("toolkit_slug")}
+
+        def fill(match: re.Match) -> str:
+            value = values.get(match.group(1))
+            return str(value) if value is not None else match.group(0)
+
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", fill, rule)
+        if "<" not in path:
+            facts["toolkit_results_path"] = path
+    return facts

@@ -93,6 +93,7 @@ def export_csv(plan: ActionPlan) -> bytes:
 def export_xlsx(plan: ActionPlan) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
@@ -101,7 +102,8 @@ def export_xlsx(plan: ActionPlan) -> bytes:
     for index, row in enumerate(export_rows(plan)):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if value else value)
             cell.data_type = "s"  # always text: never a formula, never a number (4.10 stays 4.10)
             cell.alignment = wrap
             if index == 0:

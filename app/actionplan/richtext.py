@@ -56,9 +56,14 @@ def html_to_text(html_text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def canonical_html(value: str) -> str:
     """Any cell or form text → canonical sanitised HTML (see module docstring)."""
-    value = (value or "").strip()
+    # Control characters other than tab and line breaks (a NUL, say) have no place in text, and
+    # PostgreSQL and XLSX both refuse a NUL.
+    value = _CONTROL.sub("", value or "").strip()
     if not value:
         return ""
     if not looks_like_html(value):

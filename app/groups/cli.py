@@ -1,4 +1,4 @@
-"""`flask groups seed-taxonomy` and `flask generate-load-data --groups N`."""
+"""`flask groups seed-taxonomy` and `flask generate-load-data` (benchmark data at the issues' sizes)."""
 
 from __future__ import annotations
 
@@ -19,28 +19,51 @@ def seed_taxonomy_command() -> None:
     click.echo(f"{added} tags added.")
 
 
+SIZE = click.IntRange(0, 1_000_000)
+
+
 @click.command("generate-load-data")
-@click.option("--groups", "groups", type=click.IntRange(0, 1_000_000), default=0, help="Approved groups to create.")
+@click.option("--groups", "groups", type=SIZE, default=0, help="Approved groups to create.")
+@click.option("--subscribers", type=SIZE, default=0, help="Confirmed mailing-list subscribers (all topics).")
+@click.option("--events", type=SIZE, default=0, help="Published upcoming events open to anyone.")
+@click.option("--registrations", type=SIZE, default=0, help="Confirmed registrations for each new event.")
+@click.option("--actions", type=SIZE, default=0, help="Actions in a new published action plan.")
 @click.option(
     "--toolkit-responses",
     "toolkit_responses",
-    type=click.IntRange(0, 1_000_000),
+    type=SIZE,
     default=0,
     help="Organisations' submitted responses to the mental-health toolkit (creates groups if needed).",
 )
 @click.option("--seed", type=int, default=1, show_default=True)
-def generate_load_data_command(groups: int, toolkit_responses: int, seed: int) -> None:
-    """Create realistic data for benchmarks."""
+def generate_load_data_command(
+    groups: int, subscribers: int, events: int, registrations: int, actions: int, toolkit_responses: int, seed: int
+) -> None:
+    """Create realistic data for benchmarks (bulk inserts; adds to what is there)."""
+    from app import loaddata
+
+    if registrations and not events:
+        raise click.UsageError("--registrations is per event: give --events too.")
+    made = []
     if groups:
         generate_groups(groups, seed=seed)
-        db.session.commit()
-        click.echo(f"{groups} groups created.")
+        made.append(f"{groups} groups")
+    if subscribers:
+        loaddata.generate_subscribers(subscribers, seed=seed)
+        made.append(f"{subscribers} subscribers")
+    if events:
+        loaddata.generate_events(events, registrations, seed=seed)
+        made.append(f"{events} events with {registrations} registrations each")
+    if actions:
+        loaddata.generate_actions(actions, seed=seed)
+        made.append(f"{actions} action-plan actions")
     if toolkit_responses:
         from app.toolkits.demo import generate_responses
 
-        made = generate_responses(toolkit_responses, seed=seed)
-        db.session.commit()
-        click.echo(f"{made} toolkit responses created.")
+        responses = generate_responses(toolkit_responses, seed=seed)
+        made.append(f"{responses} toolkit responses")
+    db.session.commit()
+    click.echo(("Created " + ", ".join(made) + ".") if made else "Nothing to create: give a size, e.g. --groups 100.")
 
 
 __all__ = ["generate_load_data_command", "groups_cli", "seed_demo_groups"]

@@ -120,3 +120,22 @@ def test_cli_refuses_bad_files_clearly(app, db, tmp_path):
     assert result.exit_code == 1 and "nothing was imported" in result.output
     assert db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == 0
     assert db.session.scalar(select(func.count()).select_from(ActionPlan)) == 0
+
+
+def test_control_characters_never_break_the_xlsx_export(client, db, imported_plan):
+    """Regression (issue 8 injection sweep): a NUL in a progress update made the XLSX export a 500."""
+    from openpyxl import load_workbook
+
+    from app.actionplan.richtext import canonical_html
+
+    assert canonical_html("before\x00after\x07 and\ttab") == "<p>beforeafter and\ttab</p>"
+    action = db.session.scalar(select(Action).where(Action.number == "1.1"))
+    # Stored before input was cleaned (a NUL cannot reach PostgreSQL at all; other control characters can).
+    action.headline = "Old text with a bell\x07 and a backspace\x08"
+    db.session.commit()
+    response = client.get("/action-plans/race-equality.xlsx")
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(response.get_data()), read_only=True).worksheets[0].iter_rows(values_only=True)
+    )
+    assert any("Old text with a bell and a backspace" in (r[2] or "") for r in rows)

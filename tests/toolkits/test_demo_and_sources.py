@@ -55,5 +55,5 @@ def test_generate_load_data_creates_responses(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["generate-load-data", "--toolkit-responses", "25"])
     assert result.exit_code == 0, result.output
-    assert "25 toolkit responses created" in result.output
+    assert "25 toolkit responses" in result.output
     assert db.session.scalar(select(func.count()).select_from(Response).where(Response.status == "submitted")) == 25
