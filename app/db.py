@@ -79,11 +79,11 @@ def _count_query(conn, cursor, statement, parameters, context, executemany):
 
 def managed_by_migrations_only(name: str | None) -> bool:
     """Full-text search objects (SQLite FTS5 tables and their shadow tables, PostgreSQL GIN
-    indexes) are created by migrations, not models: autogenerate and model checks skip them.
-    Their names contain "_fts"."""
+    indexes and the stored tsvector column) are created by migrations, not models: autogenerate
+    and model checks skip them. Their names contain "_fts"."""
     return bool(name) and "_fts" in name
 
 
 def include_name(name, type_, parent_names) -> bool:
     """Alembic include_name hook (migrations/env.py and the migration tests)."""
-    return not (type_ in ("table", "index") and managed_by_migrations_only(name))
+    return not (type_ in ("table", "index", "column") and managed_by_migrations_only(name))

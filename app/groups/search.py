@@ -1,7 +1,7 @@
 """The one full-text search for organisations (DESIGN §7).
 
 SQLite: an FTS5 table over organisations.search_document, kept in sync by triggers created in
-the migration. PostgreSQL: a GIN index on to_tsvector('simple', search_document). The user's
+the migration. PostgreSQL: a stored generated tsvector column (search_fts) with a GIN index. The user's
 text is never passed to either engine's query syntax as typed: it is cut into words (letters,
 digits and combining marks only), and each word becomes a quoted prefix term, so quotes, `*`,
 NEAR, OR, brackets and emoji are plain text, and "diab" finds "diabetes" on both engines.
@@ -40,10 +40,10 @@ def text_match(query: str | None):
         return None
     if db.engine.dialect.name == "postgresql":
         tsquery = " & ".join(f"'{term}':*" for term in terms)
-        return text(
-            "to_tsvector('simple'::regconfig, organisations.search_document) "
-            "@@ to_tsquery('simple'::regconfig, :fts_query)"
-        ).bindparams(bindparam("fts_query", tsquery))
+        # search_fts: a stored generated tsvector with a GIN index (migration 0008).
+        return text("organisations.search_fts @@ to_tsquery('simple'::regconfig, :fts_query)").bindparams(
+            bindparam("fts_query", tsquery)
+        )
     match = " ".join(f'"{term}"*' for term in terms)
     return Organisation.id.in_(
         text("SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :fts_query")
