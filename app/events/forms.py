@@ -139,6 +139,26 @@ def capacity_field():
     )
 
 
+def time_field(label: str, required: str, named: str) -> StringField:
+    """A London wall-clock time such as 6pm or 18:00 (events and series share it)."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message=f"Enter {required}"), TimeText(named)],
+    )
+
+
+def attendance_mode_field() -> RadioField:
+    return RadioField(
+        "How people take part",
+        widget=GovRadioInput(),
+        choices=_choices(MODES),
+        default="in_person",
+        validators=[InputRequired(message="Choose how people take part")],
+    )
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         "Type of event",
@@ -149,25 +169,9 @@ class EventForm(FlaskForm):
     title = text("Title", required="Enter a title")
     description = area("Description", 20000)
     date = GovDateField("Date", validators=[InputRequired(message="Enter the date of the event")])
-    start_time = StringField(
-        "Start time",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter a start time"), TimeText("the start time")],
-    )
-    end_time = StringField(
-        "End time",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter an end time"), TimeText("the end time")],
-    )
-    attendance_mode = RadioField(
-        "How people take part",
-        widget=GovRadioInput(),
-        choices=_choices(MODES),
-        default="in_person",
-        validators=[InputRequired(message="Choose how people take part")],
-    )
+    start_time = time_field("Start time", "a start time", "the start time")
+    end_time = time_field("End time", "an end time", "the end time")
+    attendance_mode = attendance_mode_field()
     venue = text("Venue name")
     address = area("Address", 1000)
     access = SelectMultipleField(
@@ -267,25 +271,9 @@ class SeriesForm(FlaskForm):
         default=1,
         choices=[(m, dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)],
     )
-    start_time = StringField(
-        "Start time",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter a start time"), TimeText("the start time")],
-    )
-    end_time = StringField(
-        "End time",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter an end time"), TimeText("the end time")],
-    )
-    attendance_mode = RadioField(
-        "How people take part",
-        widget=GovRadioInput(),
-        choices=_choices(MODES),
-        default="in_person",
-        validators=[InputRequired(message="Choose how people take part")],
-    )
+    start_time = time_field("Start time", "a start time", "the start time")
+    end_time = time_field("End time", "an end time", "the end time")
+    attendance_mode = attendance_mode_field()
     venue = text("Venue name")
     address = area("Address", 1000)
     online_link = StringField(
