@@ -7,6 +7,6 @@ from app.auth.models import Invitation, User  # noqa: F401
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Minutes, Registration  # noqa: F401
 from app.groups.models import GroupImportBatch, Membership, Organisation, Tag  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
-from app.main.models import SiteContent  # noqa: F401
 from app.mailing.models import Bulletin, BulletinItem, Subscriber, Subscription, SuppressedAddress, Topic  # noqa: F401
+from app.main.models import SiteContent  # noqa: F401
 from app.toolkits.models import Answer, Question, Response, Section, Toolkit  # noqa: F401

@@ -23,7 +23,7 @@ from app.groups import services as group_services
 from app.groups.models import Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
-from app.security import has_role, public, signed_in_required
+from app.security import has_role, public, safe_next, signed_in_required
 
 CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
 
@@ -83,13 +83,7 @@ def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organis
     return None
 
 
-def _can_send_apologies(event: Event, groups: list[Organisation], mine: Registration | None) -> bool:
-    return (
-        event.kind == "network_meeting"
-        and bool(groups)
-        and event.registration_state() not in ("cancelled", "past")
-        and (mine is None or mine.status != "apologies")
-    )
+_can_send_apologies = services.can_send_apologies
 
 
 def _members_only_refusal(event: Event):
@@ -104,14 +98,13 @@ def _members_only_refusal(event: Event):
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
     past = request.args.get("past") == "1"
-    now = utcnow()
-    query = select(Event).where(Event.status == "published")
     if past:
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc())
+        query = select(Event).where(Event.status == "published", Event.ends_at <= utcnow())
+        query = query.order_by(Event.starts_at.desc())
+        if kind:
+            query = query.where(Event.kind == kind)
     else:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at)
-    if kind:
-        query = query.where(Event.kind == kind)
+        query = services.upcoming_query(kind)
     pager = paginate(query, per_page=current_app.config["PAGE_SIZE"])
     context = {
         "pager": pager,
@@ -264,12 +257,20 @@ def apologies(slug: str):
         else:
             registration = result.registration
             if is_partial():
-                return render_template("events/_registered.html", event=event, mine=registration, rank=None)
+                return render_template(
+                    "events/_registered.html", event=event, mine=registration, rank=None, next_url=_next_url()
+                )
             flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
-            return redirect(url_for("events.detail", slug=event.slug), code=303)
+            return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
     if is_partial():
         return render_template("events/_apologies_problem.html", event=event, form=form), 422
     return render_template("events/apologies.html", event=event, form=form, groups=groups)
+
+
+def _next_url() -> str | None:
+    """Where a one-click form asked to come back to (the member dashboard), same-site only."""
+    target = request.form.get("next") or None
+    return safe_next(target, "") or None
 
 
 def _registered_response(event: Event, registration: Registration, created: bool):
@@ -283,6 +284,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             rank=rank,
             groups=groups,
             can_send_apologies=_can_send_apologies(event, groups, registration),
+            next_url=_next_url(),
         )
     if not current_user.is_authenticated:
         return render_template("events/registered.html", event=event, registration=registration, rank=rank)
@@ -293,7 +295,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             else "You're registered.",
             "success",
         )
-    return redirect(url_for("events.detail", slug=event.slug), code=303)
+    return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
 
 
 @bp.route("/events/<slug>/cancel-my-place", methods=["POST"])
@@ -309,7 +311,7 @@ def cancel_mine(slug: str):
         flash(
             "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
         )
-    return redirect(url_for("events.detail", slug=event.slug), code=303)
+    return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
 
 
 def _registration_from_token(token: str) -> Registration:

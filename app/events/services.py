@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import String, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.audit import record
 from app.auth.models import normalise_email
@@ -735,3 +736,111 @@ def mark_action_done(action: ActionArising, status: str) -> None:
 
 def touch_event(event: Event) -> None:
     db.session.execute(update(Event).where(Event.id == event.id).values(updated_at=utcnow()))
+
+
+# --- what is coming up (the events list, the home page and the member dashboard) ------------
+
+
+def upcoming_query(kind: str | None = None, *, include_cancelled: bool = True):
+    """Published events that have not ended, soonest first."""
+    query = select(Event).where(Event.status == "published", Event.ends_at > utcnow()).order_by(Event.starts_at)
+    if kind:
+        query = query.where(Event.kind == kind)
+    if not include_cancelled:
+        query = query.where(Event.cancelled_at.is_(None))
+    return query
+
+
+def can_send_apologies(event: Event, groups: list, mine: Registration | None) -> bool:
+    """A member of a listed group may send its apologies for a network meeting until it starts
+    (also once registration has closed), unless they already have."""
+    return (
+        event.kind == "network_meeting"
+        and bool(groups)
+        and event.registration_state() not in ("cancelled", "past")
+        and (mine is None or mine.status != "apologies")
+    )
+
+
+def next_network_meeting() -> Event | None:
+    """The next network meeting that is going ahead (one query)."""
+    return db.session.scalar(upcoming_query("network_meeting", include_cancelled=False).limit(1))
+
+
+def upcoming_registrations(email: str) -> list[Registration]:
+    """The person's places, waiting-list entries and apologies for events still to come, soonest
+    first, each with its event loaded (one query). Matched by address, as registration is."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.email == normalise_email(email),
+                Registration.status != "cancelled",
+                Event.status == "published",
+                Event.ends_at > utcnow(),
+            )
+            .options(contains_eager(Registration.event))
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+ATTENDANCE_LABELS = {
+    "attended": ("Attended", "govuk-tag--green"),
+    "apologies": ("Sent apologies", "govuk-tag--yellow"),
+    "absent": ("Registered, did not attend", "govuk-tag--red"),
+    "not_registered": ("Did not register", "govuk-tag--grey"),
+}
+
+
+def organisation_attendance(organisation_id: int, meetings: int = 6) -> list[dict]:
+    """The group's record at the last `meetings` network meetings that took place, newest first
+    (two queries). Only registrations linked to the group count (see the directory-links
+    decisions: typed names are never matched to groups). Someone present beats apologies, which
+    beat a place not used."""
+    held = list(
+        db.session.scalars(
+            select(Event)
+            .where(
+                Event.kind == "network_meeting",
+                Event.status == "published",
+                Event.cancelled_at.is_(None),
+                Event.ends_at <= utcnow(),
+            )
+            .order_by(Event.starts_at.desc())
+            .limit(meetings)
+        )
+    )
+    if not held:
+        return []
+    by_event: dict[int, list[Registration]] = {event.id: [] for event in held}
+    for registration in db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id.in_(list(by_event)),
+            Registration.organisation_id == organisation_id,
+            Registration.status.in_(("attended", "apologies", "confirmed")),
+        )
+        .order_by(Registration.name)
+    ):
+        by_event[registration.event_id].append(registration)
+    record_rows = []
+    for event in held:
+        rows = by_event[event.id]
+        statuses = {r.status for r in rows}
+        outcome = next(
+            (s for s, present in (("attended", "attended"), ("apologies", "apologies"), ("absent", "confirmed"))
+             if present in statuses),
+            "not_registered",
+        )  # fmt: skip
+        record_rows.append(
+            {
+                "event": event,
+                "outcome": outcome,
+                "label": ATTENDANCE_LABELS[outcome][0],
+                "tag": ATTENDANCE_LABELS[outcome][1],
+                "people": [r.name for r in rows if r.status == "attended"],
+            }
+        )
+    return record_rows

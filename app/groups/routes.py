@@ -11,6 +11,7 @@ from app.audit import record
 from app.auth.models import User, normalise_email
 from app.auth.tokens import TokenError, make_token, read_token
 from app.db import utcnow
+from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import bp
@@ -21,6 +22,7 @@ from app.htmx import is_partial, vary_on_htmx
 from app.mail import enqueue
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, signed_in_required
+from app.toolkits import services as toolkit_services
 
 INVITE_MAX_AGE = 7 * 24 * 3600
 
@@ -145,7 +147,38 @@ def manage(org_id: int):
         invite_form=InviteMemberForm(),
         action_form=ConfirmForm(),
         leave_form=LeaveForm(),
+        **_dashboard(org, members),
     )
+
+
+def _dashboard(org: Organisation, members: list[Membership]) -> dict:
+    """What the member dashboard adds to the group page, from each feature's own services, in a
+    fixed number of queries however much data there is: the entry's completeness, invitations
+    waiting, toolkits to answer with their task-list status, the user's registrations, the next
+    network meeting and the group's attendance record."""
+    listed = org.status == "approved"
+    toolkits = db.session.scalars(toolkit_services.open_query()).all() if listed else []
+    registrations = event_services.upcoming_registrations(current_user.email)
+    meeting = event_services.next_network_meeting()
+    mine = next((r for r in registrations if meeting and r.event_id == meeting.id), None)
+    groups = [org] if listed else []
+    return {
+        "completeness": svc.profile_completeness(org),
+        "invitations": svc.pending_invitations(org, {m.user.email.lower() for m in members}, INVITE_MAX_AGE),
+        "toolkit_progress": toolkit_services.progress_for(list(toolkits), org, current_user),
+        "registrations": registrations,
+        "meeting": meeting,
+        "meeting_box": {
+            "event": meeting,
+            "mine": mine,
+            "rank": event_services.waitlist_rank(mine) if mine and mine.status == "waitlisted" else None,
+            "groups": groups,
+            "for_group": org if listed else None,
+            "can_send_apologies": bool(meeting) and event_services.can_send_apologies(meeting, groups, mine),
+            "next_url": url_for("groups.manage", org_id=org.id),
+        },
+        "attendance": event_services.organisation_attendance(org.id) if listed else [],
+    }
 
 
 @bp.route("/my-group/<int:org_id>/edit", methods=["GET", "POST"])

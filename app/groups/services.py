@@ -3,6 +3,7 @@ merges, taxonomy, listing and facets."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -403,3 +404,72 @@ def facet_counts(filters: DirectoryFilters) -> dict[str, list[dict]]:
     for kind, name, slug, n in rows:
         result[kind].append({"name": name, "slug": slug, "count": n, "selected": filters.is_selected(kind, slug)})
     return result
+
+
+# --- the member dashboard ------------------------------------------------------------------
+
+# What a complete directory entry has, in the order of the edit form: (form field id, what to
+# add, is it there). The field id is the anchor on the edit page, so "add it" links to the field.
+PROFILE_CHECKS = (
+    ("description", "a description of what your group does", lambda o: bool((o.description or "").strip())),
+    ("founded_year", "the year your group was founded", lambda o: o.founded_year is not None),
+    ("beneficiaries", "how many people you support each year", lambda o: bool(o.beneficiaries)),
+    ("themes", "the themes of your work", lambda o: bool(o.tags_of("theme"))),
+    ("communities", "the communities you serve", lambda o: bool(o.tags_of("community"))),
+    ("languages", "the languages you work in", lambda o: bool(o.tags_of("language"))),
+    ("service_types", "the types of service you offer", lambda o: bool(o.tags_of("service_type"))),
+    ("area", "the area or ward where you work", lambda o: o.area is not None),
+    ("contact_name", "a contact person", lambda o: bool(o.contact_name)),
+    ("address", "your address and postcode", lambda o: bool(o.address and o.postcode)),
+    ("website", "your website", lambda o: bool(o.website)),
+    ("email", "a public email address", lambda o: bool(o.email)),
+    ("phone", "a phone number", lambda o: bool(o.phone)),
+)
+
+
+@dataclass
+class Completeness:
+    done: int
+    total: int
+    missing: list[tuple[str, str]]  # (edit-form field id, what to add)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def profile_completeness(org: Organisation) -> Completeness:
+    """How much of the directory entry is filled in (no queries: needs org.tags loaded)."""
+    missing = [(field_id, text) for field_id, text, present in PROFILE_CHECKS if not present(org)]
+    return Completeness(len(PROFILE_CHECKS) - len(missing), len(PROFILE_CHECKS), missing)
+
+
+def pending_invitations(org: Organisation, member_emails: set[str], max_age_seconds: int) -> list[dict]:
+    """Colleague invitations still usable and not yet accepted, newest first (one query).
+
+    Invitations are signed links, not rows (see the directory decisions); every one sent is in the
+    audit log with its address, so that is what is read: sent within the link's lifetime, to an
+    address that has not joined. Inviting the same address again shows it once, with the newest date."""
+    from app.audit import AuditEvent
+
+    since = utcnow() - dt.timedelta(seconds=max_age_seconds)
+    seen: set[str] = set()
+    pending = []
+    for event in db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.verb == "group.member_invited",
+            AuditEvent.object_type == "Organisation",
+            AuditEvent.object_id == str(org.id),
+            AuditEvent.at >= since,
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ):
+        email = str((event.details or {}).get("email", "")).lower()
+        if not email or email in seen or email in member_emails:
+            continue
+        seen.add(email)
+        pending.append(
+            {"email": email, "sent_at": event.at, "expires_at": event.at + dt.timedelta(seconds=max_age_seconds)}
+        )
+    return pending

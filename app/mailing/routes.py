@@ -18,7 +18,7 @@ from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
 from app.security import public
 
-PUBLISHED = ("sending", "paused", "sent")
+PUBLISHED = mailing.PUBLISHED
 
 
 def _signup_limit() -> str:
@@ -119,7 +119,7 @@ def unsubscribe(token: str):
 
 
 def _published():
-    return select(Bulletin).where(Bulletin.status.in_(PUBLISHED)).order_by(Bulletin.sent_at.desc(), Bulletin.id.desc())
+    return mailing.published_bulletins()
 
 
 @bp.route("/bulletins")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from flask import current_app, url_for
 from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
+from sqlalchemy.orm import lazyload
 
 from app.audit import record
 from app.auth.models import normalise_email
@@ -452,3 +453,18 @@ def send_due_bulletins(now: dt.datetime | None = None) -> dict[str, int]:
             finished += 1
     db.session.commit()
     return {"started": started, "finished": finished}
+
+
+# --- the public archive (also the home page's "latest bulletin") -----------------------------
+
+PUBLISHED = ("sending", "paused", "sent")
+
+
+def published_bulletins():
+    """Bulletins that have gone out (or are going out), newest first."""
+    return select(Bulletin).where(Bulletin.status.in_(PUBLISHED)).order_by(Bulletin.sent_at.desc(), Bulletin.id.desc())
+
+
+def latest_bulletin() -> Bulletin | None:
+    """The newest published bulletin with its items (two queries; topics are not loaded)."""
+    return db.session.scalar(published_bulletins().options(lazyload(Bulletin.topics)).limit(1))

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -58,16 +58,27 @@ class Definition:
 
 def load_definition(toolkit: Toolkit) -> Definition:
     """Sections and questions in two queries."""
-    sections = list(
-        db.session.scalars(
-            select(Section).where(Section.toolkit_id == toolkit.id).order_by(Section.position, Section.id)
-        )
-    )
+    return load_definitions([toolkit])[toolkit.id]
+
+
+def load_definitions(toolkits: list[Toolkit]) -> dict[int, Definition]:
+    """The definitions of several toolkits, still in two queries (the member dashboard)."""
+    ids = [t.id for t in toolkits]
+    sections: dict[int, list[Section]] = {i: [] for i in ids}
+    questions: dict[int, list[Question]] = {i: [] for i in ids}
+    if ids:
+        for section in db.session.scalars(
+            select(Section).where(Section.toolkit_id.in_(ids)).order_by(Section.position, Section.id)
+        ):
+            sections[section.toolkit_id].append(section)
+        for question in db.session.scalars(select(Question).where(Question.toolkit_id.in_(ids))):
+            questions[question.toolkit_id].append(question)
+    return {t.id: _definition(t, sections[t.id], questions[t.id]) for t in toolkits}
+
+
+def _definition(toolkit: Toolkit, sections: list[Section], questions: list[Question]) -> Definition:
     order = {s.id: i for i, s in enumerate(sections)}
-    questions = sorted(
-        db.session.scalars(select(Question).where(Question.toolkit_id == toolkit.id)),
-        key=lambda q: (order.get(q.section_id, 0), q.position, q.id),
-    )
+    questions = sorted(questions, key=lambda q: (order.get(q.section_id, 0), q.position, q.id))
     definition = Definition(toolkit, sections, questions)
     for section in sections:
         definition.by_section[section.id] = []
@@ -160,12 +171,20 @@ def can_edit(toolkit: Toolkit, response: Response | None, now: dt.datetime | Non
 
 
 def answers_of(response: Response | None) -> dict[int, list[Answer]]:
-    rows: dict[int, list[Answer]] = defaultdict(list)
     if response is None or response.id is None:
-        return rows
-    for answer in db.session.scalars(select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)):
-        rows[answer.question_id].append(answer)
-    return rows
+        return defaultdict(list)
+    return answers_for([response])[response.id]
+
+
+def answers_for(responses) -> dict[int, dict[int, list[Answer]]]:
+    """Answers of several responses in one query: response id → question id → rows."""
+    by_response: dict[int, dict[int, list[Answer]]] = {r.id: defaultdict(list) for r in responses if r.id}
+    if by_response:
+        for answer in db.session.scalars(
+            select(Answer).where(Answer.response_id.in_(list(by_response))).order_by(Answer.id)
+        ):
+            by_response[answer.response_id][answer.question_id].append(answer)
+    return by_response
 
 
 def is_visible(question: Question, selected: dict[int, set[str]]) -> bool:
@@ -489,3 +508,88 @@ def move(items: list, item, step: int) -> bool:
     items[i], items[j] = items[j], items[i]
     renumber(items)
     return True
+
+
+# --- what a member has to do (home page and member dashboard) -------------------------------
+
+TASK_STATUSES = {
+    "not_started": ("Not started", "govuk-tag--blue"),
+    "in_progress": ("In progress", "govuk-tag--light-blue"),
+    "completed": ("Completed", "govuk-tag--turquoise"),
+    "submitted": ("Submitted", "govuk-tag--green"),
+}
+
+
+def open_query(now: dt.datetime | None = None):
+    """Toolkits open for answers now (the SQL twin of Toolkit.is_open), closing soonest first."""
+    now = now or utcnow()
+    return (
+        select(Toolkit)
+        .where(
+            Toolkit.status == "published",
+            or_(Toolkit.opens_at.is_(None), Toolkit.opens_at <= now),
+            or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > now),
+        )
+        .order_by(Toolkit.closes_at.is_(None), Toolkit.closes_at, Toolkit.id)
+    )
+
+
+def published_findings_query():
+    """Toolkits whose "You said" findings are published, newest first."""
+    return (
+        select(Toolkit)
+        .where(Toolkit.status != "draft", Toolkit.you_said_published_at.is_not(None))
+        .order_by(Toolkit.you_said_published_at.desc(), Toolkit.id.desc())
+    )
+
+
+@dataclass
+class Progress:
+    toolkit: Toolkit
+    response: Response | None
+    status: str  # a TASK_STATUSES key
+    sections_completed: int
+    sections_total: int
+
+    @property
+    def label(self) -> str:
+        return TASK_STATUSES[self.status][0]
+
+    @property
+    def tag_class(self) -> str:
+        return TASK_STATUSES[self.status][1]
+
+
+def progress_for(toolkits: list[Toolkit], organisation: Organisation | None, user) -> list[Progress]:
+    """Each toolkit's task-list status for `organisation` (or the user, for individual toolkits):
+    Submitted; Completed (every section completed, not yet submitted); In progress; Not started.
+    Sections are judged by `section_statuses`, as on the task list. Five queries however many
+    toolkits: responses, sections, questions, answers."""
+    if not toolkits:
+        return []
+    keys = {t.id: respondent_key(t, organisation, user) for t in toolkits}
+    responses = {
+        r.toolkit_id: r
+        for r in db.session.scalars(
+            select(Response).where(Response.toolkit_id.in_(list(keys)), Response.respondent_key.in_(set(keys.values())))
+        )
+        if keys[r.toolkit_id] == r.respondent_key
+    }
+    definitions = load_definitions(toolkits)
+    rows = answers_for(list(responses.values()))
+    progress = []
+    for toolkit in toolkits:
+        response = responses.get(toolkit.id)
+        definition = definitions[toolkit.id]
+        statuses = section_statuses(definition, response, rows.get(response.id, {}) if response else {})
+        done = sum(1 for s in statuses.values() if s == "completed")
+        if response is not None and response.status == "submitted":
+            status = "submitted"
+        elif statuses and done == len(statuses):
+            status = "completed"
+        elif response is not None and (done or any(s != "not_started" for s in statuses.values())):
+            status = "in_progress"
+        else:
+            status = "not_started"
+        progress.append(Progress(toolkit, response, status, done, len(statuses)))
+    return progress
