@@ -21,11 +21,14 @@ from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.groups import services as group_services
 from app.groups.models import Organisation
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import hx_trigger, is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, safe_next, signed_in_required
 
 CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
+# Sent (HX-Trigger) after a registration changes in a swapped box, so other parts of the page that
+# list the person's registrations (the member dashboard) can refresh themselves.
+REGISTRATION_CHANGED = "registrationChanged"
 
 
 def _signup_limit() -> str:
@@ -257,9 +260,10 @@ def apologies(slug: str):
         else:
             registration = result.registration
             if is_partial():
-                return render_template(
+                html = render_template(
                     "events/_registered.html", event=event, mine=registration, rank=None, next_url=_next_url()
                 )
+                return hx_trigger(make_response(html), REGISTRATION_CHANGED)
             flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
             return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
     if is_partial():
@@ -277,7 +281,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
     rank = services.waitlist_rank(registration)
     if is_partial():
         groups = _my_groups()
-        return render_template(
+        html = render_template(
             "events/_registered.html",
             event=event,
             mine=registration,
@@ -286,6 +290,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             can_send_apologies=_can_send_apologies(event, groups, registration),
             next_url=_next_url(),
         )
+        return hx_trigger(make_response(html), REGISTRATION_CHANGED)
     if not current_user.is_authenticated:
         return render_template("events/registered.html", event=event, registration=registration, rank=rank)
     if created:

@@ -132,6 +132,8 @@ def test_member_dashboard_registers_in_one_click_with_htmx(site, app, db):
     expect(page.get_by_role("heading", name="You're registered")).to_be_visible()
     expect(page.locator("#portal-live-region")).to_have_text("You're registered")
     assert page.url.endswith(f"/my-group/{group.id}")  # swapped in place
+    # The list of the member's registrations refreshes itself too.
+    expect(page.get_by_role("row", name="Autumn network meeting")).to_contain_text("Registered")
     site.axe_check()
     with app.app_context():
         registration = _db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
@@ -140,6 +142,7 @@ def test_member_dashboard_registers_in_one_click_with_htmx(site, app, db):
     # Apologies instead, in one click: the place is given up and the apologies recorded for the group.
     page.get_by_role("button", name="Send apologies for my group").click()
     expect(page.get_by_role("heading", name="You have sent your apologies for Somali Parents Network")).to_be_visible()
+    expect(page.get_by_role("row", name="Autumn network meeting")).to_contain_text("Sent apologies")
     site.axe_check()
     with app.app_context():
         registration = _db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))

@@ -262,6 +262,9 @@ def test_one_click_register_with_htmx_swaps_the_box(client, db, login_as):
     assert response.status_code == 200
     assert 'id="registration-box"' in html and "You're registered" in html and "<html" not in html
     assert f'name="next" value="/my-group/{org.id}"' in html  # "Cancel my place" comes back here too
+    assert response.headers["HX-Trigger"] == '{"registrationChanged": true}'  # the list refreshes itself
+    page = _dashboard(client, org)
+    assert 'hx-trigger="registrationChanged from:body"' in page and 'hx-select="#my-registrations"' in page
     registration = db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
     assert registration.organisation_id == org.id
 
