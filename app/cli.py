@@ -28,9 +28,17 @@ def demo_seeders() -> list:
     from app.events.demo import seed_events
     from app.groups.cli import seed_demo_groups
     from app.mailing.demo import seed_mailing_demo
+    from app.main.demo import seed_home_demo
     from app.toolkits.demo import seed_toolkits_demo
 
-    return [seed_demo_groups, seed_events, seed_action_plan_demo, seed_mailing_demo, seed_toolkits_demo]
+    return [
+        seed_demo_groups,
+        seed_events,
+        seed_action_plan_demo,
+        seed_mailing_demo,
+        seed_toolkits_demo,
+        seed_home_demo,
+    ]
 
 
 def seed_demo_users() -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from tests.toolkits import helpers as th
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _home(client) -> str:
@@ -188,3 +189,22 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
 
     client.post("/staff/home-page", data={"body": ""})
     assert "A network and community of practice for Black" in _home(client)  # back to the standard text
+
+
+def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):
+    from app.auth.models import find_user_by_email
+    from app.main.demo import seed_home_demo
+    from tests.sweep.support import seed_demo
+
+    seed_demo()
+    seed_home_demo()  # a second run adds nothing
+    db.session.commit()
+    text = _text(_home(client))
+    for empty in ("has not been set yet", "No toolkits are open", "No findings", "No bulletins"):
+        assert empty not in text
+    member = find_user_by_email("member@example.org")
+    with client.session_transaction() as session:
+        session["_user_id"] = member.get_id()
+    dashboard = _text(client.get(client.get("/my-group").headers["Location"]).get_data(as_text=True))
+    assert re.search(r"Bangla Women's Wellbeing Circle attended 2 of the last \d network meetings", dashboard)
+    assert "Sent apologies" in dashboard
