@@ -24,6 +24,19 @@ FLOOR = Scenario("floor: /healthz", "main.healthz", lambda facts: "/healthz")
 
 SCENARIOS = [
     Scenario("home", "main.index", lambda facts: "/"),
+    Scenario(
+        "home (member signed in)",
+        "main.index",
+        lambda facts: "/",
+        sign_in="member@example.org",
+    ),
+    Scenario(
+        # The member dashboard (issue 9): the demo member's group page with toolkits, meetings, attendance.
+        "member dashboard",
+        "groups.manage",
+        lambda facts: f"/my-group/{facts['member_group_id']}" if facts.get("member_group_id") else None,
+        sign_in="member@example.org",
+    ),
     Scenario("sign-in page", "auth.login", lambda facts: "/login"),
     Scenario("accessibility statement", "main.accessibility", lambda facts: "/accessibility"),
     Scenario("directory page", "groups.index", lambda facts: "/groups?q=health", target_p95_ms=60),
@@ -90,6 +103,8 @@ def facts_sql() -> dict[str, str]:
         # Tables of features not merged yet: a query that fails just leaves the fact unset.
         "toolkit_slug": "SELECT slug FROM toolkits ORDER BY id LIMIT 1",
         "toolkit_id": "SELECT id FROM toolkits ORDER BY id LIMIT 1",
+        "member_group_id": "SELECT m.organisation_id FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE u.email = 'member@example.org' ORDER BY m.id LIMIT 1",
     }
 
 
