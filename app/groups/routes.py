@@ -126,7 +126,11 @@ def my_group():
     memberships = svc.memberships_for(current_user)
     if len(memberships) == 1:
         return redirect(url_for("groups.manage", org_id=memberships[0].organisation_id))
-    return render_template("groups/my_groups.html", memberships=memberships)
+    return render_template(
+        "groups/my_groups.html",
+        memberships=memberships,
+        registrations=event_services.upcoming_registrations(current_user.email),
+    )
 
 
 @bp.route("/my-group/<int:org_id>")

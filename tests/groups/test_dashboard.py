@@ -61,6 +61,21 @@ def test_my_group_still_goes_straight_to_the_one_group(client, db, login_as):
     assert client.get("/my-group").headers["Location"].endswith(f"/my-group/{org.id}")
 
 
+def test_people_with_no_group_or_several_still_see_their_registrations(client, db, login_as):
+    person = login_as("member")
+    fair = eh.event(title="Jobs fair", days=5)
+    eh.registration(fair, email=person.email)
+    db.session.commit()
+    text = _text(client.get("/my-group").get_data(as_text=True))
+    assert "You are not a member of any group yet" in text
+    assert "Jobs fair" in _section(text, "Your registrations")
+    organisation("First Group", owner=person)
+    organisation("Second Group", owner=person)
+    db.session.commit()
+    text = _text(client.get("/my-group").get_data(as_text=True))
+    assert "First Group" in text and "Second Group" in text and "Jobs fair" in _section(text, "Your registrations")
+
+
 def test_empty_states_read_well(client, db, login_as):
     org, _owner = _member_group(db, login_as)
     text = _text(_dashboard(client, org))
