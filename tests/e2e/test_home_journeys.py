@@ -169,3 +169,13 @@ def test_member_dashboard_without_javascript(site_without_js, app, db):
     with app.app_context():
         registration = _db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
         assert (registration.status, registration.organisation_id) == ("confirmed", group.id)
+
+
+def test_person_without_a_group_sees_their_registrations(site, db):
+    person = factories.user(email="guest@example.org", name="Kofi Boateng")
+    eh.registration(eh.event(title="Jobs and skills fair", days=21), email=person.email, name=person.name)
+    db.session.commit()
+    _sign_in(site, "guest@example.org")
+    site.goto("/my-group")
+    expect(site.page.get_by_text("You are not a member of any group yet.")).to_be_visible()
+    expect(site.page.get_by_role("row", name="Jobs and skills fair")).to_contain_text("Registered")
