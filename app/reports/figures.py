@@ -323,7 +323,7 @@ def toolkit_response_rates(p: Period) -> list[dict]:
     rows = db.session.execute(
         select(Toolkit.id, Toolkit.title, Toolkit.slug, Toolkit.audience, submitted, invited)
         .where(open_during_condition(p.start, p.end))
-        .order_by(Toolkit.opens_at, Toolkit.id)
+        .order_by(Toolkit.opens_at.is_(None).desc(), Toolkit.opens_at, Toolkit.id)
     ).all()
     out = []
     for toolkit_id, title, slug, audience, sent, groups in rows:
