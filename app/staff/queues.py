@@ -27,7 +27,8 @@ LIST_LIMIT = 10
 
 def applications_to_review() -> int:
     """Group applications waiting for a decision (the groups queue's "Waiting for review")."""
-    return int(db.session.scalar(select(func.count()).select_from(Organisation).where(Organisation.status == "pending")))
+    query = select(func.count()).select_from(Organisation).where(Organisation.status == "pending")
+    return int(db.session.scalar(query) or 0)
 
 
 def waiting_lists(now: dt.datetime | None = None) -> dict:

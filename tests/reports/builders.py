@@ -30,11 +30,7 @@ def when(month: int, day: int, year: int = YEAR, hour: int = 12) -> dt.datetime:
 
 
 def audit(verb: str, obj, at: dt.datetime, **details) -> None:
-    db.session.add(
-        AuditEvent(
-            verb=verb, object_type=type(obj).__name__, object_id=str(obj.id), details=details, at=at
-        )
-    )
+    db.session.add(AuditEvent(verb=verb, object_type=type(obj).__name__, object_id=str(obj.id), details=details, at=at))
 
 
 # --- groups ------------------------------------------------------------------------------------------
