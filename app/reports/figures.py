@@ -11,7 +11,7 @@ period that has not ended yet means now.
 
 from __future__ import annotations
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select, union_all
 
 from app.actionplan.models import STATUSES as ACTION_STATUSES
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange
@@ -94,26 +94,42 @@ def joined_at():
     return func.coalesce(first_approval, case((added_listed, Organisation.created_at), else_=None))
 
 
-def _merged_away():
-    return and_(AuditEvent.verb == "group.merged", AuditEvent.details["merged_id"].as_integer() == Organisation.id)
+def _leaving_events(*, before=None):
+    """(org, verb) of every archive, restore and merged-away event (before `before`), the group id as
+    text. Built as a plain union, not an OR inside a correlated subquery, so each side uses its index."""
+    own = select(AuditEvent.object_id.label("org"), AuditEvent.verb, AuditEvent.at, AuditEvent.id).where(
+        AuditEvent.object_type == "Organisation", AuditEvent.verb.in_(("group.archived", "group.restored"))
+    )
+    merged = select(
+        cast(AuditEvent.details["merged_id"].as_integer(), String).label("org"),
+        AuditEvent.verb,
+        AuditEvent.at,
+        AuditEvent.id,
+    ).where(AuditEvent.verb == "group.merged")
+    if before is not None:
+        own, merged = own.where(AuditEvent.at < before), merged.where(AuditEvent.at < before)
+    return union_all(own, merged).subquery()
+
+
+def _gone_at(moment):
+    """Ids (as text) of groups whose latest archive / restore / merge before `moment` took them out."""
+    events = _leaving_events(before=moment)
+    latest = func.row_number().over(partition_by=events.c.org, order_by=(events.c.at.desc(), events.c.id.desc()))
+    ranked = select(events.c.org, events.c.verb, latest.label("rn")).where(events.c.org.is_not(None)).subquery()
+    return select(ranked.c.org).where(ranked.c.rn == 1, ranked.c.verb.in_(("group.archived", "group.merged")))
 
 
 def active_at(moment):
     """Joined before `moment` and not archived (nor merged away) at `moment`."""
-    last = (
-        select(AuditEvent.verb)
-        .where(AuditEvent.at < moment, or_(_org_events("group.archived", "group.restored"), _merged_away()))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    events = _leaving_events()
+    ever_left = select(events.c.org).where(
+        events.c.org.is_not(None), events.c.verb.in_(("group.archived", "group.merged"))
     )
     # Archived with no record of when (old data): treated as archived all along.
-    archived_unrecorded = and_(
-        Organisation.status == "archived", ~exists().where(or_(_org_events("group.archived"), _merged_away()))
-    )
+    archived_unrecorded = and_(Organisation.status == "archived", cast(Organisation.id, String).not_in(ever_left))
     return and_(
         joined_at() < moment,
-        func.coalesce(last, "").not_in(("group.archived", "group.merged")),
+        cast(Organisation.id, String).not_in(_gone_at(moment)),
         ~archived_unrecorded,
     )
 
