@@ -82,6 +82,3 @@ class PeriodForm(FlaskForm):
             getattr(self, problem[0]).errors = [problem[1]]
             return None
         return Period(self.start.data, self.end.data)
-
-    def all_errors(self) -> dict[str, list[str]]:
-        return {name: field.errors for name, field in self._fields.items() if field.errors}

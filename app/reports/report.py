@@ -43,7 +43,7 @@ class Table:
         for name, _ in self.columns:
             value = row.get(name)
             if value is None:
-                out.append("No data" if name in ("rate", "invited") else "")
+                out.append({"rate": "No data", "invited": "Not applicable"}.get(name, ""))
             elif name == "rate":
                 out.append(f"{value}%")
             elif name == "sent_at":
