@@ -51,8 +51,8 @@ def waiting_lists(now: dt.datetime | None = None) -> dict:
     }
 
 
-def bulletins_in_progress() -> list[dict]:
-    """Bulletins scheduled, sending or paused, with how far sending has gone."""
+def bulletins_in_progress() -> dict:
+    """Bulletins scheduled, sending or paused (sending first), with how far sending has gone."""
     campaign = literal("bulletin:", String) + cast(Bulletin.id, String)
     rows = db.session.execute(
         select(
@@ -63,6 +63,7 @@ def bulletins_in_progress() -> list[dict]:
             func.count(OutboxMessage.id),
             func.count(OutboxMessage.id).filter(OutboxMessage.status == "sent"),
             func.count(OutboxMessage.id).filter(OutboxMessage.status == "failed"),
+            func.count().over(),
         )
         .select_from(Bulletin)
         .outerjoin(OutboxMessage, OutboxMessage.campaign == campaign)
@@ -72,7 +73,7 @@ def bulletins_in_progress() -> list[dict]:
         .limit(LIST_LIMIT)
     ).all()
     out = []
-    for bulletin_id, title, status, send_at, total, sent, failed in rows:
+    for bulletin_id, title, status, send_at, total, sent, failed, _ in rows:
         done = int(sent) + int(failed)
         out.append(
             {
@@ -87,10 +88,10 @@ def bulletins_in_progress() -> list[dict]:
                 "percent": round(100 * done / int(total)) if total else 0,
             }
         )
-    return out
+    return {"total": int(rows[0][-1]) if rows else 0, "bulletins": out}
 
 
-def open_toolkits(now: dt.datetime | None = None) -> list[dict]:
+def open_toolkits(now: dt.datetime | None = None) -> dict:
     """Toolkits open now, with submitted responses and the response rate the results page shows
     (submitted responses out of the groups listed in the directory)."""
     now = now or utcnow()
@@ -103,12 +104,13 @@ def open_toolkits(now: dt.datetime | None = None) -> list[dict]:
     invited = select(func.count()).select_from(Organisation).where(Organisation.status == "approved").scalar_subquery()
     rows = db.session.execute(
         select(Toolkit.slug, Toolkit.title, Toolkit.closes_at, Toolkit.audience, submitted, invited)
+        .add_columns(func.count().over())
         .where(open_condition(now))
-        .order_by(Toolkit.closes_at, Toolkit.id)
+        .order_by(Toolkit.closes_at.is_(None), Toolkit.closes_at, Toolkit.id)
         .limit(LIST_LIMIT)
     ).all()
     out = []
-    for slug, title, closes_at, audience, sent, groups in rows:
+    for slug, title, closes_at, audience, sent, groups, _ in rows:
         by_group = audience == "organisation"
         out.append(
             {
@@ -120,7 +122,7 @@ def open_toolkits(now: dt.datetime | None = None) -> list[dict]:
                 "rate": round(100 * int(sent or 0) / int(groups)) if by_group and groups else None,
             }
         )
-    return out
+    return {"total": int(rows[0][-1]) if rows else 0, "toolkits": out}
 
 
 def stale_actions(weeks: int, now: dt.datetime | None = None) -> dict:

@@ -114,6 +114,22 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, login_as, db, q
     assert _count(html, "applications") == 8
 
 
+def test_counts_stay_whole_when_the_lists_are_cut_short(client, login_as, db, monkeypatch):
+    from app.staff import queues
+
+    for _ in range(3):
+        _data(db)
+    monkeypatch.setattr(queues, "LIST_LIMIT", 2)
+    login_as("staff")
+    html = client.get("/staff").get_data(as_text=True)
+    assert _count(html, "bulletins") == 9 and _count(html, "toolkits") == 6
+    assert _count(html, "waiting") == 9 and "for 6 events" in html
+    assert _count(html, "actions") == 6  # three plans, two each
+    assert "Showing 2 of 9. " in html and "Showing the 2 closing soonest of 6 open toolkits." in html
+    assert "Showing the 2 soonest of 6 events with a waiting list." in html
+    assert len(re.findall(r'id="stale-plan-', html)) == 2
+
+
 def test_members_cannot_see_the_dashboard(client, login_as):
     assert client.get("/staff").status_code in (302, 303)
     login_as("member")
