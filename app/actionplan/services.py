@@ -330,6 +330,19 @@ def board_report(plan: ActionPlan, since: dt.date) -> Report:
 # --- reminders ---------------------------------------------------------------------------------
 
 
+OPEN_STATUSES = ("not_started", "in_progress", "ongoing")
+
+
+def stale_action_conditions(cutoff: dt.datetime) -> tuple:
+    """An action needs an update: open, in a published plan (joined as ActionPlan), and no progress
+    update entered since `cutoff` (nor created since then). Reminders and the staff dashboard share it."""
+    return (
+        ActionPlan.status == "published",
+        Action.status.in_(OPEN_STATUSES),
+        func.coalesce(Action.last_update_at, Action.created_at) < cutoff,
+    )
+
+
 def send_reminders(now: dt.datetime | None = None) -> int:
     """E-mail lead officers (linked accounts) of actions with no progress update for N weeks.
 
@@ -351,10 +364,8 @@ def send_reminders(now: dt.datetime | None = None) -> int:
         .join(User, User.id == action_lead_users.c.user_id)
         .join(ActionPlan, ActionPlan.id == Action.plan_id)
         .where(
-            ActionPlan.status == "published",
-            Action.status.in_(("not_started", "in_progress", "ongoing")),
+            *stale_action_conditions(cutoff),
             User.active.is_(True),
-            func.coalesce(Action.last_update_at, Action.created_at) < cutoff,
         )
         .options(selectinload(Action.plan))
         .order_by(Action.id, User.id)

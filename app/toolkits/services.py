@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -75,6 +75,24 @@ def load_definition(toolkit: Toolkit) -> Definition:
         definition.by_section.setdefault(question.section_id, []).append(question)
         definition.by_id[question.id] = question
     return definition
+
+
+def open_condition(now: dt.datetime):
+    """SQL twin of Toolkit.is_open(now): published and inside its window."""
+    return and_(
+        Toolkit.status == "published",
+        or_(Toolkit.opens_at.is_(None), Toolkit.opens_at <= now),
+        or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > now),
+    )
+
+
+def open_during_condition(start: dt.datetime, end: dt.datetime):
+    """Published and open at some moment in [start, end) (not a draft)."""
+    return and_(
+        Toolkit.status.in_(("published", "closed")),
+        or_(Toolkit.opens_at.is_(None), Toolkit.opens_at < end),
+        or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > start),
+    )
 
 
 def toolkit_by_slug(slug: str) -> Toolkit | None:
