@@ -103,6 +103,8 @@ class Config:
     PAGE_SIZE = 20
     # Action plans: remind lead officers after this many weeks without a progress update (0 = never).
     ACTIONPLAN_REMINDER_WEEKS = _int("ACTIONPLAN_REMINDER_WEEKS", 6)
+    # Staff dashboard (issue 9): list open actions with no progress update for this many weeks.
+    STAFF_STALE_ACTION_WEEKS = _int("STAFF_STALE_ACTION_WEEKS", 6)
     # Events (issue 5): reminders go this many days before an event starts.
     EVENT_REMINDER_DAYS = _int("EVENT_REMINDER_DAYS", 2)
 

@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.groups import bp as groups_bp
     from app.mailing import bp as mailing_bp
     from app.main import bp as main_bp
+    from app.reports import bp as reports_bp
     from app.staff import bp as staff_bp
     from app.toolkits import bp as toolkits_bp
 
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(mailing_bp)
     app.register_blueprint(toolkits_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -1,11 +1,14 @@
 """Retention: delete personal data when its period ends (docs/data-protection.md).
 
-Runs hourly in the worker. Each rule is one DELETE, so it is cheap and safe to repeat.
+Every rule, the core ones here and each feature's (registered with @retention_rule in the feature's
+jobs module), runs in the one hourly `retention` job. Each rule is one or a few set-based
+statements, cheap and safe to repeat, and returns how many rows it deleted or cleared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import delete
 
@@ -23,9 +26,33 @@ AUDIT_DAYS = 2 * 365
 UNCONFIRMED_ACCOUNT_DAYS = 30
 REJECTED_APPLICATION_DAYS = 365
 
+RetentionRule = Callable[[dt.datetime], int]
+RETENTION_RULES: dict[str, RetentionRule] = {}
+
+
+def retention_rule(name: str) -> Callable[[RetentionRule], RetentionRule]:
+    """Register `func(now) -> rows affected` to run in the hourly retention job under `name`."""
+
+    def decorator(func: RetentionRule) -> RetentionRule:
+        RETENTION_RULES[name] = func
+        return func
+
+    return decorator
+
 
 def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run every rule; returns rows affected per rule name."""
+    from app.jobs import _load_jobs
+
+    _load_jobs()  # the feature modules that register their rules
     now = now or utcnow()
+    results = apply_core_retention(now)
+    for name, rule in RETENTION_RULES.items():
+        results[name] = rule(now)
+    return results
+
+
+def apply_core_retention(now: dt.datetime) -> dict[str, int]:
     days = dt.timedelta(days=1)
     results = {
         "outbox": db.session.execute(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -14,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import slugs
 from app.actionplan.models import (
     STATUSES,
     Action,
@@ -29,20 +28,11 @@ from app.security import has_role
 
 
 def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "plan"
+    return slugs.slugify(text, 100, "plan")
 
 
 def unique_slug(title: str, exclude_id: int | None = None) -> str:
-    base = slugify(title)
-    slug, n = base, 2
-    while True:
-        query = select(ActionPlan.id).where(ActionPlan.slug == slug)
-        if exclude_id:
-            query = query.where(ActionPlan.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        slug, n = f"{base}-{n}", n + 1
+    return slugs.unique_slug(ActionPlan, slugify(title), exclude_id=exclude_id)
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -340,6 +330,19 @@ def board_report(plan: ActionPlan, since: dt.date) -> Report:
 # --- reminders ---------------------------------------------------------------------------------
 
 
+OPEN_STATUSES = ("not_started", "in_progress", "ongoing")
+
+
+def stale_action_conditions(cutoff: dt.datetime) -> tuple:
+    """An action needs an update: open, in a published plan (joined as ActionPlan), and no progress
+    update entered since `cutoff` (nor created since then). Reminders and the staff dashboard share it."""
+    return (
+        ActionPlan.status == "published",
+        Action.status.in_(OPEN_STATUSES),
+        func.coalesce(Action.last_update_at, Action.created_at) < cutoff,
+    )
+
+
 def send_reminders(now: dt.datetime | None = None) -> int:
     """E-mail lead officers (linked accounts) of actions with no progress update for N weeks.
 
@@ -361,10 +364,8 @@ def send_reminders(now: dt.datetime | None = None) -> int:
         .join(User, User.id == action_lead_users.c.user_id)
         .join(ActionPlan, ActionPlan.id == Action.plan_id)
         .where(
-            ActionPlan.status == "published",
-            Action.status.in_(("not_started", "in_progress", "ongoing")),
+            *stale_action_conditions(cutoff),
             User.active.is_(True),
-            func.coalesce(Action.last_update_at, Action.created_at) < cutoff,
         )
         .options(selectinload(Action.plan))
         .order_by(Action.id, User.id)

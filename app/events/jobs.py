@@ -11,6 +11,7 @@ from app.events.models import Event, Registration
 from app.events.services import send_reminders
 from app.extensions import db
 from app.jobs import periodic
+from app.retention import retention_rule
 
 EVENT_NEEDS_DAYS = 30  # access and dietary needs (may be health data) are cleared this long after an event
 
@@ -21,6 +22,7 @@ def event_reminders_job() -> None:
     send_reminders()
 
 
+@retention_rule("event_needs")
 def clear_event_needs(now: dt.datetime | None = None) -> int:
     before = (now or utcnow()) - dt.timedelta(days=EVENT_NEEDS_DAYS)
     ended = select(Event.id).where(Event.ends_at < before).scalar_subquery()
@@ -29,9 +31,3 @@ def clear_event_needs(now: dt.datetime | None = None) -> int:
         .where(Registration.event_id.in_(ended), (Registration.access_needs != "") | (Registration.dietary_needs != ""))
         .values(access_needs="", dietary_needs="")
     ).rowcount
-
-
-@periodic("event_retention", every_seconds=3600)
-def event_retention_job() -> None:
-    """Retention rule for events (docs/data-protection.md), beside the core rules in app/retention.py."""
-    clear_event_needs()

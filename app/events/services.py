@@ -9,9 +9,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
@@ -19,6 +17,7 @@ from sqlalchemy import String, cast, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from app import slugs
 from app.audit import record
 from app.auth.models import normalise_email
 from app.auth.tokens import make_token
@@ -54,21 +53,11 @@ def to_london(value: dt.datetime) -> dt.datetime:
 # --- slugs -----------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:180] or "event"
-
-
 def unique_slug(title: str, starts_at: dt.datetime, exclude_id: int | None = None) -> str:
-    base = f"{slugify(title)}-{to_london(starts_at):%Y-%m-%d}"
-    slug, n = base, 2
-    while True:
-        query = select(Event.id).where(Event.slug == slug)
-        if exclude_id:
-            query = query.where(Event.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        slug, n = f"{base}-{n}", n + 1
+    """The title and the day it starts, so a series' meetings get readable, distinct addresses."""
+    return slugs.unique_slug(
+        Event, f"{slugs.slugify(title, 180, 'event')}-{to_london(starts_at):%Y-%m-%d}", exclude_id=exclude_id
+    )
 
 
 def apply_kind_defaults(event: Event) -> None:

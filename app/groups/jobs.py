@@ -9,16 +9,12 @@ from sqlalchemy import delete
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import GroupImportBatch
-from app.jobs import periodic
+from app.retention import retention_rule
 
 IMPORT_RETENTION_DAYS = 30  # docs/data-protection.md
 
 
+@retention_rule("group_imports")
 def delete_old_imports(now: dt.datetime | None = None) -> int:
     cutoff = (now or utcnow()) - dt.timedelta(days=IMPORT_RETENTION_DAYS)
     return db.session.execute(delete(GroupImportBatch).where(GroupImportBatch.created_at < cutoff)).rowcount
-
-
-@periodic("groups-import-retention", every_seconds=3600)
-def groups_import_retention_job() -> None:
-    delete_old_imports()

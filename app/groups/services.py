@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import url_for
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from app import slugs as slug_helpers
 from app.audit import record
 from app.auth.models import User
 from app.db import utcnow
@@ -27,27 +26,11 @@ SORTS = {"name": "Name (A to Z)", "newest": "Newest first"}
 
 
 def slugify(value: str, max_length: int = 200) -> str:
-    value = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    return value[:max_length].strip("-") or "group"
+    return slug_helpers.slugify(value, max_length, "group")
 
 
 def unique_slug(name: str, model=Organisation, **scope) -> str:
-    base = slugify(name)
-    column = model.slug
-    taken = set(
-        db.session.scalars(
-            select(column).where(
-                or_(column == base, column.like(f"{base}-%")), *[getattr(model, k) == v for k, v in scope.items()]
-            )
-        )
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return slug_helpers.unique_slug(model, slugify(name), **scope)
 
 
 def refresh_search(org: Organisation) -> None:

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.jobs import periodic
 from app.mailing.models import Subscriber
 from app.mailing.services import erase, send_due_bulletins
+from app.retention import retention_rule
 
 PENDING_DAYS = 30  # never confirmed: they never gave consent
 UNSUBSCRIBED_DAYS = 2 * 365  # then only a salted hash remains, so imports cannot re-add them
@@ -22,24 +23,21 @@ def bulletin_job() -> None:
     send_due_bulletins()
 
 
-def apply_mailing_retention(now: dt.datetime | None = None) -> dict[str, int]:
-    now = now or utcnow()
-    pending = db.session.execute(
-        delete(Subscriber).where(
-            Subscriber.status == "pending", Subscriber.created_at < now - dt.timedelta(days=PENDING_DAYS)
-        )
+@retention_rule("pending_subscribers")
+def delete_pending_subscribers(now: dt.datetime | None = None) -> int:
+    """Never confirmed: they never gave consent."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=PENDING_DAYS)
+    return db.session.execute(
+        delete(Subscriber).where(Subscriber.status == "pending", Subscriber.created_at < cutoff)
     ).rowcount
+
+
+@retention_rule("unsubscribed_erased")
+def erase_long_unsubscribed(now: dt.datetime | None = None) -> int:
+    cutoff = (now or utcnow()) - dt.timedelta(days=UNSUBSCRIBED_DAYS)
     stale = db.session.scalars(
-        select(Subscriber).where(
-            Subscriber.status == "unsubscribed",
-            Subscriber.unsubscribed_at < now - dt.timedelta(days=UNSUBSCRIBED_DAYS),
-        )
+        select(Subscriber).where(Subscriber.status == "unsubscribed", Subscriber.unsubscribed_at < cutoff)
     ).all()
     for subscriber in stale:
         erase(subscriber, actor=None)
-    return {"pending_subscribers": pending, "unsubscribed_erased": len(stale)}
-
-
-@periodic("mailing.retention", every_seconds=3600)
-def mailing_retention_job() -> None:
-    apply_mailing_retention()
+    return len(stale)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Iterable
 
@@ -13,6 +12,7 @@ from flask import current_app, url_for
 from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import lazyload
 
+from app import slugs
 from app.audit import record
 from app.auth.models import normalise_email
 from app.auth.tokens import TokenError, make_token, read_token
@@ -296,16 +296,9 @@ def subject_access_export(subscriber: Subscriber) -> dict:
 
 # --- bulletins -------------------------------------------------------------------------------
 
-_SLUG = re.compile(r"[^a-z0-9]+")
-
 
 def unique_slug(title: str, bulletin_id: int | None = None) -> str:
-    base = _SLUG.sub("-", title.lower()).strip("-")[:150] or "bulletin"
-    slug, n = base, 1
-    while db.session.scalar(select(Bulletin.id).where(Bulletin.slug == slug, Bulletin.id != (bulletin_id or 0))):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return slugs.unique_slug(Bulletin, slugs.slugify(title, 150, "bulletin"), exclude_id=bulletin_id)
 
 
 def recipients_select(topic_ids: Iterable[int]):

@@ -19,15 +19,13 @@ from app.htmx import is_partial, vary_on_htmx
 from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
-from app.staff import bp
+from app.staff import bp, queues
 
 
 @bp.route("", strict_slashes=False)
 @staff_required
 def dashboard():
-    mail_counts = dict(
-        db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-    )
+    weeks = max(1, int(current_app.config.get("STAFF_STALE_ACTION_WEEKS", 6)))
     pending_invitations = db.session.scalar(
         select(func.count())
         .select_from(Invitation)
@@ -35,7 +33,15 @@ def dashboard():
     )
     user_count = db.session.scalar(select(func.count()).select_from(User))
     return render_template(
-        "staff/dashboard.html", mail_counts=mail_counts, pending_invitations=pending_invitations, user_count=user_count
+        "staff/dashboard.html",
+        mail_counts=queues.mail_counts(),
+        pending_invitations=pending_invitations,
+        user_count=user_count,
+        applications=queues.applications_to_review(),
+        waiting=queues.waiting_lists(),
+        bulletins=queues.bulletins_in_progress(),
+        toolkits=queues.open_toolkits(),
+        stale=queues.stale_actions(weeks),
     )
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -86,6 +86,24 @@ def _definition(toolkit: Toolkit, sections: list[Section], questions: list[Quest
         definition.by_section.setdefault(question.section_id, []).append(question)
         definition.by_id[question.id] = question
     return definition
+
+
+def open_condition(now: dt.datetime):
+    """SQL twin of Toolkit.is_open(now): published and inside its window."""
+    return and_(
+        Toolkit.status == "published",
+        or_(Toolkit.opens_at.is_(None), Toolkit.opens_at <= now),
+        or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > now),
+    )
+
+
+def open_during_condition(start: dt.datetime, end: dt.datetime):
+    """Published and open at some moment in [start, end) (not a draft)."""
+    return and_(
+        Toolkit.status.in_(("published", "closed")),
+        or_(Toolkit.opens_at.is_(None), Toolkit.opens_at < end),
+        or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > start),
+    )
 
 
 def toolkit_by_slug(slug: str) -> Toolkit | None:
@@ -521,15 +539,10 @@ TASK_STATUSES = {
 
 
 def open_query(now: dt.datetime | None = None):
-    """Toolkits open for answers now (the SQL twin of Toolkit.is_open), closing soonest first."""
-    now = now or utcnow()
+    """Toolkits open for answers now (`open_condition`), closing soonest first."""
     return (
         select(Toolkit)
-        .where(
-            Toolkit.status == "published",
-            or_(Toolkit.opens_at.is_(None), Toolkit.opens_at <= now),
-            or_(Toolkit.closes_at.is_(None), Toolkit.closes_at > now),
-        )
+        .where(open_condition(now or utcnow()))
         .order_by(Toolkit.closes_at.is_(None), Toolkit.closes_at, Toolkit.id)
     )
 

@@ -34,7 +34,12 @@ def test_retention_deletes_only_expired_rows(app, db):
 
     results = apply_retention()
     db.session.commit()
-    assert results == {"outbox": 1, "invitations": 0, "audit": 1, "unconfirmed_users": 1, "rejected_applications": 0}
+    assert results == {
+        "outbox": 1, "invitations": 0, "audit": 1, "unconfirmed_users": 1, "rejected_applications": 0,
+        # every feature's rule runs in the same job, and had nothing to do here
+        "event_needs": 0, "actionplan_imports": 0, "group_imports": 0, "pending_subscribers": 0,
+        "unsubscribed_erased": 0,
+    }  # fmt: skip
     assert _count(db, OutboxMessage) == 2  # the queued one is never deleted, however old
     assert [e.verb for e in db.session.scalars(select(AuditEvent))] == ["new.thing"]
     emails = set(db.session.scalars(select(User.email)))
@@ -49,3 +54,15 @@ def test_retention_runs_as_a_periodic_job(app, db):
     assert "retention" in run_due_jobs()
     assert _count(db, OutboxMessage) == 0
     assert "retention" not in run_due_jobs()  # and not again within the hour
+
+
+def test_every_feature_rule_runs_in_the_one_retention_job(app, db):
+    """Features register rules with @retention_rule; no feature keeps a retention job of its own."""
+    from app.jobs import _load_jobs
+    from app.retention import RETENTION_RULES
+
+    _load_jobs()
+    assert {"event_needs", "actionplan_imports", "group_imports", "pending_subscribers", "unsubscribed_erased"} <= set(
+        RETENTION_RULES
+    )
+    assert not [name for name in PERIODIC_JOBS if "retention" in name and name != "retention"]

@@ -93,7 +93,7 @@ def test_completeness_names_what_is_missing_with_links_to_fix_it(client, db, log
     html = _dashboard(client, org)
     text = _text(html)
     assert "Your entry has 1 of 13 details filled in (8%)" in text
-    assert re.search(r'<progress class="portal-progress" max="13" value="1"', html)
+    assert re.search(r'<progress class="portal-completeness" max="13" value="1"', html)
     assert f'href="/my-group/{org.id}/edit#themes">Add the themes of your work</a>' in html
     assert f'href="/my-group/{org.id}/edit#phone">Add a phone number</a>' in html
     # The anchors are real: each names a field on the edit page.

@@ -1,0 +1,107 @@
+"""The report period: a calendar quarter or custom dates, in London days, as UTC bounds [start, end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from app.template_helpers import LONDON
+
+
+@dataclass(frozen=True)
+class Period:
+    first_day: dt.date  # inclusive, London
+    last_day: dt.date  # inclusive, London
+
+    @property
+    def start(self) -> dt.datetime:
+        """London midnight at the start of the first day, in UTC."""
+        return london_midnight(self.first_day)
+
+    @property
+    def end(self) -> dt.datetime:
+        """London midnight after the last day, in UTC (exclusive)."""
+        return london_midnight(self.last_day + dt.timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        quarter = quarter_of_dates(self.first_day, self.last_day)
+        span = f"{_day(self.first_day)} to {_day(self.last_day)}"
+        return f"{quarter_label(*quarter)} ({span})" if quarter else span
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first_day.isoformat()}-to-{self.last_day.isoformat()}"
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%-d %B %Y")
+
+
+def london_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, 3 * quarter - 2, 1)
+    next_first = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return first, next_first - dt.timedelta(days=1)
+
+
+def quarter_of_day(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_of_dates(first: dt.date, last: dt.date) -> tuple[int, int] | None:
+    quarter = quarter_of_day(first)
+    return quarter if quarter_bounds(*quarter) == (first, last) else None
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    first, last = quarter_bounds(year, quarter)
+    return f"{year} quarter {quarter} ({first.strftime('%B')} to {last.strftime('%B')})"
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    return Period(*quarter_bounds(year, quarter))
+
+
+def today_in_london(now: dt.datetime | None = None) -> dt.date:
+    return (now or dt.datetime.now(dt.UTC)).astimezone(LONDON).date()
+
+
+def current_quarter(now: dt.datetime | None = None) -> tuple[int, int]:
+    return quarter_of_day(today_in_london(now))
+
+
+def recent_quarters(count: int = 12, now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """This quarter and the ones before it, newest first."""
+    year, quarter = current_quarter(now)
+    out = []
+    for _ in range(count):
+        out.append((year, quarter))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return out
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def period_problem(first: dt.date, last: dt.date) -> tuple[str, str] | None:
+    """(field, message) for a period the report refuses, else None. The form and the downloads share it."""
+    for value, name in ((first, "start"), (last, "end")):
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            return name, f"The {name} date must be in {EARLIEST_YEAR} or later, like 1 4 2026"
+    if last < first:
+        return "end", "The end date must be the same as or after the start date"
+    if first > today_in_london():
+        return "start", "The start date must be today or in the past"
+    return None
+
+
+def period_from_iso(first: str, last: str) -> Period | None:
+    try:
+        first_day, last_day = dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10])
+    except ValueError:
+        return None
+    return None if period_problem(first_day, last_day) else Period(first_day, last_day)
