@@ -160,6 +160,9 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
     staff = login_as("staff")
     page = client.get("/staff/home-page")
     assert page.status_code == 200 and "Welcome text" in page.get_data(as_text=True)
+    assert '<a class="govuk-link" href="/staff/home-page" aria-current="page">Home page</a>' in page.get_data(
+        as_text=True
+    )
 
     body = "We are the borough's BAME network.\n\nWe meet every quarter."
     response = client.post("/staff/home-page", data={"body": body})
