@@ -194,13 +194,16 @@ def answers_of(response: Response | None) -> dict[int, list[Answer]]:
     return answers_for([response])[response.id]
 
 
-def answers_for(responses) -> dict[int, dict[int, list[Answer]]]:
-    """Answers of several responses in one query: response id → question id → rows."""
+def answers_for(responses, *, keys_only: bool = False) -> dict[int, dict[int, list[Answer]]]:
+    """Answers of several responses in one query: response id → question id → rows. With
+    `keys_only` the rows carry only question_id and option_id (all `section_statuses` reads), which
+    is much cheaper than loading whole answers for a page of statuses."""
     by_response: dict[int, dict[int, list[Answer]]] = {r.id: defaultdict(list) for r in responses if r.id}
     if by_response:
-        for answer in db.session.scalars(
-            select(Answer).where(Answer.response_id.in_(list(by_response))).order_by(Answer.id)
-        ):
+        columns = (Answer.response_id, Answer.question_id, Answer.option_id) if keys_only else (Answer,)
+        query = select(*columns).where(Answer.response_id.in_(list(by_response))).order_by(Answer.id)
+        rows = db.session.execute(query) if keys_only else db.session.scalars(query)
+        for answer in rows:
             by_response[answer.response_id][answer.question_id].append(answer)
     return by_response
 
@@ -589,7 +592,7 @@ def progress_for(toolkits: list[Toolkit], organisation: Organisation | None, use
         if keys[r.toolkit_id] == r.respondent_key
     }
     definitions = load_definitions(toolkits)
-    rows = answers_for(list(responses.values()))
+    rows = answers_for(list(responses.values()), keys_only=True)
     progress = []
     for toolkit in toolkits:
         response = responses.get(toolkit.id)
