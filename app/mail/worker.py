@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_mail import BadHeaderError, Message
+from flask_mail import BadHeaderError, Message, sanitize_address
 from sqlalchemy import or_, select, update
 
 from app.db import utcnow
@@ -52,11 +52,14 @@ def _due_filter(now: dt.datetime):
 
 @dataclass
 class Rendered:
-    """A bulk message's per-recipient body, built at send time."""
+    """A bulk message's per-recipient body, built at send time: text (+ HTML) and extra headers
+    for the `email` package to build, or `raw`, the whole message already built as bytes (see
+    app/mail/bulk.py), which is sent as it is."""
 
-    text: str
+    text: str = ""
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
 
 
 class CampaignBatch(Protocol):
@@ -136,6 +139,31 @@ def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Me
     return message
 
 
+def _send_raw(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, meanwhile: Callable[[], None]) -> None:
+    """smtplib's sendmail() for one recipient and a message already built, with one difference:
+    `meanwhile` runs after MAIL FROM is written and before its reply is read, so the previous
+    message is marked while the server works. This message cannot be delivered before its DATA
+    is accepted, so at most one delivered message is ever unmarked, as with sendmail()."""
+    smtp.ehlo_or_helo_if_needed()
+    options = f" SIZE={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    try:
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}{options}")
+    finally:
+        meanwhile()
+    code, reply = smtp.getreply()
+    if code != 250:
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.data(data)
+    if code != 250:
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPDataError(code, reply)
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
@@ -200,28 +228,50 @@ def _send_claimed(ids: list[int]) -> DrainResult:
         for row in rows:
             _mark(row, result, error=f"Could not connect to the mail server: {exc}")
         return result
+    sender = sanitize_address(current_app.config["MAIL_DEFAULT_SENDER"])
+    # A sent message is marked while the next one's MAIL FROM is answered (see _send_raw);
+    # every other path marks what is pending first, so marks stay in order, one commit each.
+    pending: list[tuple[OutboxMessage, CampaignBatch | None]] = []
+
+    def mark_pending() -> None:
+        while pending:
+            sent_row, sent_handler = pending.pop()
+            sent_row.delivery = "smtp"
+            _mark(sent_row, result, error=None, handler=sent_handler)
+
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
         for row in rows:
             handler = handlers.get(row.campaign)
             rendered = handler.render(row) if handler else None
             if isinstance(rendered, str):
+                mark_pending()
                 _mark(row, result, error=rendered, permanent=True)
                 continue
-            pacer.wait(rate)
+            if rate > 0:
+                mark_pending()
+                pacer.wait(rate)
             try:
-                connection.send(_to_mail_message(row, rendered))
+                if rendered is not None and rendered.raw is not None:
+                    _send_raw(connection.host, sender, row.to_addr, rendered.raw, mark_pending)
+                else:
+                    mark_pending()
+                    connection.send(_to_mail_message(row, rendered))
             except BadHeaderError:
+                mark_pending()
                 _mark(row, result, error="Not sent: a header contained a line break", permanent=True)
             except smtplib.SMTPRecipientsRefused as exc:
+                mark_pending()
                 code, reply = next(iter(exc.recipients.values()))
                 error = f"{code} {reply.decode(errors='replace')}"
                 _mark(row, result, error=error, permanent=500 <= code < 600, handler=handler)
             except smtplib.SMTPResponseException as exc:
+                mark_pending()
                 reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
                 error = f"{exc.smtp_code} {reply}"
                 _mark(row, result, error=error, permanent=500 <= exc.smtp_code < 600, handler=handler)
             except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
+                mark_pending()
                 _mark(row, result, error=f"Connection lost: {exc}")
                 # The rest of the batch is released for the next pass rather than failed.
                 for rest in rows[rows.index(row) + 1 :]:
@@ -230,8 +280,8 @@ def _send_claimed(ids: list[int]) -> DrainResult:
                 db.session.commit()
                 break
             else:
-                row.delivery = "smtp"
-                _mark(row, result, error=None, handler=handler)
+                pending.append((row, handler))
+        mark_pending()
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.__exit__(None, None, None)
