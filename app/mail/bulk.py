@@ -219,9 +219,15 @@ class SplicedMessage:
 def _merge(parts: list[bytes | _Slot]) -> list[bytes | _Slot]:
     """Adjacent literal bytes joined, so render() joins a short list."""
     out: list[bytes | _Slot] = []
+    run: list[bytes] = []
     for part in parts:
-        if not isinstance(part, _Slot) and out and not isinstance(out[-1], _Slot):
-            out[-1] += part
-        else:
+        if isinstance(part, _Slot):
+            if run:
+                out.append(b"".join(run))
+                run = []
             out.append(part)
+        else:
+            run.append(part)
+    if run:
+        out.append(b"".join(run))
     return out

@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 from flask import current_app
 from flask_mail import BadHeaderError, Message, sanitize_address
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import utcnow
 from app.extensions import db, mail
@@ -164,6 +165,16 @@ def _send_raw(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, mean
         raise smtplib.SMTPDataError(code, reply)
 
 
+_outbox = OutboxMessage.__table__
+_SENT = (
+    _outbox.update()
+    .where(_outbox.c.id == bindparam("row_id"))
+    .values(
+        status="sent", sent_at=bindparam("sent_at"), claimed_until=None, last_error=None, delivery=bindparam("delivery")
+    )
+)
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
@@ -175,11 +186,18 @@ def _mark(
     error: str | None,
     permanent: bool = False,
     handler: CampaignBatch | None = None,
+    delivery: str | None = None,
 ) -> None:
     if handler is not None and (error is None or permanent):
         handler.after(row, error, permanent)
     if error is None:
-        row.status, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
+        # The commonest write, so a plain UPDATE rather than an ORM flush (about half the cost);
+        # the row object is told the new values, as a flush would have.
+        values = {"status": "sent", "sent_at": utcnow(), "claimed_until": None, "last_error": None}
+        values["delivery"] = delivery or row.delivery
+        db.session.execute(_SENT, {"row_id": row.id, "sent_at": values["sent_at"], "delivery": values["delivery"]})
+        for key, value in values.items():
+            set_committed_value(row, key, value)
         result.sent += 1
     elif permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         row.status, row.claimed_until, row.last_error = "failed", None, error
@@ -236,8 +254,7 @@ def _send_claimed(ids: list[int]) -> DrainResult:
     def mark_pending() -> None:
         while pending:
             sent_row, sent_handler = pending.pop()
-            sent_row.delivery = "smtp"
-            _mark(sent_row, result, error=None, handler=sent_handler)
+            _mark(sent_row, result, error=None, handler=sent_handler, delivery="smtp")
 
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)

@@ -63,6 +63,45 @@ def _subscriber_id(row: OutboxMessage) -> int | None:
         return None
 
 
+def _mail_domain() -> str:
+    return email.utils.parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+
+
+# A bulletin being sent cannot be edited (only drafts can), so the worker renders and encodes it
+# once for all its batches, not once per batch: kept on the app (its config is in the bytes),
+# keyed by everything else the bytes depend on.
+_TOKEN_SLACK = 8  # room for longer tokens (more digits in an id) before the message is rebuilt
+
+
+def _prepared(bulletin: Bulletin, subject: str, list_id: str, tokens) -> tuple[dict[str, str], SplicedMessage | None]:
+    width = max(map(len, tokens), default=1)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    key = (bulletin.id, bulletin.updated_at, bulletin.link_base, subject, list_id, sender)
+    prepared = current_app.extensions.setdefault("bulletin_messages", {})
+    cached = prepared.get(key)
+    if cached is not None and not bulletin.editable and (cached[1] is None or cached[1].widths["token"] >= width):
+        return cached
+    template = render_bulletin(bulletin)
+    headers = list_headers(template["unsubscribe_url"], list_id)
+    try:
+        spliced = SplicedMessage(
+            sender=sender,
+            subject=subject,
+            text=template["text"],
+            html=template["html"],
+            recipient_headers={"List-Unsubscribe": headers.pop("List-Unsubscribe")},
+            headers=headers,
+            fields={"token": (_PLACEHOLDER, width + _TOKEN_SLACK)},
+        )
+    except ValueError:  # e.g. a link base that is not plain ASCII: the email package builds each one
+        log.warning("bulletin %s: building each message separately", bulletin.id, exc_info=True)
+        spliced = None
+    if len(prepared) >= 4:
+        prepared.clear()
+    prepared[key] = (template, spliced)
+    return template, spliced
+
+
 class BulletinBatch:
     """One batch of one bulletin: the bulletin rendered once, subscribers loaded in one query.
 
@@ -75,32 +114,17 @@ class BulletinBatch:
         self.bulletin = db.session.get(Bulletin, bulletin_id)
         ids = [sid for sid in (_subscriber_id(r) for r in rows) if sid is not None]
         self.subscribers = {s.id: s for s in db.session.scalars(select(Subscriber).where(Subscriber.id.in_(ids)))}
-        self.template = render_bulletin(self.bulletin) if self.bulletin else None
         host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
         self.list_id = f"{self.bulletin.title if self.bulletin else 'Bulletin'} <bulletins.{host}>"
         self.spliced = None
-        if self.template is not None and current_app.config.get("MAIL_SERVER"):
-            self._prepare_splice(rows)
-
-    def _prepare_splice(self, rows: list[OutboxMessage]) -> None:
-        self.tokens = {sid: services.manage_token(s) for sid, s in self.subscribers.items()}
-        headers = list_headers(self.template["unsubscribe_url"], self.list_id)
-        self.subject = rows[0].subject
-        self.date = email.utils.formatdate(usegmt=True)
-        domain = email.utils.parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
-        self.message_id = f"{self.bulletin.id}.{secrets.token_hex(6)}.{{}}@{domain}"
-        try:
-            self.spliced = SplicedMessage(
-                sender=current_app.config["MAIL_DEFAULT_SENDER"],
-                subject=self.subject,
-                text=self.template["text"],
-                html=self.template["html"],
-                recipient_headers={"List-Unsubscribe": headers.pop("List-Unsubscribe")},
-                headers=headers,
-                fields={"token": (_PLACEHOLDER, max(map(len, self.tokens.values()), default=1))},
-            )
-        except ValueError:  # e.g. a link base that is not plain ASCII: the email package builds each one
-            log.warning("bulletin %s: building each message separately", self.bulletin.id, exc_info=True)
+        if self.bulletin is not None and current_app.config.get("MAIL_SERVER"):
+            self.tokens = {sid: services.manage_token(s) for sid, s in self.subscribers.items()}
+            self.subject = rows[0].subject
+            self.date = email.utils.formatdate(usegmt=True)
+            self.message_id = f"{self.bulletin.id}.{secrets.token_hex(6)}.{{}}@{_mail_domain()}"
+            self.template, self.spliced = _prepared(self.bulletin, self.subject, self.list_id, self.tokens.values())
+        else:
+            self.template = render_bulletin(self.bulletin) if self.bulletin else None
 
     def _subscriber(self, row: OutboxMessage) -> Subscriber | None:
         subscriber = self.subscribers.get(_subscriber_id(row))
