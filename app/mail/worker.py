@@ -195,7 +195,8 @@ def _mark(
         # the row object is told the new values, as a flush would have.
         values = {"status": "sent", "sent_at": utcnow(), "claimed_until": None, "last_error": None}
         values["delivery"] = delivery or row.delivery
-        db.session.execute(_SENT, {"row_id": row.id, "sent_at": values["sent_at"], "delivery": values["delivery"]})
+        params = {"row_id": row.id, "sent_at": values["sent_at"], "delivery": values["delivery"]}
+        db.session.connection().execute(_SENT, params)
         for key, value in values.items():
             set_committed_value(row, key, value)
         result.sent += 1
@@ -209,20 +210,52 @@ def _mark(
     db.session.commit()  # progress is durable per message
 
 
-def send_batch(ids: list[int]) -> DrainResult:
+class SmtpLink:
+    """The SMTP connection of one drain: opened when first needed, kept for its later batches
+    (checked with NOOP first, reopened if the server has closed it), closed at the end or as soon
+    as it fails."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def open(self) -> Any:
+        if self.connection is not None:
+            try:
+                if self.connection.host.noop()[0] == 250:
+                    return self.connection
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.close()
+        connection = mail.connect()
+        connection.__enter__()
+        self.connection = connection
+        return connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.__exit__(None, None, None)
+            self.connection = None
+
+
+def send_batch(ids: list[int], link: SmtpLink | None = None) -> DrainResult:
     if not ids:
         return DrainResult()
     # This worker holds the claim on these rows, so reloading each one after every
     # per-message commit would only cost a SELECT per message.
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
+    own_link = link is None
+    link = link or SmtpLink()
     try:
-        return _send_claimed(ids)
+        return _send_claimed(ids, link)
     finally:
         session.expire_on_commit = expire
+        if own_link:
+            link.close()
 
 
-def _send_claimed(ids: list[int]) -> DrainResult:
+def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
     result = DrainResult()
     rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
     handlers = _campaign_handlers(rows)
@@ -240,8 +273,7 @@ def _send_claimed(ids: list[int]) -> DrainResult:
             _mark(row, result, error=None, handler=handler)
         return result
     try:
-        connection = mail.connect()
-        connection.__enter__()
+        connection = link.open()
     except (OSError, smtplib.SMTPException) as exc:
         for row in rows:
             _mark(row, result, error=f"Could not connect to the mail server: {exc}")
@@ -295,13 +327,12 @@ def _send_claimed(ids: list[int]) -> DrainResult:
                     rest.status, rest.claimed_until = "queued", None
                     rest.attempts = max(rest.attempts - 1, 0)
                 db.session.commit()
+                link.close()
                 break
             else:
                 pending.append((row, handler))
-        mark_pending()
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            connection.__exit__(None, None, None)
+        mark_pending()
     return result
 
 
@@ -324,13 +355,17 @@ def drain_outbox(max_batches: int | None = None) -> DrainResult:
     """Send everything due now; returns counts. Used by the worker loop and by tests."""
     total = DrainResult()
     batches = 0
-    while max_batches is None or batches < max_batches:
-        ids = claim_batch()
-        if not ids:
-            break
-        batch = send_batch(ids)
-        total.sent += batch.sent
-        total.retried += batch.retried
-        total.failed += batch.failed
-        batches += 1
+    link = SmtpLink()  # one connection for the whole drain, not one per batch
+    try:
+        while max_batches is None or batches < max_batches:
+            ids = claim_batch()
+            if not ids:
+                break
+            batch = send_batch(ids, link)
+            total.sent += batch.sent
+            total.retried += batch.retried
+            total.failed += batch.failed
+            batches += 1
+    finally:
+        link.close()
     return total
