@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import http.client
 import http.cookiejar
+import resource
 import smtplib
 import subprocess
 import sys
@@ -90,22 +91,40 @@ def _campaign_rows(engine, campaign: str) -> tuple[int, int, dt.datetime | None,
     return row[0], row[1] or 0, first, last
 
 
-def _worker(env: dict, port: int, profile: Path | None = None) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _worker(env: dict, port: int, profile: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of one `flask worker --once`."""
     worker_env = {**env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port), "OUTBOX_RATE_PER_SECOND": "0"}
     command = [sys.executable, "-m", "flask", "worker", "--once"]
     if profile is not None:
         command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "flask", "worker", "--once"]
-    started = time.perf_counter()
+    cpu, started = _children_cpu(), time.perf_counter()
     subprocess.run(command, env=worker_env, cwd=ROOT, check=True, capture_output=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def _baseline(port: int, sample: bytes, addresses: list[str]) -> float:
-    started = time.perf_counter()
+def _baseline(port: int, sample: bytes, addresses: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of the bare loop."""
+    cpu, started = time.process_time(), time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
         for address in addresses:
             smtp.sendmail("noreply@example.org", [address], sample)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def _requeue(engine, campaign: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE outbox_messages SET status = 'queued', sent_at = NULL, attempts = 0, "
+                "claimed_until = NULL WHERE campaign = :c"
+            ),
+            {"c": campaign},
+        )
 
 
 def _profile_summary(profile: Path, out: Path) -> list[str]:
@@ -123,7 +142,10 @@ def _profile_summary(profile: Path, out: Path) -> list[str]:
     return lines
 
 
-def run(base: str, env: dict, url: str, results: Path, label: str, profile: bool = False) -> dict:
+def run(base: str, env: dict, url: str, results: Path, label: str, profile: bool = False, rounds: int = 2) -> dict:
+    """On a shared machine one pass of each is at the mercy of whatever else runs: the worker and
+    the bare loop take turns (`rounds` times each, worker first since the sink keeps its first
+    message as the loop's sample) and the best rate of each is compared."""
     from bench.__main__ import free_port
 
     engine = create_engine(url)
@@ -143,40 +165,49 @@ def run(base: str, env: dict, url: str, results: Path, label: str, profile: bool
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="portal-mail-bench-"))
     sample_file = folder / "sample.eml"
+    worker_runs, baseline_runs = [], []
     with smtp_sink(port, sample_file):
-        worker_wall = _worker(env, port)
-        total, sent, first, last = _campaign_rows(engine, campaign)
-        worker_seconds = max((last - first).total_seconds(), 1e-6) if first and last else worker_wall
-        with engine.connect() as conn:
-            query = text("SELECT to_addr FROM outbox_messages WHERE campaign = :c ORDER BY id")
-            addresses = list(conn.execute(query, {"c": campaign}).scalars())
-        baseline_seconds = _baseline(port, sample_file.read_bytes(), addresses)
+        for round_ in range(rounds):
+            if round_:
+                _requeue(engine, campaign)
+            worker_wall, worker_cpu = _worker(env, port)
+            total, sent, first, last = _campaign_rows(engine, campaign)
+            worker_seconds = max((last - first).total_seconds(), 1e-6) if first and last else worker_wall
+            worker_runs.append((worker_seconds, worker_wall, worker_cpu, sent))
+            with engine.connect() as conn:
+                query = text("SELECT to_addr FROM outbox_messages WHERE campaign = :c ORDER BY id")
+                addresses = list(conn.execute(query, {"c": campaign}).scalars())
+            baseline_runs.append(_baseline(port, sample_file.read_bytes(), addresses))
+        # What a worker costs with nothing to send (start-up), taken off its CPU time.
+        _idle_wall, idle_cpu = _worker(env, port)
         top = None
-        if profile:
-            with engine.begin() as conn:  # deliver the same bulletin again, this time under cProfile
-                conn.execute(
-                    text(
-                        "UPDATE outbox_messages SET status = 'queued', sent_at = NULL, attempts = 0, "
-                        "claimed_until = NULL WHERE campaign = :c"
-                    ),
-                    {"c": campaign},
-                )
+        if profile:  # deliver the same bulletin again, this time under cProfile
+            _requeue(engine, campaign)
             top = _profile_summary_run(env, port, folder, results, label)
     engine.dispose()
+    worker_seconds, worker_wall, worker_cpu, sent = min(worker_runs, key=lambda r: r[0] / max(r[3] - 1, 1))
+    baseline_seconds, baseline_cpu = min(baseline_runs)
     worker_rate = (sent - 1) / worker_seconds if sent > 1 else 0.0
     baseline_rate = len(addresses) / baseline_seconds
+    worker_cpu_ms = max(worker_cpu - idle_cpu, 0) / max(sent, 1) * 1000
+    baseline_cpu_ms = baseline_cpu / len(addresses) * 1000
     figures = {
         "recipients": total,
         "sent": sent,
         "send_request_ms": round(seconds * 1000, 1),
         "send_target_ms": SEND_TARGET_MS,
+        "rounds": rounds,
         "worker_seconds": round(worker_seconds, 2),
         "worker_wall_seconds": round(worker_wall, 2),
         "worker_per_second": round(worker_rate, 1),
+        "worker_runs_per_second": [round((r[3] - 1) / r[0], 1) for r in worker_runs],
         "baseline_seconds": round(baseline_seconds, 2),
         "baseline_per_second": round(baseline_rate, 1),
+        "baseline_runs_per_second": [round(len(addresses) / r[0], 1) for r in baseline_runs],
         "ratio": round(worker_rate / baseline_rate, 3) if baseline_rate else None,
         "ratio_target": RATIO_TARGET,
+        "worker_cpu_ms_per_message": round(worker_cpu_ms, 3),
+        "baseline_cpu_ms_per_message": round(baseline_cpu_ms, 3),
         "message_bytes": sample_file.stat().st_size if sample_file.exists() else None,
     }
     if top:
@@ -211,6 +242,14 @@ def markdown(figures: dict) -> list[str]:
         f"| worker ÷ baseline | {figures['ratio']} | ≥ {figures['ratio_target']} "
         f"({'met' if ok_ratio else 'NOT met'}) |",
     ]
+    if figures.get("rounds"):
+        lines += [
+            "",
+            f"Best of {figures['rounds']} turns each (worker {figures['worker_runs_per_second']}, bare loop "
+            f"{figures['baseline_runs_per_second']} messages/s). CPU per message: worker "
+            f"{figures['worker_cpu_ms_per_message']} ms (start-up taken off), bare loop "
+            f"{figures['baseline_cpu_ms_per_message']} ms.",
+        ]
     if figures.get("profile_top"):
         lines += ["", "Where the worker's time goes (cProfile, own time):", ""]
         lines += [f"- {line}" for line in figures["profile_top"]]
