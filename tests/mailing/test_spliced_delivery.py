@@ -95,7 +95,7 @@ def test_every_spliced_message_is_valid_mime_with_its_own_address_and_token(app,
 
 
 def test_refusals_in_the_middle_of_a_batch_keep_every_outcome(app, client, db, staff, smtp_server):
-    first, busy, gone, last = (mf.subscriber(email=f"{n}@example.org") for n in ("first", "busy", "gone", "last"))
+    first, _busy, gone, _last = (mf.subscriber(email=f"{n}@example.org") for n in ("first", "busy", "gone", "last"))
     bulletin = mf.bulletin()
     db.session.commit()
     smtp_server.reject["busy@example.org"] = (451, "4.3.0 Try again later")
