@@ -11,6 +11,7 @@ from app.mail.bulk import PIECE, SplicedMessage
 
 TOKEN = "TOKENMARK"
 DATE = "Sat, 21 Nov 2026 11:44:42 GMT"
+REAL_TOKEN = "eyJzaWQiOjEsImsiOiIzYzRjYmM4ZmE3YTU5N2Q0In0.awGEKg.fiV-t1ZBv3cVjTt7VS3L9pApR5I"
 
 
 def _message(text: str, html: str | None, width: int = 90) -> SplicedMessage:
@@ -48,14 +49,11 @@ LONG = "word " * 300  # one 1,500-character line: too long for 7bit
     ("text", "html"),
     [
         (f"Hello\nPreferences: https://portal.example/p/{TOKEN}\n", f'<p><a href="https://x/u/{TOKEN}">Leave</a></p>'),
-        (f"£5,000 grants – apply now\n{LONG}{TOKEN} end\n", f"<p>Café · {LONG}</p>\n<a href=\"{TOKEN}\">x</a>  \n"),
+        (f"£5,000 grants – apply now\n{LONG}{TOKEN} end\n", f'<p>Café · {LONG}</p>\n<a href="{TOKEN}">x</a>  \n'),
         (f"{TOKEN}{TOKEN}\n\n.leading dot\n", None),
         (f"=3D is not an escape here, {TOKEN}=\n\ttab at the end\t", "x" * 74 + TOKEN + "=" * 80),
     ],
 )
-REAL_TOKEN = "eyJzaWQiOjEsImsiOiIzYzRjYmM4ZmE3YTU5N2Q0In0.awGEKg.fiV-t1ZBv3cVjTt7VS3L9pApR5I"
-
-
 @pytest.mark.parametrize("token", ["a" * 90, REAL_TOKEN, "", "x.y_z-~9"])
 def test_spliced_message_is_valid_mime_carrying_the_values(text, html, token):
     template = _message(text, html)
