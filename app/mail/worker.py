@@ -104,6 +104,9 @@ def claim_batch(limit: int | None = None) -> list[int]:
     """Claim up to `limit` due messages for this worker and commit the claim."""
     config = current_app.config
     limit = limit or config["OUTBOX_BATCH_SIZE"]
+    rate = float(config.get("OUTBOX_RATE_PER_SECOND") or 0)
+    if rate > 0:  # the batch must end well inside the lease, or another worker would take it again
+        limit = max(1, min(limit, int(rate * config["OUTBOX_LEASE_SECONDS"] / 2)))
     now = utcnow()
     query = select(OutboxMessage.id).where(_due_filter(now)).order_by(OutboxMessage.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
