@@ -108,10 +108,28 @@ def claim_batch(limit: int | None = None) -> list[int]:
     if rate > 0:  # the batch must end well inside the lease, or another worker would take it again
         limit = max(1, min(limit, int(rate * config["OUTBOX_LEASE_SECONDS"] / 2)))
     now = utcnow()
-    query = select(OutboxMessage.id).where(_due_filter(now)).order_by(OutboxMessage.id).limit(limit)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    # Two queries, each an ordered walk of an index that stops at `limit`: expired claims first,
+    # then queued messages in the order they fell due (ix_outbox_messages_due). One query with
+    # OR would fetch and sort every due row for each batch of a large send.
+    not_held = OutboxMessage.held.is_(False)
+    expired = (
+        select(OutboxMessage.id)
+        .where(not_held, OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
+        .order_by(OutboxMessage.id)
+    )
+    queued = (
+        select(OutboxMessage.id)
+        .where(not_held, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
+    ids: list[int] = []
+    for query in (expired, queued):
+        query = query.limit(limit - len(ids))
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids += db.session.scalars(query)
+        if len(ids) >= limit:
+            break
     if ids:
         lease = now + dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
         # Re-check the due filter in the UPDATE so two SQLite workers cannot both claim.
