@@ -65,10 +65,6 @@ class Config:
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     # Bulk mail (issue 4): messages per second per worker (0 = as fast as the server accepts).
     OUTBOX_RATE_PER_SECOND = float(os.environ.get("OUTBOX_RATE_PER_SECOND", "0"))
-    # PostgreSQL only: "sent" marks commit without waiting for the disk (about 1 ms less per
-    # message). A killed worker still repeats at most the message in flight; a crash of the
-    # database server itself could repeat the last ~0.6 s of messages. Off by default.
-    OUTBOX_ASYNC_SENT_MARKS = _bool("OUTBOX_ASYNC_SENT_MARKS")
     # Mailing list: manage/unsubscribe links in bulletins keep working this long; the key
     # that salts the hashes on the suppression list (set it once; changing it forgets them).
     MAILING_LINK_MAX_AGE = _int("MAILING_LINK_MAX_AGE", 3 * 365 * 24 * 3600)

@@ -202,16 +202,8 @@ class _SentMarks:
     bulk send SQLAlchemy's per-statement machinery costs about as much as the database does.
     Values go through the column types' own bind processors, as SQLAlchemy would send them."""
 
-    def __init__(self, connection: Connection, asynchronous: bool = False) -> None:
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        # OUTBOX_ASYNC_SENT_MARKS (PostgreSQL): the commit returns before the WAL reaches disk.
-        # A worker that dies loses nothing (the commit is done in the server); only a crash of
-        # the database server itself can lose the last ~0.6 s of sent marks, and those messages
-        # would go again. Off by default (docs/decisions.md, issue 4).
-        self.asynchronous = asynchronous and connection.dialect.name == "postgresql"
-        if self.asynchronous:
-            connection.exec_driver_sql("SET synchronous_commit TO OFF")
-            connection.commit()
         self.compiled = _SENT.compile(dialect=connection.dialect)
         self.sql = str(self.compiled)
         names = self.compiled.construct_params({"row_id": 0, "sent_at": None, "delivery": None})
@@ -234,12 +226,7 @@ class _SentMarks:
         self.driver.commit()
 
     def close(self) -> None:
-        try:
-            if self.asynchronous:  # the connection goes back to the pool as it came
-                self.connection.exec_driver_sql("RESET synchronous_commit")
-                self.connection.commit()
-        finally:
-            self.connection.close()
+        self.connection.close()
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -364,7 +351,7 @@ def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
             sent_row, sent_handler = pending.pop()
             _mark(sent_row, result, error=None, handler=sent_handler, delivery="smtp", marks=marks)
 
-    marks = _SentMarks(db.engine.connect(), asynchronous=bool(current_app.config.get("OUTBOX_ASYNC_SENT_MARKS")))
+    marks = _SentMarks(db.engine.connect())
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
         for row in rows:

@@ -214,20 +214,3 @@ def test_one_connection_serves_every_batch_of_a_drain(app, db, smtp_server):
     app.config["OUTBOX_BATCH_SIZE"] = 2
     assert drain_outbox().sent == 7
     assert len(smtp_server.wait_for(7)) == 7 and smtp_server.connections == 1
-
-
-def test_asynchronous_sent_marks_send_everything_once_and_leave_the_pool_as_it_was(app, db, smtp_server):
-    _queue(app, db, n=5)
-    app.config["OUTBOX_ASYNC_SENT_MARKS"] = True
-    assert drain_outbox().sent == 5
-    assert len(smtp_server.wait_for(5)) == 5
-    db.session.expire_all()
-    assert _statuses(db) == {"sent": 5}
-    if db.engine.dialect.name == "postgresql":
-        # Every pooled connection (the marks' one among them) is back to synchronous commits.
-        connections = [db.engine.connect() for _ in range(db.engine.pool.size() + 1)]
-        try:
-            assert {c.exec_driver_sql("SHOW synchronous_commit").scalar() for c in connections} == {"on"}
-        finally:
-            for connection in connections:
-                connection.close()
