@@ -1,9 +1,11 @@
-"""Outbox delivery: claim a batch, send it over one SMTP connection, mark each message.
+"""Outbox delivery: claim a batch, send it over the drain's one SMTP connection, mark each message.
 
 Claims are leases (`claimed_until`). A worker that dies leaves its claim to expire and the
 messages are claimed again, so at most the one message in flight can be sent twice and
 none is lost. PostgreSQL uses FOR UPDATE SKIP LOCKED so several workers can run; SQLite
-serialises writers, so run one worker there.
+serialises writers, so run one worker there. Bulk messages arrive already built as bytes
+(`Rendered.raw`, app/mail/bulk.py) and are sent as they are; see docs/performance.md for where a
+bulk send's time goes.
 """
 
 from __future__ import annotations
