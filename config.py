@@ -57,7 +57,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Community Network Portal <noreply@example.org>")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)
-    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 50)
+    # Messages claimed at once (one lease). Rate-limited workers claim fewer, so that a batch
+    # always finishes well inside its lease (app/mail/worker.py claim_batch).
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))

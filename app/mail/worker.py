@@ -1,9 +1,11 @@
-"""Outbox delivery: claim a batch, send it over one SMTP connection, mark each message.
+"""Outbox delivery: claim a batch, send it over the drain's one SMTP connection, mark each message.
 
 Claims are leases (`claimed_until`). A worker that dies leaves its claim to expire and the
 messages are claimed again, so at most the one message in flight can be sent twice and
 none is lost. PostgreSQL uses FOR UPDATE SKIP LOCKED so several workers can run; SQLite
-serialises writers, so run one worker there.
+serialises writers, so run one worker there. Bulk messages arrive already built as bytes
+(`Rendered.raw`, app/mail/bulk.py) and are sent as they are; see docs/performance.md for where a
+bulk send's time goes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask import current_app
-from flask_mail import BadHeaderError, Message
-from sqlalchemy import or_, select, update
+from flask_mail import BadHeaderError, Message, sanitize_address
+from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import utcnow
 from app.extensions import db, mail
@@ -52,11 +55,14 @@ def _due_filter(now: dt.datetime):
 
 @dataclass
 class Rendered:
-    """A bulk message's per-recipient body, built at send time."""
+    """A bulk message's per-recipient body, built at send time: text (+ HTML) and extra headers
+    for the `email` package to build, or `raw`, the whole message already built as bytes (see
+    app/mail/bulk.py), which is sent as it is."""
 
-    text: str
+    text: str = ""
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
 
 
 class CampaignBatch(Protocol):
@@ -100,11 +106,32 @@ def claim_batch(limit: int | None = None) -> list[int]:
     """Claim up to `limit` due messages for this worker and commit the claim."""
     config = current_app.config
     limit = limit or config["OUTBOX_BATCH_SIZE"]
+    rate = float(config.get("OUTBOX_RATE_PER_SECOND") or 0)
+    if rate > 0:  # the batch must end well inside the lease, or another worker would take it again
+        limit = max(1, min(limit, int(rate * config["OUTBOX_LEASE_SECONDS"] / 2)))
     now = utcnow()
-    query = select(OutboxMessage.id).where(_due_filter(now)).order_by(OutboxMessage.id).limit(limit)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    # Two queries, each an ordered walk of an index that stops at `limit`: expired claims first,
+    # then queued messages in the order they fell due (ix_outbox_messages_due). One query with
+    # OR would fetch and sort every due row for each batch of a large send.
+    not_held = OutboxMessage.held.is_(False)
+    expired = (
+        select(OutboxMessage.id)
+        .where(not_held, OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
+        .order_by(OutboxMessage.id)
+    )
+    queued = (
+        select(OutboxMessage.id)
+        .where(not_held, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
+    ids: list[int] = []
+    for query in (expired, queued):
+        query = query.limit(limit - len(ids))
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids += db.session.scalars(query)
+        if len(ids) >= limit:
+            break
     if ids:
         lease = now + dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
         # Re-check the due filter in the UPDATE so two SQLite workers cannot both claim.
@@ -136,6 +163,74 @@ def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Me
     return message
 
 
+def _send_raw(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, meanwhile: Callable[[], None]) -> None:
+    """smtplib's sendmail() for one recipient and a message already built, with one difference:
+    `meanwhile` runs after MAIL FROM is written and before its reply is read, so the previous
+    message is marked while the server works. This message cannot be delivered before its DATA
+    is accepted, so at most one delivered message is ever unmarked, as with sendmail()."""
+    smtp.ehlo_or_helo_if_needed()
+    options = f" SIZE={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    try:
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}{options}")
+    finally:
+        meanwhile()
+    code, reply = smtp.getreply()
+    if code != 250:
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.data(data)
+    if code != 250:
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPDataError(code, reply)
+
+
+_outbox = OutboxMessage.__table__
+_SENT = (
+    _outbox.update()
+    .where(_outbox.c.id == bindparam("row_id"))
+    .values(
+        status="sent", sent_at=bindparam("sent_at"), claimed_until=None, last_error=None, delivery=bindparam("delivery")
+    )
+)
+
+
+class _SentMarks:
+    """`_SENT` for one row, then COMMIT, on a connection held for the batch: the statement is
+    compiled once and run on the driver's own connection, because on the commonest write of a
+    bulk send SQLAlchemy's per-statement machinery costs about as much as the database does.
+    Values go through the column types' own bind processors, as SQLAlchemy would send them."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.compiled = _SENT.compile(dialect=connection.dialect)
+        self.sql = str(self.compiled)
+        names = self.compiled.construct_params({"row_id": 0, "sent_at": None, "delivery": None})
+        self.processors = {name: self.compiled.binds[name].type.bind_processor(connection.dialect) for name in names}
+        self.order = self.compiled.positiontup if self.compiled.positional else None
+        self.driver = connection.connection.driver_connection
+
+    def mark(self, params: dict[str, Any]) -> None:
+        values = self.compiled.construct_params(params)
+        for name, process in self.processors.items():
+            if process is not None:
+                values[name] = process(values[name])
+        cursor = self.driver.cursor()
+        try:
+            cursor.execute(self.sql, tuple(values[n] for n in self.order) if self.order is not None else values)
+            if cursor.rowcount != 1:
+                raise RuntimeError(f"outbox row {params['row_id']} was not marked sent")
+        finally:
+            cursor.close()
+        self.driver.commit()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
@@ -147,12 +242,29 @@ def _mark(
     error: str | None,
     permanent: bool = False,
     handler: CampaignBatch | None = None,
+    delivery: str | None = None,
+    marks: _SentMarks | None = None,
 ) -> None:
     if handler is not None and (error is None or permanent):
         handler.after(row, error, permanent)
     if error is None:
-        row.status, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
+        # The commonest write, so a plain UPDATE rather than an ORM flush; the row object is told
+        # the new values, as a flush would have. With `marks` (a connection held for the batch)
+        # it is also its own commit there, unless after() changed something the session must
+        # commit with it: no pool check-out (and pre-ping) per message.
+        values = {"status": "sent", "sent_at": utcnow(), "claimed_until": None, "last_error": None}
+        values["delivery"] = delivery or row.delivery
+        params = {"row_id": row.id, "sent_at": values["sent_at"], "delivery": values["delivery"]}
+        own_commit = marks is not None and not db.session.new and not db.session.dirty
+        if own_commit:
+            marks.mark(params)
+        else:
+            db.session.connection().execute(_SENT, params)
+        for key, value in values.items():
+            set_committed_value(row, key, value)
         result.sent += 1
+        if own_commit:
+            return
     elif permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         row.status, row.claimed_until, row.last_error = "failed", None, error
         result.failed += 1
@@ -163,20 +275,52 @@ def _mark(
     db.session.commit()  # progress is durable per message
 
 
-def send_batch(ids: list[int]) -> DrainResult:
+class SmtpLink:
+    """The SMTP connection of one drain: opened when first needed, kept for its later batches
+    (checked with NOOP first, reopened if the server has closed it), closed at the end or as soon
+    as it fails."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def open(self) -> Any:
+        if self.connection is not None:
+            try:
+                if self.connection.host.noop()[0] == 250:
+                    return self.connection
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.close()
+        connection = mail.connect()
+        connection.__enter__()
+        self.connection = connection
+        return connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.__exit__(None, None, None)
+            self.connection = None
+
+
+def send_batch(ids: list[int], link: SmtpLink | None = None) -> DrainResult:
     if not ids:
         return DrainResult()
     # This worker holds the claim on these rows, so reloading each one after every
     # per-message commit would only cost a SELECT per message.
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
+    own_link = link is None
+    link = link or SmtpLink()
     try:
-        return _send_claimed(ids)
+        return _send_claimed(ids, link)
     finally:
         session.expire_on_commit = expire
+        if own_link:
+            link.close()
 
 
-def _send_claimed(ids: list[int]) -> DrainResult:
+def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
     result = DrainResult()
     rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
     handlers = _campaign_handlers(rows)
@@ -194,47 +338,70 @@ def _send_claimed(ids: list[int]) -> DrainResult:
             _mark(row, result, error=None, handler=handler)
         return result
     try:
-        connection = mail.connect()
-        connection.__enter__()
+        connection = link.open()
     except (OSError, smtplib.SMTPException) as exc:
         for row in rows:
             _mark(row, result, error=f"Could not connect to the mail server: {exc}")
         return result
+    sender = sanitize_address(current_app.config["MAIL_DEFAULT_SENDER"])
+    # A sent message is marked while the next one's MAIL FROM is answered (see _send_raw);
+    # every other path marks what is pending first, so marks stay in order, one commit each.
+    pending: list[tuple[OutboxMessage, CampaignBatch | None]] = []
+
+    def mark_pending() -> None:
+        while pending:
+            sent_row, sent_handler = pending.pop()
+            _mark(sent_row, result, error=None, handler=sent_handler, delivery="smtp", marks=marks)
+
+    marks = _SentMarks(db.engine.connect())
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
         for row in rows:
             handler = handlers.get(row.campaign)
             rendered = handler.render(row) if handler else None
             if isinstance(rendered, str):
+                mark_pending()
                 _mark(row, result, error=rendered, permanent=True)
                 continue
-            pacer.wait(rate)
+            if rate > 0:
+                mark_pending()
+                pacer.wait(rate)
             try:
-                connection.send(_to_mail_message(row, rendered))
+                if rendered is not None and rendered.raw is not None:
+                    _send_raw(connection.host, sender, row.to_addr, rendered.raw, mark_pending)
+                else:
+                    mark_pending()
+                    connection.send(_to_mail_message(row, rendered))
             except BadHeaderError:
+                mark_pending()
                 _mark(row, result, error="Not sent: a header contained a line break", permanent=True)
             except smtplib.SMTPRecipientsRefused as exc:
+                mark_pending()
                 code, reply = next(iter(exc.recipients.values()))
                 error = f"{code} {reply.decode(errors='replace')}"
                 _mark(row, result, error=error, permanent=500 <= code < 600, handler=handler)
             except smtplib.SMTPResponseException as exc:
+                mark_pending()
                 reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
                 error = f"{exc.smtp_code} {reply}"
                 _mark(row, result, error=error, permanent=500 <= exc.smtp_code < 600, handler=handler)
             except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
+                mark_pending()
                 _mark(row, result, error=f"Connection lost: {exc}")
                 # The rest of the batch is released for the next pass rather than failed.
                 for rest in rows[rows.index(row) + 1 :]:
                     rest.status, rest.claimed_until = "queued", None
                     rest.attempts = max(rest.attempts - 1, 0)
                 db.session.commit()
+                link.close()
                 break
             else:
-                row.delivery = "smtp"
-                _mark(row, result, error=None, handler=handler)
+                pending.append((row, handler))
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            connection.__exit__(None, None, None)
+        try:
+            mark_pending()
+        finally:
+            marks.close()
     return result
 
 
@@ -257,13 +424,17 @@ def drain_outbox(max_batches: int | None = None) -> DrainResult:
     """Send everything due now; returns counts. Used by the worker loop and by tests."""
     total = DrainResult()
     batches = 0
-    while max_batches is None or batches < max_batches:
-        ids = claim_batch()
-        if not ids:
-            break
-        batch = send_batch(ids)
-        total.sent += batch.sent
-        total.retried += batch.retried
-        total.failed += batch.failed
-        batches += 1
+    link = SmtpLink()  # one connection for the whole drain, not one per batch
+    try:
+        while max_batches is None or batches < max_batches:
+            ids = claim_batch()
+            if not ids:
+                break
+            batch = send_batch(ids, link)
+            total.sent += batch.sent
+            total.retried += batch.retried
+            total.failed += batch.failed
+            batches += 1
+    finally:
+        link.close()
     return total

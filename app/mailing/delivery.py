@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import email.utils
+import logging
+import secrets
+
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
 from app.extensions import db
+from app.mail.bulk import SplicedMessage
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
 from app.mail.worker import Rendered, register_campaign
 from app.mailing import services
 from app.mailing.models import Bulletin, Subscriber
+
+log = logging.getLogger(__name__)
 
 _PLACEHOLDER = "MANAGETOKENPLACEHOLDER"
 NOT_SENT = "Not sent: the address left the mailing list before this bulletin reached it"
@@ -56,17 +63,68 @@ def _subscriber_id(row: OutboxMessage) -> int | None:
         return None
 
 
+def _mail_domain() -> str:
+    return email.utils.parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
+
+
+# A bulletin being sent cannot be edited (only drafts can), so the worker renders and encodes it
+# once for all its batches, not once per batch: kept on the app (its config is in the bytes),
+# keyed by everything else the bytes depend on.
+_TOKEN_SLACK = 8  # room for longer tokens (more digits in an id) before the message is rebuilt
+
+
+def _prepared(bulletin: Bulletin, subject: str, list_id: str, tokens) -> tuple[dict[str, str], SplicedMessage | None]:
+    width = max(map(len, tokens), default=1)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    key = (bulletin.id, bulletin.updated_at, bulletin.link_base, subject, list_id, sender)
+    prepared = current_app.extensions.setdefault("bulletin_messages", {})
+    cached = prepared.get(key)
+    if cached is not None and not bulletin.editable and (cached[1] is None or cached[1].widths["token"] >= width):
+        return cached
+    template = render_bulletin(bulletin)
+    headers = list_headers(template["unsubscribe_url"], list_id)
+    try:
+        spliced = SplicedMessage(
+            sender=sender,
+            subject=subject,
+            text=template["text"],
+            html=template["html"],
+            recipient_headers={"List-Unsubscribe": headers.pop("List-Unsubscribe")},
+            headers=headers,
+            fields={"token": (_PLACEHOLDER, width + _TOKEN_SLACK)},
+        )
+    except ValueError:  # e.g. a link base that is not plain ASCII: the email package builds each one
+        log.warning("bulletin %s: building each message separately", bulletin.id, exc_info=True)
+        spliced = None
+    if len(prepared) >= 4:
+        prepared.clear()
+    prepared[key] = (template, spliced)
+    return template, spliced
+
+
 class BulletinBatch:
-    """One batch of one bulletin: the bulletin rendered once, subscribers loaded in one query."""
+    """One batch of one bulletin: the bulletin rendered once, subscribers loaded in one query.
+
+    Sending over SMTP, the message is also built once (app/mail/bulk.py) and each recipient's
+    address, Message-ID and signed token are spliced into its bytes; capture mode keeps the
+    text and HTML on the row so staff can read what was "sent"."""
 
     def __init__(self, rows: list[OutboxMessage]) -> None:
         bulletin_id = int(rows[0].campaign.split(":", 1)[1])
         self.bulletin = db.session.get(Bulletin, bulletin_id)
         ids = [sid for sid in (_subscriber_id(r) for r in rows) if sid is not None]
         self.subscribers = {s.id: s for s in db.session.scalars(select(Subscriber).where(Subscriber.id.in_(ids)))}
-        self.template = render_bulletin(self.bulletin) if self.bulletin else None
         host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
         self.list_id = f"{self.bulletin.title if self.bulletin else 'Bulletin'} <bulletins.{host}>"
+        self.spliced = None
+        if self.bulletin is not None and current_app.config.get("MAIL_SERVER"):
+            self.tokens = {sid: services.manage_token(s) for sid, s in self.subscribers.items()}
+            self.subject = rows[0].subject
+            self.date = email.utils.formatdate(usegmt=True)
+            self.message_id = f"{self.bulletin.id}.{secrets.token_hex(6)}.{{}}@{_mail_domain()}"
+            self.template, self.spliced = _prepared(self.bulletin, self.subject, self.list_id, self.tokens.values())
+        else:
+            self.template = render_bulletin(self.bulletin) if self.bulletin else None
 
     def _subscriber(self, row: OutboxMessage) -> Subscriber | None:
         subscriber = self.subscribers.get(_subscriber_id(row))
@@ -78,6 +136,16 @@ class BulletinBatch:
         subscriber = self._subscriber(row)
         if subscriber is None or self.template is None:
             return NOT_SENT
+        if self.spliced is not None and row.subject == self.subject and not row.headers:
+            token = self.tokens.get(subscriber.id) or services.manage_token(subscriber)
+            try:
+                raw = self.spliced.render(
+                    to=row.to_addr, message_id=f"<{self.message_id.format(row.id)}>", date=self.date, token=token
+                )
+            except ValueError:
+                pass  # an address or token that cannot be spliced safely: built the slow way below
+            else:
+                return Rendered(raw=raw)
         token = services.manage_token(subscriber)
         text = self.template["text"].replace(_PLACEHOLDER, token)
         html = self.template["html"].replace(_PLACEHOLDER, token)

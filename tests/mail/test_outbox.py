@@ -199,3 +199,18 @@ def test_worker_once_command(app, db, smtp_server):
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "sent 2" in result.output
+
+
+def test_a_rate_limited_worker_claims_no_more_than_it_can_send_within_its_lease(app, db):
+    _queue(app, db, n=40)
+    app.config.update(OUTBOX_BATCH_SIZE=200, OUTBOX_LEASE_SECONDS=60, OUTBOX_RATE_PER_SECOND=0.5)
+    assert len(claim_batch()) == 15  # 15 messages at 0.5 a second take 30 s: half the lease
+    app.config["OUTBOX_RATE_PER_SECOND"] = 0
+    assert len(claim_batch()) == 25  # unlimited: the batch size (here the 25 left)
+
+
+def test_one_connection_serves_every_batch_of_a_drain(app, db, smtp_server):
+    _queue(app, db, n=7)
+    app.config["OUTBOX_BATCH_SIZE"] = 2
+    assert drain_outbox().sent == 7
+    assert len(smtp_server.wait_for(7)) == 7 and smtp_server.connections == 1
