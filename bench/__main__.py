@@ -422,6 +422,8 @@ def main(argv=None) -> int:
             for size in sizes:
                 print(f"== {kind}: toolkit, {size} organisations", file=sys.stderr)
                 runs.append(run_toolkit(kind, size, args))
+                RESULTS.mkdir(parents=True, exist_ok=True)  # keep what is measured if a later size fails
+                (RESULTS / "toolkit-partial.md").write_text("\n".join(toolkit_bench.markdown(runs)))
         run["toolkit"] = runs
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "toolkit.json").write_text(json.dumps(run, indent=2))
