@@ -17,7 +17,7 @@ from app.groups.models import Organisation, Tag, organisation_tags
 from app.toolkits.models import CHOICE_TYPES, OTHER_ID, TEXT_TYPES, Answer, Question, Response, Toolkit
 
 FILTER_KINDS = ("theme", "community", "area")
-FREE_TEXT_LIMIT = 50  # per question on the results page; the export has them all
+FREE_TEXT_LIMIT = 20  # per question on the results page (it says how many more); the export has them all
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Results:
     submitted: int
     drafts: int
     invited: int | None
-    not_responded: list[Organisation]
+    not_responded: list  # rows with .name and .slug
     not_responded_total: int
     questions: list[QuestionResult]
     filter_kind: str | None = None
@@ -298,7 +298,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
     scale_counts, texts, text_totals = agg["scale_counts"], agg["texts"], agg["text_totals"]
 
     invited = None
-    not_responded: list[Organisation] = []
+    not_responded: list = []
     not_responded_total = 0
     if toolkit.audience == "organisation":
         responded = select(Response.organisation_id).where(
@@ -308,13 +308,13 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
         if tag is not None:
             approved.append(Organisation.id.in_(_org_filter(tag)))
         rows = db.session.execute(
-            select(Organisation, func.count().over().label("total"))
+            select(Organisation.name, Organisation.slug, func.count().over().label("total"))
             .where(*approved, Organisation.id.not_in(responded))
             .order_by(Organisation.name)
             .limit(200)
         ).all()
-        not_responded = [row[0] for row in rows]
-        not_responded_total = int(rows[0][1]) if rows else 0
+        not_responded = list(rows)  # name and slug are all the page needs
+        not_responded_total = int(rows[0][2]) if rows else 0
         invited = db.session.scalar(select(func.count()).select_from(Organisation).where(*approved))
 
     results = []
