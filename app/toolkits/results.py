@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, func, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, select, union_all
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
@@ -195,18 +195,17 @@ def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None =
     other_ids = [q.id for q in questions if q.allow_other and q.type not in TEXT_TYPES]
     if include_text and (text_ids or other_ids):
         has_text = and_(Answer.text_value.is_not(None), Answer.text_value != "")
-        which = or_(
-            Answer.question_id.in_(text_ids or [-1]),
-            and_(Answer.question_id.in_(other_ids or [-1]), Answer.option_id == OTHER_ID),
-        )
-        text_totals = {
-            qid: int(n)
-            for qid, n in db.session.execute(
-                select(Answer.question_id, func.count())
-                .where(in_responses, which, has_text)
-                .group_by(Answer.question_id)
-            ).all()
-        }
+        # Two plain branches rather than one OR: PostgreSQL without fresh statistics (just after a
+        # bulk load) planned the OR as a 4-second nested loop.
+        count_branches = [
+            select(Answer.question_id, func.count())
+            .where(in_responses, Answer.question_id.in_(ids), has_text, *extra)
+            .group_by(Answer.question_id)
+            for ids, extra in ((text_ids, ()), (other_ids, (Answer.option_id == OTHER_ID,)))
+            if ids
+        ]
+        counts = count_branches[0] if len(count_branches) == 1 else union_all(*count_branches)
+        text_totals = {qid: int(n) for qid, n in db.session.execute(counts).all()}
         # The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
         # (one statement; each branch walks the (question_id, id) index and stops early).
         branches = [
