@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from app.extensions import db
 from app.groups.seed import generate_groups, seed_demo_groups, seed_taxonomy
@@ -78,6 +79,12 @@ def generate_load_data_command(
         toolkit = generate_toolkit_responses(toolkit_responses, toolkit_questions, seed=seed)
         made.append(f"toolkit {toolkit.slug} with {toolkit_questions} questions and {toolkit_responses} responses")
     db.session.commit()
+    if made:
+        # Fresh planner statistics, as autovacuum (PostgreSQL) would gather within a minute of a bulk
+        # load: without them PostgreSQL picked nested loops that made the first toolkit results
+        # request after loading take seconds (docs/decisions.md, issue 6).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(("Created " + ", ".join(made) + ".") if made else "Nothing to create: give a size, e.g. --groups 100.")
 
 
