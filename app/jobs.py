@@ -50,6 +50,7 @@ def _load_jobs() -> None:
     from app.events import jobs as event_jobs  # noqa: F401
     from app.groups import jobs as group_jobs  # noqa: F401
     from app.mailing import jobs as mailing_jobs  # noqa: F401
+    from app.toolkits import jobs as toolkit_jobs  # noqa: F401
 
 
 def run_due_jobs(now: float | None = None) -> list[str]:

@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import mail
+from bench import toolkit as toolkit_bench
 from bench.scenarios import FLOOR, SCENARIOS, Scenario, derived_facts, facts_sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,10 +241,52 @@ def run_database(kind: str, args) -> dict:
 
 # generate-load-data sizes: issue 3 (10,000 groups), issue 4 (10,000 subscribers), events with
 # registrations (issue 5's ~50 participants), a long action plan (issue 7).
+# and a 40-question toolkit answered by 1,000 organisations (issue 6; --toolkit-sizes for 2,500).
 FULL_SIZES = ["--groups", "10000", "--subscribers", "10000", "--events", "200", "--registrations", "50",
-              "--actions", "500"]  # fmt: skip
+              "--actions", "500", "--toolkit-responses", "1000"]  # fmt: skip
 QUICK_SIZES = ["--groups", "1000", "--subscribers", "2000", "--events", "50", "--registrations", "20",
-               "--actions", "200"]  # fmt: skip
+               "--actions", "200", "--toolkit-responses", "200"]  # fmt: skip
+
+
+def run_toolkit(kind: str, size: int, args) -> dict:
+    """Issue 6's sizes on their own (bench/toolkit.py): results page and CSV export memory."""
+    with database(kind) as url:
+        env = {
+            **os.environ,
+            "FLASK_APP": "wsgi.py",
+            "DATABASE_URL": url,
+            "BENCH_MODE": "1",
+            "RATELIMIT_ENABLED": "0",
+            "SECRET_KEY": "bench-" + "x" * 40,
+        }
+        env.pop("PORTAL_ENV", None)
+        flask(env, "db", "upgrade")
+        flask(env, "seed-demo")
+        flask(env, "generate-load-data", "--toolkit-responses", str(size), "--toolkit-questions", "40")
+        facts = read_facts(url, toolkit_bench.TOOLKIT_FACTS)
+        facts.update(read_facts(url, {"answer_rows": "SELECT count(*) FROM toolkit_answers a JOIN toolkit_questions q "
+                                      "ON q.id = a.question_id JOIN toolkits t ON t.id = q.toolkit_id "
+                                      "WHERE t.title = 'Load test toolkit'"}))  # fmt: skip
+        result = {"database": kind, "responses": size, "questions": 40, "answer_rows": facts.get("answer_rows"),
+                  "scenarios": []}  # fmt: skip
+        with server(env) as (base, process):
+            floor = measure(base, FLOOR, "/healthz", args.seconds)
+            result["floor"] = floor
+            cookie = mail.sign_in(base, toolkit_bench.STAFF)
+            for scenario, path in toolkit_bench.scenarios(facts):
+                # The first request on each worker computes the aggregates; time one on its own.
+                _status, first_ms, _queries = toolkit_bench.timed_get(base, path, cookie, scenario.headers)
+                row = measure(base, scenario, path, args.seconds, {toolkit_bench.STAFF: cookie})
+                row["first_ms"] = first_ms
+                row["throughput_vs_floor"] = round(row["rps"] / floor["rps"], 3) if floor["rps"] else None
+                row["p95_vs_floor"] = round(row["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None
+                result["scenarios"].append(row)
+            slug = facts.get("load_toolkit_slug")
+            if slug:
+                result["csv"] = toolkit_bench.csv_memory(
+                    base, process.pid, f"/staff/toolkits/{slug}/results.csv", cookie
+                )
+        return result
 
 
 def routes(env: dict) -> dict[str, str]:
@@ -256,14 +299,14 @@ def routes(env: dict) -> dict[str, str]:
     return rules
 
 
-def read_facts(url: str) -> dict:
+def read_facts(url: str, queries: dict | None = None) -> dict:
     """Ids and slugs the scenarios need; a query on a table that does not exist yet gives nothing."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import SQLAlchemyError
 
     facts = {}
     engine = create_engine(url)
-    for name, sql in facts_sql().items():
+    for name, sql in (queries or facts_sql()).items():
         try:
             with engine.connect() as conn:
                 facts[name] = conn.execute(text(sql)).scalar()
@@ -338,9 +381,9 @@ def markdown(run: dict) -> str:
     return "\n".join(lines)
 
 
-def update_performance_doc(text: str) -> None:
+def update_performance_doc(text: str, marker: str = "bench") -> None:
     doc = ROOT / "docs" / "performance.md"
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     current = doc.read_text()
     before, rest = current.split(start, 1)
     _, after = rest.split(end, 1)
@@ -361,6 +404,11 @@ def main(argv=None) -> int:
         "--only-mail",
         action="store_true",
         help="measure only the floor and the bulk-mail step (e.g. `--only-mail --db sqlite -- --subscribers 10000`)",
+    )
+    parser.add_argument(
+        "--toolkit-sizes",
+        default="",
+        help="only issue 6's toolkit benchmark, at these numbers of organisations (e.g. 1000,2500)",
     )
     parser.add_argument("load_args", nargs="*", help="passed to `flask generate-load-data`")
     args = parser.parse_args(argv)
@@ -383,6 +431,30 @@ def main(argv=None) -> int:
         "seconds": args.seconds,
         "databases": [],
     }
+    if args.toolkit_sizes:
+        sizes = [int(n) for n in args.toolkit_sizes.split(",") if n.strip()]
+        runs = []
+        for kind in kinds:
+            for size in sizes:
+                print(f"== {kind}: toolkit, {size} organisations", file=sys.stderr)
+                runs.append(run_toolkit(kind, size, args))
+                RESULTS.mkdir(parents=True, exist_ok=True)  # keep what is measured if a later size fails
+                (RESULTS / "toolkit-partial.md").write_text("\n".join(toolkit_bench.markdown(runs)))
+        run["toolkit"] = runs
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "toolkit.json").write_text(json.dumps(run, indent=2))
+        text = "\n".join([
+            f"Run {run['date']} on {run['machine']} (gunicorn 2 workers, wrk 2 threads, {run['seconds']} s per "
+            "scenario; the machine was shared with other work, so compare ratios to the floor).",
+            "",
+            *toolkit_bench.markdown(runs),
+        ])  # fmt: skip
+        (RESULTS / "toolkit.md").write_text(text)
+        if not args.no_doc:
+            update_performance_doc(text, marker="bench-toolkit")
+        print(text)
+        failed = any(not r.get("csv", {}).get("ok", True) for r in runs)
+        return 1 if failed else 0
     for kind in kinds:
         print(f"== {kind}", file=sys.stderr)
         run["databases"].append(run_database(kind, args))

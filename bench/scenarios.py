@@ -101,8 +101,12 @@ def facts_sql() -> dict[str, str]:
         "AND starts_at > CURRENT_TIMESTAMP ORDER BY (slug LIKE 'load-event-%') DESC, id LIMIT 1",
         "bulletin_slug": "SELECT slug FROM mailing_bulletins WHERE status = 'sent' ORDER BY id LIMIT 1",
         # Tables of features not merged yet: a query that fails just leaves the fact unset.
-        "toolkit_slug": "SELECT slug FROM toolkits ORDER BY id LIMIT 1",
-        "toolkit_id": "SELECT id FROM toolkits ORDER BY id LIMIT 1",
+        # "You said" needs published findings (the demo toolkit); the results page is measured on the
+        # generated 40-question toolkit when the load data has one (--toolkit-responses N).
+        "toolkit_slug": "SELECT slug FROM toolkits ORDER BY (you_said_published_at IS NOT NULL) DESC, id LIMIT 1",
+        "toolkit_id": "SELECT id FROM toolkits ORDER BY (title = 'Load test toolkit') DESC, id DESC LIMIT 1",
+        "results_toolkit_slug": "SELECT slug FROM toolkits "
+        "ORDER BY (title = 'Load test toolkit') DESC, id DESC LIMIT 1",
         "member_group_id": "SELECT m.organisation_id FROM memberships m JOIN users u ON u.id = m.user_id "
         "WHERE u.email = 'member@example.org' ORDER BY m.id LIMIT 1",
     }
@@ -115,7 +119,8 @@ def derived_facts(facts: dict, rules: dict[str, str]) -> dict:
 
     rule = rules.get("toolkits.staff_results")
     if rule and facts.get("toolkit_id") is not None:
-        values = {"toolkit_id": facts["toolkit_id"], "id": facts["toolkit_id"], "slug": facts.get("toolkit_slug")}
+        slug = facts.get("results_toolkit_slug") or facts.get("toolkit_slug")
+        values = {"toolkit_id": facts["toolkit_id"], "id": facts["toolkit_id"], "slug": slug}
 
         def fill(match: re.Match) -> str:
             value = values.get(match.group(1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from app.extensions import db
 from app.groups.seed import generate_groups, seed_demo_groups, seed_taxonomy
@@ -33,11 +34,26 @@ SIZE = click.IntRange(0, 1_000_000)
     "toolkit_responses",
     type=SIZE,
     default=0,
-    help="Organisations' submitted responses to the mental-health toolkit (creates groups if needed).",
+    help="A new 40-question toolkit with this many organisations' full responses (creates groups if needed).",
+)
+@click.option(
+    "--toolkit-questions",
+    "toolkit_questions",
+    type=click.IntRange(10, 200),
+    default=40,
+    show_default=True,
+    help="Questions in the generated toolkit (every type, all answered).",
 )
 @click.option("--seed", type=int, default=1, show_default=True)
 def generate_load_data_command(
-    groups: int, subscribers: int, events: int, registrations: int, actions: int, toolkit_responses: int, seed: int
+    groups: int,
+    subscribers: int,
+    events: int,
+    registrations: int,
+    actions: int,
+    toolkit_responses: int,
+    toolkit_questions: int,
+    seed: int,
 ) -> None:
     """Create realistic data for benchmarks (bulk inserts; adds to what is there)."""
     from app import loaddata
@@ -58,11 +74,17 @@ def generate_load_data_command(
         loaddata.generate_actions(actions, seed=seed)
         made.append(f"{actions} action-plan actions")
     if toolkit_responses:
-        from app.toolkits.demo import generate_responses
+        from app.toolkits.loaddata import generate_toolkit_responses
 
-        responses = generate_responses(toolkit_responses, seed=seed)
-        made.append(f"{responses} toolkit responses")
+        toolkit = generate_toolkit_responses(toolkit_responses, toolkit_questions, seed=seed)
+        made.append(f"toolkit {toolkit.slug} with {toolkit_questions} questions and {toolkit_responses} responses")
     db.session.commit()
+    if made:
+        # Fresh planner statistics, as autovacuum (PostgreSQL) would gather within a minute of a bulk
+        # load: without them PostgreSQL picked nested loops that made the first toolkit results
+        # request after loading take seconds (docs/decisions.md, issue 6).
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(("Created " + ", ".join(made) + ".") if made else "Nothing to create: give a size, e.g. --groups 100.")
 
 

@@ -1,6 +1,6 @@
 """Demo data: the mental-health toolkit with 30 submitted organisation responses (mental health
-ranked first, closely followed by diabetes), a few drafts and a published "You said"; and
-benchmark responses for `flask generate-load-data --toolkit-responses N`."""
+ranked first, closely followed by diabetes), a few drafts and a published "You said". Benchmark
+data (`flask generate-load-data --toolkit-responses N`) is in app/toolkits/loaddata.py."""
 
 from __future__ import annotations
 
@@ -141,43 +141,3 @@ def seed_toolkits_demo() -> None:
     )
     toolkit.you_said_published_at = now - dt.timedelta(days=1)
     db.session.flush()
-
-
-def generate_responses(count: int, seed: int = 1) -> int:
-    """Benchmark data: `count` organisations' submitted responses to the mental-health toolkit
-    (organisations are created when there are not enough approved ones without a response)."""
-    from app.groups.seed import generate_groups
-
-    toolkit = db.session.scalar(select(Toolkit).where(Toolkit.slug == DEMO_SLUG))
-    if toolkit is None:
-        toolkit = svc.toolkit_from_json(mental_health_definition())
-        toolkit.slug, toolkit.status = DEMO_SLUG, "published"
-        toolkit.opens_at, toolkit.closes_at = utcnow() - dt.timedelta(days=7), utcnow() + dt.timedelta(days=30)
-        db.session.flush()
-    answered = select(Response.organisation_id).where(Response.toolkit_id == toolkit.id)
-    free = list(db.session.scalars(
-        select(Organisation.id).where(Organisation.status == "approved", Organisation.id.not_in(answered))
-        .order_by(Organisation.id).limit(count)
-    ))  # fmt: skip
-    if len(free) < count:
-        generate_groups(count - len(free), seed=seed)
-        free = list(db.session.scalars(
-            select(Organisation.id).where(Organisation.status == "approved", Organisation.id.not_in(answered))
-            .order_by(Organisation.id).limit(count)
-        ))  # fmt: skip
-    definition = svc.load_definition(toolkit)
-    rng = random.Random(seed)
-    now = utcnow()
-    for i, org_id in enumerate(free):
-        response = Response(toolkit_id=toolkit.id, respondent_key=f"org:{org_id}", organisation_id=org_id,
-                            status="submitted", submitted_at=now, updated_at=now)  # fmt: skip
-        db.session.add(response)
-        db.session.flush()
-        db.session.add_all(fill_answers(definition, response, rng, RANK_PATTERNS[i % len(RANK_PATTERNS)]))
-        if i % 200 == 199:
-            db.session.flush()
-            db.session.expunge_all()
-            toolkit = db.session.get(Toolkit, toolkit.id)
-            definition = svc.load_definition(toolkit)
-    db.session.flush()
-    return len(free)

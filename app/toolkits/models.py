@@ -229,7 +229,10 @@ class Answer(db.Model):
     __tablename__ = "toolkit_answers"
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", "option_id", name="uq_toolkit_answers_option"),
-        Index("ix_toolkit_answers_question_option", "question_id", "option_id"),
+        # Covering indexes for the results page's GROUP BY queries (migration 0012_toolkits).
+        Index("ix_toolkit_answers_question_cover", "question_id", "option_id", "response_id", "rank"),
+        Index("ix_toolkit_answers_question_number", "question_id", "number_value", "response_id"),
+        Index("ix_toolkit_answers_question_id", "question_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,21 @@
 """Reminder e-mails to members of organisations that have not submitted: at most once a day per
-toolkit (the outbox dedupe key names the toolkit, the person and the London date)."""
+toolkit, so at most once a day per organisation and person (the outbox dedupe key names the toolkit,
+the London date, the organisation and the person; a second run the same day sends nothing).
+
+Two ways in, sharing that limit: the staff button on the results page, and the worker's daily rule
+(`toolkit_reminders` in app/toolkits/jobs.py): an open toolkit with a closing date reminds its
+non-responders REMINDER_DAYS_BEFORE_CLOSE days before it closes (London dates), from
+REMINDER_HOUR London time so nobody is e-mailed in the night."""
 
 from __future__ import annotations
 
-from flask import url_for
+import contextlib
+import datetime as dt
+
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
+from app.audit import record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
@@ -15,17 +25,35 @@ from app.mail.models import OutboxMessage
 from app.template_helpers import LONDON
 from app.toolkits.models import Response, Toolkit
 
+REMINDER_DAYS_BEFORE_CLOSE = (7, 1)  # a week before, and the day before the closing date
+REMINDER_HOUR = 9  # London time; the TOOLKIT_REMINDER_HOUR setting overrides it
 
-def _day_key(toolkit: Toolkit) -> str:
-    return f"toolkit-reminder:{toolkit.id}:{utcnow().astimezone(LONDON):%Y-%m-%d}"
+
+def _day_key(toolkit: Toolkit, now: dt.datetime | None = None) -> str:
+    return f"toolkit-reminder:{toolkit.id}:{(now or utcnow()).astimezone(LONDON):%Y-%m-%d}"
 
 
-def send_reminders(toolkit: Toolkit) -> int | None:
+def sent_today(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
+    prefix = _day_key(toolkit, now)
+    return (
+        db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(f"{prefix}:%")).limit(1))
+        is not None
+    )
+
+
+def _url_context():
+    """Links built by the worker need a request context (SERVER_NAME is set in production)."""
+    if has_request_context():
+        return contextlib.nullcontext()
+    server = current_app.config.get("SERVER_NAME") or "127.0.0.1:5000"
+    return current_app.test_request_context(base_url=f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}")
+
+
+def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> int | None:
     """Queue reminders; None when they have already been sent today for this toolkit."""
-    prefix = _day_key(toolkit)
-    already = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(f"{prefix}:%")).limit(1))
-    if already is not None:
+    if sent_today(toolkit, now):
         return None
+    prefix = _day_key(toolkit, now)
     responded = select(Response.organisation_id).where(
         Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
     )
@@ -36,15 +64,43 @@ def send_reminders(toolkit: Toolkit) -> int | None:
         .where(Organisation.status == "approved", Organisation.id.not_in(responded), User.active.is_(True))
         .order_by(Organisation.id, User.id)
     ).all()
-    for user, organisation in people:
-        enqueue(
-            "toolkit_reminder",
-            to=user.email,
-            subject=f"Reminder: {toolkit.title}",
-            dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
-            toolkit=toolkit,
-            organisation=organisation,
-            user=user,
-            link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
-        )
+    with _url_context():
+        for user, organisation in people:
+            enqueue(
+                "toolkit_reminder",
+                to=user.email,
+                subject=f"Reminder: {toolkit.title}",
+                dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
+                toolkit=toolkit,
+                organisation=organisation,
+                user=user,
+                link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
+            )
     return len(people)
+
+
+def reminder_due(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
+    """The daily rule: open, per-organisation, closing in exactly 7 or 1 London days, after 9:00."""
+    now = now or utcnow()
+    if toolkit.audience != "organisation" or toolkit.closes_at is None or not toolkit.is_open(now):
+        return False
+    local = now.astimezone(LONDON)
+    days_left = (toolkit.closes_at.astimezone(LONDON).date() - local.date()).days
+    hour = current_app.config.get("TOOLKIT_REMINDER_HOUR", REMINDER_HOUR)
+    return days_left in REMINDER_DAYS_BEFORE_CLOSE and local.hour >= hour
+
+
+def send_due_reminders(now: dt.datetime | None = None) -> dict[str, int]:
+    """Run by the worker (hourly; idempotent): remind non-responders of toolkits whose window is
+    closing. Returns {toolkit slug: people reminded} for the toolkits reminded on this run."""
+    now = now or utcnow()
+    reminded = {}
+    for toolkit in db.session.scalars(select(Toolkit).where(Toolkit.status == "published").order_by(Toolkit.id)):
+        if not reminder_due(toolkit, now):
+            continue
+        sent = send_reminders(toolkit, now)
+        if not sent:  # None: staff already sent today's from the results page; 0: everyone has answered
+            continue
+        record("toolkit.reminders_sent", toolkit, recipients=sent, automatic=True)
+        reminded[toolkit.slug] = sent
+    return reminded

@@ -6,16 +6,18 @@ area) narrows both the responses and the organisations invited.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select, union_all
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
 from app.toolkits.models import CHOICE_TYPES, OTHER_ID, TEXT_TYPES, Answer, Question, Response, Toolkit
 
 FILTER_KINDS = ("theme", "community", "area")
-FREE_TEXT_LIMIT = 50  # per question on the results page; the export has them all
+FREE_TEXT_LIMIT = 20  # per question on the results page (it says how many more); the export has them all
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Results:
     submitted: int
     drafts: int
     invited: int | None
-    not_responded: list[Organisation]
+    not_responded: list  # rows with .name and .slug
     not_responded_total: int
     questions: list[QuestionResult]
     filter_kind: str | None = None
@@ -91,115 +93,211 @@ def ranking_statement(options: list[OptionResult]) -> str:
     return f"{first.label} was ranked first, {closeness} {second.label}."
 
 
-def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
-            include_text: bool = True) -> Results:  # fmt: skip
-    """Everything the results page shows, in eight queries."""
+MULTI_ROW_TYPES = ("multiple_choice", "ranking")  # one answer row per chosen option
+
+
+def _median(histogram: list[tuple[float, int]], n: int) -> float | None:
+    """Median from (value, count) pairs in value order: the mean of the values at positions
+    (n+1)//2 and (n+2)//2 (1-based), as a sorted list of every answer would give."""
+    if not n:
+        return None
+    wanted = [(n + 1) // 2, (n + 2) // 2]
+    found, seen = [], 0
+    for value, count in histogram:
+        seen += count
+        while wanted and wanted[0] <= seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return sum(found) / len(found)
+
+
+def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+               include_text: bool = True) -> dict:  # fmt: skip
+    """The figures behind the results page, in four GROUP BY queries over the submitted answers,
+    each reading only the rows of the question types it is about (covering indexes from migration
+    0012_toolkits). Plain data, so it can be cached (see cached_aggregates)."""
     responses = submitted_ids(toolkit, tag)
     in_responses = Answer.response_id.in_(responses)
-    question_ids = [q.id for q in questions]
+    by_type: dict[str, list[int]] = {}
+    for q in questions:
+        by_type.setdefault(q.type, []).append(q.id)
+    multi_ids = [q.id for q in questions if q.type in MULTI_ROW_TYPES]
+    single_ids = [q.id for q in questions if q.type not in MULTI_ROW_TYPES]
+    choice_ids = [q.id for q in questions if q.type in CHOICE_TYPES or q.type == "yes_no"]
+    number_ids = by_type.get("number", []) + by_type.get("scale", [])
+    scale_ids = set(by_type.get("scale", []))
 
-    answered = dict(
-        db.session.execute(
-            select(Answer.question_id, func.count(distinct(Answer.response_id)))
-            .where(in_responses, Answer.question_id.in_(question_ids))
+    # Organisations that answered each question: one row per answer for single-row types, so
+    # count(*); distinct responses only where a response has a row per chosen option.
+    parts = []
+    if single_ids:
+        parts.append(
+            select(Answer.question_id, func.count())
+            .where(in_responses, Answer.question_id.in_(single_ids))
             .group_by(Answer.question_id)
-        ).all()
-    )
-
-    option_rows = db.session.execute(
-        select(
-            Answer.question_id,
-            Answer.option_id,
-            func.count(),
-            func.sum(case((Answer.rank == 1, 1), else_=0)),
-            func.sum(Answer.rank),
         )
-        .where(in_responses, Answer.question_id.in_(question_ids), Answer.option_id != "")
-        .group_by(Answer.question_id, Answer.option_id)
-    ).all()
+    if multi_ids:
+        parts.append(
+            select(Answer.question_id, func.count(distinct(Answer.response_id)))
+            .where(in_responses, Answer.question_id.in_(multi_ids))
+            .group_by(Answer.question_id)
+        )
+    answered: dict[int, int] = {}
+    if parts:
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        answered = {qid: int(n) for qid, n in db.session.execute(query).all()}
+
     options: dict[int, dict[str, tuple[int, int, int]]] = {}
-    for qid, option_id, count, first, rank_sum in option_rows:
-        options.setdefault(qid, {})[option_id] = (int(count), int(first or 0), int(rank_sum or 0))
-
-    # Numbers and scales: n, mean, min, max and the median in one pass. The median is the mean of
-    # the middle row(s) by ROW_NUMBER(), which SQLite (3.25+) and PostgreSQL both run.
-    ordered = (
-        select(
-            Answer.question_id.label("qid"),
-            Answer.number_value.label("v"),
-            func.row_number().over(partition_by=Answer.question_id, order_by=Answer.number_value).label("rn"),
-            func.count().over(partition_by=Answer.question_id).label("c"),
-        )
-        .where(in_responses, Answer.question_id.in_(question_ids), Answer.number_value.is_not(None))
-        .subquery()
-    )
-    middle = ordered.c.rn.in_([(ordered.c.c + 1) // 2, (ordered.c.c + 2) // 2])
-    stats = {
-        qid: {"n": int(n), "mean": mean, "min": low, "max": high, "median": median}
-        for qid, n, mean, low, high, median in db.session.execute(
+    if choice_ids:
+        for qid, option_id, count, first, rank_sum in db.session.execute(
             select(
-                ordered.c.qid,
+                Answer.question_id,
+                Answer.option_id,
                 func.count(),
-                func.avg(ordered.c.v),
-                func.min(ordered.c.v),
-                func.max(ordered.c.v),
-                func.avg(case((middle, ordered.c.v))),
-            ).group_by(ordered.c.qid)
-        ).all()
-    }
-    scale_ids = [q.id for q in questions if q.type == "scale"]
+                func.sum(case((Answer.rank == 1, 1), else_=0)),
+                func.sum(Answer.rank),
+            )
+            .where(in_responses, Answer.question_id.in_(choice_ids))
+            .group_by(Answer.question_id, Answer.option_id)
+        ).all():
+            options.setdefault(qid, {})[option_id] = (int(count), int(first or 0), int(rank_sum or 0))
+
+    # Numbers and scales: one GROUP BY (question, value) gives the distribution; n, mean, min, max
+    # and the median follow from those counts (no window over every answer).
+    stats: dict[int, dict] = {}
     scale_counts: dict[int, dict[int, int]] = {}
-    if scale_ids:
+    if number_ids:
+        histograms: dict[int, list[tuple[float, int]]] = {}
         for qid, value, count in db.session.execute(
             select(Answer.question_id, Answer.number_value, func.count())
-            .where(in_responses, Answer.question_id.in_(scale_ids))
+            .where(in_responses, Answer.question_id.in_(number_ids), Answer.number_value.is_not(None))
             .group_by(Answer.question_id, Answer.number_value)
+            .order_by(Answer.question_id, Answer.number_value)
         ).all():
-            scale_counts.setdefault(qid, {})[int(value)] = int(count)
+            histograms.setdefault(qid, []).append((float(value), int(count)))
+            if qid in scale_ids:
+                scale_counts.setdefault(qid, {})[int(value)] = int(count)
+        for qid, histogram in histograms.items():
+            n = sum(c for _v, c in histogram)
+            stats[qid] = {
+                "n": n,
+                "mean": sum(v * c for v, c in histogram) / n,
+                "min": histogram[0][0],
+                "max": histogram[-1][0],
+                "median": _median(histogram, n),
+            }
 
     texts: dict[int, list[dict]] = {}
     text_totals: dict[int, int] = {}
-    text_ids = [q.id for q in questions if q.type in TEXT_TYPES or q.allow_other]
-    if include_text and text_ids:
-        numbered = (
-            select(
-                Answer.question_id.label("qid"),
-                Answer.text_value.label("text"),
-                Answer.option_id.label("option_id"),
-                Organisation.name.label("organisation"),
-                func.row_number().over(partition_by=Answer.question_id, order_by=Answer.id).label("rn"),
-                func.count().over(partition_by=Answer.question_id).label("total"),
-            )
-            .join(Response, Response.id == Answer.response_id)
-            .outerjoin(Organisation, Organisation.id == Response.organisation_id)
+    text_ids = [q.id for q in questions if q.type in TEXT_TYPES]
+    other_ids = [q.id for q in questions if q.allow_other and q.type not in TEXT_TYPES]
+    if include_text and (text_ids or other_ids):
+        has_text = and_(Answer.text_value.is_not(None), Answer.text_value != "")
+        # Two plain branches rather than one OR: PostgreSQL without fresh statistics (just after a
+        # bulk load) planned the OR as a 4-second nested loop.
+        count_branches = [
+            select(Answer.question_id, func.count())
+            .where(in_responses, Answer.question_id.in_(ids), has_text, *extra)
+            .group_by(Answer.question_id)
+            for ids, extra in ((text_ids, ()), (other_ids, (Answer.option_id == OTHER_ID,)))
+            if ids
+        ]
+        counts = count_branches[0] if len(count_branches) == 1 else union_all(*count_branches)
+        text_totals = {qid: int(n) for qid, n in db.session.execute(counts).all()}
+        # The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
+        # (one statement; each branch walks the (question_id, id) index and stops early).
+        branches = [
+            select(Answer.id, Answer.question_id, Answer.response_id, Answer.text_value, Answer.option_id)
             .where(
+                Answer.question_id == qid,
                 in_responses,
-                Answer.question_id.in_(text_ids),
-                Answer.text_value.is_not(None),
-                Answer.text_value != "",
+                has_text,
+                *([Answer.option_id == OTHER_ID] if qid in other_ids else []),
             )
+            .order_by(Answer.id)
+            .limit(FREE_TEXT_LIMIT)
             .subquery()
-        )
-        for qid, text, option_id, organisation, _rn, total in db.session.execute(
-            select(numbered).where(numbered.c.rn <= FREE_TEXT_LIMIT).order_by(numbered.c.qid, numbered.c.rn)
+            .select()
+            for qid in [*text_ids, *other_ids]
+        ]
+        first = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
+        for qid, text, option_id, organisation in db.session.execute(
+            select(first.c.question_id, first.c.text_value, first.c.option_id, Organisation.name)
+            .join(Response, Response.id == first.c.response_id)
+            .outerjoin(Organisation, Organisation.id == Response.organisation_id)
+            .order_by(first.c.question_id, first.c.id)
         ).all():
             texts.setdefault(qid, []).append(
                 {"text": text, "organisation": organisation, "other": option_id == OTHER_ID}
             )
-            text_totals[qid] = int(total)
+    return {
+        "answered": answered,
+        "options": options,
+        "stats": stats,
+        "scale_counts": scale_counts,
+        "texts": texts,
+        "text_totals": text_totals,
+    }
 
-    submitted, drafts = db.session.execute(
+
+# Aggregates per process, keyed by what they were computed from. Each request reads the submitted
+# responses' count, id sum and latest change (one cheap query on the responses, not the answers):
+# a submission, a change to a submitted response, a response deleted or an organisation joining
+# or leaving a filter's tag changes that version, so the next request recomputes. Staff opening
+# the page again between submissions (the usual case, and several staff at once) costs no scan.
+_CACHE: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 32
+
+
+def cached_aggregates(toolkit: Toolkit, questions: list[Question], version: tuple, *, tag: Tag | None = None,
+                      include_text: bool = True) -> dict:  # fmt: skip
+    # The database and the toolkit's creation time keep apart toolkits that share an id (test databases).
+    key = (str(db.engine.url), toolkit.id, str(toolkit.created_at), tag.id if tag is not None else None,
+           include_text, tuple(q.id for q in questions))  # fmt: skip
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == version:
+            _CACHE.move_to_end(key)
+            return hit[1]
+    data = aggregates(toolkit, questions, tag=tag, include_text=include_text)
+    with _CACHE_LOCK:
+        _CACHE[key] = (version, data)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return data
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+            include_text: bool = True) -> Results:  # fmt: skip
+    """Everything the results page shows: four queries, plus the aggregates when the submitted
+    responses have changed since this process last computed them (see cached_aggregates)."""
+    submitted, drafts, id_sum, last_change = db.session.execute(
         select(
             func.count().filter(Response.status == "submitted"),
             func.count().filter(Response.status == "draft"),
+            func.sum(Response.id).filter(Response.status == "submitted"),
+            func.max(Response.updated_at).filter(Response.status == "submitted"),
         ).where(
             Response.toolkit_id == toolkit.id,
             *([Response.organisation_id.in_(_org_filter(tag))] if tag is not None else []),
         )
     ).one()
+    version = (int(submitted or 0), int(id_sum or 0), str(last_change))
+    agg = cached_aggregates(toolkit, questions, version, tag=tag, include_text=include_text)
+    answered, options, stats = agg["answered"], agg["options"], agg["stats"]
+    scale_counts, texts, text_totals = agg["scale_counts"], agg["texts"], agg["text_totals"]
 
     invited = None
-    not_responded: list[Organisation] = []
+    not_responded: list = []
     not_responded_total = 0
     if toolkit.audience == "organisation":
         responded = select(Response.organisation_id).where(
@@ -209,13 +307,13 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
         if tag is not None:
             approved.append(Organisation.id.in_(_org_filter(tag)))
         rows = db.session.execute(
-            select(Organisation, func.count().over().label("total"))
+            select(Organisation.name, Organisation.slug, func.count().over().label("total"))
             .where(*approved, Organisation.id.not_in(responded))
             .order_by(Organisation.name)
             .limit(200)
         ).all()
-        not_responded = [row[0] for row in rows]
-        not_responded_total = int(rows[0][1]) if rows else 0
+        not_responded = list(rows)  # name and slug are all the page needs
+        not_responded_total = int(rows[0][2]) if rows else 0
         invited = db.session.scalar(select(func.count()).select_from(Organisation).where(*approved))
 
     results = []

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from flask import Response as FlaskResponse
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups.models import Organisation
-from app.htmx import is_partial
+from app.htmx import is_partial, vary_on_htmx
 from app.security import sanitize_html, staff_required
 from app.template_helpers import LONDON
 from app.toolkits import answers as answer_io
@@ -551,16 +551,13 @@ def staff_results(slug: str):
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
-    return render_template(
-        "toolkits/staff/results.html",
-        toolkit=toolkit,
-        definition=definition,
-        results=results,
-        tags=results_mod.filter_tags(),
-        tag=tag,
-        kind=kind,
-        text_types=TEXT_TYPES,
-    )
+    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind,
+               "text_types": TEXT_TYPES}  # fmt: skip
+    if is_partial():  # the filter form with htmx: just the results region (the form stays as it is)
+        page = render_template("toolkits/staff/_results.html", **context)
+    else:
+        page = render_template("toolkits/staff/results.html", tags=results_mod.filter_tags(), **context)
+    return vary_on_htmx(make_response(page))
 
 
 @bp.route("/staff/toolkits/<slug>/responses")

@@ -186,3 +186,48 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
     # One organisation is fewer than the threshold: the question is not shown, free text never.
     expect(page.get_by_text("Weekly peer support group")).to_have_count(0)
     expect(page.get_by_role("link", name="add your answers")).to_be_visible()
+
+
+FILTER_LABEL = "Only organisations with this theme, community or area"
+
+
+def test_results_filter_with_and_without_javascript(site, site_without_js, app, db):
+    """Staff filter the results by theme: with JavaScript the region updates in place (the address
+    follows, Back returns to everyone); without it the form's button loads the filtered page."""
+    from tests.groups.helpers import tag
+    from tests.toolkits.helpers import questions, small_toolkit
+    from tests.toolkits.test_staff import _respond
+
+    factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
+    theme = tag("theme", "Mental health")
+    toolkit = small_toolkit()
+    for i in range(4):
+        user = factories.user()
+        org = organisation(f"Group {i}", owner=user, tags=[theme] if i % 2 == 0 else [])
+        _respond(db, toolkit, org, user, {questions(toolkit)["Name"].html_id: f"Person {i}"})
+    db.session.commit()
+    results = f"/staff/toolkits/{toolkit.slug}/results"
+
+    _sign_in(site, "staff@example.org")
+    site.goto(results)
+    page = site.page
+    expect(page.get_by_text("4 of 4 organisations have submitted (100%).")).to_be_visible()
+    with page.expect_response(lambda r: "tag=theme" in r.url and r.request.headers.get("hx-request") == "true"):
+        page.get_by_label(FILTER_LABEL).select_option(label="Mental health")
+    expect(page.get_by_text("2 of 2 organisations have submitted (100%).")).to_be_visible()
+    expect(page.locator("#portal-live-region")).to_contain_text("Showing organisations tagged Mental health.")
+    assert page.url.endswith(f"{results}?tag=theme%3Amental-health") or page.url.endswith(
+        f"{results}?tag=theme:mental-health"
+    )
+    site.axe_check()
+    page.go_back()
+    expect(page.get_by_text("4 of 4 organisations have submitted (100%).")).to_be_visible()
+    site.axe_check()
+
+    other = site_without_js
+    _sign_in(other, "staff@example.org")
+    other.goto(results)
+    other.page.get_by_label(FILTER_LABEL).select_option(label="Mental health")
+    other.submit("Show results")
+    expect(other.page.get_by_text("2 of 2 organisations have submitted (100%).")).to_be_visible()
+    expect(other.page.get_by_text("Showing organisations tagged “Mental health”.")).to_be_visible()

@@ -9,7 +9,7 @@ from app.mailing.sources import SOURCES
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.demo import DEMO_SLUG
-from app.toolkits.models import Response, Toolkit
+from app.toolkits.models import QUESTION_TYPES, Answer, Question, Response, Toolkit
 
 
 def _seed(db):
@@ -55,5 +55,14 @@ def test_generate_load_data_creates_responses(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["generate-load-data", "--toolkit-responses", "25"])
     assert result.exit_code == 0, result.output
-    assert "25 toolkit responses" in result.output
+    assert "with 40 questions and 25 responses" in result.output
+    toolkit = db.session.scalar(select(Toolkit).where(Toolkit.title == "Load test toolkit"))
+    assert toolkit.status == "published" and toolkit.is_open()
+    questions = db.session.scalars(select(Question).where(Question.toolkit_id == toolkit.id)).all()
+    assert len(questions) == 40 and {q.type for q in questions} == set(QUESTION_TYPES)
     assert db.session.scalar(select(func.count()).select_from(Response).where(Response.status == "submitted")) == 25
+    # Every response answers every question: 25 × 40 question answers.
+    answered = db.session.scalar(
+        select(func.count()).select_from(select(Answer.response_id, Answer.question_id).distinct().subquery())
+    )
+    assert answered == 25 * 40

@@ -1,0 +1,117 @@
+"""Benchmark data for the toolkit (issue 6's sizes): `flask generate-load-data --toolkit-responses N`
+makes a published toolkit of 40 questions (every question type, four of each, all required, no
+conditions) and N organisations' submitted responses answering every question, so
+N × 40 question answers (2,500 × 40 = 100,000). Responses and answers are written with bulk
+INSERTs (app/loaddata.py), so the largest size takes seconds on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.extensions import db
+from app.groups.models import Organisation
+from app.loaddata import _bulk
+from app.toolkits import services as svc
+from app.toolkits.models import OTHER_ID, Answer, Response, Toolkit
+from app.toolkits.template import COMMUNITIES, HEALTH_ISSUES
+
+LOAD_TITLE = "Load test toolkit"
+# Four of each type, interleaved so every section has a mix.
+TYPES = ["single_choice", "multiple_choice", "ranking", "scale", "number",
+         "yes_no", "short_text", "long_text", "date", "email"]  # fmt: skip
+SECTIONS = 5
+TEXTS = [
+    "Many of our elders feel isolated since the pandemic and do not know where to turn.",
+    "Waiting lists for talking therapies are long and there is nothing in Sylheti.",
+    "We work with the GP surgery and the wellbeing partnership.",
+    "Young people tell us they worry about money and housing.",
+    "=SUM(A1) is what one volunteer typed; exports must keep it as text.",
+]
+
+
+def load_definition_json(questions: int = 40) -> dict:
+    """A toolkit definition (the export format) with `questions` questions in five sections."""
+    sections = [{"title": f"Part {n + 1}", "description": "", "questions": []} for n in range(SECTIONS)]
+    for i in range(questions):
+        kind = TYPES[i % len(TYPES)]
+        q: dict = {"ref": f"q{i + 1}", "type": kind, "label": f"Question {i + 1}: {kind.replace('_', ' ')}",
+                   "required": True}  # fmt: skip
+        if kind == "single_choice":
+            q["options"], q["allow_other"] = HEALTH_ISSUES[:6], True
+        elif kind == "multiple_choice":
+            q["options"], q["allow_other"] = COMMUNITIES, True
+        elif kind == "ranking":
+            q["options"], q["rank_top"] = HEALTH_ISSUES, 3
+        elif kind == "scale":
+            q["scale_min_label"], q["scale_max_label"] = "Not at all", "A great deal"
+        elif kind == "number":
+            q["min_value"], q["max_value"] = 0, 100000
+        sections[i * SECTIONS // questions]["questions"].append(q)
+    return {"format": "portal-toolkit", "version": 1, "title": LOAD_TITLE, "audience": "organisation",
+            "suppression_threshold": 5, "description": "<p>Benchmark data.</p>", "sections": sections}  # fmt: skip
+
+
+def _answers(definition: svc.Definition, response_id: int, org_id: int, rng: random.Random) -> list[dict]:
+    rows = []
+    for q in definition.questions:
+        base = {"response_id": response_id, "question_id": q.id, "option_id": "", "rank": None,
+                "number_value": None, "text_value": None, "date_value": None}  # fmt: skip
+        if q.type == "ranking":
+            for rank, option in enumerate(rng.sample(q.options, 3), start=1):
+                rows.append({**base, "option_id": option["id"], "rank": rank})
+        elif q.type in ("single_choice", "multiple_choice"):
+            picks = [rng.choice(q.choices)] if q.type == "single_choice" else rng.sample(q.choices, rng.randint(1, 4))
+            for option in picks:
+                text = rng.choice(TEXTS) if option["id"] == OTHER_ID else None
+                rows.append({**base, "option_id": option["id"], "text_value": text})
+        elif q.type == "yes_no":
+            rows.append({**base, "option_id": "yes" if rng.random() < 0.7 else "no"})
+        elif q.type == "scale":
+            rows.append({**base, "number_value": float(rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0])})
+        elif q.type == "number":
+            rows.append({**base, "number_value": float(rng.randint(0, 2000))})
+        elif q.type == "date":
+            rows.append({**base, "date_value": dt.date(2027, rng.randint(1, 12), rng.randint(1, 28))})
+        elif q.type == "email":
+            rows.append({**base, "text_value": f"contact{org_id}@example.org"})
+        else:
+            rows.append({**base, "text_value": rng.choice(TEXTS)})
+    return rows
+
+
+def generate_toolkit_responses(count: int, questions: int = 40, seed: int = 1) -> Toolkit:
+    """A new published toolkit with `questions` questions and `count` organisations' submitted
+    responses (approved organisations are created when there are fewer than `count`)."""
+    from app.groups.seed import generate_groups
+
+    rng = random.Random(seed)
+    now = utcnow()
+    toolkit = svc.toolkit_from_json(load_definition_json(questions))
+    toolkit.status = "published"
+    toolkit.opens_at, toolkit.closes_at = now - dt.timedelta(days=7), now + dt.timedelta(days=30)
+    db.session.flush()
+    orgs = list(db.session.scalars(
+        select(Organisation.id).where(Organisation.status == "approved").order_by(Organisation.id).limit(count)
+    ))  # fmt: skip
+    if len(orgs) < count:
+        generate_groups(count - len(orgs), seed=seed)
+        orgs = list(db.session.scalars(
+            select(Organisation.id).where(Organisation.status == "approved").order_by(Organisation.id).limit(count)
+        ))  # fmt: skip
+    definition = svc.load_definition(toolkit)
+    section_ids = [s.id for s in definition.sections]
+    _bulk(Response, (
+        {"toolkit_id": toolkit.id, "respondent_key": f"org:{org_id}", "organisation_id": org_id,
+         "status": "submitted", "submitted_at": now - dt.timedelta(minutes=i), "saved_sections": section_ids,
+         "created_at": now, "updated_at": now - dt.timedelta(minutes=i)}
+        for i, org_id in enumerate(orgs)
+    ))  # fmt: skip
+    responses = db.session.execute(
+        select(Response.id, Response.organisation_id).where(Response.toolkit_id == toolkit.id).order_by(Response.id)
+    ).all()
+    _bulk(Answer, (row for response_id, org_id in responses for row in _answers(definition, response_id, org_id, rng)))
+    return toolkit
