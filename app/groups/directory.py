@@ -8,8 +8,8 @@ directory changes. A request then costs at most three small queries:
 1. the directory's version (`directory_version`, bumped by database triggers on every write to
    organisations, organisation_tags or tags, whatever code or tool does the write; migration
    0013_directory), which says whether this process's index is still current;
-2. the full-text match (only when there is a query): the same `search.text_match` clause as before,
-   so SQLite FTS5 and PostgreSQL tsvector give the same results as they always did;
+2. the full-text match (only when there is a query): `search.matching_ids`, the same FTS5 MATCH and
+   tsquery as `search.text_match`, so both engines give the same results as they always did;
 3. the 20 rows of the page (name, slug, description).
 
 Counting a facet is then `(tag_bits & matching).bit_count()` (microseconds for 10,000 groups)
@@ -29,7 +29,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
-from app.groups.search import text_match
+from app.groups.search import matching_ids
 
 FACET_KINDS = ("theme", "community", "language", "area")
 LISTED = "approved"
@@ -162,9 +162,8 @@ class Listing:
 def matching(filters, index: DirectoryIndex) -> int:
     """Bitset of approved groups matching the search words and every selected tag."""
     bits = index.listed
-    match = text_match(filters.q)
-    if match is not None:
-        ids = db.session.scalars(select(Organisation.id).where(Organisation.status == LISTED, match))
+    ids = matching_ids(filters.q)
+    if ids is not None:
         bits &= bitset(ids)
     for kind, slugs in filters.selected.items():
         for slug in slugs:

@@ -32,6 +32,27 @@ def search_terms(query: str | None) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def matching_ids(query: str | None) -> list[int] | None:
+    """Ids of organisations (any status) matching every word of `query` as a prefix, or None when
+    the query has no words: the same match as text_match(), for the directory index
+    (app/groups/directory.py), which keeps only the listed groups.
+
+    PostgreSQL: the same tsquery on the stored tsvector. (Forcing the GIN index, which EXPLAIN
+    ANALYZE suggests is 3x faster for a broad prefix, measured no faster from the application: both
+    plans visit most heap pages of the table for "health" at 10,000 groups.)
+    SQLite: the FTS5 table's rowids directly."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        tsquery = " & ".join(f"'{term}':*" for term in terms)
+        statement = text("SELECT id FROM organisations WHERE search_fts @@ to_tsquery('simple'::regconfig, :fts_query)")
+        return list(db.session.scalars(statement, {"fts_query": tsquery}))
+    match = " ".join(f'"{term}"*' for term in terms)
+    statement = text("SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH :fts_query")
+    return list(db.session.scalars(statement, {"fts_query": match}))
+
+
 def text_match(query: str | None):
     """A WHERE clause matching organisations whose name, description or tags contain every
     word of `query` (as a prefix), or None when the query has no words."""
