@@ -216,6 +216,8 @@ def run_database(kind: str, args) -> dict:
             results["floor"] = floor
             cookies = {}
             for scenario in SCENARIOS:
+                if args.only and not any(text in scenario.name for text in args.only):
+                    continue
                 path = scenario.path(facts) if scenario.endpoint in rules else None
                 if path is None:
                     results["skipped"].append(scenario.name)
@@ -348,6 +350,10 @@ def main(argv=None) -> int:
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     parser.add_argument("--no-mail", action="store_true", help="skip the bulk-mail benchmark")
     parser.add_argument("--profile-mail", action="store_true", help="also profile the mail worker (cProfile)")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="TEXT",
+        help="run only scenarios whose name contains TEXT (repeatable; the floor always runs)",
+    )  # fmt: skip
     parser.add_argument("load_args", nargs="*", help="passed to `flask generate-load-data`")
     args = parser.parse_args(argv)
     if args.quick:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup, escape
 from sqlalchemy import select, text
 
 from app.extensions import db
@@ -67,7 +68,19 @@ class FacetTag:
     name: str
     slug: str
     retired: bool
-    bits: int = 0
+    bits: int
+    name_html: Markup
+    slug_html: Markup
+
+
+class FacetItem:
+    """One facet checkbox. Attributes (not dict keys, which Jinja finds only after a failed
+    attribute lookup) and text escaped once per index build: _facets.html renders about 80."""
+
+    __slots__ = ("count", "name", "selected", "slug")
+
+    def __init__(self, name: Markup, slug: Markup, count: int, selected: bool):
+        self.name, self.slug, self.count, self.selected = name, slug, count, selected
 
 
 @dataclass
@@ -126,9 +139,12 @@ def _build(version: int | None) -> DirectoryIndex:
     for tag in tags:
         if tag.kind not in FACET_KINDS:
             continue
-        facet = FacetTag(tag.kind, tag.name, tag.slug, bool(tag.retired), bitset(groups_of_tag.get(tag.id, ())))
+        facet = FacetTag(
+            tag.kind, tag.name, tag.slug, bool(tag.retired), bitset(groups_of_tag.get(tag.id, ())),
+            escape(tag.name), escape(tag.slug),
+        )  # fmt: skip
         index.facet_tags.append(facet)
-        index.by_slug[(tag.kind, tag.slug)] = facet
+        index.by_slug[(tag.kind, tag.slug)] = facet  # keyed by the slug as stored
     return index
 
 
@@ -206,19 +222,18 @@ def _entries(ids: list[int], index: DirectoryIndex) -> list[Entry]:
     ]
 
 
-def facet_counts(filters, index: DirectoryIndex, bits: int) -> dict[str, list[dict]]:
+def facet_counts(filters, index: DirectoryIndex, bits: int) -> dict[str, list[FacetItem]]:
     """Tags of each facet kind with the number of current results that have them. A selected tag
     stays listed even when nothing matches, so it can be unticked; retired tags are not listed."""
     selected_slugs = {s for slugs in filters.selected.values() for s in slugs}
-    result: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
+    result: dict[str, list[FacetItem]] = {kind: [] for kind in FACET_KINDS}
     for tag in index.facet_tags:
         if tag.retired:
             continue
         n = (tag.bits & bits).bit_count()
         if n or tag.slug in selected_slugs:
-            result[tag.kind].append(
-                {"name": tag.name, "slug": tag.slug, "count": n, "selected": filters.is_selected(tag.kind, tag.slug)}
-            )
+            selected = filters.is_selected(tag.kind, tag.slug)
+            result[tag.kind].append(FacetItem(tag.name_html, tag.slug_html, n, selected))
     return result
 
 

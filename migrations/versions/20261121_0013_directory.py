@@ -11,6 +11,7 @@ whatever code, CLI or tool makes the write, in the writing transaction. PostgreS
 statement-level trigger per table; SQLite (row triggers only): one per table and operation.
 The table is created here only (app.db.managed_by_migrations_only).
 """
+
 from alembic import op
 
 
