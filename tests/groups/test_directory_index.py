@@ -53,7 +53,7 @@ def test_index_matches_the_sql_listing(app, db, args):
     organisation("Pending Health Group", status="pending", description="health")
     organisation("Archived Health Group", status="archived", description="health")
     db.session.commit()
-    query = MultiDict([(k, v) for k, values in args.items() for v in (values if isinstance(values, list) else [values])])
+    query = MultiDict([(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])])
     page = int(args.get("page", 1))
     with app.test_request_context("/groups", query_string=query):
         filters = svc.DirectoryFilters.from_args(query)
