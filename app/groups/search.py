@@ -9,6 +9,7 @@ NEAR, OR, brackets and emoji are plain text, and "diab" finds "diabetes" on both
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from sqlalchemy import Integer, bindparam, text
@@ -58,6 +59,29 @@ def matching_ids(query: str | None) -> list[int] | None:
         params = {"fts_query": " ".join(f'"{term}"*' for term in terms)}
     ids = db.session.scalar(statement, params)
     return [int(n) for n in ids.split(",")] if ids else []
+
+
+_PREFIX_TERM = re.compile(r"'((?:[^']|'')+)':\*")
+
+
+def postgres_prefixes(query: str | None) -> list[str] | None:
+    """PostgreSQL's own reading of the query's words: the lexemes of the same tsquery that
+    matching_ids() and text_match() run, for the directory index's in-process match
+    (app/groups/directory.py). None when the query has no words, or when PostgreSQL's tsquery is
+    anything but prefix lexemes ANDed (its parser can split a word into a phrase): then the
+    caller runs the search in the database."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    tsquery = " & ".join(f"'{term}':*" for term in terms)
+    parsed = db.session.scalar(text("SELECT to_tsquery('simple'::regconfig, :fts_query)::text"), {"fts_query": tsquery})
+    prefixes = []
+    for part in (parsed or "").split(" & "):
+        found = _PREFIX_TERM.fullmatch(part)
+        if found is None:
+            return None
+        prefixes.append(found.group(1).replace("''", "'"))
+    return prefixes
 
 
 def text_match(query: str | None):

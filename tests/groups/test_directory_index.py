@@ -39,6 +39,9 @@ def _sql_listing(filters, page: int, per_page: int):
         {"q": "support wellbeing"},
         {"q": "a"},
         {"q": "zzzz-nothing"},
+        {"q": 'O\'Brien "health" NEAR(x) OR *'},
+        {"q": "স্বাস্থ্য"},
+        {"q": "WELL"},
         {"sort": "newest"},
         {"q": "health", "sort": "newest", "page": "2"},
         {"theme": ["mental-health"]},
@@ -52,6 +55,8 @@ def test_index_matches_the_sql_listing(app, db, args):
     generate_groups(120)
     organisation("Pending Health Group", status="pending", description="health")
     organisation("Archived Health Group", status="archived", description="health")
+    organisation("ঢাকা কমিউনিটি স্বাস্থ্য", description="স্বাস্থ্য সচেতনতা")
+    organisation("O'Brien Wellbeing", description="Health advice")
     db.session.commit()
     query = MultiDict([(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])])
     page = int(args.get("page", 1))
@@ -66,7 +71,7 @@ def test_index_matches_the_sql_listing(app, db, args):
             for kind, items in result.facets.items()
         } == facets
         if args == {}:
-            assert total == 120  # not pending or archived groups
+            assert total == 122  # not pending or archived groups
 
 
 def test_entries_carry_tags_in_name_order(app, db):
