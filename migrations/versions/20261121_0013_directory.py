@@ -28,9 +28,15 @@ def upgrade():
     op.execute("CREATE TABLE directory_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)")
     op.execute("INSERT INTO directory_version (id, version) VALUES (1, 1)")
     if op.get_bind().dialect.name == "postgresql":
+        # Once per transaction: a bulk load fires the statement triggers tens of thousands of times
+        # (executemany), and updating one row that often in one transaction grows its version chain
+        # (2,000 generated groups: 13 s without triggers, 32 s bumping every time). The flag is
+        # transaction-local (set_config(..., true)): it resets at commit, rollback or savepoint rollback.
         op.execute(
-            "CREATE FUNCTION directory_version_bump() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN {BUMP}; RETURN NULL; END $$"
+            "CREATE FUNCTION directory_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF coalesce(current_setting('portal.directory_bumped', true), '') <> 'on' THEN "
+            f"{BUMP}; PERFORM set_config('portal.directory_bumped', 'on', true); "
+            "END IF; RETURN NULL; END $$"
         )
         for table in TABLES:
             op.execute(
