@@ -5,17 +5,21 @@ listed, their order, and which tags each has. That is read once into a small per
 (bitsets: one Python int per tag, bit n set when approved group n has the tag) and kept until the
 directory changes. A request then costs at most three small queries:
 
-1. the directory's version (`directory_version`, bumped by database triggers on every write to
-   organisations, organisation_tags or tags, whatever code or tool does the write; migration
-   0013_directory), which says whether this process's index is still current;
-2. the full-text match (only when there is a query): `search.matching_ids`, the same FTS5 MATCH and
-   tsquery as `search.text_match`, so both engines give the same results as they always did;
-3. the 20 rows of the page (name, slug, description).
+1. the directory's version (`directory_version`, bumped by database triggers in the transaction of
+   every write to organisations, organisation_tags or tags, whatever code or tool does the write;
+   migration 0013_directory), which says whether this process's index is still current;
+2. the full-text match, only when there is a query. SQLite: `search.matching_ids`, the same FTS5
+   MATCH as `search.text_match`. PostgreSQL: `search.postgres_prefixes` asks PostgreSQL to parse
+   the same tsquery, and the prefixes are looked up in the index's copy of the stored tsvectors'
+   lexemes (falling back to the SQL match if the parse is not plain prefixes ANDed);
+3. the 20 rows of the page (name, slug, description, tag ids).
 
 Counting a facet is then `(tag_bits & matching).bit_count()` (microseconds for 10,000 groups)
 instead of a join of the matching groups with every tag link, and the total is one `bit_count()`.
 The version is read before the index is built, so an index is never newer-keyed than its data;
 an index built from data a little newer than its version is replaced at the next version change.
+Only read-only requests may build the index: one built inside a transaction that wrote to those
+tables and then rolled back would be keyed with a version number the next writer reuses.
 """
 
 from __future__ import annotations
