@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db as _db
 from app.groups import directory
 from app.groups import services as svc
+from app.groups.search import postgres_prefixes
 from app.groups.seed import generate_groups
 from tests.groups.helpers import organisation, tag
 
@@ -137,3 +138,11 @@ def test_listing_follows_service_changes(client, db, login_as):
     svc.set_archived(db.session.get(svc.Organisation, org.id), True, staff)
     db.session.commit()
     assert 'data-announce="0 groups found"' in client.get("/groups", headers=HX).get_data(as_text=True)
+
+
+def test_postgres_reads_the_query_as_prefix_lexemes(app, db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's own parse of the query")
+    assert postgres_prefixes("Health SUPPORT!") == ["health", "support"]
+    assert postgres_prefixes("স্বাস্থ্য") == ["স্বাস্থ্য"]
+    assert postgres_prefixes("  *** ") is None  # no words: no search at all
