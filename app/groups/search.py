@@ -61,6 +61,8 @@ def matching_ids(query: str | None) -> list[int] | None:
     return [int(n) for n in ids.split(",")] if ids else []
 
 
+_PARSED: dict[str, str] = {}
+_PARSED_MAX = 4096
 _PREFIX_TERM = re.compile(r"'((?:[^']|'')+)':\*")
 
 
@@ -74,7 +76,16 @@ def postgres_prefixes(query: str | None) -> list[str] | None:
     if not terms:
         return None
     tsquery = " & ".join(f"'{term}':*" for term in terms)
-    parsed = db.session.scalar(text("SELECT to_tsquery('simple'::regconfig, :fts_query)::text"), {"fts_query": tsquery})
+    # The parse depends only on the text (the 'simple' configuration has no dictionary data), so it
+    # is remembered per process: live search repeats the same few prefixes, and a round trip to
+    # PostgreSQL costs more than the in-process match it feeds. Bounded, oldest dropped first.
+    parsed = _PARSED.get(tsquery)
+    if parsed is None:
+        statement = text("SELECT to_tsquery('simple'::regconfig, :fts_query)::text")
+        parsed = db.session.scalar(statement, {"fts_query": tsquery})
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[tsquery] = parsed or ""
     prefixes = []
     for part in (parsed or "").split(" & "):
         found = _PREFIX_TERM.fullmatch(part)
