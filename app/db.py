@@ -80,8 +80,9 @@ def _count_query(conn, cursor, statement, parameters, context, executemany):
 def managed_by_migrations_only(name: str | None) -> bool:
     """Full-text search objects (SQLite FTS5 tables and their shadow tables, PostgreSQL GIN
     indexes and the stored tsvector column) are created by migrations, not models: autogenerate
-    and model checks skip them. Their names contain "_fts"."""
-    return bool(name) and "_fts" in name
+    and model checks skip them. Their names contain "_fts". So is the directory's version counter
+    (migration 0013_directory, kept by triggers; app/groups/directory.py)."""
+    return bool(name) and ("_fts" in name or name == "directory_version")
 
 
 def include_name(name, type_, parent_names) -> bool:

@@ -217,6 +217,8 @@ def run_database(kind: str, args) -> dict:
             results["floor"] = floor
             cookies = {}
             for scenario in [] if args.only_mail else SCENARIOS:
+                if args.only and not any(text in scenario.name for text in args.only):
+                    continue
                 path = scenario.path(facts) if scenario.endpoint in rules else None
                 if path is None:
                     results["skipped"].append(scenario.name)
@@ -410,6 +412,10 @@ def main(argv=None) -> int:
         default="",
         help="only issue 6's toolkit benchmark, at these numbers of organisations (e.g. 1000,2500)",
     )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="TEXT",
+        help="run only scenarios whose name contains TEXT (repeatable; the floor always runs)",
+    )  # fmt: skip
     parser.add_argument("load_args", nargs="*", help="passed to `flask generate-load-data`")
     args = parser.parse_args(argv)
     if args.quick:

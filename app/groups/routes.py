@@ -14,13 +14,13 @@ from app.db import utcnow
 from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.groups import bp
+from app.groups import bp, directory
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
 from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, Membership, Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.mail import enqueue
-from app.pagination import govuk_pagination, paginate
+from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
 from app.toolkits import services as toolkit_services
 
@@ -51,11 +51,14 @@ def details_form(org: Organisation | None = None) -> GroupDetailsForm:
 @public
 def index():
     filters = svc.DirectoryFilters.from_args(request.args)
-    pager = paginate(svc.directory_query(filters), per_page=current_app.config.get("PAGE_SIZE", 20))
+    # From the per-process directory index (app/groups/directory.py): the same groups, order and
+    # counts as svc.directory_query / svc.facet_counts, in at most three small queries.
+    result = directory.listing(filters, page=page_number(), per_page=current_app.config.get("PAGE_SIZE", 20))
+    pager = result.pager
     context = {
         "pager": pager,
         "filters": filters,
-        "facets": svc.facet_counts(filters),
+        "facets": result.facets,
         "tag_kinds": TAG_KINDS,
         "sorts": svc.SORTS,
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
