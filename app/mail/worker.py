@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import smtplib
 import threading
 import time
@@ -163,11 +164,23 @@ def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Me
     return message
 
 
-def _send_raw(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, meanwhile: Callable[[], None]) -> None:
-    """smtplib's sendmail() for one recipient and a message already built, with one difference:
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _send_raw(
+    smtp: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    data: bytes,
+    meanwhile: Callable[[], None],
+    while_data_is_read: Callable[[], None] = lambda: None,
+) -> None:
+    """smtplib's sendmail() for one recipient and a message already built, with two differences:
     `meanwhile` runs after MAIL FROM is written and before its reply is read, so the previous
-    message is marked while the server works. This message cannot be delivered before its DATA
-    is accepted, so at most one delivered message is ever unmarked, as with sendmail()."""
+    message is marked while the server works, and `while_data_is_read` runs after the message
+    is written and before the server's verdict is read (the next message is prepared then). This
+    message cannot be delivered before its DATA is accepted, so at most one delivered message is
+    ever unmarked, as with sendmail()."""
     smtp.ehlo_or_helo_if_needed()
     options = f" SIZE={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
     try:
@@ -182,7 +195,19 @@ def _send_raw(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, mean
     if code not in (250, 251):
         smtp.close() if code == 421 else smtp._rset()
         raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
-    code, reply = smtp.data(data)
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        smtp.close() if code == 421 else smtp._rset()
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LEADING_DOT.sub(b"..", data)  # dot-stuffing, as smtplib.SMTP.data() does
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    try:
+        while_data_is_read()
+    finally:
+        code, reply = smtp.getreply()
     if code != 250:
         smtp.close() if code == 421 else smtp._rset()
         raise smtplib.SMTPDataError(code, reply)
@@ -356,9 +381,22 @@ def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
     marks = _SentMarks(db.engine.connect())
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
-        for row in rows:
+        # The next message is rendered while the server reads this one (see _send_raw).
+        prepared: dict[int, Any] = {}
+
+        def prepare_next(index: int) -> Callable[[], None]:
+            def prepare() -> None:
+                if index < len(rows) and (next_handler := handlers.get(rows[index].campaign)):
+                    try:
+                        prepared[index] = next_handler.render(rows[index])
+                    except Exception:  # rendered again in its turn, where a failure is handled
+                        prepared.pop(index, None)
+
+            return prepare
+
+        for index, row in enumerate(rows):
             handler = handlers.get(row.campaign)
-            rendered = handler.render(row) if handler else None
+            rendered = prepared.pop(index) if index in prepared else handler.render(row) if handler else None
             if isinstance(rendered, str):
                 mark_pending()
                 _mark(row, result, error=rendered, permanent=True)
@@ -368,7 +406,7 @@ def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
                 pacer.wait(rate)
             try:
                 if rendered is not None and rendered.raw is not None:
-                    _send_raw(connection.host, sender, row.to_addr, rendered.raw, mark_pending)
+                    _send_raw(connection.host, sender, row.to_addr, rendered.raw, mark_pending, prepare_next(index + 1))
                 else:
                     mark_pending()
                     connection.send(_to_mail_message(row, rendered))
