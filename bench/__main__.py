@@ -190,19 +190,25 @@ def measure(base: str, scenario: Scenario, path: str, seconds: int, cookies: dic
     }
 
 
+def migrated_with_demo_data(url: str) -> dict:
+    """The server's environment for a fresh database at `url`, after migrating it and loading demo data."""
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "DATABASE_URL": url,
+        "BENCH_MODE": "1",
+        "RATELIMIT_ENABLED": "0",
+        "SECRET_KEY": "bench-" + "x" * 40,
+    }
+    env.pop("PORTAL_ENV", None)
+    flask(env, "db", "upgrade")
+    flask(env, "seed-demo")
+    return env
+
+
 def run_database(kind: str, args) -> dict:
     with database(kind) as url:
-        env = {
-            **os.environ,
-            "FLASK_APP": "wsgi.py",
-            "DATABASE_URL": url,
-            "BENCH_MODE": "1",
-            "RATELIMIT_ENABLED": "0",
-            "SECRET_KEY": "bench-" + "x" * 40,
-        }
-        env.pop("PORTAL_ENV", None)
-        flask(env, "db", "upgrade")
-        flask(env, "seed-demo")
+        env = migrated_with_demo_data(url)
         if has_command(env, "generate-load-data"):
             # The sizes the issues' targets name; --quick uses smaller data to finish in under 2 minutes.
             flask(env, "generate-load-data", *(args.load_args or (QUICK_SIZES if args.quick else FULL_SIZES)))
@@ -253,17 +259,7 @@ QUICK_SIZES = ["--groups", "1000", "--subscribers", "2000", "--events", "50", "-
 def run_toolkit(kind: str, size: int, args) -> dict:
     """Issue 6's sizes on their own (bench/toolkit.py): results page and CSV export memory."""
     with database(kind) as url:
-        env = {
-            **os.environ,
-            "FLASK_APP": "wsgi.py",
-            "DATABASE_URL": url,
-            "BENCH_MODE": "1",
-            "RATELIMIT_ENABLED": "0",
-            "SECRET_KEY": "bench-" + "x" * 40,
-        }
-        env.pop("PORTAL_ENV", None)
-        flask(env, "db", "upgrade")
-        flask(env, "seed-demo")
+        env = migrated_with_demo_data(url)
         flask(env, "generate-load-data", "--toolkit-responses", str(size), "--toolkit-questions", "40")
         facts = read_facts(url, toolkit_bench.TOOLKIT_FACTS)
         facts.update(read_facts(url, {"answer_rows": "SELECT count(*) FROM toolkit_answers a JOIN toolkit_questions q "
@@ -394,7 +390,9 @@ def update_performance_doc(text: str, marker: str = "bench") -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="short runs (2 s a scenario, one mail turn each), under 2 minutes")
+    parser.add_argument(
+        "--quick", action="store_true", help="short runs (2 s a scenario, one mail turn each), under 2 minutes"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="seconds of load per scenario")
     parser.add_argument("--soak", type=int, default=0, help="also run mixed traffic for N seconds")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")

@@ -64,6 +64,15 @@ class Checked:
         assert response is not None and response.status < 500, (url, response and response.status)
         self.axe_check()
 
+    def sign_in(self, email: str, password: str | None = None) -> None:
+        """Sign in through the real form (the test factories' password unless told)."""
+        from tests import factories
+
+        self.goto("/login")
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Password", exact=True).fill(password or factories.PASSWORD)
+        self.submit("Sign in")
+
     def submit(self, button_text: str) -> None:
         """Click a submit button, wait for the next page, then check it."""
         with self.page.expect_navigation():

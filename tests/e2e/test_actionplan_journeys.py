@@ -17,18 +17,11 @@ from tests.actionplan.conftest import FIXTURES
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def test_staff_import_preview_commit_update_and_board_report(site, app, db):
     factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
     db.session.commit()
     page = site.page
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
 
     site.goto("/staff/action-plans")
     page.get_by_role("link", name="Import a spreadsheet").click()
@@ -108,7 +101,7 @@ def test_lead_officer_adds_an_update_without_javascript(site_without_js, app, db
     action.lead_users = [officer]
     db.session.commit()
     site = site_without_js
-    _sign_in(site, "lena@example.org")
+    site.sign_in("lena@example.org")
     site.goto("/action-plans/plan/actions/3.2")
     site.page.get_by_label("What has happened").fill("Cadets trained")
     site.page.get_by_label("Status after this update").select_option("completed")

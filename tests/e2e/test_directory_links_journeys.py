@@ -22,13 +22,6 @@ from tests.groups.helpers import organisation
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def _fill_required(page) -> None:
     page.get_by_label("Name of your group", exact=True).fill("Poplar Bengali Carers")
     page.get_by_label("Unincorporated group").check()
@@ -50,7 +43,7 @@ def test_type_ahead_filters_long_lists_and_announces_matches(site, app, db):
     factories.user(email="ruksana@example.org", name="Ruksana Ali")
     db.session.commit()
     page = site.page
-    _sign_in(site, "ruksana@example.org")
+    site.sign_in("ruksana@example.org")
     site.goto("/groups/apply")
 
     languages = page.get_by_role("group", name="Languages used")
@@ -104,7 +97,7 @@ def test_plain_checkboxes_work_without_javascript(site_without_js, app, db):
     db.session.commit()
     site = site_without_js
     page = site.page
-    _sign_in(site, "ruksana@example.org")
+    site.sign_in("ruksana@example.org")
     site.goto("/groups/apply")
     expect(page.get_by_label("Search languages used")).to_have_count(0)
     page.get_by_role("group", name="Languages used").get_by_label("Sylheti").check()
@@ -125,7 +118,7 @@ def test_member_sends_group_apologies_with_htmx(site, app, db):
     )
     db.session.commit()
     page = site.page
-    _sign_in(site, "farah@example.org")
+    site.sign_in("farah@example.org")
     site.goto(f"/events/{meeting.slug}")
     expect(page.get_by_text("Hosted with Borough Wellbeing Partnership")).to_be_visible()
     expect(page.get_by_role("link", name="Borough Wellbeing Partnership")).to_have_attribute(
@@ -147,7 +140,7 @@ def test_staff_import_preview_lists_row_errors(site, app, db, tmp_path):
     factories.user(role="staff", email="staff@example.org")
     db.session.commit()
     page = site.page
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff/groups/import")
     upload = tmp_path / "groups.csv"
     upload.write_bytes(

@@ -16,13 +16,6 @@ from tests.events import helpers
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, smtp_server, worker):
     factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
     factories.user(email="farah@example.org", name="Farah Ahmed")
@@ -30,7 +23,7 @@ def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, sm
     page = site.page
 
     # Staff create a quarterly series: four meetings with standing items.
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff/events")
     page.get_by_role("button", name="Create a meeting series").click()
     page.wait_for_url("**/staff/events/series/new")
@@ -67,7 +60,7 @@ def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, sm
     site.submit("Sign out")
 
     # A member registers inline and joins the waiting list.
-    _sign_in(site, "farah@example.org")
+    site.sign_in("farah@example.org")
     site.goto(f"/events/{first.slug}")
     page.get_by_role("button", name=f"Register for {first.title}").click()
     expect(page.locator("#registration-box")).to_contain_text("You're on the waiting list (position 1)")
@@ -77,7 +70,7 @@ def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, sm
     site.submit("Sign out")
 
     # Staff cancel the other place: the member is promoted and e-mailed.
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto(f"/staff/events/{first.id}/registrants")
     page.get_by_label("Move Kofi Boateng to").select_option("cancelled")
     site.submit("Move Kofi Boateng")

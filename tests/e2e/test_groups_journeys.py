@@ -15,13 +15,6 @@ from tests.groups.helpers import organisation, tag
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def _sign_out(site) -> None:
     with site.page.expect_navigation():
         site.page.get_by_role("button", name="Sign out").click()
@@ -63,7 +56,7 @@ def test_application_review_approval_email_and_listing(site, app, db, smtp_serve
     expect(page.get_by_text("Application sent")).to_be_visible()
     _sign_out(site)
 
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff/groups")
     review = page.locator("section.portal-review", has_text="Whitechapel Diabetes Peer Group")
     review.get_by_role("button", name="Approve Whitechapel Diabetes Peer Group").click()

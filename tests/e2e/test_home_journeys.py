@@ -24,13 +24,6 @@ from tests.toolkits import helpers as th
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def _network(db):
     """A small network: a listed group with a member, a meeting coming up and one held, an open
     toolkit half answered, published findings and a sent bulletin."""
@@ -104,7 +97,7 @@ def test_staff_edit_the_welcome_text(site, db):
     factories.user(role="staff", email="staff@example.org")
     db.session.commit()
     page = site.page
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/")
     page.get_by_role("link", name="Edit the welcome text").click()
     page.wait_for_url("**/staff/home-page")
@@ -120,7 +113,7 @@ def test_staff_edit_the_welcome_text(site, db):
 def test_member_dashboard_registers_in_one_click_with_htmx(site, app, db):
     _member, group, meeting = _network(db)
     page = site.page
-    _sign_in(site, "amina@example.org")
+    site.sign_in("amina@example.org")
     site.goto("/my-group")
     assert page.url.endswith(f"/my-group/{group.id}")
     expect(page.get_by_role("heading", name="Somali Parents Network")).to_be_visible()
@@ -153,7 +146,7 @@ def test_member_dashboard_without_javascript(site_without_js, app, db):
     _member, group, meeting = _network(db)
     site = site_without_js
     page = site.page
-    _sign_in(site, "amina@example.org")
+    site.sign_in("amina@example.org")
     site.goto(f"/my-group/{group.id}")
     site.submit("Send apologies for my group (Somali Parents Network)")
     assert page.url.endswith(f"/my-group/{group.id}")  # back on the dashboard
@@ -175,7 +168,7 @@ def test_person_without_a_group_sees_their_registrations(site, db):
     person = factories.user(email="guest@example.org", name="Kofi Boateng")
     eh.registration(eh.event(title="Jobs and skills fair", days=21), email=person.email, name=person.name)
     db.session.commit()
-    _sign_in(site, "guest@example.org")
+    site.sign_in("guest@example.org")
     site.goto("/my-group")
     expect(site.page.get_by_text("You are not a member of any group yet.")).to_be_visible()
     expect(site.page.get_by_role("row", name="Jobs and skills fair")).to_contain_text("Registered")

@@ -19,13 +19,6 @@ from tests.reports.builders import YEAR, when
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def _data(db) -> None:
     now = utcnow()
     factories.user(role="staff", email="staff@example.org", name="Sam Staff")
@@ -52,7 +45,7 @@ def _data(db) -> None:
 
 def test_staff_dashboard_and_report(site, db):
     _data(db)
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     page = site.page
     site.goto("/staff")
     expect(page.locator("#queue-applications .portal-queue-count")).to_have_text("1")
@@ -110,7 +103,7 @@ def test_staff_dashboard_and_report(site, db):
 def test_report_without_javascript(site_without_js, db):
     _data(db)
     site = site_without_js
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff")
     site.goto(f"/staff/reports?quarter={YEAR}-q2")
     page = site.page

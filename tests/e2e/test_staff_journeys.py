@@ -11,18 +11,11 @@ from tests import factories
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def test_admin_manages_users_with_htmx(site, app, db):
     factories.user(role="admin", email="admin@example.org", name="Ayesha Rahman")
     member = factories.user(email="farah@example.org", name="Farah Ahmed")
     db.session.commit()
-    _sign_in(site, "admin@example.org")
+    site.sign_in("admin@example.org")
     page = site.page
     for path in ("/staff", "/staff/audit", "/staff/mail", "/staff/invitations"):
         site.goto(path)
@@ -55,7 +48,7 @@ def test_admin_changes_role_without_javascript(site_without_js, app, db):
     member = factories.user(email="kofi@example.org", name="Kofi Boateng")
     db.session.commit()
     site = site_without_js
-    _sign_in(site, "admin@example.org")
+    site.sign_in("admin@example.org")
     site.goto("/staff/users?q=kofi")
     row = site.page.locator(f"#user-{member.id}")
     row.get_by_label("Role for Kofi Boateng").select_option("admin")

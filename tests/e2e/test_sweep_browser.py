@@ -34,10 +34,7 @@ def pages_by_template(app, client, role: str) -> dict[str, str]:
 
 def sign_in(checked: Checked, role: str) -> None:
     email = support.ROLE_EMAILS[role]
-    checked.goto("/login")
-    checked.page.get_by_label("Email address").fill(email)
-    checked.page.get_by_label("Password", exact=True).fill(PASSWORDS[email])
-    checked.submit("Sign in")
+    checked.sign_in(email, PASSWORDS[email])
 
 
 @pytest.mark.parametrize("role", support.ROLES)

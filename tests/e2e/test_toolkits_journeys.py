@@ -18,13 +18,6 @@ from tests.groups.helpers import organisation
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(site, email: str) -> None:
-    site.goto("/login")
-    site.page.get_by_label("Email address").fill(email)
-    site.page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    site.submit("Sign in")
-
-
 def _fill_date(page, legend: str, day: dt.date) -> None:
     group = page.get_by_role("group", name=legend)
     group.get_by_label("Day").fill(str(day.day))
@@ -63,7 +56,7 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
     today = dt.datetime.now(LONDON).date()
 
     # --- staff build the toolkit ---
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff/toolkits")
     with page.expect_navigation():
         page.get_by_role("link", name="Create a blank toolkit").click()
@@ -93,7 +86,7 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
     # --- Amina starts (JavaScript on: autosave) ---
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
-    _sign_in(site, "amina@example.org")
+    site.sign_in("amina@example.org")
     site.goto("/toolkits")
     with page.expect_navigation():
         page.get_by_role("link", name="Health mapping 2027").click()
@@ -123,7 +116,7 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
 
     # --- Joseph continues the same draft (JavaScript off: the Save button) ---
     other = site_without_js
-    _sign_in(other, "joseph@example.org")
+    other.sign_in("joseph@example.org")
     other.goto("/toolkits")
     with other.page.expect_navigation():
         other.page.get_by_role("link", name="Health mapping 2027").click()
@@ -156,7 +149,7 @@ def test_build_answer_together_submit_results_and_you_said(site, site_without_js
     # --- staff read the results and publish "You said" ---
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto("/staff/toolkits")
     with page.expect_navigation():
         page.get_by_role("link", name="Health mapping 2027").click()
@@ -208,7 +201,7 @@ def test_results_filter_with_and_without_javascript(site, site_without_js, app, 
     db.session.commit()
     results = f"/staff/toolkits/{toolkit.slug}/results"
 
-    _sign_in(site, "staff@example.org")
+    site.sign_in("staff@example.org")
     site.goto(results)
     page = site.page
     expect(page.get_by_text("4 of 4 organisations have submitted (100%).")).to_be_visible()
@@ -225,7 +218,7 @@ def test_results_filter_with_and_without_javascript(site, site_without_js, app, 
     site.axe_check()
 
     other = site_without_js
-    _sign_in(other, "staff@example.org")
+    other.sign_in("staff@example.org")
     other.goto(results)
     other.page.get_by_label(FILTER_LABEL).select_option(label="Mental health")
     other.submit("Show results")
