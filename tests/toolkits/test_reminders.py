@@ -153,6 +153,7 @@ def test_worker_sends_the_reminder_through_smtp(app, db, smtp_server):
     assert message["Subject"] == f"Reminder: {toolkit.title}"
     text = body_of(message)
     assert f"{waiting.name} has not yet submitted its answers" in text
+    assert ".\n\nOne person can answer for the whole organisation" in text.replace("\r\n", "\n")  # own paragraph
     assert f"/toolkits/{toolkit.slug}/respond?org={waiting.id}" in text
     # Running the job again the same day (a restarted worker) sends nothing more.
     with app.app_context():
