@@ -15,14 +15,18 @@ import datetime as dt
 import logging
 import re
 import smtplib
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from select import select as ready_for_io
 from typing import Any, Protocol
 
+import psycopg
 from flask import current_app
 from flask_mail import BadHeaderError, Message, sanitize_address
+from psycopg import pq
 from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -165,33 +169,46 @@ def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Me
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+# An address smtplib.quoteaddr() would return unchanged inside <>; anything else goes through it.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\Z")
+
+
+def _quoted(address: str) -> str:
+    return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
 
 
 def _send_raw(
     smtp: smtplib.SMTP,
-    sender: str,
+    mail_from: str,
     recipient: str,
     data: bytes,
     meanwhile: Callable[[], None],
     while_data_is_read: Callable[[], None] = lambda: None,
+    before_end: Callable[[], None] = lambda: None,
 ) -> None:
-    """smtplib's sendmail() for one recipient and a message already built, with two differences:
-    `meanwhile` runs after MAIL FROM is written and before its reply is read, so the previous
-    message is marked while the server works, and `while_data_is_read` runs after the message
-    is written and before the server's verdict is read (the next message is prepared then). This
-    message cannot be delivered before its DATA is accepted, so at most one delivered message is
-    ever unmarked, as with sendmail()."""
+    """smtplib's sendmail() for one recipient and a message already built (`mail_from` is the
+    MAIL command's argument, "FROM:<address>"), with three hooks:
+
+    - `meanwhile` runs after MAIL FROM is written and before its reply is read: the previous
+      message's mark is started then, while the server works;
+    - `before_end` runs after the message's lines are written and before the line that ends it:
+      it waits until the previous message's mark is durable. This message cannot be delivered
+      before the server has that last line, so at most one delivered message is ever unmarked,
+      as with sendmail();
+    - `while_data_is_read` runs after the message is ended and before the server's verdict is
+      read: the next message is prepared then."""
     smtp.ehlo_or_helo_if_needed()
     options = f" SIZE={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
     try:
-        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}{options}")
+        smtp.putcmd("mail", mail_from + options)
     finally:
         meanwhile()
     code, reply = smtp.getreply()
     if code != 250:
         smtp.close() if code == 421 else smtp._rset()
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(recipient)
+        raise smtplib.SMTPSenderRefused(code, reply, mail_from)
+    smtp.putcmd("rcpt", f"TO:{_quoted(recipient)}")
+    code, reply = smtp.getreply()
     if code not in (250, 251):
         smtp.close() if code == 421 else smtp._rset()
         raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
@@ -203,7 +220,13 @@ def _send_raw(
     body = _LEADING_DOT.sub(b"..", data)  # dot-stuffing, as smtplib.SMTP.data() does
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    smtp.send(body + b".\r\n")
+    smtp.send(body)
+    try:
+        before_end()
+    except BaseException:
+        smtp.close()  # the message is left unended, so the server drops it
+        raise
+    smtp.send(b".\r\n")
     try:
         while_data_is_read()
     finally:
@@ -224,25 +247,34 @@ _SENT = (
 
 
 class _SentMarks:
-    """`_SENT` for one row, then COMMIT, on a connection held for the batch: the statement is
-    compiled once and run on the driver's own connection, because on the commonest write of a
-    bulk send SQLAlchemy's per-statement machinery costs about as much as the database does.
-    Values go through the column types' own bind processors, as SQLAlchemy would send them."""
+    """`_SENT` for one row as its own transaction, on a connection held for the batch: the
+    statement is compiled once and run on the driver's own connection, because on the commonest
+    write of a bulk send SQLAlchemy's per-statement machinery costs about as much as the database
+    does. Values go through the column types' own bind processors, as SQLAlchemy would send them.
+
+    `start()` begins a mark and `finish()` waits until it is durable; here (SQLite, in process)
+    `start()` does both. `_PgSentMarks` lets the mark travel while the next message is sent."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.compiled = _SENT.compile(dialect=connection.dialect)
         self.sql = str(self.compiled)
-        names = self.compiled.construct_params({"row_id": 0, "sent_at": None, "delivery": None})
-        self.processors = {name: self.compiled.binds[name].type.bind_processor(connection.dialect) for name in names}
+        self.names = list(self.compiled.construct_params({"row_id": 0, "sent_at": None, "delivery": None}))
+        self.processors = {
+            name: self.compiled.binds[name].type.bind_processor(connection.dialect) for name in self.names
+        }
         self.order = self.compiled.positiontup if self.compiled.positional else None
         self.driver = connection.connection.driver_connection
 
-    def mark(self, params: dict[str, Any]) -> None:
+    def values(self, params: dict[str, Any]) -> dict[str, Any]:
         values = self.compiled.construct_params(params)
         for name, process in self.processors.items():
             if process is not None:
                 values[name] = process(values[name])
+        return values
+
+    def start(self, params: dict[str, Any]) -> None:
+        values = self.values(params)
         cursor = self.driver.cursor()
         try:
             cursor.execute(self.sql, tuple(values[n] for n in self.order) if self.order is not None else values)
@@ -252,8 +284,90 @@ class _SentMarks:
             cursor.close()
         self.driver.commit()
 
+    def finish(self) -> None:
+        """Wait until the mark started last is durable (raises if it failed)."""
+
     def close(self) -> None:
-        self.connection.close()
+        try:
+            self.finish()
+        finally:
+            self.connection.close()
+
+
+class _PgSentMarks(_SentMarks):
+    """PostgreSQL: the mark is sent without waiting for it, with libpq's asynchronous calls on
+    psycopg's connection, which is in autocommit so the UPDATE is its own transaction (one round
+    trip); `finish()` waits for the server's answer, which it gives after the commit is flushed.
+    The worker starts a message's mark as it begins the next message and finishes it just before
+    that next message can be delivered (see _send_raw), so the round trip and the WAL flush, which
+    take longer than a whole SMTP exchange with a local server, no longer hold up the sending."""
+
+    TIMEOUT = 60.0  # seconds without an answer before the connection counts as lost
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self.pgconn = self.driver.pgconn
+        sql = self.sql
+        for number, name in enumerate(self.names, start=1):
+            sql = sql.replace(f"%({name})s", f"${number}")
+        self.pg_sql = sql.encode()
+        self.waiting: int | None = None
+
+    @staticmethod
+    def _text(value: Any) -> bytes | None:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return b"t" if value else b"f"
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime in an outbox mark")
+            return value.isoformat().encode()
+        if isinstance(value, int | str):
+            return str(value).encode()
+        raise TypeError(f"no text form for {type(value).__name__} in an outbox mark")
+
+    def _wait(self, writing: bool = False) -> None:
+        sockets = [self.pgconn.socket]
+        if not any(ready_for_io([] if writing else sockets, sockets if writing else [], [], self.TIMEOUT)):
+            raise psycopg.OperationalError(f"no answer from PostgreSQL in {self.TIMEOUT:.0f} s while marking mail sent")
+
+    def start(self, params: dict[str, Any]) -> None:
+        self.finish()
+        values = self.values(params)
+        pg = self.pgconn
+        pg.send_query_params(self.pg_sql, [self._text(values[name]) for name in self.names])
+        while pg.flush():  # a non-blocking connection may not take it all at once
+            self._wait(writing=True)
+        self.waiting = params["row_id"]
+
+    def finish(self) -> None:
+        if self.waiting is None:
+            return
+        row_id, self.waiting = self.waiting, None
+        pg = self.pgconn
+        results = []
+        while True:
+            pg.consume_input()
+            while pg.is_busy():
+                self._wait()
+                pg.consume_input()
+            result = pg.get_result()
+            if result is None:
+                break
+            results.append(result)
+        if not results or results[0].status != pq.ExecStatus.COMMAND_OK:
+            message = results[0].error_message.decode(errors="replace") if results else "no result"
+            raise psycopg.OperationalError(f"outbox row {row_id} was not marked sent: {message}")
+        if results[0].command_tuples != 1:
+            raise RuntimeError(f"outbox row {row_id} was not marked sent")
+
+
+def _sent_marks() -> _SentMarks:
+    connection = db.engine.connect()
+    if connection.dialect.name == "postgresql" and hasattr(connection.connection.driver_connection, "pgconn"):
+        return _PgSentMarks(connection.execution_options(isolation_level="AUTOCOMMIT"))
+    return _SentMarks(connection)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -282,7 +396,7 @@ def _mark(
         params = {"row_id": row.id, "sent_at": values["sent_at"], "delivery": values["delivery"]}
         own_commit = marks is not None and not db.session.new and not db.session.dirty
         if own_commit:
-            marks.mark(params)
+            marks.start(params)  # finished before the next message can be delivered
         else:
             db.session.connection().execute(_SENT, params)
         for key, value in values.items():
@@ -318,6 +432,10 @@ class SmtpLink:
             self.close()
         connection = mail.connect()
         connection.__enter__()
+        sock = getattr(connection.host, "sock", None)
+        if sock is not None:  # _send_raw writes a message's last line on its own: send it at once
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.connection = connection
         return connection
 
@@ -369,16 +487,22 @@ def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
             _mark(row, result, error=f"Could not connect to the mail server: {exc}")
         return result
     sender = sanitize_address(current_app.config["MAIL_DEFAULT_SENDER"])
-    # A sent message is marked while the next one's MAIL FROM is answered (see _send_raw);
-    # every other path marks what is pending first, so marks stay in order, one commit each.
+    mail_from = f"FROM:{smtplib.quoteaddr(sender)}"
+    # A sent message's mark is started while the next one's MAIL FROM is answered and is durable
+    # before that next one can be delivered (see _send_raw); every other path finishes marking
+    # what is pending first, so marks stay in order, one transaction each.
     pending: list[tuple[OutboxMessage, CampaignBatch | None]] = []
 
-    def mark_pending() -> None:
+    def start_pending() -> None:
         while pending:
             sent_row, sent_handler = pending.pop()
             _mark(sent_row, result, error=None, handler=sent_handler, delivery="smtp", marks=marks)
 
-    marks = _SentMarks(db.engine.connect())
+    def mark_pending() -> None:
+        start_pending()
+        marks.finish()
+
+    marks = _sent_marks()
     try:
         rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
         # The next message is rendered while the server reads this one (see _send_raw).
@@ -406,7 +530,15 @@ def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
                 pacer.wait(rate)
             try:
                 if rendered is not None and rendered.raw is not None:
-                    _send_raw(connection.host, sender, row.to_addr, rendered.raw, mark_pending, prepare_next(index + 1))
+                    _send_raw(
+                        connection.host,
+                        mail_from,
+                        row.to_addr,
+                        rendered.raw,
+                        start_pending,
+                        prepare_next(index + 1),
+                        marks.finish,
+                    )
                 else:
                     mark_pending()
                     connection.send(_to_mail_message(row, rendered))
