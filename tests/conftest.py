@@ -12,9 +12,11 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -137,6 +139,9 @@ class SMTPSink:
     envelopes: list = field(default_factory=list)
     reject: dict[str, tuple[int, str]] = field(default_factory=dict)  # rcpt -> (code, reply)
     connections: int = 0  # counted by EHLO/HELO greetings: one per SMTP connection
+    # Called with each message's envelope once its last line has arrived, before the server
+    # accepts it (runs on the server's thread; an exception there fails the message with a 451).
+    on_data: Callable[[Any], None] | None = None
 
     def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
@@ -170,6 +175,11 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.sink.on_data is not None:
+            try:
+                self.sink.on_data(envelope)
+            except Exception as exc:  # the test's check failed: let the worker see a refusal
+                return f"451 check failed: {exc!r}"[:500]
         self.sink.envelopes.append(envelope)
         self.sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"

@@ -8,7 +8,8 @@ import re
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from app.mail import OutboxMessage
 from app.mail.worker import Rendered, drain_outbox
@@ -55,7 +56,14 @@ def test_every_spliced_message_is_valid_mime_with_its_own_address_and_token(app,
 
     db.session.expire_all()
     bulletin = db.session.get(Bulletin, bulletin.id)
-    tokens = {s.email: services.manage_token(db.session.get(Subscriber, s.id)) for s in subscribers}
+    # Each recipient's token as its message carries it (signed at send time: its timestamp is then).
+    tokens = {
+        e.rcpt_tos[0]: TOKEN_IN.search(
+            message_from_bytes(e.original_content, policy=policy.default)["List-Unsubscribe"]
+        )[1]
+        for e in smtp_server.envelopes
+    }
+    assert sorted(tokens) == sorted(s.email for s in subscribers)
     message_ids = set()
     for envelope in smtp_server.envelopes:
         (address,) = envelope.rcpt_tos
@@ -132,3 +140,65 @@ def test_an_address_that_cannot_be_spliced_is_built_the_slow_way(app, db, smtp_s
     assert services.manage_token(odd) in slow.text and services.manage_token(odd) in slow.headers["List-Unsubscribe"]
     assert isinstance(fast, Rendered) and fast.raw is not None
     assert services.manage_token(plain).encode() in fast.raw
+
+
+def _sent_count(engine, campaign: str) -> int:
+    with engine.connect() as conn:
+        query = text("SELECT count(*) FROM outbox_messages WHERE campaign = :c AND status = 'sent'")
+        return conn.execute(query, {"c": campaign}).scalar()
+
+
+@pytest.fixture
+def own_engine(app):
+    """A connection of the test's own, from the SMTP server's thread: it sees only committed rows."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+def test_a_message_is_accepted_only_once_every_earlier_one_is_durably_marked(
+    app, client, db, staff, smtp_server, own_engine
+):
+    """DESIGN §8: a worker killed at any moment leaves at most the one message in flight
+    delivered but unmarked. The marks travel while the next message is sent (asynchronously
+    on PostgreSQL), so check the moment it matters: as the server takes each message's last
+    line, every message it accepted before is marked sent, in a committed transaction."""
+    for _ in range(12):
+        mf.subscriber()
+    bulletin = mf.bulletin()
+    db.session.commit()
+    _send(client, bulletin)
+    campaign = bulletin.campaign
+    app.config["OUTBOX_BATCH_SIZE"] = 5  # batch ends and starts too
+    seen: list[tuple[int, int]] = []
+    smtp_server.on_data = lambda envelope: seen.append((len(smtp_server.envelopes), _sent_count(own_engine, campaign)))
+    assert drain_outbox().sent == 12
+    assert len(seen) == 12
+    assert all(marked == accepted for accepted, marked in seen), seen
+    assert _sent_count(own_engine, campaign) == 12
+
+
+def test_a_mark_that_fails_stops_the_send_before_another_message_is_delivered(
+    app, client, db, staff, smtp_server, own_engine
+):
+    """If a sent message cannot be marked, the next message must not be delivered: the worker
+    stops (its claim expires and the rest are sent later) rather than run ahead of its marks."""
+    for _ in range(6):
+        mf.subscriber()
+    bulletin = mf.bulletin()
+    db.session.commit()
+    _send(client, bulletin)
+    campaign = bulletin.campaign
+
+    def third_row_vanishes(envelope) -> None:  # e.g. erased by staff while it was being sent
+        if len(smtp_server.envelopes) == 2:
+            with own_engine.begin() as conn:
+                conn.execute(text("DELETE FROM outbox_messages WHERE to_addr = :a"), {"a": envelope.rcpt_tos[0]})
+
+    smtp_server.on_data = third_row_vanishes
+    with pytest.raises(RuntimeError, match="was not marked sent"):
+        drain_outbox()
+    assert len(smtp_server.envelopes) == 3  # the fourth message was never ended
+    db.session.rollback()
+    statuses = sorted(db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.campaign == campaign)))
+    assert statuses == ["sending"] * 3 + ["sent"] * 2  # the rest wait for their claim to expire
