@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import re
 import smtplib
@@ -27,7 +28,7 @@ import psycopg
 from flask import current_app
 from flask_mail import BadHeaderError, Message, sanitize_address
 from psycopg import pq
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import utcnow
@@ -107,46 +108,70 @@ class _Pacer:
 pacer = _Pacer()
 
 
-def claim_batch(limit: int | None = None) -> list[int]:
-    """Claim up to `limit` due messages for this worker and commit the claim."""
+def claim_batch(limit: int | None = None, *, expired: bool = True) -> list[int]:
+    """Claim up to `limit` due messages for this worker and commit the claim; their ids."""
+    return [row.id for row in _claim(limit, expired=expired)]
+
+
+def _claim(limit: int | None = None, *, expired: bool = True) -> list[OutboxMessage]:
+    """Claim and return up to `limit` due rows, loaded: expired claims first (unless `expired` is
+    false), then queued messages in the order they fell due. Each is one UPDATE … RETURNING whose
+    subquery is an ordered walk of ix_outbox_messages_due stopping at `limit` (FOR UPDATE SKIP
+    LOCKED on PostgreSQL, so several workers share the work); the UPDATE re-checks the due filter
+    so two SQLite workers cannot both claim a row."""
     config = current_app.config
     limit = limit or config["OUTBOX_BATCH_SIZE"]
     rate = float(config.get("OUTBOX_RATE_PER_SECOND") or 0)
     if rate > 0:  # the batch must end well inside the lease, or another worker would take it again
         limit = max(1, min(limit, int(rate * config["OUTBOX_LEASE_SECONDS"] / 2)))
     now = utcnow()
-    # Two queries, each an ordered walk of an index that stops at `limit`: expired claims first,
-    # then queued messages in the order they fell due (ix_outbox_messages_due). One query with
-    # OR would fetch and sort every due row for each batch of a large send.
+    lease = now + dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
+    postgres = db.engine.dialect.name == "postgresql"
     not_held = OutboxMessage.held.is_(False)
-    expired = (
-        select(OutboxMessage.id)
-        .where(not_held, OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
-        .order_by(OutboxMessage.id)
-    )
-    queued = (
+    walks = [
         select(OutboxMessage.id)
         .where(not_held, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-    )
-    ids: list[int] = []
-    for query in (expired, queued):
-        query = query.limit(limit - len(ids))
-        if db.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids += db.session.scalars(query)
-        if len(ids) >= limit:
-            break
-    if ids:
-        lease = now + dt.timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
-        # Re-check the due filter in the UPDATE so two SQLite workers cannot both claim.
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), _due_filter(now))
-            .values(status="sending", claimed_until=lease, attempts=OutboxMessage.attempts + 1)
+    ]
+    if expired:
+        walks.insert(
+            0,
+            select(OutboxMessage.id)
+            .where(not_held, OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
+            .order_by(OutboxMessage.id),
         )
-    db.session.commit()
-    return ids
+    session = db.session()
+    session.expire_all()  # rows of earlier batches are not used again; these are loaded fresh
+    # The claimed rows are this worker's until the lease ends: keep them loaded past the commit.
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        if postgres:
+            # A send's rows arrive in one INSERT, and until autovacuum analyses the table the
+            # planner believes few are queued, picks a bitmap scan and sorts all of them for
+            # every batch. The index walk is right whatever the statistics say.
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+        rows: list[OutboxMessage] = []
+        for walk in walks:
+            walk = walk.limit(limit - len(rows))
+            if postgres:
+                walk = walk.with_for_update(skip_locked=True)
+            # A CTE, evaluated once: PostgreSQL may rescan an IN (subquery) for each row it
+            # updates, and each rescan skips the rows already claimed and locks the next ones.
+            walk = walk.cte("claimable")
+            claim = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id == walk.c.id, _due_filter(now))
+                .values(status="sending", claimed_until=lease, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage)
+                .execution_options(synchronize_session=False)
+            )
+            rows += session.scalars(claim)
+            if len(rows) >= limit:
+                break
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    return sorted(rows, key=lambda row: row.id)
 
 
 def _to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Message:
@@ -184,17 +209,18 @@ def _send_raw(
     data: bytes,
     meanwhile: Callable[[], None],
     while_data_is_read: Callable[[], None] = lambda: None,
-    before_end: Callable[[], None] = lambda: None,
+    before_end: Callable[[bool], bool] = lambda block: True,
 ) -> None:
     """smtplib's sendmail() for one recipient and a message already built (`mail_from` is the
     MAIL command's argument, "FROM:<address>"), with three hooks:
 
     - `meanwhile` runs after MAIL FROM is written and before its reply is read: the previous
       message's mark is started then, while the server works;
-    - `before_end` runs after the message's lines are written and before the line that ends it:
-      it waits until the previous message's mark is durable. This message cannot be delivered
-      before the server has that last line, so at most one delivered message is ever unmarked,
-      as with sendmail();
+    - `before_end(block)` says whether the previous message's mark is durable, waiting for it
+      if `block`; it is asked before the line that ends this message is written. This message
+      cannot be delivered before the server has that last line, so at most one delivered
+      message is ever unmarked, as with sendmail(). If the mark is still on its way, the
+      message's other lines are written first, so the server reads them meanwhile;
     - `while_data_is_read` runs after the message is ended and before the server's verdict is
       read: the next message is prepared then."""
     smtp.ehlo_or_helo_if_needed()
@@ -220,13 +246,16 @@ def _send_raw(
     body = _LEADING_DOT.sub(b"..", data)  # dot-stuffing, as smtplib.SMTP.data() does
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    smtp.send(body)
     try:
-        before_end()
+        if before_end(False):  # nothing to wait for: the message and its end in one write
+            smtp.send(body + b".\r\n")
+        else:
+            smtp.send(body)
+            before_end(True)
+            smtp.send(b".\r\n")
     except BaseException:
-        smtp.close()  # the message is left unended, so the server drops it
+        smtp.close()  # a message left unended is dropped by the server
         raise
-    smtp.send(b".\r\n")
     try:
         while_data_is_read()
     finally:
@@ -284,8 +313,9 @@ class _SentMarks:
             cursor.close()
         self.driver.commit()
 
-    def finish(self) -> None:
-        """Wait until the mark started last is durable (raises if it failed)."""
+    def finish(self, block: bool = True) -> bool:
+        """Whether the mark started last is durable, waiting for it if `block` (raises if it failed)."""
+        return True
 
     def close(self) -> None:
         try:
@@ -310,8 +340,15 @@ class _PgSentMarks(_SentMarks):
         sql = self.sql
         for number, name in enumerate(self.names, start=1):
             sql = sql.replace(f"%({name})s", f"${number}")
-        self.pg_sql = sql.encode()
+        # Prepared once per connection: the server then skips parsing and planning each mark.
+        self.name = f"outbox_mark_sent_{next(_statement_numbers)}".encode()
+        self._check(self.pgconn.prepare(self.name, sql.encode()), "preparing the outbox mark")
         self.waiting: int | None = None
+
+    @staticmethod
+    def _check(result: Any, doing: str) -> None:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise psycopg.OperationalError(f"{doing}: {result.error_message.decode(errors='replace')}")
 
     @staticmethod
     def _text(value: Any) -> bytes | None:
@@ -336,19 +373,21 @@ class _PgSentMarks(_SentMarks):
         self.finish()
         values = self.values(params)
         pg = self.pgconn
-        pg.send_query_params(self.pg_sql, [self._text(values[name]) for name in self.names])
+        pg.send_query_prepared(self.name, [self._text(values[name]) for name in self.names])
         while pg.flush():  # a non-blocking connection may not take it all at once
             self._wait(writing=True)
         self.waiting = params["row_id"]
 
-    def finish(self) -> None:
+    def finish(self, block: bool = True) -> bool:
         if self.waiting is None:
-            return
-        row_id, self.waiting = self.waiting, None
+            return True
         pg = self.pgconn
+        pg.consume_input()
+        if pg.is_busy() and not block:
+            return False
+        row_id, self.waiting = self.waiting, None
         results = []
         while True:
-            pg.consume_input()
             while pg.is_busy():
                 self._wait()
                 pg.consume_input()
@@ -361,6 +400,17 @@ class _PgSentMarks(_SentMarks):
             raise psycopg.OperationalError(f"outbox row {row_id} was not marked sent: {message}")
         if results[0].command_tuples != 1:
             raise RuntimeError(f"outbox row {row_id} was not marked sent")
+        return True
+
+    def close(self) -> None:
+        try:
+            self.finish()
+            self._check(self.pgconn.exec_(b"DEALLOCATE " + self.name), "releasing the outbox mark")
+        finally:
+            self.connection.close()
+
+
+_statement_numbers = itertools.count(1)
 
 
 def _sent_marks() -> _SentMarks:
@@ -447,8 +497,14 @@ class SmtpLink:
 
 
 def send_batch(ids: list[int], link: SmtpLink | None = None) -> DrainResult:
+    """Send the claimed messages `ids` (over `link`, or a connection of their own)."""
     if not ids:
         return DrainResult()
+    rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    return _send_rows(rows, link)
+
+
+def _send_rows(rows: list[OutboxMessage], link: SmtpLink | None = None) -> DrainResult:
     # This worker holds the claim on these rows, so reloading each one after every
     # per-message commit would only cost a SELECT per message.
     session = db.session()
@@ -456,16 +512,15 @@ def send_batch(ids: list[int], link: SmtpLink | None = None) -> DrainResult:
     own_link = link is None
     link = link or SmtpLink()
     try:
-        return _send_claimed(ids, link)
+        return _send_claimed(rows, link)
     finally:
         session.expire_on_commit = expire
         if own_link:
             link.close()
 
 
-def _send_claimed(ids: list[int], link: SmtpLink) -> DrainResult:
+def _send_claimed(rows: list[OutboxMessage], link: SmtpLink) -> DrainResult:
     result = DrainResult()
-    rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
     handlers = _campaign_handlers(rows)
     if not current_app.config.get("MAIL_SERVER"):
         for row in rows:  # capture mode: readable on the staff Sent mail page
@@ -591,16 +646,26 @@ def _campaign_handlers(rows: list[OutboxMessage]) -> dict[str, Any]:
 
 
 def drain_outbox(max_batches: int | None = None) -> DrainResult:
-    """Send everything due now; returns counts. Used by the worker loop and by tests."""
+    """Send everything due now; returns counts. Used by the worker loop and by tests.
+
+    Expired claims (a worker that died) are looked for in the first batch and then every quarter
+    lease, not in every batch: a claim cannot expire sooner than a lease after it was made, and
+    during a large send the index holds an entry for every row that has passed through "sending",
+    which that search would walk each time."""
     total = DrainResult()
     batches = 0
     link = SmtpLink()  # one connection for the whole drain, not one per batch
+    look_for_expired_at = 0.0
     try:
         while max_batches is None or batches < max_batches:
-            ids = claim_batch()
-            if not ids:
+            expired = time.monotonic() >= look_for_expired_at
+            if expired:
+                look_for_expired_at = time.monotonic() + current_app.config["OUTBOX_LEASE_SECONDS"] / 4
+            rows = _claim(expired=expired)
+            if not rows:
                 break
-            batch = send_batch(ids, link)
+            batch = _send_rows(rows, link)
+            del rows  # freed now, the session has no objects of this batch to expire at the next claim
             total.sent += batch.sent
             total.retried += batch.retried
             total.failed += batch.failed
