@@ -106,6 +106,7 @@ class _Pacer:
 
 
 pacer = _Pacer()
+_clock = time.monotonic  # the drain's clock (tests replace it)
 
 
 def claim_batch(limit: int | None = None, *, expired: bool = True) -> list[int]:
@@ -655,12 +656,13 @@ def drain_outbox(max_batches: int | None = None) -> DrainResult:
     total = DrainResult()
     batches = 0
     link = SmtpLink()  # one connection for the whole drain, not one per batch
-    look_for_expired_at = 0.0
+    look_for_expired_at = None
     try:
         while max_batches is None or batches < max_batches:
-            expired = time.monotonic() >= look_for_expired_at
+            now = _clock()
+            expired = look_for_expired_at is None or now >= look_for_expired_at
             if expired:
-                look_for_expired_at = time.monotonic() + current_app.config["OUTBOX_LEASE_SECONDS"] / 4
+                look_for_expired_at = now + current_app.config["OUTBOX_LEASE_SECONDS"] / 4
             rows = _claim(expired=expired)
             if not rows:
                 break

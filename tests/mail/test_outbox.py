@@ -214,3 +214,26 @@ def test_one_connection_serves_every_batch_of_a_drain(app, db, smtp_server):
     app.config["OUTBOX_BATCH_SIZE"] = 2
     assert drain_outbox().sent == 7
     assert len(smtp_server.wait_for(7)) == 7 and smtp_server.connections == 1
+
+
+def test_a_drain_looks_for_expired_claims_first_and_then_every_quarter_lease(app, db, smtp_server, monkeypatch):
+    """The search for expired claims walks every row that has been "sending" during a large send,
+    so a drain makes it in its first batch and then once a quarter lease has passed."""
+    from app.mail import worker
+
+    _queue(app, db, n=6)
+    app.config.update(OUTBOX_BATCH_SIZE=1, OUTBOX_LEASE_SECONDS=40)
+    seconds = iter([100.0, 105.0, 109.9, 110.0, 111.0, 125.0, 126.0])
+    monkeypatch.setattr(worker, "_clock", lambda: next(seconds))
+    looked: list[bool] = []
+    claim = worker._claim
+
+    def recording_claim(limit=None, *, expired=True):
+        looked.append(expired)
+        return claim(limit, expired=expired)
+
+    monkeypatch.setattr(worker, "_claim", recording_claim)
+    assert drain_outbox().sent == 6
+    # Claims at 100 (first), 105, 109.9 (not yet 10 s on), 110, 111, 125 (10 s after 110), and
+    # the empty claim that ends the drain at 126.
+    assert looked == [True, False, False, True, False, True, False]
