@@ -8,6 +8,7 @@ import secrets
 
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.mail.bulk import SplicedMessage
@@ -111,12 +112,15 @@ class BulletinBatch:
 
     def __init__(self, rows: list[OutboxMessage]) -> None:
         bulletin_id = int(rows[0].campaign.split(":", 1)[1])
-        self.bulletin = db.session.get(Bulletin, bulletin_id)
+        # Items and topics only when the bulletin has to be rendered (not cached, or capture mode).
+        lazy = [lazyload(Bulletin.items), lazyload(Bulletin.topics)]
+        self.bulletin = db.session.get(Bulletin, bulletin_id, options=lazy)
         ids = [sid for sid in (_subscriber_id(r) for r in rows) if sid is not None]
         self.subscribers = {s.id: s for s in db.session.scalars(select(Subscriber).where(Subscriber.id.in_(ids)))}
         host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
         self.list_id = f"{self.bulletin.title if self.bulletin else 'Bulletin'} <bulletins.{host}>"
         self.spliced = None
+        self.sign = services.manage_token_maker()
         if self.bulletin is not None and current_app.config.get("MAIL_SERVER"):
             self.subject = rows[0].subject
             self.date = email.utils.formatdate(usegmt=True)
@@ -134,7 +138,7 @@ class BulletinBatch:
         shapes: dict[tuple[int, int], Subscriber] = {}
         for subscriber in self.subscribers.values():
             shapes.setdefault((len(str(subscriber.id)), len(subscriber.token_key or "")), subscriber)
-        return [services.manage_token(subscriber) for subscriber in shapes.values()]
+        return [self.sign(subscriber) for subscriber in shapes.values()]
 
     def _subscriber(self, row: OutboxMessage) -> Subscriber | None:
         subscriber = self.subscribers.get(_subscriber_id(row))
@@ -147,7 +151,7 @@ class BulletinBatch:
         if subscriber is None or self.template is None:
             return NOT_SENT
         if self.spliced is not None and row.subject == self.subject and not row.headers:
-            token = services.manage_token(subscriber)
+            token = self.sign(subscriber)
             try:
                 raw = self.spliced.render(
                     to=row.to_addr, message_id=f"<{self.message_id.format(row.id)}>", date=self.date, token=token
@@ -156,7 +160,7 @@ class BulletinBatch:
                 pass  # an address or token that cannot be spliced safely: built the slow way below
             else:
                 return Rendered(raw=raw)
-        token = services.manage_token(subscriber)
+        token = self.sign(subscriber)
         text = self.template["text"].replace(_PLACEHOLDER, token)
         html = self.template["html"].replace(_PLACEHOLDER, token)
         unsubscribe_url = self.template["unsubscribe_url"].replace(_PLACEHOLDER, token)

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import current_app, url_for
 from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
@@ -15,7 +15,7 @@ from sqlalchemy.orm import lazyload
 from app import slugs
 from app.audit import record
 from app.auth.models import normalise_email
-from app.auth.tokens import TokenError, make_token, read_token
+from app.auth.tokens import TokenError, make_token, read_token, token_maker
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.mail import OutboxMessage, enqueue
@@ -118,7 +118,17 @@ def confirm_token(subscriber: Subscriber, topic_ids: Iterable[int]) -> str:
 
 
 def manage_token(subscriber: Subscriber) -> str:
-    return make_token("mailing.manage", {"sid": subscriber.id, "k": subscriber.token_key})
+    return make_token("mailing.manage", _manage_payload(subscriber))
+
+
+def manage_token_maker() -> Callable[[Subscriber], str]:
+    """manage_token() for a batch of recipients (see token_maker)."""
+    make = token_maker("mailing.manage")
+    return lambda subscriber: make(_manage_payload(subscriber))
+
+
+def _manage_payload(subscriber: Subscriber) -> dict:
+    return {"sid": subscriber.id, "k": subscriber.token_key}
 
 
 def _subscriber_from(data) -> Subscriber:
