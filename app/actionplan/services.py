@@ -333,6 +333,24 @@ def board_report(plan: ActionPlan, since: dt.date) -> Report:
 OPEN_STATUSES = ("not_started", "in_progress", "ongoing")
 
 
+def stale_weeks() -> int:
+    """How many weeks without a progress update make an open action need one (staff dashboard and
+    plan pages; STAFF_STALE_ACTION_WEEKS, at least 1)."""
+    return max(1, int(current_app.config.get("STAFF_STALE_ACTION_WEEKS", 6)))
+
+
+def stale_action_ids(plan_id: int, weeks: int, now: dt.datetime | None = None) -> set[int]:
+    """The plan's actions that need a progress update (see stale_action_conditions)."""
+    cutoff = (now or utcnow()) - dt.timedelta(weeks=weeks)
+    return set(
+        db.session.scalars(
+            select(Action.id)
+            .join(ActionPlan, ActionPlan.id == Action.plan_id)
+            .where(Action.plan_id == plan_id, *stale_action_conditions(cutoff))
+        )
+    )
+
+
 def stale_action_conditions(cutoff: dt.datetime) -> tuple:
     """An action needs an update: open, in a published plan (joined as ActionPlan), and no progress
     update entered since `cutoff` (nor created since then). Reminders and the staff dashboard share it."""

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.actionplan import bp
+from app.actionplan import bp, services
 from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
 from app.actionplan.importer import MAX_BYTES, ImportRefused, apply_import, parse_file
 from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
@@ -85,6 +85,8 @@ def staff_edit_plan(plan_id: int):
 @bp.route(PREFIX + "/<int:plan_id>")
 @staff_required
 def staff_plan(plan_id: int):
+    """The plan's themes and actions; `?needs_update=1` keeps only the actions with no progress
+    update for the dashboard's number of weeks (the staff dashboard links here with it)."""
     plan = _plan(plan_id)
     themes = db.session.scalars(
         select(Theme)
@@ -92,7 +94,24 @@ def staff_plan(plan_id: int):
         .options(selectinload(Theme.actions))
         .order_by(Theme.position, Theme.id)
     ).all()
-    return render_template("actionplan/staff/plan.html", plan=plan, themes=themes, action_form=ConfirmForm())
+    weeks = services.stale_weeks()
+    stale = services.stale_action_ids(plan.id, weeks)
+    only_stale = request.args.get("needs_update") == "1"
+    shown = [
+        (theme, [a for a in theme.actions if a.id in stale] if only_stale else list(theme.actions)) for theme in themes
+    ]
+    if only_stale:
+        shown = [(theme, actions) for theme, actions in shown if actions]
+    return render_template(
+        "actionplan/staff/plan.html",
+        plan=plan,
+        themes=themes,
+        shown=shown,
+        stale=stale,
+        weeks=weeks,
+        only_stale=only_stale,
+        action_form=ConfirmForm(),
+    )
 
 
 # --- themes -----------------------------------------------------------------------------------

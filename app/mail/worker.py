@@ -142,6 +142,7 @@ def _claim(limit: int | None = None, *, expired: bool = True) -> list[OutboxMess
             .order_by(OutboxMessage.id),
         )
     session = db.session()
+    session.flush()  # anything pending is committed with the claim, as before
     session.expire_all()  # rows of earlier batches are not used again; these are loaded fresh
     # The claimed rows are this worker's until the lease ends: keep them loaded past the commit.
     expire, session.expire_on_commit = session.expire_on_commit, False
@@ -406,8 +407,11 @@ class _PgSentMarks(_SentMarks):
     def close(self) -> None:
         try:
             self.finish()
-            self._check(self.pgconn.exec_(b"DEALLOCATE " + self.name), "releasing the outbox mark")
         finally:
+            # A connection that has failed is discarded by the pool anyway; on a sound one the
+            # statement goes, so the pooled connection is handed back as it was lent.
+            with contextlib.suppress(psycopg.Error):
+                self._check(self.pgconn.exec_(b"DEALLOCATE " + self.name), "releasing the outbox mark")
             self.connection.close()
 
 

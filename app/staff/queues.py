@@ -126,12 +126,13 @@ def open_toolkits(now: dt.datetime | None = None) -> dict:
 
 
 def stale_actions(weeks: int, now: dt.datetime | None = None) -> dict:
-    """Open actions in published plans with no progress update for `weeks` weeks, per plan."""
+    """Open actions in published plans with no progress update for `weeks` weeks, per plan (the
+    first LIST_LIMIT plans by title, with the count of all of them)."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(weeks=weeks)
     count = func.count(Action.id)
     rows = db.session.execute(
-        select(ActionPlan.id, ActionPlan.title, count, func.sum(count).over())
+        select(ActionPlan.id, ActionPlan.title, count, func.sum(count).over(), func.count().over())
         .join(ActionPlan, ActionPlan.id == Action.plan_id)
         .where(*stale_action_conditions(cutoff))
         .group_by(ActionPlan.id, ActionPlan.title)
@@ -141,6 +142,7 @@ def stale_actions(weeks: int, now: dt.datetime | None = None) -> dict:
     return {
         "weeks": weeks,
         "total": int(rows[0][3]) if rows else 0,
+        "plan_count": int(rows[0][4]) if rows else 0,  # every plan with such actions, not only those listed
         "plans": [{"id": r[0], "title": r[1], "actions": int(r[2])} for r in rows],
     }
 

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from app.actionplan.services import stale_weeks
 from app.audit import AuditEvent, record
 from app.auth import services as accounts
 from app.auth.forms import InviteForm, RoleForm
@@ -25,7 +26,7 @@ from app.staff import bp, queues
 @bp.route("", strict_slashes=False)
 @staff_required
 def dashboard():
-    weeks = max(1, int(current_app.config.get("STAFF_STALE_ACTION_WEEKS", 6)))
+    weeks = stale_weeks()
     pending_invitations = db.session.scalar(
         select(func.count())
         .select_from(Invitation)

@@ -62,6 +62,17 @@ def test_staff_dashboard_and_report(site, db):
     with page.expect_navigation():
         page.get_by_role("link", name="Network meeting: spring").click()
     site.axe_check()
+    # The stale action's plan opens filtered to the actions that need an update.
+    site.goto("/staff")
+    with page.expect_navigation():
+        page.locator("[id^=stale-plan-] a").click()
+    site.axe_check()
+    expect(page.get_by_text("1 open action has had no progress update for 6 weeks.")).to_be_visible()
+    expect(page.get_by_text("Needs an update")).to_have_count(1)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Show all actions").click()
+    site.axe_check()
+    expect(page.get_by_role("link", name="Show only the actions that need an update")).to_be_visible()
 
     # The report: this quarter by default, then last year's second quarter from the list.
     site.goto("/staff")

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -237,3 +237,20 @@ def test_a_drain_looks_for_expired_claims_first_and_then_every_quarter_lease(app
     # Claims at 100 (first), 105, 109.9 (not yet 10 s on), 110, 111, 125 (10 s after 110), and
     # the empty claim that ends the drain at 126.
     assert looked == [True, False, False, True, False, True, False]
+
+
+def test_the_marks_connection_goes_back_to_the_pool_as_it_was_lent(app, db, smtp_server):
+    """The worker marks sent mail on a pooled connection of its own (autocommit, and a prepared
+    statement on PostgreSQL): afterwards that connection must behave like any other."""
+    _queue(app, db, n=3)
+    assert drain_outbox().sent == 3
+    engine = db.engine
+    for _ in range(engine.pool.size() if hasattr(engine.pool, "size") else 1):
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                # (psycopg prepares statements of its own on a connection that repeats them)
+                ours = text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'outbox_mark_sent_%'")
+                assert conn.execute(ours).scalar() == 0
+            conn.execute(text("UPDATE outbox_messages SET subject = 'changed'"))
+            conn.rollback()  # not in autocommit: the change is undone
+    assert set(db.session.scalars(select(OutboxMessage.subject))) == {"Message 0", "Message 1", "Message 2"}

@@ -63,7 +63,7 @@ def _data(db):
 
     db.session.add(OutboxMessage(kind="x", to_addr="a@example.org", subject="s", body_text="b", status="failed"))
     db.session.commit()
-    return {"plan": plan, "soon": soon, "open_kit": open_kit}
+    return {"plan": plan, "soon": soon, "open_kit": open_kit, "stale": stale, "fresh": fresh}
 
 
 def test_queues_count_what_needs_doing_and_link_to_it(client, login_as, db):
@@ -78,7 +78,7 @@ def test_queues_count_what_needs_doing_and_link_to_it(client, login_as, db):
     assert _count(html, "mail-failed") == 2  # the bulletin's failed email and the other one
     assert 'href="/staff/groups?status=pending"' in html
     assert f'href="/staff/events/{data["soon"].id}/registrants"' in html
-    assert f'href="/staff/action-plans/{data["plan"].id}"' in html
+    assert f'href="/staff/action-plans/{data["plan"].id}?needs_update=1"' in html
     assert f'href="/staff/toolkits/{data["open_kit"].slug}/results"' in html
     assert 'href="/staff/mail?status=failed"' in html
     assert "7 of 10 emails done (70%), 1 failed" in html and "Paused" in html and "Scheduled for" in html
@@ -128,9 +128,40 @@ def test_counts_stay_whole_when_the_lists_are_cut_short(client, login_as, db, mo
     assert "Showing 2 of 9. " in html and "Showing the 2 closing soonest of 6 open toolkits." in html
     assert "Showing the 2 soonest of 6 events with a waiting list." in html
     assert len(re.findall(r'id="stale-plan-', html)) == 2
+    assert "Showing the first 2 of 3 plans with actions needing an update." in html
 
 
 def test_members_cannot_see_the_dashboard(client, login_as):
     assert client.get("/staff").status_code in (302, 303)
     login_as("member")
     assert client.get("/staff").status_code == 403
+
+
+def test_the_plan_page_shows_the_actions_that_need_an_update(client, login_as, db):
+    """The dashboard links each plan to its staff page filtered to the actions it counted."""
+    data = _data(db)
+    login_as("staff")
+    html = client.get("/staff").get_data(as_text=True)
+    assert "Showing the first" not in html  # one plan: nothing left out
+    plan_id, stale, fresh = data["plan"].id, data["stale"], data["fresh"]
+
+    everything = client.get(f"/staff/action-plans/{plan_id}").get_data(as_text=True)
+    assert "2 open actions have had no progress update for 6 weeks." in everything
+    assert len(re.findall(r'<tr class="govuk-table__row" id="action-', everything)) == 4
+    assert everything.count("Needs an update</strong>") == 2
+    assert f'href="/staff/action-plans/{plan_id}?needs_update=1"' in everything
+
+    filtered = client.get(f"/staff/action-plans/{plan_id}?needs_update=1").get_data(as_text=True)
+    rows = re.findall(r'<tr class="govuk-table__row" id="action-(\d+)"', filtered)
+    assert len(rows) == 2 and str(stale.id) in rows and str(fresh.id) not in rows
+    assert "Show all actions" in filtered and "Actions needing an update in" in filtered
+
+    # Once every open action has a recent update, the filter says so instead of showing nothing.
+    from app.actionplan.models import Action
+
+    for action in db.session.query(Action).filter(Action.plan_id == plan_id):
+        action.last_update_at = utcnow()
+    db.session.commit()
+    calm = client.get(f"/staff/action-plans/{plan_id}?needs_update=1").get_data(as_text=True)
+    assert "No actions need a progress update" in calm and 'id="action-' not in calm
+    assert "Needs an update</strong>" not in client.get(f"/staff/action-plans/{plan_id}").get_data(as_text=True)
