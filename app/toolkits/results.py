@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, distinct, func, select, union_all
+from sqlalchemy import and_, case, column, distinct, func, select, table, union_all
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
@@ -244,9 +244,16 @@ def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None =
 
 # Aggregates per process, keyed by what they were computed from. Each request reads the submitted
 # responses' count, id sum and latest change (one cheap query on the responses, not the answers):
-# a submission, a change to a submitted response, a response deleted or an organisation joining
-# or leaving a filter's tag changes that version, so the next request recomputes. Staff opening
+# a submission, a change to a submitted response, a response deleted or any change to the
+# directory (a rename, an organisation joining or leaving a filter's tag) changes that version, so
+# the next request recomputes. Staff opening
 # the page again between submissions (the usual case, and several staff at once) costs no scan.
+# The directory's version (bumped by triggers on any write to organisations or tags, migration
+# 0013_directory) is part of it too: free-text answers show their organisation's name, so a group
+# that renames itself is shown by its new name at once.
+_DIRECTORY_VERSION = (
+    select(column("version")).select_from(table("directory_version")).where(column("id") == 1).scalar_subquery()
+)
 _CACHE: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 32
@@ -280,18 +287,19 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
             include_text: bool = True) -> Results:  # fmt: skip
     """Everything the results page shows: four queries, plus the aggregates when the submitted
     responses have changed since this process last computed them (see cached_aggregates)."""
-    submitted, drafts, id_sum, last_change = db.session.execute(
+    submitted, drafts, id_sum, last_change, directory = db.session.execute(
         select(
             func.count().filter(Response.status == "submitted"),
             func.count().filter(Response.status == "draft"),
             func.sum(Response.id).filter(Response.status == "submitted"),
             func.max(Response.updated_at).filter(Response.status == "submitted"),
+            _DIRECTORY_VERSION,
         ).where(
             Response.toolkit_id == toolkit.id,
             *([Response.organisation_id.in_(_org_filter(tag))] if tag is not None else []),
         )
     ).one()
-    version = (int(submitted or 0), int(id_sum or 0), str(last_change))
+    version = (int(submitted or 0), int(id_sum or 0), str(last_change), directory)
     agg = cached_aggregates(toolkit, questions, version, tag=tag, include_text=include_text)
     answered, options, stats = agg["answered"], agg["options"], agg["stats"]
     scale_counts, texts, text_totals = agg["scale_counts"], agg["texts"], agg["text_totals"]

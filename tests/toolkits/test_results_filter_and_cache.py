@@ -119,6 +119,13 @@ def test_cached_aggregates_follow_every_change_to_submitted_responses(client, db
     filtered = client.get(_url(toolkit, "?tag=theme:mental-health")).get_data(as_text=True)
     assert "3 of 3 organisations" in filtered
 
+    # A group that renames itself is shown by its new name beside its free-text answers at once.
+    assert "Late group" in client.get(_url(toolkit)).get_data(as_text=True)
+    late.name = "Later group"
+    db.session.commit()
+    renamed = client.get(_url(toolkit)).get_data(as_text=True)
+    assert "Later group" in renamed and "Late group" not in renamed
+
 
 @pytest.mark.parametrize(
     ("values", "median"),
