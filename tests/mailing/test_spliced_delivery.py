@@ -142,6 +142,16 @@ def test_an_address_that_cannot_be_spliced_is_built_the_slow_way(app, db, smtp_s
     assert services.manage_token(plain).encode() in fast.raw
 
 
+def _bulletin_sent_to(client, db, recipients: int) -> str:
+    """A bulletin to `recipients` new subscribers, sent by staff (queued, not delivered); its campaign."""
+    for _ in range(recipients):
+        mf.subscriber()
+    bulletin = mf.bulletin()
+    db.session.commit()
+    _send(client, bulletin)
+    return bulletin.campaign
+
+
 def _sent_count(engine, campaign: str) -> int:
     with engine.connect() as conn:
         query = text("SELECT count(*) FROM outbox_messages WHERE campaign = :c AND status = 'sent'")
@@ -163,12 +173,7 @@ def test_a_message_is_accepted_only_once_every_earlier_one_is_durably_marked(
     delivered but unmarked. The marks travel while the next message is sent (asynchronously
     on PostgreSQL), so check the moment it matters: as the server takes each message's last
     line, every message it accepted before is marked sent, in a committed transaction."""
-    for _ in range(12):
-        mf.subscriber()
-    bulletin = mf.bulletin()
-    db.session.commit()
-    _send(client, bulletin)
-    campaign = bulletin.campaign
+    campaign = _bulletin_sent_to(client, db, 12)
     app.config["OUTBOX_BATCH_SIZE"] = 5  # batch ends and starts too
     seen: list[tuple[int, int]] = []
     smtp_server.on_data = lambda envelope: seen.append((len(smtp_server.envelopes), _sent_count(own_engine, campaign)))
@@ -183,12 +188,7 @@ def test_a_mark_that_fails_stops_the_send_before_another_message_is_delivered(
 ):
     """If a sent message cannot be marked, the next message must not be delivered: the worker
     stops (its claim expires and the rest are sent later) rather than run ahead of its marks."""
-    for _ in range(6):
-        mf.subscriber()
-    bulletin = mf.bulletin()
-    db.session.commit()
-    _send(client, bulletin)
-    campaign = bulletin.campaign
+    campaign = _bulletin_sent_to(client, db, 6)
 
     def third_row_vanishes(envelope) -> None:  # e.g. erased by staff while it was being sent
         if len(smtp_server.envelopes) == 2:
