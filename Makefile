@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi.py
+# The configuration must be named (config.select_config fails closed); these targets are development.
+export PORTAL_ENV ?= development
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-sqlite test-postgres lint format install install-dev browser bench clean

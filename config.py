@@ -1,23 +1,40 @@
 """Configuration, read from the environment.
 
-`create_app()` picks ProductionConfig when PORTAL_ENV=production, otherwise Config
-(development defaults that are safe on a laptop). Every variable is listed in README.md.
+`create_app()` asks `select_config()`, which fails closed: PORTAL_ENV must say exactly which
+configuration to use (`development` on a laptop, `production` on a server). Anything else,
+unset included, refuses to start, so a server never falls back to the development settings
+and their public SECRET_KEY. Every variable is listed in README.md.
 """
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret-change-me"
+ENVIRONMENTS = ("development", "production")
+# Production refuses to start without a mail server unless this loudly named setting says that
+# mail is kept in the database on purpose (a trial server, say). Credentials stay redacted.
+CAPTURE_IN_PRODUCTION = "MAIL_CAPTURE_IN_PRODUCTION_NOTHING_IS_SENT"
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_BITS = 128  # estimated from the key's own character frequencies
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the portal may run with."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
 
 
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.strip().lower() in _TRUE
 
 
 def _int(name: str, default: int) -> int:
@@ -36,6 +53,7 @@ def database_url() -> str:
 
 
 class Config:
+    ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEFAULT_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -112,6 +130,7 @@ class Config:
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
@@ -119,20 +138,71 @@ class ProductionConfig(Config):
     WTF_CSRF_ENABLED = True
 
     @classmethod
-    def validate(cls) -> None:
-        key = os.environ.get("SECRET_KEY", "")
-        if not key or key == DEFAULT_SECRET_KEY or len(key) < 32:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a long random value in production "
+    def from_environment(cls, environ) -> type[ProductionConfig]:
+        """Check the environment, then build the class from it: the values checked are the
+        values used, even when the environment changed after this module was imported."""
+        cls.validate(environ)
+        values = {"SECRET_KEY": environ["SECRET_KEY"], "SERVER_NAME": environ["SERVER_NAME"]}
+        values["MAIL_SERVER"] = environ.get("MAIL_SERVER") or None
+        return type(cls.__name__, (cls,), values)
+
+    @classmethod
+    def validate(cls, environ=os.environ) -> None:
+        problem = secret_key_problem(environ.get("SECRET_KEY", ""))
+        if problem:
+            raise ConfigError(
+                f"SECRET_KEY {problem}. Production needs a long random value "
                 '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
             )
-        if not os.environ.get("SERVER_NAME"):
+        if not environ.get("SERVER_NAME"):
             # Links in e-mails (password reset, confirmation) must never be built from a
             # Host header an attacker controls, so production names its own host.
-            raise RuntimeError("SERVER_NAME must be set in production, for example portal.example.org")
+            raise ConfigError("SERVER_NAME must be set in production, for example portal.example.org")
+        if not environ.get("MAIL_SERVER") and environ.get(CAPTURE_IN_PRODUCTION, "").lower() not in _TRUE:
+            raise ConfigError(
+                "MAIL_SERVER must be set in production: without it no e-mail is sent (registration, "
+                f"password reset and bulletins would silently go nowhere). To run without mail on purpose, "
+                f"set {CAPTURE_IN_PRODUCTION}=yes."
+            )
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` is not fit for production, or None. Refuses the development key, short keys and
+    keys with little variety (one repeated character, a short pattern repeated)."""
+    if not key:
+        return "is not set"
+    if key == DEFAULT_SECRET_KEY or DEFAULT_SECRET_KEY in key:
+        return "is the public development key"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if bits < MIN_SECRET_KEY_BITS or _repeats_a_pattern(key):
+        return "looks too predictable (too few different characters, or a pattern repeated)"
+    return None
+
+
+def _repeats_a_pattern(key: str) -> bool:
+    return any(len(key) % size == 0 and key == key[:size] * (len(key) // size) for size in range(1, len(key) // 2 + 1))
+
+
+def select_config(environ=os.environ) -> type[Config]:
+    """The configuration PORTAL_ENV names; refuse anything else (fail closed)."""
+    name = environ.get("PORTAL_ENV")
+    if name == "production":
+        return ProductionConfig.from_environment(environ)
+    if name == "development":
+        return Config
+    valid = " or ".join(f"PORTAL_ENV={value}" for value in ENVIRONMENTS)
+    shown = "is not set" if name is None else f"is {name!r}, which is not a known setting"
+    raise ConfigError(
+        f"PORTAL_ENV {shown}. Set {valid} (exactly, in lower case): development on your own computer "
+        "(`make run` does this), production on a server."
+    )
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"  # conftest sets a file

@@ -17,12 +17,9 @@ from app.db import query_counter
 
 
 def _config_class():
-    from config import Config, ProductionConfig
+    from config import select_config
 
-    if os.environ.get("PORTAL_ENV", "").lower() == "production":
-        ProductionConfig.validate()
-        return ProductionConfig
-    return Config
+    return select_config()
 
 
 def create_app(config_class=None) -> Flask:

@@ -92,6 +92,9 @@ def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.captured_mail import captured_mail_command
+
+    app.cli.add_command(captured_mail_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     from app.groups.cli import generate_load_data_command, groups_cli

@@ -200,7 +200,7 @@ def migrated_with_demo_data(url: str) -> dict:
         "RATELIMIT_ENABLED": "0",
         "SECRET_KEY": "bench-" + "x" * 40,
     }
-    env.pop("PORTAL_ENV", None)
+    env["PORTAL_ENV"] = "development"  # BENCH_MODE is a development-only switch
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
     return env

@@ -31,6 +31,9 @@ from config import TestConfig
 from tests import factories
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# Child processes the tests start (worker, flask CLI) build the app from the environment, which
+# must name its configuration (config.select_config fails closed).
+os.environ.setdefault("PORTAL_ENV", "development")
 
 
 def _admin(url):

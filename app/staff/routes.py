@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -21,6 +19,7 @@ from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
 from app.staff import bp, queues
+from app.staff.redaction import redact
 
 
 @bp.route("", strict_slashes=False)
@@ -251,13 +250,7 @@ def mail_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    capture_mode = not current_app.config.get("MAIL_SERVER")
-    # A sensitive message holds a sign-in link for someone else: staff may read it only
-    # where mail is captured (development), never when it really went out.
-    show_body = capture_mode or not message.sensitive
-    # In capture mode the links are the point (confirm, reset, invitation): make them clickable.
-    links = _LINK.findall(message.body_text) if show_body else []
-    return render_template("staff/mail_message.html", message=message, show_body=show_body, links=links)
-
-
-_LINK = re.compile(r"https?://[^\s<>\"']+")
+    # Credential links are removed in every mail mode (app/staff/redaction.py); a sensitive
+    # message says so even when its sign-in link sits in a part we do not show.
+    body = redact(message.body_text)
+    return render_template("staff/mail_message.html", message=message, body=body)

@@ -76,6 +76,7 @@ def _config_in_fresh_process(env: dict) -> str:
         "'X-Query-Count' in app.test_client().get('/healthz').headers)"
     )
     clean = {k: v for k, v in os.environ.items() if k not in ("PORTAL_ENV", "BENCH_MODE")}
+    clean["PORTAL_ENV"] = "development"
     out = subprocess.run(
         [sys.executable, "-c", code], env={**clean, **env}, cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -90,7 +91,8 @@ def test_bench_mode_turns_csrf_off_but_production_forces_both_back(tmp_path):
         **database,
         "BENCH_MODE": "1",
         "PORTAL_ENV": "production",
-        "SECRET_KEY": "p" * 64,
+        "SECRET_KEY": "4f1c0e9a7b2d6c8e5f3a1b9d7c0e2f4a6b8d1c3e5f7a9b0c",
+        "MAIL_SERVER": "127.0.0.1",
         "SERVER_NAME": "portal.example.org",
     }
     assert _config_in_fresh_process(production) == ["False", "True", "False"]

@@ -14,32 +14,108 @@ def test_test_config_is_used(app):
     assert app.config["SECRET_KEY"] == "test-secret-key"
 
 
-def test_production_refuses_default_or_missing_secret_key(monkeypatch):
+GOOD_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    """A complete production environment; each test takes one piece away."""
     monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("SERVER_NAME", "portal.example.org")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    monkeypatch.delenv(config.CAPTURE_IN_PRODUCTION, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,
+        config.DEFAULT_SECRET_KEY,
+        "short",
+        "x" * 64,  # one repeated character
+        "ab" * 32,  # a short pattern repeated
+        "0123456789" * 4,
+        "passwordpasswordpasswordpassword1",
+    ],
+)
+def test_production_refuses_a_missing_public_short_or_predictable_secret_key(production_env, key):
+    if key is None:
+        production_env.delenv("SECRET_KEY")
+    else:
+        production_env.setenv("SECRET_KEY", key)
+    with pytest.raises(config.ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    "key", [GOOD_KEY, "kT3vQ9zL-mW2xR7pB_4nY8cF6hJ1sD5g", "correct horse battery staple orbit lantern 42"]
+)
+def test_production_accepts_random_keys_and_long_passphrases(production_env, key):
+    production_env.setenv("SECRET_KEY", key)
+    assert create_app().config["SECRET_KEY"] == key
+
+
+def test_production_requires_server_name(production_env):
+    production_env.delenv("SERVER_NAME")
+    with pytest.raises(config.ConfigError, match="SERVER_NAME"):
+        create_app()
+
+
+def test_production_refuses_to_start_without_a_mail_server(production_env):
+    production_env.delenv("MAIL_SERVER")
+    with pytest.raises(config.ConfigError, match=config.CAPTURE_IN_PRODUCTION):
+        create_app()
+    production_env.setenv(config.CAPTURE_IN_PRODUCTION, "yes")
+    assert create_app().config["MAIL_SERVER"] is None
+
+
+@pytest.mark.parametrize("value", [None, "", "prod", "Production", "PRODUCTION", "production ", "dev", "staging"])
+def test_an_unknown_or_missing_portal_env_refuses_to_start_and_lists_the_valid_values(monkeypatch, value):
+    """Fail closed: anything but the exact names never falls back to the development key."""
+    if value is None:
+        monkeypatch.delenv("PORTAL_ENV", raising=False)
+    else:
+        monkeypatch.setenv("PORTAL_ENV", value)
+    with pytest.raises(config.ConfigError) as refused:
+        create_app()
+    assert "PORTAL_ENV=development" in str(refused.value) and "PORTAL_ENV=production" in str(refused.value)
+
+
+def test_development_is_chosen_only_explicitly(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app()
-    monkeypatch.setenv("SECRET_KEY", config.DEFAULT_SECRET_KEY)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app()
-    monkeypatch.setenv("SECRET_KEY", "short")
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app()
+    assert config.select_config() is config.Config
+    assert issubclass(
+        config.select_config(
+            {"PORTAL_ENV": "production", "SECRET_KEY": GOOD_KEY, "SERVER_NAME": "p.example.org", "MAIL_SERVER": "m"}
+        ),
+        config.ProductionConfig,
+    )
 
 
-def test_production_requires_server_name(monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 64)
-    monkeypatch.delenv("SERVER_NAME", raising=False)
-    with pytest.raises(RuntimeError, match="SERVER_NAME"):
-        create_app()
+def test_wsgi_refuses_to_start_on_a_server_with_no_portal_env(tmp_path):
+    """The real entry point (gunicorn wsgi:app) in a fresh process, as a server would run it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_ENV", "SECRET_KEY")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "PORTAL_ENV is not set" in result.stderr
 
 
-def test_production_starts_with_proper_settings(monkeypatch, tmp_path):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 64)
-    monkeypatch.setenv("SERVER_NAME", "portal.example.org")
+def test_production_starts_with_proper_settings(production_env):
     application = create_app()
     assert application.config["SESSION_COOKIE_SECURE"] is True
     assert application.config["SESSION_COOKIE_HTTPONLY"] is True

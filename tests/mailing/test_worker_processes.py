@@ -37,7 +37,7 @@ def _start_worker(database_url: str, smtp_server, log: Path, lease: int = 3) -> 
         "OUTBOX_BATCH_SIZE": "50",
         "OUTBOX_LEASE_SECONDS": str(lease),
         "WORKER_POLL_SECONDS": "0.2",
-        "PORTAL_ENV": "",
+        "PORTAL_ENV": "development",
     }
     env.pop("TEST_DATABASE_URL", None)
     with open(log, "ab") as output:  # the child keeps its own handle

@@ -222,17 +222,66 @@ def test_sent_mail_page_and_sensitive_bodies(app, client, login_as, db, smtp_ser
     detail = client.get(f"/staff/mail/{message.id}").get_data(as_text=True)
     # Mail really went out over SMTP: staff must not be able to read someone's reset link.
     assert "/reset-password/" not in detail
-    assert "private sign-in link" in detail
+    assert "private link removed" in detail
 
 
-def test_sent_mail_body_visible_in_capture_mode(client, login_as, db):
+def test_staff_cannot_take_over_an_admin_through_captured_mail(app, client, login_as, db):
+    """Capture mode (no MAIL_SERVER): a staff member asks for the admin's password reset and reads
+    the Sent mail page. The message is listed, to whom it went too, but its link is gone."""
     login_as("staff")
-    factories.user(email="a@example.org")
+    factories.user(email="boss@example.org", role="admin")
     db.session.commit()
-    client.post("/reset-password", data={"email": "a@example.org"})
+    client.post("/reset-password", data={"email": "boss@example.org"})
     drain_outbox()
     message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.delivery == "captured" and "/reset-password/" in message.body_text
+    listing = client.get("/staff/mail").get_data(as_text=True)
+    assert "Reset your password" in listing and "boss@example.org" in listing
     detail = client.get(f"/staff/mail/{message.id}").get_data(as_text=True)
-    assert "/reset-password/" in detail and "Captured" in detail
-    assert 'class="govuk-link" href="http://localhost/reset-password/' in detail  # clickable
+    assert "/reset-password/" not in detail
+    assert "private link removed" in detail and "boss@example.org" in detail
+    token = message.body_text.split("/reset-password/")[1].split()[0]
+    assert token not in detail
     assert client.get("/staff/mail/999999").status_code == 404
+
+
+def test_every_token_link_is_removed_but_ordinary_links_stay(app, client, login_as, db):
+    """Not only messages flagged sensitive: any link to a route that takes a token is a credential."""
+    login_as("staff")
+    message = OutboxMessage(
+        kind="test",
+        to_addr="someone@example.org",
+        subject="Mixed links",
+        body_text=(
+            "Cancel: http://localhost/events/cancel/eyJhYmMiOjF9.Zm9v.YmFy\n"
+            "Preferences: http://localhost/mailing-list/preferences/abc.def.ghi.\n"
+            "Join: http://localhost/groups/join/some.token.here\n"
+            "See the events: http://localhost/events\n"
+        ),
+        status="sent",
+    )
+    db.session.add(message)
+    db.session.commit()
+    detail = client.get(f"/staff/mail/{message.id}").get_data(as_text=True)
+    for secret in ("/events/cancel/", "/mailing-list/preferences/", "/groups/join/"):
+        assert secret not in detail
+    assert detail.count("private link removed") >= 3
+    assert 'href="http://localhost/events"' in detail
+
+
+def test_captured_mail_command_shows_links_to_a_developer_only(app, db):
+    factories.user(email="dev@example.org")
+    db.session.commit()
+    with app.test_request_context():
+        from app.auth.models import find_user_by_email
+        from app.auth.services import send_password_reset
+
+        send_password_reset(find_user_by_email("dev@example.org"))
+    db.session.commit()
+    drain_outbox()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["captured-mail", "--to", "dev@example.org"])
+    assert result.exit_code == 0 and "/reset-password/" in result.output
+    app.config["ENV_NAME"] = "production"
+    refused = runner.invoke(args=["captured-mail"])
+    assert refused.exit_code != 0 and "development only" in refused.output
