@@ -105,6 +105,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
+    # A sign-in ends after this long without a request, and after this long in any case
+    # (app/auth/sessions.py). Four hours covers a form left open for an afternoon.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 240)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 24)
     WTF_CSRF_SSL_STRICT = True
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 

@@ -73,18 +73,9 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.login_message_category = "important"
     ext.login_manager.session_protection = "basic"
 
-    from app.auth.models import User
+    from app.auth import sessions
 
-    @ext.login_manager.user_loader
-    def load_user(session_id: str):
-        try:
-            user_id, version = (int(part) for part in session_id.split(":", 1))
-        except (ValueError, AttributeError):
-            return None
-        user = ext.db.session.get(User, user_id)
-        if user is None or user.session_version != version or not user.active:
-            return None
-        return user
+    ext.login_manager.user_loader(sessions.load)
 
 
 def _register_blueprints(app: Flask) -> None:

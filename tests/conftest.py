@@ -29,6 +29,7 @@ from app.extensions import db as _db
 from app.extensions import limiter
 from config import TestConfig
 from tests import factories
+from tests.sweep.support import signed_in
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 # Child processes the tests start (worker, flask CLI) build the app from the environment, which
@@ -124,8 +125,7 @@ def login_as(app, db, client):
         user = role_or_user if not isinstance(role_or_user, str) else factories.user(role=role_or_user, **kwargs)
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            signed_in(session, user)
         return user
 
     return _login

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, func, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, delete, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,8 +40,12 @@ class User(UserMixin, db.Model):
 
     # Flask-Login: the session stores id and version, so bumping the version logs out
     # every browser that holds an older session cookie or remember-me cookie.
+    # The third part is this browser's own sign-in (app/auth/sessions.py), set when the
+    # session begins or is loaded: signing out deletes it, so a copied cookie dies with it.
+    session_key: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_key}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -70,12 +74,27 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
+        """Sign this person out of every browser (deactivation, password change, "sign out everywhere")."""
         self.session_version = (self.session_version or 1) + 1
+        db.session.execute(delete(UserSession).where(UserSession.user_id == self.id))
 
     @property
     def password_fingerprint(self) -> str:
         """Changes whenever the password does, so a reset link works only once."""
         return (self.password_hash or "none")[-16:]
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random key; only its SHA-256 is stored here, so
+    a copy of this table cannot be turned into a session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -108,4 +127,4 @@ class Invitation(db.Model):
         return "pending"
 
 
-__all__ = ["ROLES", "Invitation", "User", "find_user_by_email", "normalise_email"]
+__all__ = ["ROLES", "Invitation", "User", "UserSession", "find_user_by_email", "normalise_email"]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from app.audit import record
 from app.auth import bp
 from app.auth import services as accounts
+from app.auth import sessions
 from app.auth.forms import (
     AcceptInvitationForm,
     ChangeNameForm,
@@ -39,10 +40,12 @@ def link_problem(exc: Exception, purpose: str):
     return render_template("auth/link_problem.html", reason=reason, purpose=purpose), 400
 
 
-def start_session(user: User, remember: bool = False) -> None:
-    """Begin a fresh session (no data carried over from before sign-in: no fixation)."""
+def start_session(user: User) -> None:
+    """Begin a fresh session (no data carried over from before sign-in: no fixation), recorded
+    server-side so that signing out ends it everywhere the cookie may have been copied."""
     session.clear()
-    login_user(user, remember=remember)
+    sessions.begin(user)
+    login_user(user)
     user.last_login_at = utcnow()
     record("user.login", user, actor=user)
     db.session.commit()
@@ -78,12 +81,27 @@ def login():
 @public
 def logout():
     if current_user.is_authenticated:
+        sessions.end(current_user)
         record("user.logout", current_user)
         db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("main.index"), code=303)
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@signed_in_required
+def sign_out_everywhere():
+    """End every session of this account, this browser's included (a lost phone, a shared computer)."""
+    user = current_user._get_current_object()
+    user.end_sessions()
+    record("user.logout_everywhere", user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have been signed out on every device, this one included. Sign in again to carry on.", "success")
+    return redirect(url_for("auth.login"), code=303)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -182,7 +200,9 @@ def reset_password(token: str):
 @bp.route("/account")
 @signed_in_required
 def account():
-    return render_template("auth/account.html")
+    return render_template(
+        "auth/account.html", signed_in_count=sessions.count(current_user), lifetime=sessions.lifetime_text()
+    )
 
 
 @bp.route("/account/name", methods=["GET", "POST"])

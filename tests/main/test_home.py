@@ -197,7 +197,7 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
 def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):
     from app.auth.models import find_user_by_email
     from app.main.demo import seed_home_demo
-    from tests.sweep.support import seed_demo
+    from tests.sweep.support import seed_demo, signed_in
 
     seed_demo()
     seed_home_demo()  # a second run adds nothing
@@ -207,7 +207,7 @@ def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):
         assert empty not in text
     member = find_user_by_email("member@example.org")
     with client.session_transaction() as session:
-        session["_user_id"] = member.get_id()
+        signed_in(session, member)
     dashboard = _text(client.get(client.get("/my-group").headers["Location"]).get_data(as_text=True))
     assert re.search(r"Bangla Women's Wellbeing Circle attended 2 of the last \d network meetings", dashboard)
     assert "Sent apologies" in dashboard

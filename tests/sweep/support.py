@@ -88,12 +88,21 @@ def user(role: str):
     return find_user_by_email(ROLE_EMAILS[role])
 
 
+def signed_in(session, user) -> None:
+    """Put a real server-side sign-in for `user` into a test client's cookie session."""
+    from app.auth import sessions
+    from app.extensions import db
+
+    session["_user_id"] = sessions.begin(user, session)
+    session["_fresh"] = True
+    db.session.commit()
+
+
 def sign_in(client, role: str) -> None:
     with client.session_transaction() as session:
         session.clear()
         if role != "anonymous":
-            session["_user_id"] = user(role).get_id()
-            session["_fresh"] = True
+            signed_in(session, user(role))
 
 
 # --- the resolver --------------------------------------------------------------------------
