@@ -6,9 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from app.audit import record
-from app.auth import bp
+from app.auth import bp, sessions
 from app.auth import services as accounts
-from app.auth import sessions
 from app.auth.forms import (
     AcceptInvitationForm,
     ChangeNameForm,

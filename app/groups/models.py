@@ -226,3 +226,38 @@ class GroupImportBatch(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class GroupInvitation(db.Model):
+    """A member's invitation for a colleague to join their group (issue 15.4).
+
+    The e-mailed link is signed and names this row, and the row decides whether it still works:
+    once used, withdrawn by the group, ended because the invited person was removed from the
+    group, replaced by a newer invitation to the same address, or past `expires_at`, it is dead,
+    and the page says which of these happened."""
+
+    __tablename__ = "group_invitations"
+    __table_args__ = (CheckConstraint("end_reason IN ('withdrawn', 'removed', 'replaced')", name="end_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    def problem(self, now: dt.datetime) -> str | None:
+        """Why the link no longer works ("used", "withdrawn", "removed", "replaced", "expired"), or None."""
+        if self.end_reason == "removed":  # said first: the used link of someone since removed
+            return "removed"
+        if self.used_at is not None:
+            return "used"
+        if self.end_reason:
+            return self.end_reason
+        if self.expires_at <= now:
+            return "expired"
+        return None

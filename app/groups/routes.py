@@ -9,22 +9,19 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import record
 from app.auth.models import User, normalise_email
-from app.auth.tokens import TokenError, make_token, read_token
 from app.db import utcnow
 from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.groups import bp, directory
+from app.groups import bp, directory, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
-from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, Membership, Organisation
+from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, GroupInvitation, Membership, Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
 from app.toolkits import services as toolkit_services
-
-INVITE_MAX_AGE = 7 * 24 * 3600
 
 
 def _org_or_404(org_id: int) -> Organisation:
@@ -171,7 +168,7 @@ def _dashboard(org: Organisation, members: list[Membership]) -> dict:
     groups = [org] if listed else []
     return {
         "completeness": svc.profile_completeness(org),
-        "invitations": svc.pending_invitations(org, {m.user.email.lower() for m in members}, INVITE_MAX_AGE),
+        "invitations": invitations.pending(org.id),
         "toolkit_progress": toolkit_services.progress_for(list(toolkits), org, current_user),
         "registrations": registrations,
         "meeting": meeting,
@@ -217,18 +214,7 @@ def invite(org_id: int):
             flash(error, "important")
         return redirect(url_for("groups.manage", org_id=org.id), code=303)
     email = normalise_email(form.email.data)
-    token = make_token("group-invite", {"org": org.id, "email": email, "by": current_user.id})
-    enqueue(
-        "group_invitation",
-        to=email,
-        subject=f"{current_user.name} invited you to manage {org.name}",
-        sensitive=True,
-        inviter=current_user.name,
-        org=org,
-        url=url_for("groups.join", token=token, _external=True),
-        days=INVITE_MAX_AGE // 86400,
-    )
-    record("group.member_invited", org, email=email)
+    invitations.send(org, email, current_user)
     db.session.commit()
     flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
     return redirect(url_for("groups.manage", org_id=org.id), code=303)
@@ -238,23 +224,34 @@ def invite(org_id: int):
 @signed_in_required
 def join(token: str):
     try:
-        data = read_token("group-invite", token, INVITE_MAX_AGE)
-        org = _org_or_404(int(data["org"]))
-        email = str(data["email"])
-    except (TokenError, KeyError, TypeError, ValueError) as exc:
-        reason = exc.reason if isinstance(exc, TokenError) else "invalid"
-        return render_template("groups/invite_problem.html", reason=reason), 400
-    if normalise_email(current_user.email) != email:
-        return render_template("groups/invite_problem.html", reason="wrong_account", email=email), 403
+        invitation = invitations.from_token(token)
+    except invitations.InvitationProblem as problem:
+        org = problem.invitation and db.session.get(Organisation, problem.invitation.organisation_id)
+        return render_template("groups/invite_problem.html", reason=problem.reason, org=org), 400
+    org = _org_or_404(invitation.organisation_id)
+    if normalise_email(current_user.email) != invitation.email:
+        return render_template("groups/invite_problem.html", reason="wrong_account", email=invitation.email), 403
     form = ConfirmForm()
     if form.validate_on_submit():
-        if svc.membership_of(current_user, org.id) is None:
-            db.session.add(Membership(user_id=current_user.id, organisation_id=org.id, role="member"))
-            record("group.member_joined", org, user_id=current_user.id)
-            db.session.commit()
+        invitations.accept(invitation, current_user)
+        db.session.commit()
         flash(f"You are now a member of {org.name}.", "success")
         return redirect(url_for("groups.manage", org_id=org.id), code=303)
     return render_template("groups/join.html", org=org, form=form)
+
+
+@bp.route("/my-group/<int:org_id>/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@signed_in_required
+def withdraw_invitation(org_id: int, invitation_id: int):
+    org, _membership = _member_org(org_id, owner=True)
+    invitation = db.session.get(GroupInvitation, invitation_id)
+    if invitation is None or invitation.organisation_id != org.id:
+        abort(404)
+    if invitation.problem(utcnow()) is None:
+        invitations.withdraw(invitation)
+        db.session.commit()
+        flash(f"The invitation to {invitation.email} has been withdrawn. Its link no longer works.", "success")
+    return redirect(url_for("groups.manage", org_id=org.id), code=303)
 
 
 def _target_membership(org: Organisation, membership_id: int) -> Membership:
@@ -279,6 +276,7 @@ def remove_member(org_id: int, membership_id: int):
         return redirect(url_for("groups.manage", org_id=org.id), code=303)
     user = db.session.get(User, target.user_id)
     db.session.delete(target)
+    invitations.end_for_removed_member(org.id, user.email)
     record("group.member_removed", org, user_id=target.user_id)
     db.session.commit()
     if leaving_self:

@@ -3,7 +3,6 @@ merges, taxonomy, listing and facets."""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
@@ -425,34 +424,3 @@ def profile_completeness(org: Organisation) -> Completeness:
     """How much of the directory entry is filled in (no queries: needs org.tags loaded)."""
     missing = [(field_id, text) for field_id, text, present in PROFILE_CHECKS if not present(org)]
     return Completeness(len(PROFILE_CHECKS) - len(missing), len(PROFILE_CHECKS), missing)
-
-
-def pending_invitations(org: Organisation, member_emails: set[str], max_age_seconds: int) -> list[dict]:
-    """Colleague invitations still usable and not yet accepted, newest first (one query).
-
-    Invitations are signed links, not rows (see the directory decisions); every one sent is in the
-    audit log with its address, so that is what is read: sent within the link's lifetime, to an
-    address that has not joined. Inviting the same address again shows it once, with the newest date."""
-    from app.audit import AuditEvent
-
-    since = utcnow() - dt.timedelta(seconds=max_age_seconds)
-    seen: set[str] = set()
-    pending = []
-    for event in db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.verb == "group.member_invited",
-            AuditEvent.object_type == "Organisation",
-            AuditEvent.object_id == str(org.id),
-            AuditEvent.at >= since,
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ):
-        email = str((event.details or {}).get("email", "")).lower()
-        if not email or email in seen or email in member_emails:
-            continue
-        seen.add(email)
-        pending.append(
-            {"email": email, "sent_at": event.at, "expires_at": event.at + dt.timedelta(seconds=max_age_seconds)}
-        )
-    return pending

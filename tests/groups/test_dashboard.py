@@ -140,7 +140,7 @@ def test_members_and_invitations_waiting(client, db, login_as):
     text = _text(_dashboard(client, org))
     waiting = _section(text, "Invitations waiting to be accepted", "Invite a colleague")
     assert "colleague@example.org" in waiting and "new.person@example.org" in waiting
-    assert waiting.count("new.person@example.org") == 1 and "elsewhere@example.org" not in waiting
+    assert waiting.count("new.person@example.org – sent") == 1 and "elsewhere@example.org" not in waiting
     assert "Amina Yusuf" in _section(text, "People who manage this group", "Invitations waiting")
 
     # Once the colleague joins, their invitation is no longer waiting; they see the same dashboard.

@@ -151,3 +151,111 @@ def test_my_group_lists_or_redirects(client, db, login_as):
     assert client.get("/my-group").headers["Location"].endswith(f"/my-group/{org.id}")
     login_as("member")
     assert "You are not a member of any group yet" in client.get("/my-group").get_data(as_text=True)
+
+
+# --- invitation links are single-use and die with the membership (issue 15.4) ------------------
+
+
+def _user(email):
+    from app.auth.models import find_user_by_email
+
+    return find_user_by_email(email)
+
+
+def _invite(client, db, org, email) -> str:
+    assert client.post(f"/my-group/{org.id}/invite", data={"email": email}).status_code == 303
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_addr == email).order_by(OutboxMessage.id.desc())
+    ).first()
+    link = re.search(r"https?://\S+/groups/join/\S+", mail.body_text).group(0)
+    return "/" + link.split("/", 3)[3]
+
+
+def test_a_removed_member_cannot_rejoin_with_the_old_link(client, db, login_as):
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    path = _invite(client, db, org, "colleague@example.org")
+    login_as(colleague)
+    assert client.post(path).status_code == 303
+    # Used once: the same link does not work again, even while still a member.
+    page = client.get(path)
+    assert page.status_code == 400 and "already been used" in page.get_data(as_text=True)
+    login_as(owner)
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
+    client.post(f"/my-group/{org.id}/members/{membership.id}/remove")
+    login_as(colleague)
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 400
+        assert "You were removed from" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Membership).where(Membership.user_id == colleague.id)) is None
+
+
+def test_a_pending_invitation_dies_when_its_person_is_removed(client, db, login_as):
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
+    db.session.commit()
+    login_as(owner)
+    path = _invite(client, db, org, "colleague@example.org")  # sent while still a member
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
+    client.post(f"/my-group/{org.id}/members/{membership.id}/remove")
+    login_as(colleague)
+    response = client.post(path)
+    assert response.status_code == 400 and "You were removed from" in response.get_data(as_text=True)
+
+
+def test_a_withdrawn_invitation_says_so(client, db, login_as):
+    org, owner = _group(db)
+    factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    path = _invite(client, db, org, "colleague@example.org")
+    page = client.get(f"/my-group/{org.id}").get_data(as_text=True)
+    assert "colleague@example.org" in page and "Withdraw" in page
+    from app.groups.models import GroupInvitation
+
+    invitation = db.session.scalars(select(GroupInvitation)).one()
+    # Another group's owner cannot withdraw it (object-level check).
+    other_owner = factories.user(name="Other Owner")
+    other_org = organisation("Another Group", owner=other_owner)
+    db.session.commit()
+    login_as(other_owner)
+    assert client.post(f"/my-group/{other_org.id}/invitations/{invitation.id}/withdraw").status_code == 404
+    login_as(owner)
+    assert client.post(f"/my-group/{org.id}/invitations/{invitation.id}/withdraw").status_code == 303
+    assert "No invitations are waiting" in client.get(f"/my-group/{org.id}").get_data(as_text=True)
+    login_as(_user("colleague@example.org"))
+    response = client.get(path)
+    assert response.status_code == 400 and "withdrew this invitation" in response.get_data(as_text=True)
+
+
+def test_a_newer_invitation_replaces_the_older_link(client, db, login_as):
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    first = _invite(client, db, org, "colleague@example.org")
+    second = _invite(client, db, org, "colleague@example.org")
+    login_as(colleague)
+    assert "A newer invitation" in client.get(first).get_data(as_text=True)
+    assert client.post(second).status_code == 303
+
+
+def test_an_expired_invitation_says_so(client, db, login_as):
+    import datetime as dt
+
+    from app.groups.models import GroupInvitation
+
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    path = _invite(client, db, org, "colleague@example.org")
+    invitation = db.session.scalars(select(GroupInvitation)).one()
+    invitation.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    db.session.commit()
+    login_as(colleague)
+    response = client.get(path)
+    assert response.status_code == 400 and "has expired" in response.get_data(as_text=True)

@@ -280,8 +280,18 @@ def _event_cancel_token() -> str:
 
 
 def _group_invite_token() -> str:
-    invited = user("other_member").email
-    return make_token("group-invite", {"org": _member_org(), "email": invited, "by": user("member").id})
+    from app.groups.invitations import MAX_AGE
+    from app.groups.models import GroupInvitation
+
+    invitation = GroupInvitation(
+        organisation_id=_member_org(),
+        email=user("other_member").email,
+        invited_by_id=user("member").id,
+        expires_at=dt.datetime.now(dt.UTC) + MAX_AGE,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return make_token("group-invite", {"iid": invitation.id})
 
 
 def _series_id() -> int:

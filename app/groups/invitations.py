@@ -1,0 +1,136 @@
+"""Colleague invitations to a group: single-use links whose life is kept in a row (issue 15.4).
+
+A signed token alone cannot be taken back, so a member removed from a group could rejoin with the
+link they were first sent. The token now only names a `GroupInvitation`; the row says whether the
+link still works and, when it does not, why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import url_for
+from sqlalchemy import func, select, update
+
+from app.audit import record
+from app.auth.models import User, normalise_email
+from app.auth.tokens import TokenError, make_token, read_token
+from app.db import utcnow
+from app.extensions import db
+from app.groups.models import GroupInvitation, Membership, Organisation
+from app.mail import enqueue
+
+MAX_AGE = dt.timedelta(days=7)
+PURPOSE = "group-invite"
+
+
+class InvitationProblem(Exception):
+    def __init__(self, reason: str, invitation: GroupInvitation | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def _end_pending(org_id: int, email: str, reason: str, *, used_too: bool = False) -> int:
+    conditions = [
+        GroupInvitation.organisation_id == org_id,
+        GroupInvitation.email == email,
+        GroupInvitation.ended_at.is_(None),
+    ]
+    if not used_too:
+        conditions.append(GroupInvitation.used_at.is_(None))
+    result = db.session.execute(update(GroupInvitation).where(*conditions).values(ended_at=utcnow(), end_reason=reason))
+    return result.rowcount or 0
+
+
+def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
+    """Invite `email` to `org`; an older invitation to the same address stops working."""
+    email = normalise_email(email)
+    _end_pending(org.id, email, "replaced")
+    invitation = GroupInvitation(
+        organisation_id=org.id, email=email, invited_by_id=inviter.id, expires_at=utcnow() + MAX_AGE
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    token = make_token(PURPOSE, {"iid": invitation.id})
+    enqueue(
+        "group_invitation",
+        to=email,
+        subject=f"{inviter.name} invited you to manage {org.name}",
+        sensitive=True,
+        inviter=inviter.name,
+        org=org,
+        url=url_for("groups.join", token=token, _external=True),
+        days=MAX_AGE.days,
+    )
+    record("group.member_invited", org, email=email)
+    return invitation
+
+
+def from_token(token: str) -> GroupInvitation:
+    """The live invitation a link names; InvitationProblem says why a link does not work."""
+    try:
+        data = read_token(PURPOSE, token, int(MAX_AGE.total_seconds()))
+        invitation = db.session.get(GroupInvitation, int(data["iid"]))
+    except TokenError as exc:
+        raise InvitationProblem(exc.reason) from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvitationProblem("invalid") from exc
+    if invitation is None:
+        raise InvitationProblem("invalid")
+    reason = invitation.problem(utcnow())
+    if reason:
+        raise InvitationProblem(reason, invitation)
+    return invitation
+
+
+def accept(invitation: GroupInvitation, user: User) -> None:
+    """Use the invitation up (it never works again) and make `user` a member."""
+    invitation.used_at = utcnow()
+    invitation.used_by_id = user.id
+    exists = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.organisation_id == invitation.organisation_id
+        )
+    )
+    if exists is None:
+        db.session.add(Membership(user_id=user.id, organisation_id=invitation.organisation_id, role="member"))
+        record("group.member_joined", db.session.get(Organisation, invitation.organisation_id), user_id=user.id)
+
+
+def withdraw(invitation: GroupInvitation) -> None:
+    invitation.ended_at = utcnow()
+    invitation.end_reason = "withdrawn"
+    record(
+        "group.invitation_withdrawn",
+        db.session.get(Organisation, invitation.organisation_id),
+        email=invitation.email,
+    )
+
+
+def end_for_removed_member(org_id: int, email: str) -> int:
+    """A member removed from the group: every invitation they had, used or waiting, dies, and its
+    page says they were removed (not merely that the link was used)."""
+    return _end_pending(org_id, normalise_email(email), "removed", used_too=True)
+
+
+def pending(org_id: int) -> list[GroupInvitation]:
+    """Invitations that still work, to people who are not members already, newest first."""
+    members = (
+        select(func.lower(User.email))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == org_id)
+    )
+    return list(
+        db.session.scalars(
+            select(GroupInvitation)
+            .where(
+                GroupInvitation.organisation_id == org_id,
+                GroupInvitation.used_at.is_(None),
+                GroupInvitation.ended_at.is_(None),
+                GroupInvitation.expires_at > utcnow(),
+                GroupInvitation.email.not_in(members),
+            )
+            .order_by(GroupInvitation.created_at.desc(), GroupInvitation.id.desc())
+        )
+    )
