@@ -95,9 +95,6 @@ def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organis
     return None
 
 
-_can_send_apologies = services.can_send_apologies
-
-
 def _members_only_refusal(event: Event):
     if event.audience == "members" and not current_user.is_authenticated:
         flash("This event is for member groups. Sign in to register.", "important")
@@ -166,7 +163,7 @@ def detail(slug: str):
         form=form,
         action_form=ConfirmForm(),
         groups=groups,
-        can_send_apologies=_can_send_apologies(event, groups, mine),
+        can_send_apologies=services.can_send_apologies(event, groups, mine),
     )
 
 
@@ -317,7 +314,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             mine=registration,
             rank=rank,
             groups=groups,
-            can_send_apologies=_can_send_apologies(event, groups, registration),
+            can_send_apologies=services.can_send_apologies(event, groups, registration),
             next_url=_next_url(),
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
