@@ -32,6 +32,23 @@ class RegistrationProblem(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """Who asks for a place at which event, and how (the public form, staff, or a group's apologies)."""
+
+    event_id: int
+    name: str
+    email: str
+    user_id: int | None = None
+    organisation_name: str = ""
+    organisation_id: int | None = None
+    access_needs: str = ""
+    dietary_needs: str = ""
+    show_on_attendee_list: bool = False
+    by_staff: bool = False
+    status: str | None = None  # "apologies", or "attended" (staff); None: a place or the waiting list
+
+
 @dataclass
 class RegistrationResult:
     registration: Registration
@@ -65,23 +82,6 @@ def _next_waitlist_position(event_id: int) -> int:
         select(func.max(Registration.waitlist_position)).where(Registration.event_id == event_id)
     )
     return (current or 0) + 1
-
-
-@dataclass(frozen=True)
-class RegistrationRequest:
-    """Who asks for a place at which event, and how (the public form, staff, or a group's apologies)."""
-
-    event_id: int
-    name: str
-    email: str
-    user_id: int | None = None
-    organisation_name: str = ""
-    organisation_id: int | None = None
-    access_needs: str = ""
-    dietary_needs: str = ""
-    show_on_attendee_list: bool = False
-    by_staff: bool = False
-    status: str | None = None  # "apologies", or "attended" (staff); None: a place or the waiting list
 
 
 def register(wanted: RegistrationRequest) -> RegistrationResult:
