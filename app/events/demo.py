@@ -9,7 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from app.db import utcnow
 from app.events import services
+from app.events.minutes import minutes_for
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
+from app.events.series import carry_actions_forward, generate_series
 from app.extensions import db
 
 GROUPS = [
@@ -85,9 +87,9 @@ def _seed_events() -> None:
     )
     db.session.add(series)
     db.session.flush()
-    past = services.generate_series(series, 4, after=today - dt.timedelta(days=366))
+    past = generate_series(series, 4, after=today - dt.timedelta(days=366))
     past = [e for e in past if e.starts_at < utcnow()]
-    future = services.generate_series(
+    future = generate_series(
         series, 4, after=services.to_london(max(e.starts_at for e in past)).date() if past else today
     )
     for index, event in enumerate(past):
@@ -115,14 +117,14 @@ def _seed_events() -> None:
                 due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
             )
         )
-        minutes = services.minutes_for(event)
+        minutes = minutes_for(event)
         minutes.body = (
             "<p>Members shared updates. The action plan lead reported progress on health and "
             "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
         )
         minutes.status, minutes.published_at = "published", event.ends_at
         db.session.flush()
-        services.carry_actions_forward(event)
+        carry_actions_forward(event)
     for event in future[:2]:
         event.agenda_published = True
         db.session.add(

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.events.models import Event, Registration
-from app.events.services import send_reminders
+from app.events.reminders import send_reminders
 from app.extensions import db
 from app.jobs import periodic
 from app.retention import retention_rule

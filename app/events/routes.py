@@ -9,18 +9,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.actionplan.models import ActionPlan
-from app.actionplan.services import visible_plans_query
+from app.agenda_reports import agenda_reports
 from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.events import bp, services
+from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for
+from app.events.minutes import agenda as agenda_items
+from app.events.minutes import attendance, find_minutes
 from app.events.models import KINDS, Event, Registration
+from app.events.series import previous_in_series
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
-from app.groups import services as group_services
-from app.groups.models import Organisation
+from app.groups.models import Membership, Organisation
 from app.htmx import hx_trigger, is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, safe_next, signed_in_required
@@ -56,7 +58,14 @@ def _my_groups() -> list[Organisation]:
     """The listed directory groups the signed-in user belongs to (none for guests)."""
     if not current_user.is_authenticated:
         return []
-    return [m.organisation for m in group_services.memberships_for(current_user) if m.organisation.status == "approved"]
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == current_user.id, Organisation.status == "approved")
+            .order_by(Membership.id)
+        )
+    )
 
 
 class _NotYourGroup(Exception):
@@ -84,9 +93,6 @@ def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organis
         if not typed or typed == groups[0].name.lower():
             return groups[0]
     return None
-
-
-_can_send_apologies = services.can_send_apologies
 
 
 def _members_only_refusal(event: Event):
@@ -140,9 +146,9 @@ def detail(slug: str):
             )
             .order_by(Registration.name)
         ).all()
-    minutes = services.find_minutes(event)
-    previous = services.previous_in_series(event)
-    previous_minutes = services.find_minutes(previous) if previous else None
+    minutes = find_minutes(event)
+    previous = previous_in_series(event)
+    previous_minutes = find_minutes(previous) if previous else None
     return render_template(
         "events/detail.html",
         event=event,
@@ -157,7 +163,7 @@ def detail(slug: str):
         form=form,
         action_form=ConfirmForm(),
         groups=groups,
-        can_send_apologies=_can_send_apologies(event, groups, mine),
+        can_send_apologies=services.can_send_apologies(event, groups, mine),
     )
 
 
@@ -189,35 +195,48 @@ def register(slug: str):
     if state != "open":
         form.email.errors = []
     if form.validate_on_submit():
-        # Signed-in people register as themselves; the address field cannot be used to book others.
-        email = current_user.email if current_user.is_authenticated else form.email.data
-        try:
-            group = _chosen_group(form, groups)
-            result = services.register(
-                event.id,
-                name=form.name.data,
-                email=email,
-                user_id=current_user.id if current_user.is_authenticated else None,
-                organisation_name=group.name if group else (form.organisation_name.data or ""),
-                organisation_id=group.id if group else None,
-                access_needs=form.access_needs.data or "",
-                dietary_needs=form.dietary_needs.data or "",
-                show_on_attendee_list=form.show_on_attendee_list.data,
-            )
-        except _NotYourGroup:
-            form.organisation_id.errors.append("Choose one of your groups, or None of these")
-        except services.RegistrationProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            if not result.created and not current_user.is_authenticated:
-                form.email.errors.append(
-                    "This email address is already registered for this event. Check your email for the confirmation"
-                )
-            else:
-                return _registered_response(event, result.registration, created=result.created)
+        response = _submit_registration(event, form, groups)
+        if response is not None:
+            return response
     status = 422 if (is_partial() and form.errors) else 200
     template = "events/_register_form.html" if is_partial() else "events/register.html"
     return render_template(template, event=event, form=form, state=state, groups=groups), status
+
+
+def _submit_registration(event: Event, form: RegistrationForm, groups: list[Organisation]):
+    """Register from a valid form: the response, or None with the reason added to the form's errors."""
+    try:
+        result = registering.register(_registration_request(event, form, _chosen_group(form, groups)))
+    except _NotYourGroup:
+        form.organisation_id.errors.append("Choose one of your groups, or None of these")
+        return None
+    except registering.RegistrationProblem as problem:
+        getattr(form, problem.field).errors.append(problem.message)
+        return None
+    if not result.created and not current_user.is_authenticated:
+        form.email.errors.append(
+            "This email address is already registered for this event. Check your email for the confirmation"
+        )
+        return None
+    return _registered_response(event, result.registration, created=result.created)
+
+
+def _registration_request(
+    event: Event, form: RegistrationForm, group: Organisation | None
+) -> registering.RegistrationRequest:
+    # Signed-in people register as themselves; the address field cannot be used to book others.
+    signed_in = current_user.is_authenticated
+    return registering.RegistrationRequest(
+        event_id=event.id,
+        name=form.name.data,
+        email=current_user.email if signed_in else form.email.data,
+        user_id=current_user.id if signed_in else None,
+        organisation_name=group.name if group else (form.organisation_name.data or ""),
+        organisation_id=group.id if group else None,
+        access_needs=form.access_needs.data or "",
+        dietary_needs=form.dietary_needs.data or "",
+        show_on_attendee_list=form.show_on_attendee_list.data,
+    )
 
 
 @bp.route("/events/<slug>/apologies", methods=["GET", "POST"])
@@ -235,40 +254,48 @@ def apologies(slug: str):
     if request.method == "GET" and len(groups) == 1:
         form.organisation_id.data = str(groups[0].id)
     if form.validate_on_submit():
-        # Object-level check: only a member of the group may send its apologies (no IDOR).
+        group = _apologising_group(form, groups)
         try:
-            org_id = int(form.organisation_id.data)
-        except (TypeError, ValueError):
-            abort(400)
-        if group_services.membership_of(current_user, org_id) is None:
-            abort(403)
-        group = next((g for g in groups if g.id == org_id), None)
-        if group is None:  # a member of a group that is not (or no longer) listed
-            abort(403)
-        try:
-            result = services.register(
-                event.id,
-                name=current_user.name,
-                email=current_user.email,
-                user_id=current_user.id,
-                organisation_name=group.name,
-                organisation_id=group.id,
-                status="apologies",
+            result = registering.register(
+                registering.RegistrationRequest(
+                    event_id=event.id,
+                    name=current_user.name,
+                    email=current_user.email,
+                    user_id=current_user.id,
+                    organisation_name=group.name,
+                    organisation_id=group.id,
+                    status="apologies",
+                )
             )
-        except services.RegistrationProblem as problem:
+        except registering.RegistrationProblem as problem:
             form.organisation_id.errors.append(problem.message)
         else:
-            registration = result.registration
-            if is_partial():
-                html = render_template(
-                    "events/_registered.html", event=event, mine=registration, rank=None, next_url=_next_url()
-                )
-                return hx_trigger(make_response(html), REGISTRATION_CHANGED)
-            flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
-            return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
+            return _apologies_sent(event, result.registration, group)
     if is_partial():
         return render_template("events/_apologies_problem.html", event=event, form=form), 422
     return render_template("events/apologies.html", event=event, form=form, groups=groups)
+
+
+def _apologising_group(form: ApologiesForm, groups: list[Organisation]) -> Organisation:
+    """The chosen group; object-level check: only a member of a listed group may send its apologies (no IDOR)."""
+    try:
+        org_id = int(form.organisation_id.data)
+    except (TypeError, ValueError):
+        abort(400)
+    group = next((g for g in groups if g.id == org_id), None)
+    if group is None:  # not their group, or a group that is not (or no longer) listed
+        abort(403)
+    return group
+
+
+def _apologies_sent(event: Event, registration: Registration, group: Organisation):
+    if is_partial():
+        html = render_template(
+            "events/_registered.html", event=event, mine=registration, rank=None, next_url=_next_url()
+        )
+        return hx_trigger(make_response(html), REGISTRATION_CHANGED)
+    flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
+    return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
 
 
 def _next_url() -> str | None:
@@ -287,7 +314,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             mine=registration,
             rank=rank,
             groups=groups,
-            can_send_apologies=_can_send_apologies(event, groups, registration),
+            can_send_apologies=services.can_send_apologies(event, groups, registration),
             next_url=_next_url(),
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
@@ -312,7 +339,7 @@ def cancel_mine(slug: str):
     mine = _my_registration(event)
     if mine is not None:
         was = mine.status
-        services.cancel_registration(mine.id)
+        registering.cancel_registration(mine.id)
         flash(
             "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
         )
@@ -343,7 +370,7 @@ def cancel_by_token(token: str):
         if not form.validate_on_submit():
             abort(400)
         if registration.status != "cancelled":
-            services.cancel_registration(registration.id)
+            registering.cancel_registration(registration.id)
         return render_template("events/cancelled.html", event=event, registration=registration)
     return render_template("events/cancel.html", event=event, registration=registration, form=form)
 
@@ -356,16 +383,16 @@ def agenda(slug: str):
         if not current_user.is_authenticated and event.agenda_published:
             return redirect(url_for("auth.login", next=request.path))
         abort(404)
-    previous = services.previous_in_series(event)
-    previous_minutes = services.find_minutes(previous) if previous else None
+    previous = previous_in_series(event)
+    previous_minutes = find_minutes(previous) if previous else None
     # The standing "Action plan progress update" item links to each plan's board report of
     # what changed since the previous meeting of the series (or the last quarter).
     report_since = (previous.starts_at if previous else event.starts_at - dt.timedelta(days=91)).date()
     return render_template(
         "events/agenda.html",
         event=event,
-        items=services.agenda(event.id),
-        plan_reports=db.session.scalars(visible_plans_query().where(ActionPlan.status == "published")).all(),
+        items=agenda_items(event.id),
+        reports=agenda_reports(),
         report_since=report_since,
         previous=previous,
         previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
@@ -376,7 +403,7 @@ def agenda(slug: str):
 @public
 def minutes(slug: str):
     event = _visible_event(slug)
-    record = services.find_minutes(event)
+    record = find_minutes(event)
     if record is None or (record.status != "published" and not has_role(current_user, "staff")):
         abort(404)
     if event.audience == "members" and not current_user.is_authenticated:
@@ -388,7 +415,7 @@ def minutes(slug: str):
         "events/minutes.html",
         event=event_with_actions,
         minutes=record,
-        attendance=services.attendance(event.id),
+        attendance=attendance(event.id),
     )
 
 

@@ -13,7 +13,9 @@ from sqlalchemy.orm import selectinload
 from app.audit import AuditEvent
 from app.events import services
 from app.events.demo import COP_TITLE, seed_events
+from app.events.minutes import minutes_for
 from app.events.models import Event, Registration
+from app.events.registration import RegistrationRequest, register
 from tests import factories
 from tests.events import helpers
 from tests.events.test_staff_events import GOOD
@@ -218,7 +220,7 @@ def test_member_sends_apologies_for_their_group(client, login_as, db):
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
     # The minutes list the apologies with the group.
-    minutes = services.minutes_for(meeting)
+    minutes = minutes_for(meeting)
     minutes.status, minutes.published_at = "published", meeting.ends_at
     db.session.commit()
     text = re.sub(r"\s+", " ", _text(client.get(f"/events/{meeting.slug}/minutes")))
@@ -293,7 +295,7 @@ def test_registered_member_sending_apologies_frees_their_place(client, login_as,
     meeting = _meeting(capacity=1)
     helpers.registration(meeting, status="waitlisted", email="waiting@example.org")
     db.session.commit()
-    services.register(meeting.id, name=member.name, email=member.email, user_id=member.id)
+    register(RegistrationRequest(meeting.id, name=member.name, email=member.email, user_id=member.id))
     # The waiting person was there first in the list but the member took the last place? No: capacity 1 and
     # nobody held it, so the member is confirmed and the waiting person stays waiting.
     assert _registration(db, meeting, member.email).status == "confirmed"

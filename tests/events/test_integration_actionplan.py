@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from app.actionplan.models import ActionPlan
-from app.events import services
 from app.events.models import EventSeries
+from app.events.series import generate_series
 
 
 def test_agenda_links_action_plan_report_since_previous_meeting(app, db, client, login_as):
@@ -17,7 +17,7 @@ def test_agenda_links_action_plan_report_since_previous_meeting(app, db, client,
     series = EventSeries(name="BAME network meeting", start_time=dt.time(18, 0), venue="Town Hall")
     db.session.add(series)
     db.session.flush()
-    first, second, *_ = services.generate_series(series, count=2)
+    first, second, *_ = generate_series(series, count=2)
     db.session.commit()
 
     html = client.get(f"/events/{second.slug}/agenda").get_data(as_text=True)

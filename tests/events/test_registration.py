@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from app.db import utcnow
 from app.events import services
 from app.events.models import Registration
+from app.events.registration import cancel_registration
+from app.events.reminders import send_reminders
 from app.mail.models import OutboxMessage
 from app.mail.worker import drain_outbox
 from tests.conftest import body_of
@@ -95,7 +97,7 @@ def test_full_event_waitlists_and_cancellation_promotes_exactly_one(client, db, 
     page = _text(_guest(client, event, email="late@example.org"))
     assert "Position 4" in page
     first = services.find_registration(event.id, "p0@example.org")
-    promoted = services.cancel_registration(first.id)
+    promoted = cancel_registration(first.id)
     assert promoted.email == "p2@example.org"
     assert _statuses(db, event.id) == {"confirmed": 2, "waitlisted": 3, "cancelled": 1}
     assert services.waitlist_rank(services.find_registration(event.id, "p3@example.org")) == 1
@@ -193,7 +195,7 @@ def test_fifty_concurrent_registrations_for_the_last_ten_places(app, db, live_se
     confirmed = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.status == "confirmed").limit(1)
     )
-    services.cancel_registration(confirmed.id)
+    cancel_registration(confirmed.id)
     assert _statuses(db, event.id) == {"confirmed": 30, "waitlisted": 39, "cancelled": 1}
 
 
@@ -205,15 +207,15 @@ def test_reminders_go_once_to_confirmed_registrants(app, db):
     helpers.registration(later)
     db.session.commit()
     with app.test_request_context():
-        assert services.send_reminders() == 1
+        assert send_reminders() == 1
         db.session.commit()
-        assert services.send_reminders() == 0
+        assert send_reminders() == 0
         db.session.commit()
     [message] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "event_reminder")).all()
     assert message.to_addr == a.email and message.dedupe_key == f"event-reminder:{soon.id}:{a.id}"
     app.config["EVENT_REMINDER_DAYS"] = 6
     with app.test_request_context():
-        assert services.send_reminders() == 1
+        assert send_reminders() == 1
 
 
 def test_reminder_job_runs_in_the_worker(app, db):

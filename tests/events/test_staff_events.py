@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEvent
 from app.events import services
+from app.events.minutes import agenda, find_minutes
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
+from app.events.series import add_standing_items, occurrences
 from app.mail.models import OutboxMessage
 from tests.events import helpers
 
@@ -99,7 +101,7 @@ def test_edit_and_cancel_event_tells_registrants(client, login_as, db):
 
 def test_occurrences_second_tuesday_of_each_quarter():
     series = EventSeries(interval_months=3, first_month=1, week_of_month=2, weekday=1)
-    days = services.occurrences(series, dt.date(2026, 11, 21), 4)
+    days = occurrences(series, dt.date(2026, 11, 21), 4)
     assert days == [dt.date(2027, 1, 12), dt.date(2027, 4, 13), dt.date(2027, 7, 13), dt.date(2027, 10, 12)]
     assert EventSeries(interval_months=3, first_month=1, week_of_month=-1, weekday=4).cadence_text == (
         "Last Friday of January and April and July and October"
@@ -136,7 +138,7 @@ def test_series_generates_four_meetings_with_standing_items_and_extends(client, 
         local = services.to_london(event.starts_at)
         assert local.weekday() == 1 and 8 <= local.day <= 14 and local.month in (1, 4, 7, 10)
         assert (local.hour, local.minute) == (10, 0)
-        titles = [i.title for i in services.agenda(event.id)]
+        titles = [i.title for i in agenda(event.id)]
         assert titles == ["Welcome and apologies", "Minutes of the last meeting", "Action plan progress update"]
     # Move one occurrence: the others are untouched.
     first, second = events[0], events[1]
@@ -167,7 +169,7 @@ def test_series_generates_four_meetings_with_standing_items_and_extends(client, 
 def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db):
     login_as("staff")
     event = helpers.event(kind="network_meeting")
-    services.add_standing_items(event)
+    add_standing_items(event)
     db.session.commit()
     hx = {"HX-Request": "true"}
     response = client.post(
@@ -183,7 +185,7 @@ def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db)
     assert response.status_code == 200
     assert 'id="agenda-editor"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
-    items = services.agenda(event.id)
+    items = agenda(event.id)
     assert [i.title for i in items][-1] == "Mental health mapping toolkit"
     new = items[-1]
     response = client.post(f"/staff/events/{event.id}/agenda/{new.id}/move/up", headers=hx)
@@ -192,7 +194,7 @@ def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db)
     response = client.post(f"/staff/events/{event.id}/agenda/{new.id}/move/up")
     assert response.status_code == 303
     db.session.expire_all()
-    assert [i.title for i in services.agenda(event.id)][1] == "Mental health mapping toolkit"
+    assert [i.title for i in agenda(event.id)][1] == "Mental health mapping toolkit"
     # Edit with a bad paper link: error, nothing changed.
     response = client.post(
         f"/staff/events/{event.id}/agenda/{new.id}/edit",
@@ -207,17 +209,17 @@ def test_agenda_add_edit_move_remove_with_htmx_and_without(client, login_as, db)
     db.session.expire_all()
     assert db.session.get(AgendaItem, new.id).title == "Toolkit results"
     client.post(f"/staff/events/{event.id}/agenda/{new.id}/delete", headers=hx)
-    assert [i.position for i in services.agenda(event.id)] == [1, 2, 3]
+    assert [i.position for i in agenda(event.id)] == [1, 2, 3]
     # Another event's item id is refused (no IDOR).
     other = helpers.event()
     db.session.commit()
-    first = services.agenda(event.id)[0]
+    first = agenda(event.id)[0]
     assert client.post(f"/staff/events/{other.id}/agenda/{first.id}/delete").status_code == 404
 
 
 def test_agenda_published_to_members_and_printable(client, login_as, db):
     event = helpers.event(kind="network_meeting", audience="members")
-    services.add_standing_items(event)
+    add_standing_items(event)
     db.session.commit()
     assert client.get(f"/events/{event.slug}/agenda").status_code == 404  # not published
     staff = login_as("staff")
@@ -246,9 +248,9 @@ def test_minutes_publish_with_attendance_and_actions_carried_forward(client, log
         data={"body": "<p>Good meeting</p><img src=x onerror=alert(1)>", "publish": "Publish"},
     )
     assert response.status_code == 303
-    minutes = services.find_minutes(first)
+    minutes = find_minutes(first)
     assert minutes.status == "published" and "onerror" not in minutes.body
-    titles = [i.title for i in services.agenda(second.id)]
+    titles = [i.title for i in agenda(second.id)]
     assert any("Share the toolkit findings" in t for t in titles)
     assert not any("Done already" in t for t in titles)
     page = client.get(f"/events/{first.slug}/minutes").get_data(as_text=True)

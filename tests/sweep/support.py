@@ -274,7 +274,7 @@ def _mailing_manage_token() -> str:
 
 
 def _event_cancel_token() -> str:
-    from app.events.services import cancel_token
+    from app.events.registration import cancel_token
 
     return cancel_token(_registration())
 

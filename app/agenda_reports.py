@@ -1,0 +1,33 @@
+"""Reports a feature offers to a meeting's agenda: "what changed since the last meeting".
+
+The events agenda lists them under its standing "Action plan progress update" item without
+importing the feature that owns them. A feature registers once, at import (actionplan does so in
+app/actionplan/__init__.py), as bulletin content sources do in app/mailing/sources.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select
+
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class AgendaReport:
+    endpoint: str  # the report page; takes slug= and since= (an ISO date)
+    query: Callable[[], Select]  # what the current user may see, each row with .title and .slug
+
+
+_REPORTS: list[AgendaReport] = []
+
+
+def register_agenda_report(endpoint: str, query: Callable[[], Select]) -> None:
+    _REPORTS.append(AgendaReport(endpoint, query))
+
+
+def agenda_reports() -> list[tuple[str, object]]:
+    """(endpoint, row) for every report the current user may see, in registration order."""
+    return [(report.endpoint, row) for report in _REPORTS for row in db.session.scalars(report.query())]

@@ -1,0 +1,63 @@
+"""A meeting's agenda (order of items), its minutes, who attended and its actions arising. Callers commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.db import utcnow
+from app.events.models import ActionArising, AgendaItem, Event, Minutes, Registration
+from app.extensions import db
+
+
+def agenda(event_id: int) -> list[AgendaItem]:
+    return list(
+        db.session.scalars(
+            select(AgendaItem).where(AgendaItem.event_id == event_id).order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def move_item(item: AgendaItem, direction: int) -> bool:
+    items = agenda(item.event_id)
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = index + direction
+    if not 0 <= target < len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    return True
+
+
+def renumber(event_id: int) -> None:
+    for position, other in enumerate(agenda(event_id), start=1):
+        other.position = position
+
+
+def find_minutes(event: Event) -> Minutes | None:
+    return db.session.scalar(select(Minutes).where(Minutes.event_id == event.id))
+
+
+def minutes_for(event: Event) -> Minutes:
+    minutes = db.session.scalar(select(Minutes).where(Minutes.event_id == event.id))
+    if minutes is None:
+        minutes = Minutes(event_id=event.id, status="draft", body="")
+        db.session.add(minutes)
+        db.session.flush()
+    return minutes
+
+
+def attendance(event_id: int) -> dict[str, list[Registration]]:
+    rows = db.session.scalars(
+        select(Registration).where(Registration.event_id == event_id).order_by(func.lower(Registration.name))
+    ).all()
+    return {
+        "present": [r for r in rows if r.status == "attended"],
+        "apologies": [r for r in rows if r.status == "apologies"],
+        "absent": [r for r in rows if r.status == "confirmed"],
+    }
+
+
+def mark_action_done(action: ActionArising, status: str) -> None:
+    action.status = status
+    action.completed_at = utcnow() if status == "done" else None

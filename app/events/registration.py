@@ -1,0 +1,319 @@
+"""Registering, apologies, cancelling, the waiting list and check-in, and the e-mails they send.
+
+Registration runs in its own write transaction (see lock_event) so that capacity is exact under
+concurrency; the functions that say so commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit import record
+from app.auth.models import normalise_email
+from app.auth.tokens import make_token
+from app.db import utcnow
+from app.events.ics import calendar_for
+from app.events.models import Event, Registration
+from app.events.services import HOLDS_PLACE, find_registration, places_taken, url_context, waitlist_rank
+from app.extensions import db
+from app.mail import enqueue
+from app.template_helpers import datetime_format
+
+
+class RegistrationProblem(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """Who asks for a place at which event, and how (the public form, staff, or a group's apologies)."""
+
+    event_id: int
+    name: str
+    email: str
+    user_id: int | None = None
+    organisation_name: str = ""
+    organisation_id: int | None = None
+    access_needs: str = ""
+    dietary_needs: str = ""
+    show_on_attendee_list: bool = False
+    by_staff: bool = False
+    status: str | None = None  # "apologies", or "attended" (staff); None: a place or the waiting list
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    created: bool
+
+
+def lock_event(event_id: int) -> Event:
+    """Start (or join) a write transaction that holds this event exclusively.
+
+    PostgreSQL: SELECT … FOR UPDATE on the event row, so registrations for one event queue up
+    while other events are untouched. SQLite: BEGIN IMMEDIATE takes the database write lock before
+    anything is read, so the count we read cannot change before we commit. Both are released
+    by the caller's commit or rollback.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:  # pysqlite begins lazily; nothing written yet in this session
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        query = select(Event).where(Event.id == event_id)
+    else:
+        query = select(Event).where(Event.id == event_id).with_for_update()
+    event = db.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if event is None:
+        raise LookupError(event_id)
+    return event
+
+
+def _next_waitlist_position(event_id: int) -> int:
+    current = db.session.scalar(
+        select(func.max(Registration.waitlist_position)).where(Registration.event_id == event_id)
+    )
+    return (current or 0) + 1
+
+
+def register(wanted: RegistrationRequest) -> RegistrationResult:
+    """Register someone, or put them on the waiting list; commits.
+
+    Exactly `capacity` people hold a place however many register at once (see lock_event). A second
+    submission for the same address (a double click) returns the first registration unchanged.
+    `status="apologies"` records apologies (a member group for a network meeting): allowed until the
+    meeting starts even after registration closes, and it turns the person's own place, if they had
+    one, into apologies (freeing it for the waiting list).
+    """
+    email = normalise_email(wanted.email)
+    try:
+        event = lock_event(wanted.event_id)
+        if not wanted.by_staff:
+            _refuse_when_closed(event, wanted.status)
+        existing = find_registration(event.id, email)
+        if existing is not None and wanted.status == "apologies" and existing.status in ("confirmed", "waitlisted"):
+            return _apologies_instead(event, existing, wanted)
+        if existing is not None and existing.status != "cancelled":
+            db.session.rollback()
+            return RegistrationResult(existing, False)
+        registration = existing or Registration(event_id=event.id, email=email)
+        _fill(registration, wanted)
+        _give_place(event, registration, wanted.status)
+        if existing is None:
+            db.session.add(registration)
+        db.session.flush()
+        _tell_and_record(event, registration, wanted)
+        db.session.commit()
+        return RegistrationResult(registration, True)
+    except IntegrityError:
+        # Two submissions for one address raced on PostgreSQL before one held the lock.
+        db.session.rollback()
+        existing = find_registration(wanted.event_id, email)
+        if existing is None:
+            raise
+        return RegistrationResult(existing, False)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _refuse_when_closed(event: Event, status: str | None) -> None:
+    state = event.registration_state()
+    if status == "apologies" and state in ("cancelled", "past"):
+        raise RegistrationProblem("organisation_id", _apologies_closed_message(state))
+    if status != "apologies" and state != "open":
+        raise RegistrationProblem("email", _closed_message(event, state))
+
+
+def _fill(registration: Registration, wanted: RegistrationRequest) -> None:
+    """What the person told us; a cancelled registration being taken up again starts afresh."""
+    registration.name = wanted.name.strip()
+    registration.user_id = wanted.user_id
+    registration.organisation_name = wanted.organisation_name.strip()
+    registration.organisation_id = wanted.organisation_id
+    registration.access_needs = wanted.access_needs.strip()
+    registration.dietary_needs = wanted.dietary_needs.strip()
+    registration.show_on_attendee_list = wanted.show_on_attendee_list
+    registration.source = "staff" if wanted.by_staff else "self"
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+
+
+def _give_place(event: Event, registration: Registration, status: str | None) -> None:
+    """A place while there is one, else the end of the waiting list (the caller holds lock_event)."""
+    if status in ("apologies", "attended"):
+        registration.status, registration.waitlist_position = status, None
+    elif event.capacity is not None and places_taken(event.id) >= event.capacity:
+        registration.status = "waitlisted"
+        registration.waitlist_position = _next_waitlist_position(event.id)
+    else:
+        registration.status, registration.waitlist_position = "confirmed", None
+
+
+def _tell_and_record(event: Event, registration: Registration, wanted: RegistrationRequest) -> None:
+    if registration.status in ("confirmed", "waitlisted"):
+        send_registration_email(event, registration)
+    if wanted.by_staff:
+        record("event.registrant_added", registration, event_id=event.id, status=registration.status)
+    elif registration.status == "apologies":
+        record("event.apologies_sent", registration, event_id=event.id, organisation_id=wanted.organisation_id)
+
+
+def _apologies_instead(event: Event, registration: Registration, wanted: RegistrationRequest) -> RegistrationResult:
+    """A registered person sends apologies for their group: their place frees up (caller holds the lock)."""
+    held_place = registration.status in HOLDS_PLACE
+    registration.status, registration.waitlist_position = "apologies", None
+    registration.organisation_name = wanted.organisation_name.strip() or registration.organisation_name
+    registration.organisation_id = wanted.organisation_id
+    record("event.apologies_sent", registration, event_id=event.id, organisation_id=wanted.organisation_id)
+    db.session.flush()
+    if held_place:
+        promote_waitlist(event)
+    db.session.commit()
+    return RegistrationResult(registration, True)
+
+
+def _apologies_closed_message(state: str) -> str:
+    if state == "cancelled":
+        return "This meeting has been cancelled, so there is no need to send apologies"
+    return "This meeting has already happened, so apologies can no longer be sent"
+
+
+def _closed_message(event: Event, state: str) -> str:
+    return {
+        "cancelled": "This event has been cancelled, so you cannot register",
+        "past": "This event has already happened, so you cannot register",
+        "not_yet": f"Registration opens on {datetime_format(event.registration_opens_at)}",
+        "closed": "Registration for this event has closed",
+    }[state]
+
+
+def cancel_registration(registration_id: int, *, by_staff: bool = False) -> Registration | None:
+    """Cancel a place and promote the first person on the waiting list; commits.
+
+    Returns whoever was promoted.
+    """
+    try:
+        registration = db.session.get(Registration, registration_id)
+        event = lock_event(registration.event_id)
+        db.session.refresh(registration)
+        if registration.status == "cancelled":
+            db.session.rollback()
+            return None
+        registration.status = "cancelled"
+        registration.cancelled_at = utcnow()
+        registration.waitlist_position = None
+        record("event.registration_cancelled", registration, event_id=event.id, by_staff=by_staff)
+        db.session.flush()
+        promoted = promote_waitlist(event)
+        db.session.commit()
+        return promoted[0] if promoted else None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Fill free places from the waiting list, in order (the caller holds lock_event)."""
+    if event.is_cancelled or event.is_past:
+        return []
+    promoted = []
+    free = None if event.capacity is None else event.capacity - places_taken(event.id)
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.waitlist_position, Registration.id)
+    ).all()
+    for registration in waiting:
+        if free is not None and free <= 0:
+            break
+        registration.status = "confirmed"
+        registration.waitlist_position = None
+        promoted.append(registration)
+        send_registration_email(event, registration, promoted=True)
+        if free is not None:
+            free -= 1
+    db.session.flush()
+    return promoted
+
+
+def set_status(registration: Registration, status: str) -> list[Registration]:
+    """Staff moves a registrant between confirmed / waitlisted / apologies / attended; commits."""
+    try:
+        event = lock_event(registration.event_id)
+        db.session.refresh(registration)
+        old = registration.status
+        if status == "waitlisted":
+            registration.waitlist_position = _next_waitlist_position(event.id)
+        else:
+            registration.waitlist_position = None
+        registration.status = status
+        registration.checked_in_at = utcnow() if status == "attended" else None
+        record("event.registrant_moved", registration, event_id=event.id, old=old, new=status)
+        db.session.flush()
+        promoted = promote_waitlist(event) if old in HOLDS_PLACE and status not in HOLDS_PLACE else []
+        db.session.commit()
+        return promoted
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def check_in(registration: Registration, attended: bool) -> None:
+    """Check-in toggle; caller commits. Attending never changes who holds a place."""
+    if attended:
+        registration.status = "attended"
+        registration.checked_in_at = registration.checked_in_at or utcnow()
+        registration.waitlist_position = None
+    else:
+        registration.status = "confirmed"
+        registration.checked_in_at = None
+
+
+def cancel_token(registration: Registration) -> str:
+    return make_token("event-cancel", {"r": registration.id, "e": registration.email, "n": secrets.token_hex(2)})
+
+
+def cancel_link(registration: Registration) -> str:
+    return url_for("events.cancel_by_token", token=cancel_token(registration), _external=True)
+
+
+def send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
+    with url_context():
+        _send_registration_email(event, registration, promoted=promoted)
+
+
+def _send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
+    confirmed = registration.status == "confirmed"
+    if promoted:
+        subject = f"A place has come up: you are now registered for {event.title}"
+    elif confirmed:
+        subject = f"You are registered for {event.title}"
+    else:
+        subject = f"You are on the waiting list for {event.title}"
+    attachments = None
+    if confirmed:
+        attachments = [
+            {"filename": "event.ics", "content_type": "text/calendar", "data": calendar_for([event]).decode("utf-8")}
+        ]
+    enqueue(
+        "event_registration",
+        to=registration.email,
+        subject=subject,
+        kind="event_promoted" if promoted else f"event_{registration.status}",
+        attachments=attachments,
+        event=event,
+        registration=registration,
+        promoted=promoted,
+        rank=waitlist_rank(registration),
+        event_link=url_for("events.detail", slug=event.slug, _external=True),
+        cancel_link=cancel_link(registration),
+    )

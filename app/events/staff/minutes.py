@@ -1,0 +1,104 @@
+"""Staff: a meeting's minutes and its actions arising."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app.audit import record
+from app.db import utcnow
+from app.events import bp
+from app.events.forms import ActionForm, ActionStatusForm, MinutesForm
+from app.events.minutes import attendance, find_minutes, mark_action_done, minutes_for
+from app.events.models import ActionArising, Event
+from app.events.series import carry_actions_forward, open_actions_before, previous_in_series
+from app.events.staff.lookups import event_or_404
+from app.extensions import db
+from app.security import sanitize_html, staff_required
+
+
+@bp.route("/staff/events/<int:event_id>/minutes", methods=["GET", "POST"])
+@staff_required
+def staff_minutes(event_id: int):
+    event = event_or_404(event_id)
+    minutes = find_minutes(event)
+    form = MinutesForm(data={"body": minutes.body if minutes else ""}) if request.method == "GET" else MinutesForm()
+    if request.method == "POST" and form.validate_on_submit():
+        minutes = minutes or minutes_for(event)
+        minutes.body = sanitize_html(form.body.data)
+        if form.publish.data:
+            minutes.status, minutes.published_at = "published", minutes.published_at or utcnow()
+            carry_actions_forward(event)
+            record("event.minutes_published", event)
+            flash("The minutes are published.", "success")
+        else:
+            record("event.minutes_saved", event)
+            flash("The draft minutes are saved.", "success")
+        db.session.commit()
+        return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
+    actions = db.session.scalars(
+        select(ActionArising).where(ActionArising.event_id == event.id).order_by(ActionArising.id)
+    ).all()
+    previous = previous_in_series(event)
+    return render_template(
+        "events/staff/minutes.html",
+        event=event,
+        minutes=minutes,
+        form=form,
+        action_form=ActionForm(formdata=None),
+        actions=actions,
+        status_forms={a.id: ActionStatusForm(data={"status": a.status}, prefix=f"a{a.id}") for a in actions},
+        attendance=attendance(event.id),
+        carried=open_actions_before(event) if event.series_id else [],
+        previous=previous,
+        previous_minutes=find_minutes(previous) if previous else None,
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/actions", methods=["POST"])
+@staff_required
+def staff_action_add(event_id: int):
+    event = event_or_404(event_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        action = ActionArising(
+            event_id=event.id,
+            description=form.description.data,
+            owner=form.owner.data or "",
+            due_on=form.due_on.data,
+            status=form.status.data,
+        )
+        db.session.add(action)
+        record("event.action_added", event, description=action.description[:200])
+        db.session.flush()
+        minutes = find_minutes(event)
+        if minutes is not None and minutes.status == "published":
+            carry_actions_forward(event)
+        db.session.commit()
+        flash("Action added.", "success")
+        return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)
+    for field in form:
+        for error in field.errors:
+            flash(error, "important")
+    return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)
+
+
+@bp.route("/staff/events/<int:event_id>/actions/<int:action_id>", methods=["POST"])
+@staff_required
+def staff_action_status(event_id: int, action_id: int):
+    event = event_or_404(event_id)
+    action = db.session.get(ActionArising, action_id)
+    # An action raised at an earlier meeting can be updated from a later one in the same series.
+    if action is None:
+        abort(404)
+    raised_at = db.session.get(Event, action.event_id)
+    if action.event_id != event.id and (event.series_id is None or raised_at.series_id != event.series_id):
+        abort(404)
+    form = ActionStatusForm(prefix=f"a{action.id}")
+    if not form.validate_on_submit():
+        abort(400)
+    mark_action_done(action, form.status.data)
+    record("event.action_status", event, action_id=action.id, status=action.status)
+    db.session.commit()
+    flash(f"Action marked “{action.status_label.lower()}”.", "success")
+    return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)

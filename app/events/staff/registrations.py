@@ -1,0 +1,182 @@
+"""Staff: an event's registrants (add, move between lists, CSV download) and check-in on the day."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from app.audit import record
+from app.events import bp, services
+from app.events import registration as registering
+from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
+from app.events.models import Event, Registration
+from app.events.staff.lookups import csrf_or_400, event_or_404, registration_or_404
+from app.extensions import db
+from app.htmx import is_partial, vary_on_htmx
+from app.security import staff_required
+
+
+def _registrants(event: Event, q: str = ""):
+    query = select(Registration).where(Registration.event_id == event.id)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Registration.name).like(like),
+                func.lower(Registration.email).like(like),
+                func.lower(Registration.organisation_name).like(like),
+            )
+        )
+    return db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)).all()
+
+
+@bp.route("/staff/events/<int:event_id>/registrants", methods=["GET", "POST"])
+@staff_required
+def staff_registrants(event_id: int):
+    event = event_or_404(event_id)
+    form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
+    if request.method == "POST" and form.validate_on_submit():
+        existing = services.find_registration(event.id, form.email.data)
+        if existing is not None and existing.status != "cancelled":
+            form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        else:
+            result = registering.register(
+                registering.RegistrationRequest(
+                    event_id=event.id,
+                    name=form.name.data,
+                    email=form.email.data,
+                    organisation_name=form.organisation_name.data or "",
+                    access_needs=form.access_needs.data or "",
+                    dietary_needs=form.dietary_needs.data or "",
+                    show_on_attendee_list=form.show_on_attendee_list.data,
+                    by_staff=True,
+                    status=form.status.data,
+                )
+            )
+            registration = result.registration
+            flash(f"{registration.name} added: {registration.status_label.lower()}.", "success")
+            return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
+    rows = _registrants(event)
+    ranks = {}
+    for rank, r in enumerate(
+        sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.waitlist_position or 0, r.id)), start=1
+    ):
+        ranks[r.id] = rank
+    return render_template(
+        "events/staff/registrants.html",
+        event=event,
+        rows=rows,
+        ranks=ranks,
+        form=form,
+        move_form=MoveRegistrantForm(formdata=None),
+        counts=services.event_counts(event.id),
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/registrants/<int:registration_id>/move", methods=["POST"])
+@staff_required
+def staff_registrant_move(event_id: int, registration_id: int):
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    form = MoveRegistrantForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.status.data == "cancelled":
+        registering.cancel_registration(registration.id, by_staff=True)
+    elif form.status.data != registration.status:
+        registering.set_status(registration, form.status.data)
+    db.session.refresh(registration)
+    flash(f"{registration.name}: {registration.status_label.lower()}.", "success")
+    return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
+
+
+@bp.route("/staff/events/<int:event_id>/registrants.csv")
+@staff_required
+def staff_registrants_csv(event_id: int):
+    event = event_or_404(event_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Name",
+            "Email",
+            "Organisation",
+            "Status",
+            "Waiting list position",
+            "Access needs",
+            "Dietary needs",
+            "On attendee list",
+            "Registered at",
+            "Checked in at",
+        ]
+    )
+    for r in _registrants(event):
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (
+                    r.name,
+                    r.email,
+                    r.organisation_name,
+                    r.status_label,
+                    r.waitlist_position or "",
+                    r.access_needs,
+                    r.dietary_needs,
+                    "Yes" if r.show_on_attendee_list else "No",
+                    services.to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                    services.to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                )
+            ]
+        )
+    response = make_response("\ufeff" + out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrants.csv"'
+    return response
+
+
+def _csv_safe(value):
+    """Stop spreadsheet formula injection from names people typed."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/staff/events/<int:event_id>/check-in")
+@staff_required
+def staff_check_in(event_id: int):
+    event = event_or_404(event_id)
+    q = (request.args.get("q") or "").strip()[:200]
+    rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
+    context = {"event": event, "rows": rows, "q": q, "counts": services.event_counts(event.id)}
+    template = "events/staff/_check_in_list.html" if is_partial() else "events/staff/check_in.html"
+    return vary_on_htmx(make_response(render_template(template, **context)))
+
+
+@bp.route("/staff/events/<int:event_id>/check-in/<int:registration_id>", methods=["POST"])
+@staff_required
+def staff_check_in_toggle(event_id: int, registration_id: int):
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    csrf_or_400()
+    if registration.status not in ("confirmed", "attended"):
+        abort(409)
+    attended = request.form.get("attended") == "1"
+    registering.check_in(registration, attended)
+    record("event.check_in" if attended else "event.check_in_undone", registration, event_id=event.id)
+    db.session.commit()
+    message = f"{registration.name} {'checked in' if attended else 'is no longer checked in'}."
+    q = (request.values.get("q") or "").strip()[:200]
+    if is_partial():
+        rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
+        return render_template(
+            "events/staff/_check_in_list.html",
+            event=event,
+            rows=rows,
+            q=q,
+            counts=services.event_counts(event.id),
+            messages={registration.id: message},
+        )
+    flash(message, "success")
+    return redirect(url_for("events.staff_check_in", event_id=event.id, q=q or None), code=303)
