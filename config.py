@@ -95,6 +95,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour")
+    # Event registration has its own limits (app/ratelimits.py): per client address and event, sized
+    # for a room of people on one Wi-Fi registering within minutes, and a ceiling per event.
+    RATELIMIT_EVENT_REGISTRATION = os.environ.get("RATELIMIT_EVENT_REGISTRATION", "100 per minute;500 per hour")
+    RATELIMIT_EVENT_REGISTRATION_PER_EVENT = os.environ.get(
+        "RATELIMIT_EVENT_REGISTRATION_PER_EVENT", "200 per minute;2000 per hour"
+    )
+    # How many reverse proxies stand in front of the app (nginx: 1). Their X-Forwarded-For entry is
+    # then the client's address, and rate limits count per client, not per proxy.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # Sessions and CSRF. The CSRF token lives as long as the session, so a form left open
     # for an afternoon (common for people who are not confident online) still submits.
@@ -217,6 +226,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_LOGIN = "10000 per minute"
     RATELIMIT_SIGNUP = "10000 per minute"
+    RATELIMIT_EVENT_REGISTRATION = "10000 per minute"
+    RATELIMIT_EVENT_REGISTRATION_PER_EVENT = "10000 per minute"
     MAIL_SERVER = None
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would drop mail under TESTING; tests use a real SMTP server
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt

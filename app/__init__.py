@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, g, render_template, request
-from flask_wtf.csrf import CSRFError
+from flask import Flask, g, request
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.exceptions import HTTPException
 
 # Module imports, not names: the app.db and app.mail subpackages would shadow `db`/`mail` here.
 from app import extensions as ext
 from app.db import query_counter
+from app.ratelimits import trust_proxies
 
 
 def _config_class():
@@ -30,6 +29,7 @@ def create_app(config_class=None) -> Flask:
 
     _init_templates(app)
     _init_extensions(app)
+    trust_proxies(app)
     _register_blueprints(app)
     _register_hooks(app)
     _register_error_handlers(app)
@@ -124,46 +124,9 @@ def _register_hooks(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    messages = {
-        400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
-        401: ("Sign in to continue", "You need to sign in to do that."),
-        403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
-        404: (
-            "Page not found",
-            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
-        ),
-        405: ("There is a problem with your request", "That action cannot be done from this page."),
-        413: ("The file or text you sent is too large", "Go back and send something smaller."),
-        429: (
-            "Too many attempts",
-            "You have tried too many times in a short time. Wait a few minutes, then try again.",
-        ),
-        500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
-    }
+    from app.errors import register_error_handlers
 
-    def render_error(code: int, detail: str | None = None):
-        title, body = messages.get(code, messages[500])
-        return render_template("errors/error.html", code=code, title=title, body=detail or body), code
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_error(
-            400, "The form had expired or was not sent from this site. Go back, reload the page and try again."
-        )
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code in (301, 302, 303, 307, 308):
-            return error
-        return render_error(error.code or 500)
-
-    @app.errorhandler(Exception)
-    def unhandled(error: Exception):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        ext.db.session.rollback()
-        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
-            raise error
-        return render_error(500)
+    register_error_handlers(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -22,15 +22,8 @@ from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
+from app.ratelimits import login_limit, signup_limit
 from app.security import public, safe_next, signed_in_required
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _signup_limit() -> str:
-    return current_app.config["RATELIMIT_SIGNUP"]
 
 
 def link_problem(exc: Exception, purpose: str):
@@ -52,7 +45,7 @@ def start_session(user: User) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     next_url = safe_next(request.values.get("next"), default="")
     if current_user.is_authenticated:
@@ -105,7 +98,7 @@ def sign_out_everywhere():
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("auth.account"))
@@ -148,7 +141,7 @@ def confirm(token: str):
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -176,7 +169,7 @@ def _user_from_reset_token(token: str) -> User:
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def reset_password(token: str):
     try:
         user = _user_from_reset_token(token)

@@ -20,21 +20,18 @@ from app.events.minutes import agenda as agenda_items
 from app.events.minutes import attendance, find_minutes
 from app.events.models import KINDS, Event, Registration
 from app.events.series import previous_in_series
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups.models import Membership, Organisation
 from app.htmx import hx_trigger, is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
+from app.ratelimits import limit_event_registration
 from app.security import has_role, public, safe_next, signed_in_required
 
 CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
 # Sent (HX-Trigger) after a registration changes in a swapped box, so other parts of the page that
 # list the person's registrations (the member dashboard) can refresh themselves.
 REGISTRATION_CHANGED = "registrationChanged"
-
-
-def _signup_limit() -> str:
-    return current_app.config["RATELIMIT_SIGNUP"]
 
 
 def _visible_event(slug: str, with_partners: bool = False) -> Event:
@@ -175,7 +172,7 @@ def _can_see_agenda(event: Event) -> bool:
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@limit_event_registration
 def register(slug: str):
     event = _visible_event(slug)
     refusal = _members_only_refusal(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from sqlalchemy import select
 
 from app.auth.tokens import TokenError
@@ -16,13 +16,10 @@ from app.mailing.consent import CONSENT_TEXT
 from app.mailing.forms import PreferencesForm, SignupForm
 from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
+from app.ratelimits import signup_limit
 from app.security import public
 
 PUBLISHED = mailing.PUBLISHED
-
-
-def _signup_limit() -> str:
-    return current_app.config["RATELIMIT_SIGNUP"]
 
 
 def _link_problem(reason: str, link: str = "confirm"):
@@ -32,7 +29,7 @@ def _link_problem(reason: str, link: str = "confirm"):
 
 @bp.route("/mailing-list", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def signup():
     form = SignupForm()
     form.topics.choices = mailing.topic_choices()

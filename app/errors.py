@@ -1,0 +1,63 @@
+"""The in-house error pages (GOV.UK style), keeping each error's own headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app import extensions as ext
+from app.ratelimits import retry_after_seconds, when_to_try_again
+
+
+def register_error_handlers(app: Flask) -> None:
+    messages = {
+        400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
+        401: ("Sign in to continue", "You need to sign in to do that."),
+        403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
+        404: (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+        ),
+        405: ("There is a problem with your request", "That action cannot be done from this page."),
+        413: ("The file or text you sent is too large", "Go back and send something smaller."),
+        429: (
+            "Too many attempts",
+            "You have tried too many times in a short time. Wait a few minutes, then try again.",
+        ),
+        500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+    }
+
+    def render_error(code: int, detail: str | None = None, headers=None):
+        title, body = messages.get(code, messages[500])
+        page = render_template("errors/error.html", code=code, title=title, body=detail or body)
+        return page, code, headers or {}
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, "The form had expired or was not sent from this site. Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        # Keep what the error says in its headers (Allow on a 405, Retry-After on a 429), not its body.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        if error.code == 429:
+            seconds = retry_after_seconds()
+            if seconds:
+                headers["Retry-After"] = str(seconds)
+            return render_error(
+                429, f"You have tried too many times in a short time. {when_to_try_again(seconds)}", headers
+            )
+        return render_error(error.code or 500, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        ext.db.session.rollback()
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise error
+        return render_error(500)
