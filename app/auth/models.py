@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import current_app
 from flask_login import UserMixin
@@ -97,6 +98,27 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("no-account-has-this-password", method=method)
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check a sign-in with one password hash check whatever the outcome (no such address, an
+    inactive account, no password set, a wrong or right password), so the time taken does not
+    tell an attacker which addresses have accounts."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash(method)
+    matches = check_password_hash(stored, password or "")
+    return bool(matches and user is not None and user.password_hash and user.is_active)
+
+
+def spend_a_password_hash(password: str) -> None:
+    """Do the work of hashing a new password without keeping it: registration paths that create
+    no account take as long as the one that does."""
+    generate_password_hash(password or "", method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(func.lower(User.email) == normalise_email(email)))
 
@@ -127,4 +149,13 @@ class Invitation(db.Model):
         return "pending"
 
 
-__all__ = ["ROLES", "Invitation", "User", "UserSession", "find_user_by_email", "normalise_email"]
+__all__ = [
+    "ROLES",
+    "Invitation",
+    "User",
+    "UserSession",
+    "find_user_by_email",
+    "normalise_email",
+    "password_matches",
+    "spend_a_password_hash",
+]

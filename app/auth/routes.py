@@ -17,7 +17,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from app.auth.models import Invitation, User, find_user_by_email
+from app.auth.models import Invitation, User, find_user_by_email, password_matches, spend_a_password_hash
 from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.extensions import db, limiter
@@ -54,7 +54,7 @@ def login():
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
         # One message for every failure, so the form does not reveal who has an account.
-        if user is None or not user.is_active or not user.check_password(form.password.data):
+        if not password_matches(user, form.password.data):
             form.email.errors.append("Enter a correct email address and password")
             record("user.login_failed", None, actor=None, email=form.email.data[:254])
             db.session.commit()
@@ -105,6 +105,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         existing = find_user_by_email(form.email.data)
+        if existing is not None:
+            spend_a_password_hash(form.password.data)  # as long as creating an account takes
         if existing is None:
             user = accounts.create_user(email=form.email.data, name=form.name.data, password=form.password.data)
             record("user.registered", user, actor=user, email=user.email)
@@ -149,7 +151,9 @@ def reset_request():
         if user is not None and user.is_active:
             accounts.send_password_reset(user)
             record("user.password_reset_requested", user, actor=None)
-            db.session.commit()
+        else:  # the same write and commit, so the time taken does not tell who has an account
+            record("user.password_reset_unknown", None, actor=None, email=form.email.data[:254])
+        db.session.commit()
         return render_template("auth/check_email.html", email=form.email.data, purpose="reset")
     return render_template("auth/reset_request.html", form=form)
 
