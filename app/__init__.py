@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from app import extensions as ext
 from app.db import query_counter
 from app.ratelimits import trust_proxies
+from app.security import BoundedIntegerConverter
 
 
 def _config_class():
@@ -24,6 +25,7 @@ def _config_class():
 def create_app(config_class=None) -> Flask:
     config_class = config_class or _config_class()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint adds a rule
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -102,8 +104,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from app.security import enforce_declared_access, set_security_headers
+    from app.security import enforce_declared_access, refuse_hostile_input, set_security_headers
 
+    app.before_request(refuse_hostile_input)
     app.before_request(enforce_declared_access)
 
     @app.before_request

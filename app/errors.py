@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from psycopg import errors as psycopg_errors
+from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from app import extensions as ext
 from app.ratelimits import retry_after_seconds, when_to_try_again
+
+OUT_OF_RANGE = (
+    "A date or number in the web address or form is outside the range the service can use. "
+    "Go back, check it and try again."
+)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -30,6 +37,8 @@ def register_error_handlers(app: Flask) -> None:
 
     def render_error(code: int, detail: str | None = None, headers=None):
         title, body = messages.get(code, messages[500])
+        if request.path.startswith("/api/"):  # machine readers get JSON, as the API's own errors are
+            return jsonify({"error": detail or title}), code, headers or {}
         page = render_template("errors/error.html", code=code, title=title, body=detail or body)
         return page, code, headers or {}
 
@@ -52,7 +61,20 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(
                 429, f"You have tried too many times in a short time. {when_to_try_again(seconds)}", headers
             )
-        return render_error(error.code or 500, headers=headers)
+        return render_error(error.code or 500, getattr(error, "plain_message", None), headers)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    @app.errorhandler(StatementError)
+    def value_out_of_range(error: Exception):
+        """The database refused a value from the request (a date past the calendar's edge, a number
+        too big for its column): the request was bad, not the service. Anything else re-raises."""
+        cause = getattr(error, "orig", None) or error
+        if not isinstance(cause, OverflowError | DataError | psycopg_errors.DataError):
+            return unhandled(error)
+        ext.db.session.rollback()
+        app.logger.warning("refused a value out of range on %s %s: %s", request.method, request.path, cause)
+        return render_error(400, OUT_OF_RANGE)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

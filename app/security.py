@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import nh3
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 ROLES = ("member", "staff", "admin")
 ROLE_LABELS = {"member": "Member", "staff": "Staff", "admin": "Administrator"}
@@ -77,6 +79,48 @@ def enforce_declared_access() -> None:
     if access_of(view) is None:
         current_app.logger.error("route %s declares no access level; refused", request.endpoint)
         abort(403)
+
+
+# --- hostile input ---------------------------------------------------------------------
+
+# Ids in URLs are database integers: anything larger is no page of ours (and PostgreSQL would
+# refuse to compare it with an integer column rather than find nothing).
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """The `int` URL converter, capped at the largest id a row can have: a bigger number is a 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class HostileInput(BadRequest):
+    """A request no person's browser sends (a NUL byte, say): refused with a plain message."""
+
+    plain_message = (
+        "The web address or form contained a character that cannot be used (a null character). "
+        "Go back, check what you typed or pasted, and try again."
+    )
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
+
+
+def refuse_hostile_input() -> None:
+    """before_request hook: bound the size of non-file bodies and refuse NUL bytes, which no form
+    sends and which PostgreSQL cannot store (a DataError, so a 500, in any query that used them).
+
+    Werkzeug applies MAX_FORM_MEMORY_SIZE to the fields of a multipart form but reads a URL-encoded
+    body whole, so a 15 MB field was accepted and echoed back on the form's error page."""
+    if request.mimetype != "multipart/form-data":
+        request.max_content_length = current_app.config["MAX_FORM_MEMORY_SIZE"]
+    if "\x00" in request.path:
+        abort(404)
+    if _has_nul(request.args) or (request.method not in ("GET", "HEAD") and _has_nul(request.form)):
+        raise HostileInput()
 
 
 # --- redirects -----------------------------------------------------------------------

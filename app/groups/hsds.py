@@ -77,9 +77,13 @@ def _modified_after() -> dt.datetime | None:
         return None
     try:
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+        # In UTC here, so a date at the edge of the calendar (0001-01-01T00:00:00+14:00) is
+        # refused as a bad parameter rather than overflowing when the query binds it.
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     except ValueError as exc:
         raise ApiError(400, "modified_after must be an ISO 8601 date-time, like 2026-11-01T00:00:00Z") from exc
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    except OverflowError as exc:
+        raise ApiError(400, "modified_after is outside the range of dates the directory holds") from exc
 
 
 def _page(query, count_query, serialise) -> dict:
