@@ -12,9 +12,9 @@ from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.mail.bulk import SplicedMessage
+from app.mail.campaigns import Rendered, register_campaign
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
-from app.mail.worker import Rendered, register_campaign
 from app.mailing import services
 from app.mailing.models import Bulletin, Subscriber
 

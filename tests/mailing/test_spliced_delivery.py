@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from app.mail import OutboxMessage
-from app.mail.worker import Rendered, drain_outbox
+from app.mail.campaigns import Rendered
+from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.delivery import BulletinBatch, render_bulletin
 from app.mailing.models import Bulletin, BulletinItem, Subscriber
