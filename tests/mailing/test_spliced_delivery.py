@@ -130,7 +130,8 @@ def test_an_address_that_cannot_be_spliced_is_built_the_slow_way(app, db, smtp_s
     db.session.flush()
     rows = [
         OutboxMessage(kind="bulletin", to_addr=s.email, subject=bulletin.title, body_text="", headers={},
-                      dedupe_key=f"bulletin:{bulletin.id}:subscriber:{s.id}", campaign=bulletin.campaign)
+                      dedupe_key=f"bulletin:{bulletin.id}:subscriber:{s.id}", campaign=bulletin.campaign,
+                      ref_id=s.id)
         for s in (odd, plain)
     ]  # fmt: skip
     db.session.add_all(rows)
