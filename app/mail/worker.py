@@ -7,6 +7,7 @@ from __future__ import annotations
 import smtplib
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from flask import current_app
@@ -93,7 +94,7 @@ def _send_claimed(rows: list[OutboxMessage], sender: Transport) -> DrainResult:
                 outcomes.failed(row, rendered, permanent=True)
                 continue
             handler = renderer.handler(row)
-            failure = sender.send(row, rendered, outcomes, lambda i=index + 1: renderer.prepare(i))
+            failure = sender.send(row, rendered, outcomes, partial(renderer.prepare, index + 1))
             if failure is None:
                 outcomes.sent(row, handler, sender.delivery)
                 continue

@@ -28,6 +28,7 @@ def bulletin_or_404(bulletin_id: int) -> Bulletin:
 
 
 def draft_or_redirect(bulletin: Bulletin):
+    """A redirect to the bulletin if it can no longer be changed (sent or scheduled), else None."""
     if not bulletin.editable:
         flash("This bulletin has been sent or scheduled, so it can no longer be changed.", "important")
         return hx_redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id))
@@ -68,6 +69,7 @@ def staff_bulletin_new():
 
 
 def compose_context(bulletin: Bulletin, item_form: ItemForm | None = None, details: BulletinForm | None = None):
+    """What the composer page (and its items fragment) shows."""
     if details is None:
         details = BulletinForm(
             formdata=None,
