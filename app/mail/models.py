@@ -51,6 +51,10 @@ class OutboxMessage(db.Model):
     # Bulk mail (issue 4): rows of one campaign (e.g. "bulletin:3") share a body that a
     # registered renderer builds at send time, so Send writes small rows in one INSERT.
     campaign: Mapped[str | None] = mapped_column(String(60), index=True)
+    # What the message is for, in its campaign's terms (a bulletin's row: the subscriber's id), so
+    # the renderer need not parse it out of dedupe_key. Not indexed: nothing looks rows up by it,
+    # and every index costs each status change of a bulk send a write (migration 0014).
+    ref_id: Mapped[int | None] = mapped_column(Integer)
     # Held rows are not claimed (a paused bulletin); releasing them resumes where it stopped.
     held: Mapped[bool] = mapped_column(default=False, server_default=false())
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.mail.bulk import SplicedMessage
+from app.mail.campaigns import Rendered, register_campaign
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
-from app.mail.worker import Rendered, register_campaign
 from app.mailing import services
 from app.mailing.models import Bulletin, Subscriber
 
@@ -55,13 +55,6 @@ def list_headers(unsubscribe_url: str, list_id: str | None = None) -> dict[str, 
     if list_id:
         headers["List-Id"] = list_id
     return {clean_header(k): clean_header(v) for k, v in headers.items()}
-
-
-def _subscriber_id(row: OutboxMessage) -> int | None:
-    try:
-        return int((row.dedupe_key or "").rsplit(":", 1)[1])
-    except (IndexError, ValueError):
-        return None
 
 
 def _mail_domain() -> str:
@@ -115,7 +108,7 @@ class BulletinBatch:
         # Items and topics only when the bulletin has to be rendered (not cached, or capture mode).
         lazy = [lazyload(Bulletin.items), lazyload(Bulletin.topics)]
         self.bulletin = db.session.get(Bulletin, bulletin_id, options=lazy)
-        ids = [sid for sid in (_subscriber_id(r) for r in rows) if sid is not None]
+        ids = [row.ref_id for row in rows if row.ref_id is not None]  # the subscribers
         self.subscribers = {s.id: s for s in db.session.scalars(select(Subscriber).where(Subscriber.id.in_(ids)))}
         host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
         self.list_id = f"{self.bulletin.title if self.bulletin else 'Bulletin'} <bulletins.{host}>"
@@ -141,7 +134,7 @@ class BulletinBatch:
         return [self.sign(subscriber) for subscriber in shapes.values()]
 
     def _subscriber(self, row: OutboxMessage) -> Subscriber | None:
-        subscriber = self.subscribers.get(_subscriber_id(row))
+        subscriber = self.subscribers.get(row.ref_id)
         if subscriber is None or subscriber.status != "confirmed" or subscriber.email != row.to_addr:
             return None
         return subscriber
@@ -167,7 +160,7 @@ class BulletinBatch:
         return Rendered(text=text, html=html, headers=list_headers(unsubscribe_url, self.list_id))
 
     def after(self, row: OutboxMessage, error: str | None, permanent: bool) -> None:
-        subscriber = self.subscribers.get(_subscriber_id(row))
+        subscriber = self.subscribers.get(row.ref_id)
         if subscriber is None or self.bulletin is None:
             return
         if error is None:

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from flask import current_app, url_for
-from sqlalchemy import String, cast, delete, exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import lazyload
 
 from app import slugs
@@ -334,8 +334,10 @@ def problems_before_sending(bulletin: Bulletin) -> list[str]:
     return problems
 
 
-def dedupe_key(bulletin_id: int, subscriber_id: int) -> str:
-    return f"bulletin:{bulletin_id}:subscriber:{subscriber_id}"
+def dedupe_key(bulletin_id: int, subscriber_id: ColumnElement[int]) -> ColumnElement[str]:
+    """The outbox key that sends a bulletin once to each subscriber ("bulletin:3:subscriber:9"), as
+    SQL: bulletins are queued by one INSERT … SELECT."""
+    return literal(f"bulletin:{bulletin_id}:subscriber:", String) + cast(subscriber_id, String)
 
 
 def link_base() -> str:
@@ -364,7 +366,6 @@ def queue_bulletin(bulletin: Bulletin) -> int:
     now = utcnow()
     recipients = recipients_select([t.id for t in bulletin.topics]).subquery()
     subject = clean_header(bulletin.title)
-    key_prefix = f"bulletin:{bulletin.id}:subscriber:"
     source = select(
         literal("bulletin", String),
         recipients.c.email,
@@ -376,13 +377,14 @@ def queue_bulletin(bulletin: Bulletin) -> int:
         literal(0),
         literal(now, UTCDateTime()),
         literal(now, UTCDateTime()),
-        literal(key_prefix, String) + cast(recipients.c.id, String),
+        dedupe_key(bulletin.id, recipients.c.id),
         literal(bulletin.campaign, String),
+        recipients.c.id,
         literal(False),
     ).order_by(recipients.c.id)
     columns = [
         "kind", "to_addr", "subject", "body_text", "headers", "sensitive", "status", "attempts",
-        "created_at", "next_attempt_at", "dedupe_key", "campaign", "held",
+        "created_at", "next_attempt_at", "dedupe_key", "campaign", "ref_id", "held",
     ]  # fmt: skip
     db.session.execute(insert(OutboxMessage).from_select(columns, source))
     # (rowcount of INSERT … SELECT is not reported by every driver, so count the rows.)

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from app.db import utcnow
 from app.jobs import run_worker
 from app.mail import OutboxMessage, enqueue
-from app.mail.worker import claim_batch, drain_outbox
+from app.mail.claims import claim_batch
+from app.mail.worker import drain_outbox
 from tests.conftest import body_of, free_port
 
 
@@ -226,13 +227,13 @@ def test_a_drain_looks_for_expired_claims_first_and_then_every_quarter_lease(app
     seconds = iter([100.0, 105.0, 109.9, 110.0, 111.0, 125.0, 126.0])
     monkeypatch.setattr(worker, "_clock", lambda: next(seconds))
     looked: list[bool] = []
-    claim = worker._claim
+    claim = worker.claim_rows
 
     def recording_claim(limit=None, *, expired=True):
         looked.append(expired)
         return claim(limit, expired=expired)
 
-    monkeypatch.setattr(worker, "_claim", recording_claim)
+    monkeypatch.setattr(worker, "claim_rows", recording_claim)
     assert drain_outbox().sent == 6
     # Claims at 100 (first), 105, 109.9 (not yet 10 s on), 110, 111, 125 (10 s after 110), and
     # the empty claim that ends the drain at 126.

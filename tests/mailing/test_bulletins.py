@@ -148,6 +148,7 @@ def test_send_writes_one_row_per_recipient_in_one_statement(app, client, db, sta
     assert len(rows) == 31
     assert len({r.dedupe_key for r in rows}) == 31
     assert f"bulletin:{bulletin.id}:subscriber:{both.id}" in {r.dedupe_key for r in rows}
+    assert all(r.dedupe_key == f"bulletin:{bulletin.id}:subscriber:{r.ref_id}" for r in rows)  # the subscriber
     db.session.expire_all()
     sent = db.session.get(Bulletin, bulletin.id)
     assert sent.status == "sending" and sent.recipient_count == 31

@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from app.mail import OutboxMessage
-from app.mail.worker import Rendered, drain_outbox
+from app.mail.campaigns import Rendered
+from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.delivery import BulletinBatch, render_bulletin
 from app.mailing.models import Bulletin, BulletinItem, Subscriber
@@ -129,7 +130,8 @@ def test_an_address_that_cannot_be_spliced_is_built_the_slow_way(app, db, smtp_s
     db.session.flush()
     rows = [
         OutboxMessage(kind="bulletin", to_addr=s.email, subject=bulletin.title, body_text="", headers={},
-                      dedupe_key=f"bulletin:{bulletin.id}:subscriber:{s.id}", campaign=bulletin.campaign)
+                      dedupe_key=f"bulletin:{bulletin.id}:subscriber:{s.id}", campaign=bulletin.campaign,
+                      ref_id=s.id)
         for s in (odd, plain)
     ]  # fmt: skip
     db.session.add_all(rows)

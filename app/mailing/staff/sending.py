@@ -1,0 +1,158 @@
+"""Staff: sending a bulletin (a test, now or scheduled) and following its delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit import record
+from app.db import utcnow
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.htmx import is_partial, vary_on_htmx
+from app.mail import OutboxMessage, enqueue
+from app.mailing import bp
+from app.mailing import services as mailing
+from app.mailing.delivery import list_headers, render_bulletin
+from app.mailing.forms import SendForm
+from app.mailing.models import Bulletin
+from app.mailing.staff.bulletins import bulletin_or_404
+from app.security import staff_required
+from app.template_helpers import LONDON
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/test", methods=["POST"])
+@staff_required
+def staff_send_test(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    problems = mailing.problems_before_sending(bulletin)[:1] if not bulletin.items else []
+    if problems:
+        flash(problems[0] + " before sending a test.", "important")
+        return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
+    rendered = render_bulletin(bulletin, base_url=request.host_url)
+    enqueue(
+        "bulletin_test",
+        to=current_user.email,
+        subject=f"[Test] {bulletin.title}",
+        kind="bulletin_test",
+        headers=list_headers(rendered["unsubscribe_url"]),
+        text=rendered["text"],
+        html=rendered["html"],
+    )
+    record("bulletin.test_sent", bulletin, to=current_user.email)
+    db.session.commit()
+    flash(f"A test email is on its way to {current_user.email}.", "success")
+    return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
+
+
+def _parse_london(value: str) -> dt.datetime | None:
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return dt.datetime.strptime(value, fmt).replace(tzinfo=LONDON).astimezone(dt.UTC)
+        except ValueError:
+            continue
+    return None
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/send", methods=["GET", "POST"])
+@staff_required
+def staff_send(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    if bulletin.status not in ("draft",):
+        return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
+    form = SendForm()
+    problems = mailing.problems_before_sending(bulletin)
+    count = mailing.recipient_count(bulletin)
+    if not problems and count == 0:
+        problems.append("Nobody is subscribed to the chosen topics yet. Choose other topics")
+    if form.validate_on_submit() and not problems:
+        bulletin.link_base = mailing.link_base()
+        if form.when.data == "later":
+            when = _parse_london(form.send_at.data or "")
+            if when is None:
+                form.send_at.errors.append("Enter the date and time like 2026-12-01 09:00")
+            elif when <= utcnow():
+                form.send_at.errors.append("The date and time must be in the future")
+            else:
+                bulletin.status, bulletin.send_at = "scheduled", when
+                record("bulletin.scheduled", bulletin, send_at=when.isoformat(), recipients=count)
+                db.session.commit()
+                flash("The bulletin is scheduled. It will go to the subscribers of its topics then.", "success")
+                return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
+        else:
+            queued = mailing.queue_bulletin(bulletin)
+            if queued >= 0:
+                record("bulletin.sent", bulletin, recipients=queued)
+                db.session.commit()
+                flash(f"Sending to {queued} subscribers. You can follow progress on this page.", "success")
+            else:
+                db.session.rollback()
+            return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
+    return render_template("mailing/staff/send.html", bulletin=bulletin, form=form, problems=problems, count=count)
+
+
+def _delivery_context(bulletin: Bulletin) -> dict:
+    failures = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.campaign == bulletin.campaign, OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id)
+        .limit(100)
+    ).all()
+    return {"bulletin": bulletin, "counts": mailing.delivery_counts(bulletin), "failures": failures,
+            "action_form": ConfirmForm()}  # fmt: skip
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/delivery")
+@staff_required
+def staff_delivery(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    context = _delivery_context(bulletin)
+    counts = context["counts"]
+    if bulletin.status == "sending" and counts["total"] and not counts["queued"] and not counts["sending"]:
+        bulletin.status, bulletin.finished_at = "sent", utcnow()
+        db.session.commit()
+    template = "mailing/staff/_delivery.html" if is_partial() else "mailing/staff/delivery.html"
+    return vary_on_htmx(make_response(render_template(template, **context)))
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/pause", methods=["POST"])
+@staff_required
+def staff_pause(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if mailing.pause(bulletin):
+        db.session.commit()
+        flash("Sending is paused. Nobody has been skipped: resume to send the rest.", "success")
+    return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/resume", methods=["POST"])
+@staff_required
+def staff_resume(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if mailing.resume(bulletin):
+        db.session.commit()
+        flash("Sending has resumed.", "success")
+    return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
+
+
+@bp.route("/staff/bulletins/<int:bulletin_id>/unschedule", methods=["POST"])
+@staff_required
+def staff_unschedule(bulletin_id: int):
+    bulletin = bulletin_or_404(bulletin_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if bulletin.status == "scheduled":
+        bulletin.status, bulletin.send_at = "draft", None
+        record("bulletin.unscheduled", bulletin)
+        db.session.commit()
+        flash("The bulletin is back to draft and will not be sent until you send it.", "success")
+    return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
