@@ -12,7 +12,6 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.forms import EMAIL_FORMAT_MESSAGE
 from app.toolkits.models import (
-    CHOICE_TYPES,
     LONG_TEXT_MAX,
     OTHER_ID,
     SHORT_TEXT_MAX,
@@ -254,9 +253,3 @@ def display(question: Question, rows: list[Answer]) -> list[str]:
         else:
             lines.append(question.option_label(row.option_id))
     return lines
-
-
-def selected_options(question: Question, rows: list[Answer]) -> set[str]:
-    if question.type in CHOICE_TYPES or question.type == "yes_no":
-        return {r.option_id for r in rows}
-    return set()

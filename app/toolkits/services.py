@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
-from app.groups.services import slugify, unique_slug
 from app.mail import enqueue
 from app.security import sanitize_html
+from app.slugs import slugify, unique_slug
 from app.toolkits import answers as answer_io
 from app.toolkits.models import (
     AUDIENCES,
@@ -111,7 +111,7 @@ def toolkit_by_slug(slug: str) -> Toolkit | None:
 
 
 def new_slug(title: str) -> str:
-    return unique_slug(title, model=Toolkit)
+    return unique_slug(Toolkit, slugify(title, fallback="group"))
 
 
 def has_responses(toolkit: Toolkit) -> bool:
@@ -507,7 +507,7 @@ def clone(toolkit: Toolkit) -> Toolkit:
 
 
 def option_id_for(label: str, taken: set[str]) -> str:
-    base = slugify(label, max_length=60) if label else "option"
+    base = slugify(label, max_length=60, fallback="group") if label else "option"
     candidate, n = base, 2
     while candidate in taken or candidate == "other":
         candidate = f"{base}-{n}"
