@@ -15,7 +15,6 @@ from app.forms import ConfirmForm
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
-from app.toolkits import answers as answer_io
 from app.toolkits import bp
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
@@ -155,7 +154,7 @@ def _section_context(who: Respondent, definition, section, values, errors, edita
     in_section = {q.id for q in definition.by_section.get(section.id, [])}
     items = []
     for question in definition.by_section.get(section.id, []):
-        value = values.get(question.id, answer_io.value_from_rows(question, rows.get(question.id, [])))
+        value = values.get(question.id, question.kind.value_from_rows(rows.get(question.id, [])))
         parent_id = question.show_if_question_id
         conditional = bool(parent_id and question.show_if_option)
         if conditional and parent_id not in in_section and not svc.is_visible(question, selected):
@@ -270,7 +269,7 @@ def check(slug: str):
         missing=missing,
         error_list=[
             {
-                "text": answer_io.required_message(q),
+                "text": q.kind.required_message(),
                 "href": _url("toolkits.section", who, section_id=q.section_id) + f"#{q.html_id}",
             }
             for q in missing

@@ -17,17 +17,15 @@ from app.groups.models import Membership, Organisation
 from app.mail import enqueue
 from app.security import sanitize_html
 from app.slugs import slugify, unique_slug
-from app.toolkits import answers as answer_io
 from app.toolkits.models import (
     AUDIENCES,
-    CONDITION_TYPES,
-    QUESTION_TYPES,
     Answer,
     Question,
     Response,
     Section,
     Toolkit,
 )
+from app.toolkits.question_types import type_named
 
 SECTION_STATUSES = {
     "not_started": ("Not started", "govuk-tag--blue"),
@@ -272,9 +270,9 @@ def save_section(
     saved = 0
     enforce_required = require or response.status == "submitted"
     for question in definition.by_section.get(section.id, []):
-        parsed = answer_io.parse(question, form)
+        parsed = question.kind.parse(form)
         values[question.id] = parsed.value
-        if not parsed.error and question.type in CONDITION_TYPES:
+        if not parsed.error and question.kind.condition_source:
             selected[question.id] = {r["option_id"] for r in parsed.rows}
         if not is_visible(question, selected):
             if rows.get(question.id):
@@ -286,7 +284,7 @@ def save_section(
             errors[question.id] = parsed.error
             continue
         if parsed.empty and question.required and enforce_required:
-            errors[question.id] = answer_io.required_message(question)
+            errors[question.id] = question.kind.required_message()
             continue
         db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
         for row in parsed.rows:
@@ -340,7 +338,7 @@ def answer_copy(definition: Definition, rows: dict[int, list[Answer]]) -> list[d
         for question in definition.by_section.get(section.id, []):
             if not is_visible(question, selected):
                 continue
-            items.append({"question": question, "lines": answer_io.display(question, rows.get(question.id, []))})
+            items.append({"question": question, "lines": question.kind.display(rows.get(question.id, []))})
         copy.append({"section": section, "items": items})
     return copy
 
@@ -415,38 +413,46 @@ def _check_definition(data: object) -> None:
         if not isinstance(questions, list):
             raise DefinitionError(f"Section {s_number}: questions must be a list")
         for q_number, q in enumerate(questions, start=1):
-            where = f"Section {s_number}, question {q_number}"
-            if not isinstance(q, dict) or q.get("type") not in QUESTION_TYPES:
-                raise DefinitionError(f"{where}: unknown question type")
-            if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
-                raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
-            options = q.get("options") or []
-            if not isinstance(options, list) or any(
-                not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
-                for o in options
-            ):
-                raise DefinitionError(f"{where}: options must each have an id and a label")
-            if len({o["id"] for o in options}) != len(options):
-                raise DefinitionError(f"{where}: two options share an id")
-            if q["type"] in ("single_choice", "multiple_choice", "ranking") and not options:
-                raise DefinitionError(f"{where}: a choice question needs options")
-            for key in ("min_value", "max_value"):
-                if q.get(key) is not None and not isinstance(q[key], int | float):
-                    raise DefinitionError(f"{where}: {key} must be a number")
-            if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
-                raise DefinitionError(f"{where}: rank_top must be a whole number")
-            show_if = q.get("show_if")
-            if show_if:
-                parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
-                if parent is None:
-                    raise DefinitionError(f"{where}: the condition must name an earlier question")
-                parent_options = {o["id"] for o in parent.get("options") or []} | (
-                    {"yes", "no"} if parent["type"] == "yes_no" else set()
-                )
-                if parent["type"] not in CONDITION_TYPES or show_if.get("option") not in parent_options:
-                    raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
+            _check_question(q, f"Section {s_number}, question {q_number}", refs)
             if isinstance(q.get("ref"), str):
                 refs[q["ref"]] = q
+
+
+def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
+    """One question of a definition; `refs` are the earlier questions a condition may name."""
+    kind = type_named(q.get("type")) if isinstance(q, dict) else None
+    if kind is None:
+        raise DefinitionError(f"{where}: unknown question type")
+    if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
+        raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
+    options = q.get("options") or []
+    if not isinstance(options, list) or any(
+        not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
+        for o in options
+    ):
+        raise DefinitionError(f"{where}: options must each have an id and a label")
+    if len({o["id"] for o in options}) != len(options):
+        raise DefinitionError(f"{where}: two options share an id")
+    if kind.has_options and not options:
+        raise DefinitionError(f"{where}: a choice question needs options")
+    for key in ("min_value", "max_value"):
+        if q.get(key) is not None and not isinstance(q[key], int | float):
+            raise DefinitionError(f"{where}: {key} must be a number")
+    if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
+        raise DefinitionError(f"{where}: rank_top must be a whole number")
+    if q.get("show_if"):
+        _check_condition(q["show_if"], where, refs)
+
+
+def _check_condition(show_if: object, where: str, refs: dict[str, dict]) -> None:
+    parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
+    if parent is None:
+        raise DefinitionError(f"{where}: the condition must name an earlier question")
+    # The options a type always offers (yes and no) besides those the definition lists.
+    offered = Question(type=parent["type"], options=[], allow_other=False).choices
+    parent_options = {o["id"] for o in parent.get("options") or []} | {o["id"] for o in offered}
+    if not type_named(parent["type"]).condition_source or show_if.get("option") not in parent_options:
+        raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
 
 
 def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:

@@ -19,12 +19,12 @@ from app.groups.models import Organisation
 from app.htmx import is_partial, vary_on_htmx
 from app.security import sanitize_html, staff_required
 from app.template_helpers import LONDON
-from app.toolkits import answers as answer_io
 from app.toolkits import bp, exports
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import ImportForm, QuestionForm, ReopenForm, SectionForm, ToolkitForm, YouSaidForm
-from app.toolkits.models import CHOICE_TYPES, CONDITION_TYPES, TEXT_TYPES, Question, Response, Section, Toolkit
+from app.toolkits.models import Question, Response, Section, Toolkit
+from app.toolkits.question_types import type_named
 from app.toolkits.reminders import send_reminders
 from app.toolkits.template import mental_health_definition
 
@@ -335,7 +335,7 @@ def _condition_choices(
             break
         if question is None and order.index(candidate.section_id) > order.index(section.id):
             break
-        if candidate.type in CONDITION_TYPES:
+        if candidate.kind.condition_source:
             for option in candidate.choices:
                 choices.append(
                     (f"{candidate.id}:{option['id']}", f"“{candidate.label}” is answered “{option['label']}”")
@@ -376,7 +376,7 @@ def _apply_question(
     if answered and form.type.data != question.type:
         form.type.errors = ["The type cannot change once organisations have answered this question"]
         return "type"
-    lines = form.option_lines() if form.type.data in CHOICE_TYPES else []
+    lines = form.option_lines() if type_named(form.type.data).has_options else []
     existing = {o["label"].lower(): o for o in question.options or []}
     new_options, taken = [], {o["id"] for o in question.options or []}
     for line in lines:
@@ -402,12 +402,7 @@ def _apply_question(
     question.hint = form.hint.data or ""
     question.required = bool(form.required.data)
     question.options = new_options
-    question.allow_other = bool(form.allow_other.data) and question.type in ("single_choice", "multiple_choice")
-    question.min_value = form.min_value.data if question.type == "number" else None
-    question.max_value = form.max_value.data if question.type == "number" else None
-    question.rank_top = form.rank_top.data if question.type == "ranking" else None
-    question.scale_min_label = form.scale_min_label.data or "" if question.type == "scale" else ""
-    question.scale_max_label = form.scale_max_label.data or "" if question.type == "scale" else ""
+    question.kind.keep_settings(form)
     if form.show_if.data:
         parent_id, option_id = form.show_if.data.split(":", 1)
         question.show_if_question_id, question.show_if_option = int(parent_id), option_id
@@ -551,8 +546,7 @@ def staff_results(slug: str):
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
-    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind,
-               "text_types": TEXT_TYPES}  # fmt: skip
+    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind}
     if is_partial():  # the filter form with htmx: just the results region (the form stays as it is)
         page = render_template("toolkits/staff/_results.html", **context)
     else:
@@ -649,7 +643,7 @@ def staff_remind(slug: str):
 def staff_you_said(slug: str):
     toolkit = _toolkit_or_404(slug)
     definition = svc.load_definition(toolkit)
-    publishable = [q for q in definition.questions if q.type not in TEXT_TYPES and q.type != "date"]
+    publishable = [q for q in definition.questions if q.kind.publishable]
     if request.method == "GET":
         form = YouSaidForm(
             data={
@@ -684,4 +678,4 @@ def staff_you_said(slug: str):
     return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit)
 
 
-__all__ = ["answer_io", "current_user"]
+__all__ = ["current_user"]
