@@ -145,7 +145,7 @@ def respond(slug: str):
     )
 
 
-def _section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
+def section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
     rows = svc.answers_of(who.response) if who else {}
     selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
     for qid, value in values.items():  # what was just posted wins
@@ -220,7 +220,7 @@ def section(slug: str, section_id: int):
                 return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
             return redirect(_url("toolkits.check", who), code=303)
         errors, values = result.errors, result.values
-    context = _section_context(who, definition, current, values, errors, editable)
+    context = section_context(who, definition, current, values, errors, editable)
     response, saved_by = _last_saved(who.response)
     return render_template("toolkits/section.html", who=who, response=response, saved_by=saved_by, **context)
 
