@@ -216,8 +216,12 @@ def _free_texts(in_responses, kinds: dict) -> tuple[dict[int, list[dict]], dict[
     ]
     counts = count_branches[0] if len(count_branches) == 1 else union_all(*count_branches)
     text_totals = {qid: int(n) for qid, n in db.session.execute(counts).all()}
-    # The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
-    # (one statement; each branch walks the (question_id, id) index and stops early).
+    return _first_texts(in_responses, has_text, text_ids, other_ids), text_totals
+
+
+def _first_texts(in_responses, has_text, text_ids: list[int], other_ids: list[int]) -> dict[int, list[dict]]:
+    """The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
+    (one statement; each branch walks the (question_id, id) index and stops early)."""
     branches = [
         select(Answer.id, Answer.question_id, Answer.response_id, Answer.text_value, Answer.option_id)
         .where(
@@ -241,7 +245,7 @@ def _free_texts(in_responses, kinds: dict) -> tuple[dict[int, list[dict]], dict[
         .order_by(first.c.question_id, first.c.id)
     ).all():
         texts.setdefault(qid, []).append({"text": text, "organisation": organisation, "other": option_id == OTHER_ID})
-    return texts, text_totals
+    return texts
 
 
 # Aggregates per process, keyed by what they were computed from. Each request reads the submitted

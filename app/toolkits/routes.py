@@ -147,10 +147,7 @@ def respond(slug: str):
 
 def section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
     rows = svc.answers_of(who.response) if who else {}
-    selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
-    for qid, value in values.items():  # what was just posted wins
-        if isinstance(value, dict) and "selected" in value:
-            selected[qid] = set(value["selected"])
+    selected = _selected_options(rows, values)
     in_section = {q.id for q in definition.by_section.get(section.id, [])}
     items = []
     for question in definition.by_section.get(section.id, []):
@@ -171,6 +168,19 @@ def section_context(who: Respondent, definition, section, values, errors, editab
                 "shown": svc.is_visible(question, selected),
             }
         )
+    return _section_page(items, errors, editable, section, definition, preview)
+
+
+def _selected_options(rows: dict, values: dict) -> dict[int, set[str]]:
+    """Options chosen in each question, stored or (winning) just posted: for show-if conditions."""
+    selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
+    for qid, value in values.items():
+        if isinstance(value, dict) and "selected" in value:
+            selected[qid] = set(value["selected"])
+    return selected
+
+
+def _section_page(items: list[dict], errors: dict, editable: bool, section, definition, preview: bool) -> dict:
     error_list = [
         {"text": errors[item["question"].id], "href": f"#{item['question'].html_id}"}
         for item in items

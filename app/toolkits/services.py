@@ -276,17 +276,13 @@ def save_section(
             selected[question.id] = {r["option_id"] for r in parsed.rows}
         if not is_visible(question, selected):
             if rows.get(question.id):
-                db.session.execute(
-                    delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id)
-                )
+                _delete_answers(response, question)
             continue
-        if parsed.error:
-            errors[question.id] = parsed.error
+        problem = _problem(question, parsed, enforce_required)
+        if problem:
+            errors[question.id] = problem
             continue
-        if parsed.empty and question.required and enforce_required:
-            errors[question.id] = question.kind.required_message()
-            continue
-        db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
+        _delete_answers(response, question)
         for row in parsed.rows:
             db.session.add(Answer(response_id=response.id, question_id=question.id, **{"option_id": "", **row}))
         saved += 1
@@ -296,6 +292,19 @@ def save_section(
         response.saved_sections = [*(response.saved_sections or []), section.id]
     db.session.flush()
     return SaveResult(errors, values, saved)
+
+
+def _problem(question: Question, parsed, enforce_required: bool) -> str | None:
+    """Why a visible question's posted answer is not stored: refused, or required and left empty."""
+    if parsed.error:
+        return parsed.error
+    if parsed.empty and question.required and enforce_required:
+        return question.kind.required_message()
+    return None
+
+
+def _delete_answers(response: Response, question: Question) -> None:
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
 
 
 def submit(definition: Definition, response: Response, user) -> list[Question]:
@@ -396,12 +405,7 @@ class DefinitionError(ValueError):
 
 
 def _check_definition(data: object) -> None:
-    if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
-        raise DefinitionError("The file is not a toolkit definition exported from this portal")
-    if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
-        raise DefinitionError("The definition needs a title of 200 characters or fewer")
-    if data.get("audience", "organisation") not in AUDIENCES:
-        raise DefinitionError("The definition's audience must be organisation or individual")
+    _check_heading(data)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         raise DefinitionError("The definition has no sections")
@@ -418,6 +422,15 @@ def _check_definition(data: object) -> None:
                 refs[q["ref"]] = q
 
 
+def _check_heading(data: object) -> None:
+    if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
+        raise DefinitionError("The file is not a toolkit definition exported from this portal")
+    if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
+        raise DefinitionError("The definition needs a title of 200 characters or fewer")
+    if data.get("audience", "organisation") not in AUDIENCES:
+        raise DefinitionError("The definition's audience must be organisation or individual")
+
+
 def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
     """One question of a definition; `refs` are the earlier questions a condition may name."""
     kind = type_named(q.get("type")) if isinstance(q, dict) else None
@@ -425,16 +438,7 @@ def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
         raise DefinitionError(f"{where}: unknown question type")
     if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
         raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
-    options = q.get("options") or []
-    if not isinstance(options, list) or any(
-        not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
-        for o in options
-    ):
-        raise DefinitionError(f"{where}: options must each have an id and a label")
-    if len({o["id"] for o in options}) != len(options):
-        raise DefinitionError(f"{where}: two options share an id")
-    if kind.has_options and not options:
-        raise DefinitionError(f"{where}: a choice question needs options")
+    _check_options(q.get("options") or [], where, needed=kind.has_options)
     for key in ("min_value", "max_value"):
         if q.get(key) is not None and not isinstance(q[key], int | float):
             raise DefinitionError(f"{where}: {key} must be a number")
@@ -442,6 +446,18 @@ def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
         raise DefinitionError(f"{where}: rank_top must be a whole number")
     if q.get("show_if"):
         _check_condition(q["show_if"], where, refs)
+
+
+def _check_options(options: object, where: str, *, needed: bool) -> None:
+    if not isinstance(options, list) or any(
+        not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
+        for o in options
+    ):
+        raise DefinitionError(f"{where}: options must each have an id and a label")
+    if len({o["id"] for o in options}) != len(options):
+        raise DefinitionError(f"{where}: two options share an id")
+    if needed and not options:
+        raise DefinitionError(f"{where}: a choice question needs options")
 
 
 def _check_condition(show_if: object, where: str, refs: dict[str, dict]) -> None:
@@ -605,13 +621,15 @@ def progress_for(toolkits: list[Toolkit], organisation: Organisation | None, use
         definition = definitions[toolkit.id]
         statuses = section_statuses(definition, response, rows.get(response.id, {}) if response else {})
         done = sum(1 for s in statuses.values() if s == "completed")
-        if response is not None and response.status == "submitted":
-            status = "submitted"
-        elif statuses and done == len(statuses):
-            status = "completed"
-        elif response is not None and (done or any(s != "not_started" for s in statuses.values())):
-            status = "in_progress"
-        else:
-            status = "not_started"
-        progress.append(Progress(toolkit, response, status, done, len(statuses)))
+        progress.append(Progress(toolkit, response, _task_status(response, statuses, done), done, len(statuses)))
     return progress
+
+
+def _task_status(response: Response | None, statuses: dict[int, str], done: int) -> str:
+    if response is not None and response.status == "submitted":
+        return "submitted"
+    if statuses and done == len(statuses):
+        return "completed"
+    if response is not None and (done or any(s != "not_started" for s in statuses.values())):
+        return "in_progress"
+    return "not_started"
