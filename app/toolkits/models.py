@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 AUDIENCES = {"organisation": "One response per member organisation", "individual": "One response per person"}
 TOOLKIT_STATUSES = {"draft": "Draft", "published": "Published", "closed": "Closed"}
+# The stored question types and their labels (the CHECK constraint, the staff form's choices); each
+# name is a class in app/toolkits/question_types, which knows how that type is answered and counted.
 QUESTION_TYPES = {
     "short_text": "Short text",
     "long_text": "Long text",
