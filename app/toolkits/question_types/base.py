@@ -144,7 +144,7 @@ class QuestionType:
         """Copy the settings this type uses from the staff form; clear the rest."""
         q = self.question
         q.allow_other = "allow_other" in self.settings and bool(form.allow_other.data)
-        numbers = "min_value" in self.settings
+        numbers = "range" in self.settings
         q.min_value = form.min_value.data if numbers else None
         q.max_value = form.max_value.data if numbers else None
         q.rank_top = form.rank_top.data if "rank_top" in self.settings else None

@@ -5,19 +5,18 @@ from __future__ import annotations
 import math
 import re
 
-from app.toolkits.question_types.base import AnswerError, number_cell, number_text
-from app.toolkits.question_types.text import ShortTextType
+from app.toolkits.question_types.base import AnswerError, QuestionType, number_cell, number_text
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 ASK = "Enter a number, like 25"
 
 
-class NumberType(ShortTextType):
+class NumberType(QuestionType):
     name = "number"
-    settings = ("min_value",)  # and max_value
-    free_text = False
-    publishable = True
+    macro = "text_input"
+    settings = ("range",)  # min_value and max_value
     numeric = True
+    input_type = "text"  # with inputmode, as GOV.UK advises, so "1,000" can be typed and explained
     input_attrs = 'inputmode="decimal"'
     input_class = " govuk-input--width-10"
 
