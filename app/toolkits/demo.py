@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.toolkits import services as svc
-from app.toolkits.models import CHOICE_TYPES, Answer, Response, Toolkit
+from app.toolkits.models import Answer, Response, Toolkit
 from app.toolkits.template import mental_health_definition
 
 DEMO_SLUG = "mental-health-mapping-toolkit"
@@ -85,7 +85,7 @@ def fill_answers(definition: svc.Definition, response: Response, rng: random.Ran
                     "We work with the GP surgery and the wellbeing partnership.",
                     "Young people tell us they worry about money and housing.",
                 ])}]  # fmt: skip
-            if q.type in CHOICE_TYPES or q.type == "yes_no":
+            if q.kind.counts_options:
                 selected[q.id] = {v["option_id"] for v in values}
             for value in values:
                 rows.append(Answer(response_id=response.id, question_id=q.id, **{"option_id": "", **value}))

@@ -19,7 +19,6 @@ from app.actionplan.exporter import escape_formula
 from app.extensions import db
 from app.groups.models import Organisation
 from app.template_helpers import datetime_format
-from app.toolkits import answers as answer_io
 from app.toolkits import services as svc
 from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
 
@@ -66,7 +65,7 @@ def _cell(question: Question, option: str | None, answers: list[Answer]):
         return int(value) if value is not None and float(value).is_integer() else value
     if question.type == "date":
         return answers[0].date_value.isoformat() if answers[0].date_value else ""
-    return "; ".join(answer_io.display(question, answers))
+    return "; ".join(question.kind.display(answers))
 
 
 def rows(toolkit: Toolkit) -> Iterator[list]:

@@ -9,6 +9,7 @@ text in `text_value`. Scalar questions use `option_id = ""` so the unique key
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -29,8 +30,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
+if TYPE_CHECKING:
+    from app.toolkits.question_types import QuestionType
+
 AUDIENCES = {"organisation": "One response per member organisation", "individual": "One response per person"}
 TOOLKIT_STATUSES = {"draft": "Draft", "published": "Published", "closed": "Closed"}
+# The stored question types and their labels (the CHECK constraint, the staff form's choices); each
+# name is a class in app/toolkits/question_types, which knows how that type is answered and counted.
 QUESTION_TYPES = {
     "short_text": "Short text",
     "long_text": "Long text",
@@ -43,9 +49,6 @@ QUESTION_TYPES = {
     "date": "Date",
     "email": "Email address",
 }
-CHOICE_TYPES = ("single_choice", "multiple_choice", "ranking")
-CONDITION_TYPES = ("single_choice", "multiple_choice", "yes_no")  # what a show-if may depend on
-TEXT_TYPES = ("short_text", "long_text", "email")
 YES_NO_OPTIONS = [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]
 OTHER_ID = "other"
 SHORT_TEXT_MAX = 200
@@ -170,14 +173,18 @@ class Question(db.Model):
         return QUESTION_TYPES.get(self.type, self.type)
 
     @property
+    def kind(self) -> QuestionType:
+        """This question's type (app/toolkits/question_types): how its answers are read, checked,
+        shown and counted."""
+        # Imported here: the types read this module's constants, so they load after it.
+        from app.toolkits.question_types import question_type
+
+        return question_type(self)
+
+    @property
     def choices(self) -> list[dict]:
-        """Options as offered, including "Other" when allowed and Yes/No for yes_no."""
-        if self.type == "yes_no":
-            return YES_NO_OPTIONS
-        options = list(self.options or [])
-        if self.allow_other and self.type in ("single_choice", "multiple_choice"):
-            options.append({"id": OTHER_ID, "label": "Other"})
-        return options
+        """Options as offered (with "Other" when allowed, Yes/No for yes or no; none for other types)."""
+        return self.kind.choices
 
     def option_label(self, option_id: str) -> str:
         for option in self.choices:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, column, distinct, func, select, table, union_
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
-from app.toolkits.models import CHOICE_TYPES, OTHER_ID, TEXT_TYPES, Answer, Question, Response, Toolkit
+from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
 
 FILTER_KINDS = ("theme", "community", "area")
 FREE_TEXT_LIMIT = 20  # per question on the results page (it says how many more); the export has them all
@@ -29,6 +29,11 @@ class OptionResult:
     first: int = 0  # ranking: times ranked first
     borda: int = 0  # ranking: points (top N → N points for 1st … 1 for Nth)
     mean_rank: float | None = None
+
+    @classmethod
+    def counted(cls, option_id: str, label: str, count: int, answered: int, **ranks) -> OptionResult:
+        """`count` of the `answered` organisations chose it."""
+        return cls(option_id, label, count, round(100 * count / answered) if answered else 0, **ranks)
 
     @property
     def width_class(self) -> str:
@@ -79,23 +84,6 @@ def submitted_ids(toolkit: Toolkit, tag: Tag | None = None):
     return query
 
 
-def ranking_statement(options: list[OptionResult]) -> str:
-    ranked = [o for o in options if o.borda > 0]
-    if not ranked:
-        return ""
-    first = ranked[0]
-    if len(ranked) == 1:
-        return f"{first.label} was ranked first."
-    second = ranked[1]
-    if second.borda == first.borda:
-        return f"{first.label} and {second.label} were ranked equal first."
-    closeness = "closely followed by" if second.borda >= 0.8 * first.borda else "followed by"
-    return f"{first.label} was ranked first, {closeness} {second.label}."
-
-
-MULTI_ROW_TYPES = ("multiple_choice", "ranking")  # one answer row per chosen option
-
-
 def _median(histogram: list[tuple[float, int]], n: int) -> float | None:
     """Median from (value, count) pairs in value order: the mean of the values at positions
     (n+1)//2 and (n+2)//2 (1-based), as a sorted list of every answer would give."""
@@ -118,19 +106,27 @@ def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None =
     """The figures behind the results page, in four GROUP BY queries over the submitted answers,
     each reading only the rows of the question types it is about (covering indexes from migration
     0012_toolkits). Plain data, so it can be cached (see cached_aggregates)."""
-    responses = submitted_ids(toolkit, tag)
-    in_responses = Answer.response_id.in_(responses)
-    by_type: dict[str, list[int]] = {}
-    for q in questions:
-        by_type.setdefault(q.type, []).append(q.id)
-    multi_ids = [q.id for q in questions if q.type in MULTI_ROW_TYPES]
-    single_ids = [q.id for q in questions if q.type not in MULTI_ROW_TYPES]
-    choice_ids = [q.id for q in questions if q.type in CHOICE_TYPES or q.type == "yes_no"]
-    number_ids = by_type.get("number", []) + by_type.get("scale", [])
-    scale_ids = set(by_type.get("scale", []))
+    in_responses = Answer.response_id.in_(submitted_ids(toolkit, tag))
+    kinds = {q.id: q.kind for q in questions}
+    answered = _answered(in_responses, kinds)
+    options = _option_counts(in_responses, [qid for qid, kind in kinds.items() if kind.counts_options])
+    stats, scale_counts = _number_figures(in_responses, kinds)
+    texts, text_totals = _free_texts(in_responses, kinds) if include_text else ({}, {})
+    return {
+        "answered": answered,
+        "options": options,
+        "stats": stats,
+        "scale_counts": scale_counts,
+        "texts": texts,
+        "text_totals": text_totals,
+    }
 
-    # Organisations that answered each question: one row per answer for single-row types, so
-    # count(*); distinct responses only where a response has a row per chosen option.
+
+def _answered(in_responses, kinds: dict) -> dict[int, int]:
+    """Organisations that answered each question: one row per answer for single-row types, so
+    count(*); distinct responses only where a response has a row per chosen option."""
+    single_ids = [qid for qid, kind in kinds.items() if not kind.multi_row]
+    multi_ids = [qid for qid, kind in kinds.items() if kind.multi_row]
     parts = []
     if single_ids:
         parts.append(
@@ -144,102 +140,112 @@ def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None =
             .where(in_responses, Answer.question_id.in_(multi_ids))
             .group_by(Answer.question_id)
         )
-    answered: dict[int, int] = {}
-    if parts:
-        query = parts[0] if len(parts) == 1 else union_all(*parts)
-        answered = {qid: int(n) for qid, n in db.session.execute(query).all()}
+    if not parts:
+        return {}
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return {qid: int(n) for qid, n in db.session.execute(query).all()}
 
+
+def _option_counts(in_responses, choice_ids: list[int]) -> dict[int, dict[str, tuple[int, int, int]]]:
+    """question → option → (count, times ranked first, sum of ranks)."""
     options: dict[int, dict[str, tuple[int, int, int]]] = {}
-    if choice_ids:
-        for qid, option_id, count, first, rank_sum in db.session.execute(
-            select(
-                Answer.question_id,
-                Answer.option_id,
-                func.count(),
-                func.sum(case((Answer.rank == 1, 1), else_=0)),
-                func.sum(Answer.rank),
-            )
-            .where(in_responses, Answer.question_id.in_(choice_ids))
-            .group_by(Answer.question_id, Answer.option_id)
-        ).all():
-            options.setdefault(qid, {})[option_id] = (int(count), int(first or 0), int(rank_sum or 0))
+    if not choice_ids:
+        return options
+    for qid, option_id, count, first, rank_sum in db.session.execute(
+        select(
+            Answer.question_id,
+            Answer.option_id,
+            func.count(),
+            func.sum(case((Answer.rank == 1, 1), else_=0)),
+            func.sum(Answer.rank),
+        )
+        .where(in_responses, Answer.question_id.in_(choice_ids))
+        .group_by(Answer.question_id, Answer.option_id)
+    ).all():
+        options.setdefault(qid, {})[option_id] = (int(count), int(first or 0), int(rank_sum or 0))
+    return options
 
-    # Numbers and scales: one GROUP BY (question, value) gives the distribution; n, mean, min, max
-    # and the median follow from those counts (no window over every answer).
+
+def _number_figures(in_responses, kinds: dict) -> tuple[dict[int, dict], dict[int, dict[int, int]]]:
+    """Numbers and scales: one GROUP BY (question, value) gives the distribution; n, mean, min, max
+    and the median follow from those counts (no window over every answer)."""
+    number_ids = [qid for qid, kind in kinds.items() if kind.numeric]
+    scale_ids = {qid for qid, kind in kinds.items() if kind.counts_points}
     stats: dict[int, dict] = {}
     scale_counts: dict[int, dict[int, int]] = {}
-    if number_ids:
-        histograms: dict[int, list[tuple[float, int]]] = {}
-        for qid, value, count in db.session.execute(
-            select(Answer.question_id, Answer.number_value, func.count())
-            .where(in_responses, Answer.question_id.in_(number_ids), Answer.number_value.is_not(None))
-            .group_by(Answer.question_id, Answer.number_value)
-            .order_by(Answer.question_id, Answer.number_value)
-        ).all():
-            histograms.setdefault(qid, []).append((float(value), int(count)))
-            if qid in scale_ids:
-                scale_counts.setdefault(qid, {})[int(value)] = int(count)
-        for qid, histogram in histograms.items():
-            n = sum(c for _v, c in histogram)
-            stats[qid] = {
-                "n": n,
-                "mean": sum(v * c for v, c in histogram) / n,
-                "min": histogram[0][0],
-                "max": histogram[-1][0],
-                "median": _median(histogram, n),
-            }
+    if not number_ids:
+        return stats, scale_counts
+    histograms: dict[int, list[tuple[float, int]]] = {}
+    for qid, value, count in db.session.execute(
+        select(Answer.question_id, Answer.number_value, func.count())
+        .where(in_responses, Answer.question_id.in_(number_ids), Answer.number_value.is_not(None))
+        .group_by(Answer.question_id, Answer.number_value)
+        .order_by(Answer.question_id, Answer.number_value)
+    ).all():
+        histograms.setdefault(qid, []).append((float(value), int(count)))
+        if qid in scale_ids:
+            scale_counts.setdefault(qid, {})[int(value)] = int(count)
+    for qid, histogram in histograms.items():
+        n = sum(c for _v, c in histogram)
+        stats[qid] = {
+            "n": n,
+            "mean": sum(v * c for v, c in histogram) / n,
+            "min": histogram[0][0],
+            "max": histogram[-1][0],
+            "median": _median(histogram, n),
+        }
+    return stats, scale_counts
 
+
+def _free_texts(in_responses, kinds: dict) -> tuple[dict[int, list[dict]], dict[int, int]]:
+    """Free-text answers and the words typed for "Other": how many per question, and the first
+    FREE_TEXT_LIMIT of each with the organisation's name."""
+    text_ids = [qid for qid, kind in kinds.items() if kind.free_text]
+    other_ids = [qid for qid, kind in kinds.items() if kind.question.allow_other and not kind.free_text]
+    if not (text_ids or other_ids):
+        return {}, {}
+    has_text = and_(Answer.text_value.is_not(None), Answer.text_value != "")
+    # Two plain branches rather than one OR: PostgreSQL without fresh statistics (just after a
+    # bulk load) planned the OR as a 4-second nested loop.
+    count_branches = [
+        select(Answer.question_id, func.count())
+        .where(in_responses, Answer.question_id.in_(ids), has_text, *extra)
+        .group_by(Answer.question_id)
+        for ids, extra in ((text_ids, ()), (other_ids, (Answer.option_id == OTHER_ID,)))
+        if ids
+    ]
+    counts = count_branches[0] if len(count_branches) == 1 else union_all(*count_branches)
+    text_totals = {qid: int(n) for qid, n in db.session.execute(counts).all()}
+    return _first_texts(in_responses, has_text, text_ids, other_ids), text_totals
+
+
+def _first_texts(in_responses, has_text, text_ids: list[int], other_ids: list[int]) -> dict[int, list[dict]]:
+    """The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
+    (one statement; each branch walks the (question_id, id) index and stops early)."""
+    branches = [
+        select(Answer.id, Answer.question_id, Answer.response_id, Answer.text_value, Answer.option_id)
+        .where(
+            Answer.question_id == qid,
+            in_responses,
+            has_text,
+            *([Answer.option_id == OTHER_ID] if qid in other_ids else []),
+        )
+        .order_by(Answer.id)
+        .limit(FREE_TEXT_LIMIT)
+        .subquery()
+        .select()
+        for qid in [*text_ids, *other_ids]
+    ]
+    first = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
     texts: dict[int, list[dict]] = {}
-    text_totals: dict[int, int] = {}
-    text_ids = [q.id for q in questions if q.type in TEXT_TYPES]
-    other_ids = [q.id for q in questions if q.allow_other and q.type not in TEXT_TYPES]
-    if include_text and (text_ids or other_ids):
-        has_text = and_(Answer.text_value.is_not(None), Answer.text_value != "")
-        # Two plain branches rather than one OR: PostgreSQL without fresh statistics (just after a
-        # bulk load) planned the OR as a 4-second nested loop.
-        count_branches = [
-            select(Answer.question_id, func.count())
-            .where(in_responses, Answer.question_id.in_(ids), has_text, *extra)
-            .group_by(Answer.question_id)
-            for ids, extra in ((text_ids, ()), (other_ids, (Answer.option_id == OTHER_ID,)))
-            if ids
-        ]
-        counts = count_branches[0] if len(count_branches) == 1 else union_all(*count_branches)
-        text_totals = {qid: int(n) for qid, n in db.session.execute(counts).all()}
-        # The first FREE_TEXT_LIMIT per question: one LIMITed branch per question in a UNION ALL
-        # (one statement; each branch walks the (question_id, id) index and stops early).
-        branches = [
-            select(Answer.id, Answer.question_id, Answer.response_id, Answer.text_value, Answer.option_id)
-            .where(
-                Answer.question_id == qid,
-                in_responses,
-                has_text,
-                *([Answer.option_id == OTHER_ID] if qid in other_ids else []),
-            )
-            .order_by(Answer.id)
-            .limit(FREE_TEXT_LIMIT)
-            .subquery()
-            .select()
-            for qid in [*text_ids, *other_ids]
-        ]
-        first = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
-        for qid, text, option_id, organisation in db.session.execute(
-            select(first.c.question_id, first.c.text_value, first.c.option_id, Organisation.name)
-            .join(Response, Response.id == first.c.response_id)
-            .outerjoin(Organisation, Organisation.id == Response.organisation_id)
-            .order_by(first.c.question_id, first.c.id)
-        ).all():
-            texts.setdefault(qid, []).append(
-                {"text": text, "organisation": organisation, "other": option_id == OTHER_ID}
-            )
-    return {
-        "answered": answered,
-        "options": options,
-        "stats": stats,
-        "scale_counts": scale_counts,
-        "texts": texts,
-        "text_totals": text_totals,
-    }
+    for qid, text, option_id, organisation in db.session.execute(
+        select(first.c.question_id, first.c.text_value, first.c.option_id, Organisation.name)
+        .join(Response, Response.id == first.c.response_id)
+        .outerjoin(Organisation, Organisation.id == Response.organisation_id)
+        .order_by(first.c.question_id, first.c.id)
+    ).all():
+        texts.setdefault(qid, []).append({"text": text, "organisation": organisation, "other": option_id == OTHER_ID})
+    return texts
 
 
 # Aggregates per process, keyed by what they were computed from. Each request reads the submitted
@@ -300,66 +306,37 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
         )
     ).one()
     version = (int(submitted or 0), int(id_sum or 0), str(last_change), directory)
-    agg = cached_aggregates(toolkit, questions, version, tag=tag, include_text=include_text)
-    answered, options, stats = agg["answered"], agg["options"], agg["stats"]
-    scale_counts, texts, text_totals = agg["scale_counts"], agg["texts"], agg["text_totals"]
-
-    invited = None
-    not_responded: list = []
-    not_responded_total = 0
-    if toolkit.audience == "organisation":
-        responded = select(Response.organisation_id).where(
-            Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
-        )
-        approved = [Organisation.status == "approved"]
-        if tag is not None:
-            approved.append(Organisation.id.in_(_org_filter(tag)))
-        rows = db.session.execute(
-            select(Organisation.name, Organisation.slug, func.count().over().label("total"))
-            .where(*approved, Organisation.id.not_in(responded))
-            .order_by(Organisation.name)
-            .limit(200)
-        ).all()
-        not_responded = list(rows)  # name and slug are all the page needs
-        not_responded_total = int(rows[0][2]) if rows else 0
-        invited = db.session.scalar(select(func.count()).select_from(Organisation).where(*approved))
-
+    figures = cached_aggregates(toolkit, questions, version, tag=tag, include_text=include_text)
+    invited, not_responded, not_responded_total = _not_responded(toolkit, tag)
     results = []
     for question in questions:
-        n = int(answered.get(question.id, 0))
-        result = QuestionResult(question, n)
-        if question.type in CHOICE_TYPES or question.type == "yes_no":
-            found = options.get(question.id, {})
-            choices = question.options if question.type == "ranking" else question.choices
-            top = question.effective_rank_top
-            for option in choices:
-                count, first, rank_sum = found.get(option["id"], (0, 0, 0))
-                opt = OptionResult(option["id"], option["label"], count, round(100 * count / n) if n else 0)
-                if question.type == "ranking":
-                    opt.first = first
-                    opt.borda = count * (top + 1) - rank_sum
-                    opt.mean_rank = rank_sum / count if count else None
-                result.options.append(opt)
-            if question.type == "ranking":
-                result.options.sort(key=lambda o: (-o.borda, -o.first, o.label))
-                result.statement = ranking_statement(result.options)
-        elif question.type == "scale":
-            found = scale_counts.get(question.id, {})
-            for point in range(1, 6):
-                label = str(point)
-                if point == 1 and question.scale_min_label:
-                    label = f"1 – {question.scale_min_label}"
-                if point == 5 and question.scale_max_label:
-                    label = f"5 – {question.scale_max_label}"
-                count = found.get(point, 0)
-                result.options.append(OptionResult(str(point), label, count, round(100 * count / n) if n else 0))
-            result.stats = stats.get(question.id)
-        elif question.type == "number":
-            result.stats = stats.get(question.id)
-        result.texts = texts.get(question.id, [])
-        result.texts_total = text_totals.get(question.id, 0)
+        result = QuestionResult(question, int(figures["answered"].get(question.id, 0)))
+        question.kind.tally(result, figures)
+        result.texts = figures["texts"].get(question.id, [])
+        result.texts_total = figures["text_totals"].get(question.id, 0)
         results.append(result)
     return Results(toolkit, int(submitted or 0), int(drafts or 0), invited, not_responded, not_responded_total, results)
+
+
+def _not_responded(toolkit: Toolkit, tag: Tag | None) -> tuple[int | None, list, int]:
+    """Organisations invited, the first 200 that have not submitted (name and slug are all the
+    page needs) and how many have not; only toolkits answered once per organisation have these."""
+    if toolkit.audience != "organisation":
+        return None, [], 0
+    responded = select(Response.organisation_id).where(
+        Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
+    )
+    approved = [Organisation.status == "approved"]
+    if tag is not None:
+        approved.append(Organisation.id.in_(_org_filter(tag)))
+    rows = db.session.execute(
+        select(Organisation.name, Organisation.slug, func.count().over().label("total"))
+        .where(*approved, Organisation.id.not_in(responded))
+        .order_by(Organisation.name)
+        .limit(200)
+    ).all()
+    invited = db.session.scalar(select(func.count()).select_from(Organisation).where(*approved))
+    return invited, list(rows), int(rows[0][2]) if rows else 0
 
 
 def filter_tags() -> dict[str, list[Tag]]:
@@ -396,7 +373,7 @@ def suppress(results: Results, threshold: int) -> list[dict]:
     published = []
     for result in results.questions:
         q = result.question
-        if q.type in TEXT_TYPES or q.type == "date" or result.answered < threshold:
+        if not q.kind.publishable or result.answered < threshold:
             continue
         item = {"question": q, "answered": result.answered, "statement": result.statement, "rows": [], "stats": None}
         for option in result.options:
@@ -407,11 +384,11 @@ def suppress(results: Results, threshold: int) -> list[dict]:
                     count=None if hidden else option.count,
                     percent=None if hidden else option.percent,
                     width_class="portal-bar--w0" if hidden else option.width_class,
-                    first=None if q.type != "ranking" or option.first < threshold else option.first,
-                    borda=option.borda if q.type == "ranking" else None,
+                    first=None if not q.kind.ranked or option.first < threshold else option.first,
+                    borda=option.borda if q.kind.ranked else None,
                 )
             )
-        if q.type in ("number", "scale") and result.stats and result.stats["n"] >= threshold:
+        if q.kind.numeric and result.stats and result.stats["n"] >= threshold:
             item["stats"] = {"n": result.stats["n"], "mean": result.stats["mean"], "median": result.stats["median"]}
         published.append(item)
     return published

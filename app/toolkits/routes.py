@@ -15,7 +15,6 @@ from app.forms import ConfirmForm
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
-from app.toolkits import answers as answer_io
 from app.toolkits import bp
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
@@ -146,16 +145,13 @@ def respond(slug: str):
     )
 
 
-def _section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
+def section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
     rows = svc.answers_of(who.response) if who else {}
-    selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
-    for qid, value in values.items():  # what was just posted wins
-        if isinstance(value, dict) and "selected" in value:
-            selected[qid] = set(value["selected"])
+    selected = _selected_options(rows, values)
     in_section = {q.id for q in definition.by_section.get(section.id, [])}
     items = []
     for question in definition.by_section.get(section.id, []):
-        value = values.get(question.id, answer_io.value_from_rows(question, rows.get(question.id, [])))
+        value = values.get(question.id, question.kind.value_from_rows(rows.get(question.id, [])))
         parent_id = question.show_if_question_id
         conditional = bool(parent_id and question.show_if_option)
         if conditional and parent_id not in in_section and not svc.is_visible(question, selected):
@@ -172,6 +168,19 @@ def _section_context(who: Respondent, definition, section, values, errors, edita
                 "shown": svc.is_visible(question, selected),
             }
         )
+    return _section_page(items, errors, editable, section, definition, preview)
+
+
+def _selected_options(rows: dict, values: dict) -> dict[int, set[str]]:
+    """Options chosen in each question, stored or (winning) just posted: for show-if conditions."""
+    selected = {qid: {a.option_id for a in answers} for qid, answers in rows.items()}
+    for qid, value in values.items():
+        if isinstance(value, dict) and "selected" in value:
+            selected[qid] = set(value["selected"])
+    return selected
+
+
+def _section_page(items: list[dict], errors: dict, editable: bool, section, definition, preview: bool) -> dict:
     error_list = [
         {"text": errors[item["question"].id], "href": f"#{item['question'].html_id}"}
         for item in items
@@ -221,7 +230,7 @@ def section(slug: str, section_id: int):
                 return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
             return redirect(_url("toolkits.check", who), code=303)
         errors, values = result.errors, result.values
-    context = _section_context(who, definition, current, values, errors, editable)
+    context = section_context(who, definition, current, values, errors, editable)
     response, saved_by = _last_saved(who.response)
     return render_template("toolkits/section.html", who=who, response=response, saved_by=saved_by, **context)
 
@@ -270,7 +279,7 @@ def check(slug: str):
         missing=missing,
         error_list=[
             {
-                "text": answer_io.required_message(q),
+                "text": q.kind.required_message(),
                 "href": _url("toolkits.section", who, section_id=q.section_id) + f"#{q.html_id}",
             }
             for q in missing

@@ -14,20 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
-from app.groups.services import slugify, unique_slug
 from app.mail import enqueue
 from app.security import sanitize_html
-from app.toolkits import answers as answer_io
+from app.slugs import slugify, unique_slug
 from app.toolkits.models import (
     AUDIENCES,
-    CONDITION_TYPES,
-    QUESTION_TYPES,
     Answer,
     Question,
     Response,
     Section,
     Toolkit,
 )
+from app.toolkits.question_types import type_named
 
 SECTION_STATUSES = {
     "not_started": ("Not started", "govuk-tag--blue"),
@@ -111,7 +109,7 @@ def toolkit_by_slug(slug: str) -> Toolkit | None:
 
 
 def new_slug(title: str) -> str:
-    return unique_slug(title, model=Toolkit)
+    return unique_slug(Toolkit, slugify(title, fallback="group"))
 
 
 def has_responses(toolkit: Toolkit) -> bool:
@@ -272,23 +270,19 @@ def save_section(
     saved = 0
     enforce_required = require or response.status == "submitted"
     for question in definition.by_section.get(section.id, []):
-        parsed = answer_io.parse(question, form)
+        parsed = question.kind.parse(form)
         values[question.id] = parsed.value
-        if not parsed.error and question.type in CONDITION_TYPES:
+        if not parsed.error and question.kind.condition_source:
             selected[question.id] = {r["option_id"] for r in parsed.rows}
         if not is_visible(question, selected):
             if rows.get(question.id):
-                db.session.execute(
-                    delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id)
-                )
+                _delete_answers(response, question)
             continue
-        if parsed.error:
-            errors[question.id] = parsed.error
+        problem = _problem(question, parsed, enforce_required)
+        if problem:
+            errors[question.id] = problem
             continue
-        if parsed.empty and question.required and enforce_required:
-            errors[question.id] = answer_io.required_message(question)
-            continue
-        db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
+        _delete_answers(response, question)
         for row in parsed.rows:
             db.session.add(Answer(response_id=response.id, question_id=question.id, **{"option_id": "", **row}))
         saved += 1
@@ -298,6 +292,19 @@ def save_section(
         response.saved_sections = [*(response.saved_sections or []), section.id]
     db.session.flush()
     return SaveResult(errors, values, saved)
+
+
+def _problem(question: Question, parsed, enforce_required: bool) -> str | None:
+    """Why a visible question's posted answer is not stored: refused, or required and left empty."""
+    if parsed.error:
+        return parsed.error
+    if parsed.empty and question.required and enforce_required:
+        return question.kind.required_message()
+    return None
+
+
+def _delete_answers(response: Response, question: Question) -> None:
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.question_id == question.id))
 
 
 def submit(definition: Definition, response: Response, user) -> list[Question]:
@@ -340,7 +347,7 @@ def answer_copy(definition: Definition, rows: dict[int, list[Answer]]) -> list[d
         for question in definition.by_section.get(section.id, []):
             if not is_visible(question, selected):
                 continue
-            items.append({"question": question, "lines": answer_io.display(question, rows.get(question.id, []))})
+            items.append({"question": question, "lines": question.kind.display(rows.get(question.id, []))})
         copy.append({"section": section, "items": items})
     return copy
 
@@ -398,12 +405,7 @@ class DefinitionError(ValueError):
 
 
 def _check_definition(data: object) -> None:
-    if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
-        raise DefinitionError("The file is not a toolkit definition exported from this portal")
-    if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
-        raise DefinitionError("The definition needs a title of 200 characters or fewer")
-    if data.get("audience", "organisation") not in AUDIENCES:
-        raise DefinitionError("The definition's audience must be organisation or individual")
+    _check_heading(data)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         raise DefinitionError("The definition has no sections")
@@ -415,38 +417,58 @@ def _check_definition(data: object) -> None:
         if not isinstance(questions, list):
             raise DefinitionError(f"Section {s_number}: questions must be a list")
         for q_number, q in enumerate(questions, start=1):
-            where = f"Section {s_number}, question {q_number}"
-            if not isinstance(q, dict) or q.get("type") not in QUESTION_TYPES:
-                raise DefinitionError(f"{where}: unknown question type")
-            if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
-                raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
-            options = q.get("options") or []
-            if not isinstance(options, list) or any(
-                not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
-                for o in options
-            ):
-                raise DefinitionError(f"{where}: options must each have an id and a label")
-            if len({o["id"] for o in options}) != len(options):
-                raise DefinitionError(f"{where}: two options share an id")
-            if q["type"] in ("single_choice", "multiple_choice", "ranking") and not options:
-                raise DefinitionError(f"{where}: a choice question needs options")
-            for key in ("min_value", "max_value"):
-                if q.get(key) is not None and not isinstance(q[key], int | float):
-                    raise DefinitionError(f"{where}: {key} must be a number")
-            if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
-                raise DefinitionError(f"{where}: rank_top must be a whole number")
-            show_if = q.get("show_if")
-            if show_if:
-                parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
-                if parent is None:
-                    raise DefinitionError(f"{where}: the condition must name an earlier question")
-                parent_options = {o["id"] for o in parent.get("options") or []} | (
-                    {"yes", "no"} if parent["type"] == "yes_no" else set()
-                )
-                if parent["type"] not in CONDITION_TYPES or show_if.get("option") not in parent_options:
-                    raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
+            _check_question(q, f"Section {s_number}, question {q_number}", refs)
             if isinstance(q.get("ref"), str):
                 refs[q["ref"]] = q
+
+
+def _check_heading(data: object) -> None:
+    if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
+        raise DefinitionError("The file is not a toolkit definition exported from this portal")
+    if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
+        raise DefinitionError("The definition needs a title of 200 characters or fewer")
+    if data.get("audience", "organisation") not in AUDIENCES:
+        raise DefinitionError("The definition's audience must be organisation or individual")
+
+
+def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
+    """One question of a definition; `refs` are the earlier questions a condition may name."""
+    kind = type_named(q.get("type")) if isinstance(q, dict) else None
+    if kind is None:
+        raise DefinitionError(f"{where}: unknown question type")
+    if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
+        raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
+    _check_options(q.get("options") or [], where, needed=kind.has_options)
+    for key in ("min_value", "max_value"):
+        if q.get(key) is not None and not isinstance(q[key], int | float):
+            raise DefinitionError(f"{where}: {key} must be a number")
+    if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
+        raise DefinitionError(f"{where}: rank_top must be a whole number")
+    if q.get("show_if"):
+        _check_condition(q["show_if"], where, refs)
+
+
+def _check_options(options: object, where: str, *, needed: bool) -> None:
+    if not isinstance(options, list) or any(
+        not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
+        for o in options
+    ):
+        raise DefinitionError(f"{where}: options must each have an id and a label")
+    if len({o["id"] for o in options}) != len(options):
+        raise DefinitionError(f"{where}: two options share an id")
+    if needed and not options:
+        raise DefinitionError(f"{where}: a choice question needs options")
+
+
+def _check_condition(show_if: object, where: str, refs: dict[str, dict]) -> None:
+    parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
+    if parent is None:
+        raise DefinitionError(f"{where}: the condition must name an earlier question")
+    # The options a type always offers (yes and no) besides those the definition lists.
+    offered = Question(type=parent["type"], options=[], allow_other=False).choices
+    parent_options = {o["id"] for o in parent.get("options") or []} | {o["id"] for o in offered}
+    if not type_named(parent["type"]).condition_source or show_if.get("option") not in parent_options:
+        raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
 
 
 def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
@@ -507,7 +529,7 @@ def clone(toolkit: Toolkit) -> Toolkit:
 
 
 def option_id_for(label: str, taken: set[str]) -> str:
-    base = slugify(label, max_length=60) if label else "option"
+    base = slugify(label, max_length=60, fallback="group") if label else "option"
     candidate, n = base, 2
     while candidate in taken or candidate == "other":
         candidate = f"{base}-{n}"
@@ -599,13 +621,15 @@ def progress_for(toolkits: list[Toolkit], organisation: Organisation | None, use
         definition = definitions[toolkit.id]
         statuses = section_statuses(definition, response, rows.get(response.id, {}) if response else {})
         done = sum(1 for s in statuses.values() if s == "completed")
-        if response is not None and response.status == "submitted":
-            status = "submitted"
-        elif statuses and done == len(statuses):
-            status = "completed"
-        elif response is not None and (done or any(s != "not_started" for s in statuses.values())):
-            status = "in_progress"
-        else:
-            status = "not_started"
-        progress.append(Progress(toolkit, response, status, done, len(statuses)))
+        progress.append(Progress(toolkit, response, _task_status(response, statuses, done), done, len(statuses)))
     return progress
+
+
+def _task_status(response: Response | None, statuses: dict[int, str], done: int) -> str:
+    if response is not None and response.status == "submitted":
+        return "submitted"
+    if statuses and done == len(statuses):
+        return "completed"
+    if response is not None and (done or any(s != "not_started" for s in statuses.values())):
+        return "in_progress"
+    return "not_started"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 
+from app.slugs import slugify
+
 
 def _options(*labels: str) -> list[dict]:
-    from app.groups.services import slugify
-
     return [{"id": slugify(label, max_length=60), "label": label} for label in labels]
 
 

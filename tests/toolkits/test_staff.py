@@ -260,7 +260,8 @@ def test_results_filter_by_theme(client, db, login_as):
 
 
 def test_ranking_statement():
-    from app.toolkits.results import OptionResult, ranking_statement
+    from app.toolkits.question_types.ranking import ranking_statement
+    from app.toolkits.results import OptionResult
 
     opts = [OptionResult("mh", "Mental health", 10, 0, borda=50), OptionResult("db", "Diabetes", 9, 0, borda=45)]
     assert ranking_statement(opts) == "Mental health was ranked first, closely followed by Diabetes."

@@ -1,0 +1,126 @@
+"""The builder page and its sections: add, edit, move and delete a section, and preview one as a
+respondent would see it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from app.audit import record
+from app.extensions import db
+from app.htmx import is_partial
+from app.security import staff_required
+from app.toolkits import bp
+from app.toolkits import services as svc
+from app.toolkits.forms import SectionForm
+from app.toolkits.models import Section
+from app.toolkits.routes import section_context
+from app.toolkits.staff.common import (
+    builder_context,
+    builder_response,
+    csrf_or_400,
+    section_or_404,
+    to_builder,
+    toolkit_or_404,
+)
+
+
+@bp.route("/staff/toolkits/<slug>")
+@staff_required
+def staff_toolkit(slug: str):
+    toolkit = toolkit_or_404(slug)
+    return render_template("toolkits/staff/toolkit.html", **builder_context(toolkit))
+
+
+@bp.route("/staff/toolkits/<slug>/sections", methods=["POST"])
+@staff_required
+def staff_add_section(slug: str):
+    toolkit = toolkit_or_404(slug)
+    form = SectionForm()
+    if not form.validate_on_submit():
+        context = builder_context(toolkit)
+        context["section_form"] = form
+        return render_template("toolkits/staff/toolkit.html", **context)
+    position = db.session.scalar(select(func.max(Section.position)).where(Section.toolkit_id == toolkit.id)) or 0
+    section = Section(toolkit_id=toolkit.id, position=position + 1, title=form.title.data,
+                      description=form.description.data or "")  # fmt: skip
+    db.session.add(section)
+    record("toolkit.section_added", toolkit, title=section.title)
+    db.session.commit()
+    flash(f"Added the section “{section.title}”.", "success")
+    return redirect(url_for("toolkits.staff_toolkit", slug=toolkit.slug) + f"#section-{section.id}", code=303)
+
+
+@bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@staff_required
+def staff_edit_section(slug: str, section_id: int):
+    toolkit = toolkit_or_404(slug)
+    section = section_or_404(toolkit, section_id)
+    form = (
+        SectionForm(data={"title": section.title, "description": section.description})
+        if request.method == "GET"
+        else SectionForm()
+    )
+    if request.method == "POST" and form.validate_on_submit():
+        section.title = form.title.data
+        section.description = form.description.data or ""
+        record("toolkit.section_changed", toolkit, section_id=section.id, title=section.title)
+        db.session.commit()
+        flash(f"Saved the section “{section.title}”.", "success")
+        return to_builder(toolkit)
+    return render_template("toolkits/staff/section_form.html", form=form, toolkit=toolkit, section=section)
+
+
+@bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/move/<direction>", methods=["POST"])
+@staff_required
+def staff_move_section(slug: str, section_id: int, direction: str):
+    toolkit = toolkit_or_404(slug)
+    section = section_or_404(toolkit, section_id)
+    if direction not in ("up", "down"):
+        abort(404)
+    csrf_or_400()
+    sections = svc.load_definition(toolkit).sections
+    moved = svc.move(sections, next(s for s in sections if s.id == section.id), -1 if direction == "up" else 1)
+    db.session.commit()
+    message = (
+        f"Moved the section “{section.title}” {direction} to number {section.position}."
+        if moved
+        else f"The section “{section.title}” cannot move {direction}."
+    )
+    return builder_response(toolkit, message, f"#section-{section.id}")
+
+
+@bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/delete", methods=["POST"])
+@staff_required
+def staff_delete_section(slug: str, section_id: int):
+    toolkit = toolkit_or_404(slug)
+    section = section_or_404(toolkit, section_id)
+    csrf_or_400()
+    definition = svc.load_definition(toolkit)
+    answered = svc.answered_question_ids(toolkit)
+    if any(q.id in answered for q in definition.by_section.get(section.id, [])):
+        message = f"The section “{section.title}” cannot be deleted: organisations have answered its questions."
+        if is_partial():
+            return render_template("toolkits/staff/_builder.html", **builder_context(toolkit, message)), 409
+        flash(message, "important")
+        return to_builder(toolkit)
+    title = section.title
+    db.session.delete(section)
+    db.session.flush()
+    svc.renumber(svc.load_definition(toolkit).sections)
+    record("toolkit.section_removed", toolkit, title=title)
+    db.session.commit()
+    return builder_response(toolkit, f"Deleted the section “{title}”.")
+
+
+@bp.route("/staff/toolkits/<slug>/preview/<int:section_id>")
+@staff_required
+def staff_preview(slug: str, section_id: int):
+    toolkit = toolkit_or_404(slug)
+    definition = svc.load_definition(toolkit)
+    section = definition.section(section_id)
+    if section is None:
+        abort(404)
+    context = section_context(None, definition, section, {}, {}, editable=True, preview=True)
+    following = definition.next_section(section)
+    return render_template("toolkits/staff/preview.html", following=following, **context)

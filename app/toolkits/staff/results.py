@@ -1,0 +1,118 @@
+"""Results (filtered by a directory tag), the CSV and XLSX exports, reminders to organisations
+that have not answered, and the "You said" findings editor."""
+
+from __future__ import annotations
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+
+from app.audit import record
+from app.db import utcnow
+from app.extensions import db
+from app.htmx import is_partial, vary_on_htmx
+from app.security import sanitize_html, staff_required
+from app.toolkits import bp, exports
+from app.toolkits import results as results_mod
+from app.toolkits import services as svc
+from app.toolkits.forms import YouSaidForm
+from app.toolkits.models import Question, Toolkit
+from app.toolkits.reminders import send_reminders
+from app.toolkits.staff.common import csrf_or_400, toolkit_or_404
+
+
+def _results_args():
+    kind, _, slug = (request.args.get("tag") or "").partition(":")
+    tag = results_mod.find_filter_tag(kind, slug[:140])
+    return (kind if tag else None), tag
+
+
+@bp.route("/staff/toolkits/<slug>/results")
+@staff_required
+def staff_results(slug: str):
+    toolkit = toolkit_or_404(slug)
+    definition = svc.load_definition(toolkit)
+    kind, tag = _results_args()
+    results = results_mod.compute(toolkit, definition.questions, tag=tag)
+    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind}
+    if is_partial():  # the filter form with htmx: just the results region (the form stays as it is)
+        page = render_template("toolkits/staff/_results.html", **context)
+    else:
+        page = render_template("toolkits/staff/results.html", tags=results_mod.filter_tags(), **context)
+    return vary_on_htmx(make_response(page))
+
+
+@bp.route("/staff/toolkits/<slug>/results.csv")
+@staff_required
+def staff_export_csv(slug: str):
+    toolkit = toolkit_or_404(slug)
+    return exports.csv_response(toolkit)
+
+
+@bp.route("/staff/toolkits/<slug>/results.xlsx")
+@staff_required
+def staff_export_xlsx(slug: str):
+    toolkit = toolkit_or_404(slug)
+    return exports.xlsx_response(toolkit)
+
+
+@bp.route("/staff/toolkits/<slug>/remind", methods=["POST"])
+@staff_required
+def staff_remind(slug: str):
+    toolkit = toolkit_or_404(slug)
+    csrf_or_400()
+    if not toolkit.is_open():
+        flash("Reminders can only be sent while the toolkit is open.", "important")
+        return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
+    sent = send_reminders(toolkit)
+    if sent is None:
+        flash("Reminders for this toolkit have already been sent today. You can send them again tomorrow.", "important")
+    else:
+        record("toolkit.reminders_sent", toolkit, recipients=sent)
+        flash(f"Reminders are being sent to {sent} people in organisations that have not answered.", "success")
+    db.session.commit()
+    return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
+
+
+@bp.route("/staff/toolkits/<slug>/you-said", methods=["GET", "POST"])
+@staff_required
+def staff_you_said(slug: str):
+    toolkit = toolkit_or_404(slug)
+    definition = svc.load_definition(toolkit)
+    publishable = [q for q in definition.questions if q.kind.publishable]
+    if request.method == "GET":
+        form = YouSaidForm(
+            data={
+                "questions": [str(i) for i in toolkit.you_said_question_ids or []],
+                "summary": toolkit.you_said_summary,
+                "publish": bool(toolkit.you_said_published_at),
+            }
+        )
+    else:
+        form = YouSaidForm()
+    form.questions.choices = [(str(q.id), q.label) for q in publishable]
+    if request.method == "POST" and form.validate_on_submit() and _save_you_said(toolkit, form, publishable):
+        db.session.commit()
+        flash(
+            "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
+            "success",
+        )
+        return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
+    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit)
+
+
+def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> bool:
+    """Store the chosen questions, summary and publication; False (errors on the form) when refused."""
+    allowed = {q.id for q in publishable}
+    chosen = [int(v) for v in form.questions.data or [] if v.isdigit() and int(v) in allowed]
+    if form.publish.data and toolkit.status == "draft":
+        form.publish.errors = ["Publish the toolkit before you publish what organisations said"]
+        return False
+    if len(chosen) != len(form.questions.data or []):
+        form.questions.errors = ["Choose only questions listed here (free text is never published)"]
+        return False
+    toolkit.you_said_question_ids = chosen
+    toolkit.you_said_summary = sanitize_html(form.summary.data)
+    was_published = bool(toolkit.you_said_published_at)
+    toolkit.you_said_published_at = (toolkit.you_said_published_at or utcnow()) if form.publish.data else None
+    record("toolkit.you_said_saved", toolkit, questions=chosen, published=bool(form.publish.data),
+           newly_published=bool(form.publish.data) and not was_published)  # fmt: skip
+    return True
