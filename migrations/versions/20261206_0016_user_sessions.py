@@ -1,7 +1,7 @@
 """user sessions: one row per signed-in browser, so signing out ends the session server-side
 
 Revision ID: 0016_user_sessions
-Revises: 0014_outbox_claim
+Revises: 0015_outbox_reference
 Create Date: 2026-12-06 20:04:37.437793
 
 The cookie carries a random key; only its SHA-256 is stored (key_hash). Existing cookies hold no
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0016_user_sessions"
-down_revision = "0014_outbox_claim"
+down_revision = "0015_outbox_reference"
 branch_labels = None
 depends_on = None
 
