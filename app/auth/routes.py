@@ -18,11 +18,11 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.auth.models import Invitation, User, find_user_by_email
-from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.security import public, safe_next, signed_in_required
+from app.tokens import TokenError, read_token
 
 
 def _login_limit() -> str:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan.models import ActionPlan
 from app.actionplan.services import visible_plans_query
-from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.events import bp, services
 from app.events.forms import ApologiesForm, RegistrationForm
@@ -24,6 +23,7 @@ from app.groups.models import Organisation
 from app.htmx import hx_trigger, is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, safe_next, signed_in_required
+from app.tokens import TokenError, read_token
 
 CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
 # Sent (HX-Trigger) after a registration changes in a swapped box, so other parts of the page that

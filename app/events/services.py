@@ -20,7 +20,6 @@ from sqlalchemy.orm import contains_eager
 from app import slugs
 from app.audit import record
 from app.auth.models import normalise_email
-from app.auth.tokens import make_token
 from app.db import utcnow
 from app.events.models import (
     KIND_DEFAULTS,
@@ -35,6 +34,7 @@ from app.events.models import (
 from app.extensions import db
 from app.mail import enqueue
 from app.template_helpers import LONDON
+from app.tokens import make_token
 
 HOLDS_PLACE = ("confirmed", "attended")
 

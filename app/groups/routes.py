@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import record
 from app.auth.models import User, normalise_email
-from app.auth.tokens import TokenError, make_token, read_token
 from app.db import utcnow
 from app.events import services as event_services
 from app.extensions import db
@@ -22,6 +21,7 @@ from app.htmx import is_partial, vary_on_htmx
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
+from app.tokens import TokenError, make_token, read_token
 from app.toolkits import services as toolkit_services
 
 INVITE_MAX_AGE = 7 * 24 * 3600

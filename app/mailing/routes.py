@@ -7,7 +7,6 @@ import datetime as dt
 from flask import abort, current_app, make_response, render_template, request, url_for
 from sqlalchemy import select
 
-from app.auth.tokens import TokenError
 from app.db import utcnow
 from app.extensions import csrf, db, limiter
 from app.mailing import bp
@@ -17,6 +16,7 @@ from app.mailing.forms import PreferencesForm, SignupForm
 from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
 from app.security import public
+from app.tokens import TokenError
 
 PUBLISHED = mailing.PUBLISHED
 

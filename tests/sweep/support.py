@@ -18,9 +18,9 @@ from flask import Flask
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from app.auth.tokens import make_token
 from app.extensions import db
 from app.security import ADMIN, PUBLIC, SIGNED_IN, STAFF, access_of
+from app.tokens import make_token
 
 ROLES = ("anonymous", "member", "other_member", "staff", "admin")
 ROLE_EMAILS = {
