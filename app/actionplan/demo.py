@@ -68,7 +68,7 @@ SERVICES = [
 TIMESCALES = ["March 2026", "Ongoing", "December 2026", "April 2026 - March 2027", "June 2026", "September 2026"]
 
 
-def seed_action_plan_demo() -> None:
+def seed_demo() -> None:
     if db.session.scalar(select(ActionPlan.id).where(ActionPlan.slug == SLUG)):
         return
     now = utcnow()

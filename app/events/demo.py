@@ -46,7 +46,7 @@ def _person(n: int) -> tuple[str, str, str]:
 COP_TITLE = "Community of practice: wellbeing dialogue"
 
 
-def seed_events() -> None:
+def seed_demo() -> None:
     if not db.session.scalar(select(EventSeries).where(EventSeries.name == "BAME network meeting")):
         _seed_events()
     _link_cop_partner()
@@ -54,7 +54,7 @@ def seed_events() -> None:
 
 def _link_cop_partner() -> None:
     """The community of practice is co-hosted by the wellbeing partnership from the directory (idempotent)."""
-    from app.groups.seed import seed_wellbeing_partnership
+    from app.groups.demo import seed_wellbeing_partnership
 
     cop = db.session.scalar(
         select(Event).where(Event.title == COP_TITLE).options(selectinload(Event.partners)).limit(1)

@@ -93,7 +93,7 @@ def fill_answers(definition: svc.Definition, response: Response, rng: random.Ran
     return rows
 
 
-def seed_toolkits_demo() -> None:
+def seed_demo() -> None:
     """demo_seeders() entry (idempotent): needs the directory's demo groups first."""
     if db.session.scalar(select(Toolkit.id).where(Toolkit.slug == DEMO_SLUG)) is not None:
         return

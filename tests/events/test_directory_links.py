@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import AuditEvent
 from app.events import services
-from app.events.demo import COP_TITLE, seed_events
+from app.events.demo import COP_TITLE
+from app.events.demo import seed_demo as seed_events
 from app.events.models import Event, Registration
 from tests import factories
 from tests.events import helpers

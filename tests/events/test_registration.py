@@ -217,9 +217,8 @@ def test_reminders_go_once_to_confirmed_registrants(app, db):
 
 
 def test_reminder_job_runs_in_the_worker(app, db):
-    from app.jobs import PERIODIC_JOBS, _load_jobs
+    from app.jobs import PERIODIC_JOBS
 
-    _load_jobs()
     assert "event_reminders" in PERIODIC_JOBS
     event = helpers.event(days=1)
     helpers.registration(event)

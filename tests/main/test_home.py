@@ -196,7 +196,7 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
 
 def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):
     from app.auth.models import find_user_by_email
-    from app.main.demo import seed_home_demo
+    from app.main.demo import seed_demo as seed_home_demo
     from tests.sweep.support import seed_demo
 
     seed_demo()

@@ -74,7 +74,8 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
 
 def seed_demo() -> None:
     """Exactly what `flask seed-demo` loads."""
-    from app.cli import demo_seeders, seed_demo_users
+    from app.auth.demo import seed_demo as seed_demo_users
+    from app.cli import demo_seeders
 
     seed_demo_users()
     for seeder in demo_seeders():
