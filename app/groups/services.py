@@ -23,6 +23,7 @@ from app.mail import enqueue
 from app.merge_hooks import move_organisation_links
 
 FACET_KINDS = ("theme", "community", "language", "area")
+INVITE_MAX_AGE = 7 * 24 * 3600  # a colleague invitation link works this long (seconds)
 SORTS = {"name": "Name (A to Z)", "newest": "Newest first"}
 
 
@@ -195,7 +196,7 @@ def decide(org: Organisation, decision: str, reviewer: User, reason: str | None 
     org.review_reason = reason or None
     record(f"group.{decision}", org, actor=reviewer, name=org.name, reason=reason)
     profile_url = url_for("groups.profile", slug=org.slug, _external=True)
-    my_group_url = url_for("groups.my_group", _external=True)
+    my_group_url = url_for("main.my_group", _external=True)
     for owner in owners_of(org):
         enqueue(
             template,
