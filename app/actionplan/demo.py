@@ -65,6 +65,13 @@ SERVICES = [
     "Economy",
     "Finance",
 ]
+# The latest progress update for an action in each state, as a lead officer would write it.
+PROGRESS = {
+    "completed": "Done. This is now part of the service's normal work, and the board has seen the results.",
+    "in_progress": "Under way with community partners. The next milestone is due this quarter.",
+    "ongoing": "Continuing as planned. The lead officer reports to the partnership board each quarter.",
+    "on_hold": "Paused until funding for next year is confirmed.",
+}
 TIMESCALES = ["March 2026", "Ongoing", "December 2026", "April 2026 - March 2027", "June 2026", "September 2026"]
 
 
@@ -124,9 +131,7 @@ def seed_demo() -> None:
             if status != "not_started":
                 for k, days in enumerate((200, n * 3)):
                     dated = (now - dt.timedelta(days=days)).date()
-                    body = plain_to_html(
-                        "Work started with partners." if k == 0 else f"Latest progress on {headline.lower()}."
-                    )
+                    body = plain_to_html("Work started with partners." if k == 0 else PROGRESS[status])
                     entry_status = "in_progress" if k == 0 else status
                     db.session.add(
                         ProgressUpdate(action_id=action.id, dated=dated, status=entry_status, body=body,

@@ -21,24 +21,15 @@ GROUPS = [
     "Roma Support Network",
     "Refugee Welcome Hub",
 ]
-PEOPLE = [
-    "Amina Yusuf",
-    "Kofi Boateng",
-    "Farah Ahmed",
-    "Mei Lin",
-    "Tunde Adeyemi",
-    "Nasreen Begum",
-    "Jan Kowalski",
-    "Grace Mensah",
-    "Imran Khan",
-    "Leila Hassan",
-    "Priya Patel",
-    "Samuel Okafor",
-]
+# Names for the demo registrations: the n-th person is FIRST_NAMES[n % 12] SURNAMES[n % 13], so the
+# first 156 people all have different names (12 and 13 share no factor), with no numbers in them.
+FIRST_NAMES = ["Amina", "Kofi", "Farah", "Mei", "Tunde", "Nasreen", "Jan", "Grace", "Imran", "Leila", "Priya", "Samuel"]
+SURNAMES = ["Yusuf", "Boateng", "Ahmed", "Lin", "Adeyemi", "Begum", "Kowalski", "Mensah", "Khan", "Hassan", "Patel",
+            "Okafor", "Rahman"]  # fmt: skip
 
 
 def _person(n: int) -> tuple[str, str, str]:
-    name = PEOPLE[n % len(PEOPLE)] + ("" if n < len(PEOPLE) else f" {n // len(PEOPLE) + 1}")
+    name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {SURNAMES[n % len(SURNAMES)]}"
     email = name.lower().replace(" ", ".") + "@example.org"
     return name, email, GROUPS[n % len(GROUPS)]
 
