@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db as _db
 from bench.loaddata.groups import generate_groups
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 
 HX = {"HX-Request": "true"}
 

@@ -13,7 +13,7 @@ from app.groups import directory
 from app.groups import services as svc
 from app.groups.search import postgres_prefixes
 from bench.loaddata.groups import generate_groups
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 
 HX = {"HX-Request": "true"}
 

@@ -10,7 +10,7 @@ from app.db import utcnow
 from app.mail.models import OutboxMessage
 from tests import factories
 from tests.events import helpers as eh
-from tests.groups import helpers as gh
+from tests.factories import groups as gh
 from tests.reports import builders as b
 
 

@@ -17,7 +17,7 @@ from app.template_helpers import LONDON
 from app.toolkits import reminders
 from tests import factories
 from tests.conftest import body_of
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 from tests.toolkits.helpers import questions, small_toolkit
 from tests.toolkits.test_staff import _respond
 
