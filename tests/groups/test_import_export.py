@@ -331,12 +331,6 @@ def test_file_problems_are_shown_next_to_the_field(client, login_as, db, monkeyp
     assert _count(db) == 0 and not db.session.scalar(select(func.count()).select_from(GroupImportBatch))
 
 
-def test_import_pages_are_staff_only(client, login_as, db):
-    login_as("member")
-    assert client.get("/staff/groups/import").status_code == 403
-    assert client.get("/staff/groups/import/1").status_code == 403
-
-
 def test_uploaded_files_are_deleted_after_30_days(db):
     import datetime as dt
 
