@@ -7,10 +7,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import slugs
 from app.db import utcnow
 from app.events import services
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
 from app.extensions import db
+from app.groups.models import Organisation, Tag
 
 GROUPS = [
     "Roots Community Trust",
@@ -43,10 +45,41 @@ def seed_demo() -> None:
     _link_cop_partner()
 
 
+# A partner of the network rather than a member group, listed in the directory.
+WELLBEING_PARTNERSHIP = (
+    "Borough Wellbeing Partnership",
+    "The borough's mental health and wellbeing partnership of the NHS, the council's public health team "
+    "and voluntary groups. Co-hosts the community of practice on mental health support for BAME communities.",
+)
+
+
+def seed_wellbeing_partnership() -> Organisation:
+    """The community of practice's partner organisation (idempotent)."""
+    name, description = WELLBEING_PARTNERSHIP
+    existing = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if existing is not None:
+        return existing
+    mental_health = db.session.scalar(select(Tag).where(Tag.kind == "theme", Tag.slug == "mental-health"))
+    org = Organisation(
+        name=name,
+        slug=slugs.unique_slug(Organisation, slugs.slugify(name, 200, "group")),
+        status="approved",
+        legal_form="other",
+        description=description,
+        website="https://wellbeing-partnership.example.org",
+        email="partnership@wellbeing-partnership.example.org",
+        public_fields=["website", "email"],
+        tags=[mental_health] if mental_health else [],
+        # The directory's search text: name, description and tag names (groups.services.refresh_search).
+        search_document="\n".join([name, description, *(["Mental health"] if mental_health else [])]),
+    )
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
 def _link_cop_partner() -> None:
     """The community of practice is co-hosted by the wellbeing partnership from the directory (idempotent)."""
-    from app.groups.demo import seed_wellbeing_partnership
-
     cop = db.session.scalar(
         select(Event).where(Event.title == COP_TITLE).options(selectinload(Event.partners)).limit(1)
     )

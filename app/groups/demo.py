@@ -1,5 +1,5 @@
-"""Demo groups for `flask seed-demo`: ~30 listed groups, each tagged with what it does and who it serves,
-a few applications waiting for review, and the wellbeing partnership the events demo names."""
+"""Demo groups for `flask seed-demo`: 30 listed groups, each tagged with what it does and who it serves,
+and a few applications waiting for review."""
 
 from __future__ import annotations
 
@@ -142,45 +142,11 @@ def _tags_for(row: tuple, by_name: dict[tuple[str, str], Tag], areas: list[Tag],
     return [*tags, ward or rng.choice(areas)]
 
 
-# A partner of the network rather than a member group: co-hosts the community of practice (events demo).
-WELLBEING_PARTNERSHIP = (
-    "Borough Wellbeing Partnership",
-    "The borough's mental health and wellbeing partnership of the NHS, the council's public health team "
-    "and voluntary groups. Co-hosts the community of practice on mental health support for BAME communities.",
-)
-
-
-def seed_wellbeing_partnership() -> Organisation:
-    """The demo wellbeing partnership (idempotent): the community of practice's partner organisation."""
-    name, description = WELLBEING_PARTNERSHIP
-    existing = db.session.scalar(select(Organisation).where(Organisation.name == name))
-    if existing is not None:
-        return existing
-    mental_health = db.session.scalar(select(Tag).where(Tag.kind == "theme", Tag.slug == "mental-health"))
-    org = Organisation(
-        name=name,
-        slug=unique_slug(name),
-        status="approved",
-        legal_form="other",
-        description=description,
-        website="https://wellbeing-partnership.example.org",
-        email="partnership@wellbeing-partnership.example.org",
-        public_fields=["website", "email"],
-    )
-    org.tags = [mental_health] if mental_health else []
-    refresh_search(org)
-    db.session.add(org)
-    db.session.flush()
-    return org
-
-
 def seed_demo() -> None:
     """The taxonomy, the listed groups and a few applications (idempotent). The demo member owns the
     first group; the second demo member applied for the first pending one."""
     seed_taxonomy()
-    existing = db.session.scalar(select(func.count()).select_from(Organisation))
-    seed_wellbeing_partnership()
-    if existing:
+    if db.session.scalar(select(func.count()).select_from(Organisation)):
         return
     rng = random.Random(2026)
     by_name = {(tag.kind, tag.name): tag for tag in db.session.scalars(select(Tag))}
