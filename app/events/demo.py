@@ -90,6 +90,13 @@ def _link_cop_partner() -> None:
 
 def _seed_events() -> None:
     today = services.to_london(utcnow()).date()
+    _network_meetings(today)
+    _one_off_events(today)
+
+
+def _network_meetings(today: dt.date) -> None:
+    """The quarterly meeting series: the past year's meetings held (attendance, an action, minutes),
+    and the next ones with agendas."""
     series = EventSeries(
         name="BAME network meeting",
         kind="network_meeting",
@@ -115,38 +122,7 @@ def _seed_events() -> None:
         series, 4, after=services.to_london(max(e.starts_at for e in past)).date() if past else today
     )
     for index, event in enumerate(past):
-        event.access_step_free = event.access_hearing_loop = True
-        event.agenda_published = True
-        for n in range(12):
-            name, email, group = _person(n + index)
-            status = "attended" if n < 8 else ("apologies" if n < 10 else "confirmed")
-            db.session.add(
-                Registration(
-                    event_id=event.id,
-                    name=name,
-                    email=email,
-                    organisation_name=group,
-                    status=status,
-                    show_on_attendee_list=True,
-                )
-            )
-        db.session.add(
-            ActionArising(
-                event_id=event.id,
-                description="Circulate the mental health mapping findings",
-                owner="Network coordinator",
-                status="done" if index < len(past) - 1 else "open",
-                due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
-            )
-        )
-        minutes = services.minutes_for(event)
-        minutes.body = (
-            "<p>Members shared updates. The action plan lead reported progress on health and "
-            "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
-        )
-        minutes.status, minutes.published_at = "published", event.ends_at
-        db.session.flush()
-        services.carry_actions_forward(event)
+        _held_meeting(event, index, last=index == len(past) - 1)
     for event in future[:2]:
         event.agenda_published = True
         db.session.add(
@@ -158,6 +134,45 @@ def _seed_events() -> None:
                 minutes_allotted=20,
             )
         )
+
+
+def _held_meeting(event: Event, index: int, *, last: bool) -> None:
+    event.access_step_free = event.access_hearing_loop = True
+    event.agenda_published = True
+    for n in range(12):
+        name, email, group = _person(n + index)
+        status = "attended" if n < 8 else ("apologies" if n < 10 else "confirmed")
+        db.session.add(
+            Registration(
+                event_id=event.id,
+                name=name,
+                email=email,
+                organisation_name=group,
+                status=status,
+                show_on_attendee_list=True,
+            )
+        )
+    db.session.add(
+        ActionArising(
+            event_id=event.id,
+            description="Circulate the mental health mapping findings",
+            owner="Network coordinator",
+            status="open" if last else "done",
+            due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
+        )
+    )
+    minutes = services.minutes_for(event)
+    minutes.body = (
+        "<p>Members shared updates. The action plan lead reported progress on health and "
+        "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
+    )
+    minutes.status, minutes.published_at = "published", event.ends_at
+    db.session.flush()
+    services.carry_actions_forward(event)
+
+
+def _one_off_events(today: dt.date) -> None:
+    """The community of practice (members only, online) and a networking event with a waiting list."""
     starts = services.london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
     cop = Event(
         kind="community_of_practice",
