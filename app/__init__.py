@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
 
 from flask import Flask, g, request
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -14,6 +17,16 @@ from app import extensions as ext
 from app.db import query_counter
 from app.ratelimits import trust_proxies
 from app.security import BoundedIntegerConverter
+
+# The feature packages, in dependency order (demo data: accounts, then the groups that events and
+# toolkits name). Adding a feature is one line here: its package's `bp` is registered, and its
+# `models`, `jobs` and `demo` modules, where it has them, are loaded from this list.
+FEATURES = ("auth", "groups", "events", "actionplan", "mailing", "toolkits", "main", "staff", "reports")
+
+
+def feature_modules(name: str) -> list[ModuleType]:
+    """Each feature's `app.<feature>.<name>` module that exists, imported, in FEATURES order."""
+    return [import_module(f"app.{f}.{name}") for f in FEATURES if find_spec(f"app.{f}.{name}") is not None]
 
 
 def _config_class():
@@ -32,7 +45,7 @@ def create_app(config_class=None) -> Flask:
     _init_templates(app)
     _init_extensions(app)
     trust_proxies(app)
-    _register_blueprints(app)
+    _register_features(app)
     _register_hooks(app)
     _register_error_handlers(app)
     _register_cli(app)
@@ -80,27 +93,15 @@ def _init_extensions(app: Flask) -> None:
     ext.login_manager.user_loader(sessions.load)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app import models  # noqa: F401  (every model registered before anything uses metadata)
-    from app.actionplan import bp as actionplan_bp
-    from app.auth import bp as auth_bp
-    from app.events import bp as events_bp
-    from app.groups import bp as groups_bp
-    from app.mailing import bp as mailing_bp
-    from app.main import bp as main_bp
-    from app.reports import bp as reports_bp
-    from app.staff import bp as staff_bp
-    from app.toolkits import bp as toolkits_bp
+def _register_features(app: Flask) -> None:
+    """Every feature's blueprint, models and periodic jobs (with its retention rules), from FEATURES."""
+    from app import audit, retention  # noqa: F401  (core models; the hourly job that runs every retention rule)
+    from app.mail import models  # noqa: F401
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(actionplan_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(mailing_bp)
-    app.register_blueprint(toolkits_bp)
-    app.register_blueprint(reports_bp)
+    for feature in FEATURES:
+        app.register_blueprint(import_module(f"app.{feature}").bp)
+    feature_modules("models")  # every model registered before anything uses metadata
+    feature_modules("jobs")  # each registers its @periodic jobs and @retention_rule rules
 
 
 def _register_hooks(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Management commands: `flask create-admin`, `flask seed-demo`."""
+"""Management commands: `flask create-admin`, `flask seed-demo` (and `flask generate-load-data` from bench/)."""
 
 from __future__ import annotations
 
@@ -7,47 +7,18 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from app import feature_modules
 from app.auth import services as accounts
-from app.auth.models import User, find_user_by_email
+from app.auth.demo import DEMO_USERS
+from app.auth.models import User
 from app.auth.passwords import password_problem
 from app.extensions import db
 
-# Demo accounts for `make run`. Printed on start; never created outside seed-demo.
-DEMO_USERS = [
-    ("admin@example.org", "Ayesha Rahman", "admin", "demo-admin-river-pencil"),
-    ("staff@example.org", "Kwame Mensah", "staff", "demo-staff-marble-kettle"),
-    ("member@example.org", "Nasreen Begum", "member", "demo-member-lantern-field"),
-    ("member2@example.org", "Tunde Adeyemi", "member", "demo-member-harbour-cloud"),
-]
-
 
 def demo_seeders() -> list:
-    """Each feature's demo data, in dependency order (groups before the events that name them).
-    Imported here, not at module level, so the CLI module loads no feature code it does not run."""
-    from app.actionplan.demo import seed_action_plan_demo
-    from app.events.demo import seed_events
-    from app.groups.cli import seed_demo_groups
-    from app.mailing.demo import seed_mailing_demo
-    from app.main.demo import seed_home_demo
-    from app.toolkits.demo import seed_toolkits_demo
-
-    return [
-        seed_demo_groups,
-        seed_events,
-        seed_action_plan_demo,
-        seed_mailing_demo,
-        seed_toolkits_demo,
-        seed_home_demo,
-    ]
-
-
-def seed_demo_users() -> list[tuple[str, str, str]]:
-    created = []
-    for email, name, role, password in DEMO_USERS:
-        if find_user_by_email(email) is None:
-            accounts.create_user(email=email, name=name, password=password, role=role, confirmed=True)
-            created.append((email, role, password))
-    return created
+    """Each feature's demo.py `seed_demo`, in FEATURES order (accounts, then the groups that events and
+    toolkits name)."""
+    return [module.seed_demo for module in feature_modules("demo")]
 
 
 @click.command("create-admin")
@@ -83,7 +54,6 @@ def seed_demo_command(if_empty: bool, logins_only: bool) -> None:
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("The database already has accounts: demo data not loaded.")
         return
-    seed_demo_users()
     for seeder in demo_seeders():
         seeder()
     db.session.commit()
@@ -95,9 +65,15 @@ def register_cli(app: Flask) -> None:
     from app.captured_mail import captured_mail_command
 
     app.cli.add_command(captured_mail_command)
+    from app.groups.cli import groups_cli
+
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
-    from app.groups.cli import generate_load_data_command, groups_cli
-
     app.cli.add_command(groups_cli)
-    app.cli.add_command(generate_load_data_command)
+    try:  # benchmark data generators; a deployment may leave bench/ out
+        from bench.loaddata.cli import generate_load_data_command
+    except ModuleNotFoundError as missing:
+        if missing.name != "bench":
+            raise
+    else:
+        app.cli.add_command(generate_load_data_command)

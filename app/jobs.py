@@ -1,7 +1,8 @@
 """`flask worker`: drains the outbox and runs due periodic jobs.
 
 Periodic jobs (event reminders, toolkit deadline reminders…) register themselves with
-@periodic("name", seconds). Each job must be idempotent: it may run again after a crash.
+@periodic("name", seconds) in each feature's jobs.py, which create_app() loads from FEATURES.
+Each job must be idempotent: it may run again after a crash.
 """
 
 from __future__ import annotations
@@ -43,18 +44,7 @@ def periodic(name: str, every_seconds: float) -> Callable:
     return decorator
 
 
-def _load_jobs() -> None:
-    """Import the modules that register periodic jobs (features add theirs here)."""
-    from app import retention  # noqa: F401
-    from app.actionplan import jobs as actionplan_jobs  # noqa: F401
-    from app.events import jobs as event_jobs  # noqa: F401
-    from app.groups import jobs as group_jobs  # noqa: F401
-    from app.mailing import jobs as mailing_jobs  # noqa: F401
-    from app.toolkits import jobs as toolkit_jobs  # noqa: F401
-
-
 def run_due_jobs(now: float | None = None) -> list[str]:
-    _load_jobs()
     now = time.monotonic() if now is None else now
     ran = []
     for job in PERIODIC_JOBS.values():

@@ -1,8 +1,9 @@
 """Retention: delete personal data when its period ends (docs/data-protection.md).
 
 Every rule, the core ones here and each feature's (registered with @retention_rule in the feature's
-jobs module), runs in the one hourly `retention` job. Each rule is one or a few set-based
-statements, cheap and safe to repeat, and returns how many rows it deleted or cleared.
+jobs module, which create_app() loads from FEATURES), runs in the one hourly `retention` job. Each
+rule is one or a few set-based statements, cheap and safe to repeat, and returns how many rows it
+deleted or cleared.
 """
 
 from __future__ import annotations
@@ -42,9 +43,6 @@ def retention_rule(name: str) -> Callable[[RetentionRule], RetentionRule]:
 
 def apply_retention(now: dt.datetime | None = None) -> dict[str, int]:
     """Run every rule; returns rows affected per rule name."""
-    from app.jobs import _load_jobs
-
-    _load_jobs()  # the feature modules that register their rules
     now = now or utcnow()
     results = apply_core_retention(now)
     for name, rule in RETENTION_RULES.items():

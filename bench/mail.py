@@ -35,7 +35,7 @@ RATIO_TARGET = 0.8
 
 def sign_in(base: str, email: str) -> str:
     """Sign in through the real form (bench mode: no CSRF token); returns the Cookie header."""
-    from app.cli import DEMO_USERS
+    from app.auth.demo import DEMO_USERS
 
     password = next(p for e, _n, _r, p in DEMO_USERS if e == email)
     jar = http.cookiejar.CookieJar()

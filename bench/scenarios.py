@@ -33,7 +33,7 @@ SCENARIOS = [
     Scenario(
         # The member dashboard (issue 9): the demo member's group page with toolkits, meetings, attendance.
         "member dashboard",
-        "groups.manage",
+        "main.group_dashboard",
         lambda facts: f"/my-group/{facts['member_group_id']}" if facts.get("member_group_id") else None,
         sign_in="member@example.org",
     ),

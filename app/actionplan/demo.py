@@ -65,10 +65,17 @@ SERVICES = [
     "Economy",
     "Finance",
 ]
+# The latest progress update for an action in each state, as a lead officer would write it.
+PROGRESS = {
+    "completed": "Done. This is now part of the service's normal work, and the board has seen the results.",
+    "in_progress": "Under way with community partners. The next milestone is due this quarter.",
+    "ongoing": "Continuing as planned. The lead officer reports to the partnership board each quarter.",
+    "on_hold": "Paused until funding for next year is confirmed.",
+}
 TIMESCALES = ["March 2026", "Ongoing", "December 2026", "April 2026 - March 2027", "June 2026", "September 2026"]
 
 
-def seed_action_plan_demo() -> None:
+def seed_demo() -> None:
     if db.session.scalar(select(ActionPlan.id).where(ActionPlan.slug == SLUG)):
         return
     now = utcnow()
@@ -119,17 +126,22 @@ def seed_action_plan_demo() -> None:
                 action.lead_users = [lead]
             db.session.add(action)
             db.session.flush()
-            db.session.add(StatusChange(action_id=action.id, from_status=None, to_status=status, source="import",
-                                        changed_at=now - dt.timedelta(days=400)))  # fmt: skip
-            if status != "not_started":
-                for k, days in enumerate((200, n * 3)):
-                    dated = (now - dt.timedelta(days=days)).date()
-                    body = plain_to_html(
-                        "Work started with partners." if k == 0 else f"Latest progress on {headline.lower()}."
-                    )
-                    entry_status = "in_progress" if k == 0 else status
-                    db.session.add(
-                        ProgressUpdate(action_id=action.id, dated=dated, status=entry_status, body=body,
-                                       source="import", created_at=now - dt.timedelta(days=days),
-                                       fingerprint=update_fingerprint(dated, entry_status, body))
-                    )  # fmt: skip
+            _history(action, n, now)
+
+
+def _history(action: Action, n: int, now: dt.datetime) -> None:
+    """The status the import set, and for a started action two progress updates: how it started, the latest."""
+    status = action.status
+    db.session.add(StatusChange(action_id=action.id, from_status=None, to_status=status, source="import",
+                                changed_at=now - dt.timedelta(days=400)))  # fmt: skip
+    if status == "not_started":
+        return
+    for k, days in enumerate((200, n * 3)):
+        dated = (now - dt.timedelta(days=days)).date()
+        body = plain_to_html("Work started with partners." if k == 0 else PROGRESS[status])
+        entry_status = "in_progress" if k == 0 else status
+        db.session.add(
+            ProgressUpdate(action_id=action.id, dated=dated, status=entry_status, body=body,
+                           source="import", created_at=now - dt.timedelta(days=days),
+                           fingerprint=update_fingerprint(dated, entry_status, body))
+        )  # fmt: skip

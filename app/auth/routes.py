@@ -18,12 +18,12 @@ from app.auth.forms import (
     ResetRequestForm,
 )
 from app.auth.models import Invitation, User, find_user_by_email, password_matches, spend_a_password_hash
-from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.ratelimits import login_limit, signup_limit
 from app.security import public, safe_next, signed_in_required
+from app.tokens import TokenError, read_token
 
 
 def link_problem(exc: Exception, purpose: str):

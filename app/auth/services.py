@@ -6,10 +6,10 @@ from flask import current_app, url_for
 
 from app.audit import record
 from app.auth.models import Invitation, User, find_user_by_email, normalise_email
-from app.auth.tokens import make_token
 from app.db import utcnow
 from app.extensions import db
 from app.mail import enqueue
+from app.tokens import make_token
 
 
 def create_user(*, email: str, name: str, password: str | None, role: str = "member", confirmed: bool = False) -> User:

@@ -7,12 +7,14 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import slugs
 from app.db import utcnow
 from app.events import services
 from app.events.minutes import minutes_for
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
 from app.events.series import carry_actions_forward, generate_series
 from app.extensions import db
+from app.groups.models import Organisation, Tag
 
 GROUPS = [
     "Roots Community Trust",
@@ -23,24 +25,15 @@ GROUPS = [
     "Roma Support Network",
     "Refugee Welcome Hub",
 ]
-PEOPLE = [
-    "Amina Yusuf",
-    "Kofi Boateng",
-    "Farah Ahmed",
-    "Mei Lin",
-    "Tunde Adeyemi",
-    "Nasreen Begum",
-    "Jan Kowalski",
-    "Grace Mensah",
-    "Imran Khan",
-    "Leila Hassan",
-    "Priya Patel",
-    "Samuel Okafor",
-]
+# Names for the demo registrations: the n-th person is FIRST_NAMES[n % 12] SURNAMES[n % 13], so the
+# first 156 people all have different names (12 and 13 share no factor), with no numbers in them.
+FIRST_NAMES = ["Amina", "Kofi", "Farah", "Mei", "Tunde", "Nasreen", "Jan", "Grace", "Imran", "Leila", "Priya", "Samuel"]
+SURNAMES = ["Yusuf", "Boateng", "Ahmed", "Lin", "Adeyemi", "Begum", "Kowalski", "Mensah", "Khan", "Hassan", "Patel",
+            "Okafor", "Rahman"]  # fmt: skip
 
 
 def _person(n: int) -> tuple[str, str, str]:
-    name = PEOPLE[n % len(PEOPLE)] + ("" if n < len(PEOPLE) else f" {n // len(PEOPLE) + 1}")
+    name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {SURNAMES[n % len(SURNAMES)]}"
     email = name.lower().replace(" ", ".") + "@example.org"
     return name, email, GROUPS[n % len(GROUPS)]
 
@@ -48,16 +41,47 @@ def _person(n: int) -> tuple[str, str, str]:
 COP_TITLE = "Community of practice: wellbeing dialogue"
 
 
-def seed_events() -> None:
+def seed_demo() -> None:
     if not db.session.scalar(select(EventSeries).where(EventSeries.name == "BAME network meeting")):
         _seed_events()
     _link_cop_partner()
 
 
+# A partner of the network rather than a member group, listed in the directory.
+WELLBEING_PARTNERSHIP = (
+    "Borough Wellbeing Partnership",
+    "The borough's mental health and wellbeing partnership of the NHS, the council's public health team "
+    "and voluntary groups. Co-hosts the community of practice on mental health support for BAME communities.",
+)
+
+
+def seed_wellbeing_partnership() -> Organisation:
+    """The community of practice's partner organisation (idempotent)."""
+    name, description = WELLBEING_PARTNERSHIP
+    existing = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if existing is not None:
+        return existing
+    mental_health = db.session.scalar(select(Tag).where(Tag.kind == "theme", Tag.slug == "mental-health"))
+    org = Organisation(
+        name=name,
+        slug=slugs.unique_slug(Organisation, slugs.slugify(name, 200, "group")),
+        status="approved",
+        legal_form="other",
+        description=description,
+        website="https://wellbeing-partnership.example.org",
+        email="partnership@wellbeing-partnership.example.org",
+        public_fields=["website", "email"],
+        tags=[mental_health] if mental_health else [],
+        # The directory's search text: name, description and tag names (groups.services.refresh_search).
+        search_document="\n".join([name, description, *(["Mental health"] if mental_health else [])]),
+    )
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
 def _link_cop_partner() -> None:
     """The community of practice is co-hosted by the wellbeing partnership from the directory (idempotent)."""
-    from app.groups.seed import seed_wellbeing_partnership
-
     cop = db.session.scalar(
         select(Event).where(Event.title == COP_TITLE).options(selectinload(Event.partners)).limit(1)
     )
@@ -68,6 +92,13 @@ def _link_cop_partner() -> None:
 
 def _seed_events() -> None:
     today = services.to_london(utcnow()).date()
+    _network_meetings(today)
+    _one_off_events(today)
+
+
+def _network_meetings(today: dt.date) -> None:
+    """The quarterly meeting series: the past year's meetings held (attendance, an action, minutes),
+    and the next ones with agendas."""
     series = EventSeries(
         name="BAME network meeting",
         kind="network_meeting",
@@ -93,38 +124,7 @@ def _seed_events() -> None:
         series, 4, after=services.to_london(max(e.starts_at for e in past)).date() if past else today
     )
     for index, event in enumerate(past):
-        event.access_step_free = event.access_hearing_loop = True
-        event.agenda_published = True
-        for n in range(12):
-            name, email, group = _person(n + index)
-            status = "attended" if n < 8 else ("apologies" if n < 10 else "confirmed")
-            db.session.add(
-                Registration(
-                    event_id=event.id,
-                    name=name,
-                    email=email,
-                    organisation_name=group,
-                    status=status,
-                    show_on_attendee_list=True,
-                )
-            )
-        db.session.add(
-            ActionArising(
-                event_id=event.id,
-                description="Circulate the mental health mapping findings",
-                owner="Network coordinator",
-                status="done" if index < len(past) - 1 else "open",
-                due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
-            )
-        )
-        minutes = minutes_for(event)
-        minutes.body = (
-            "<p>Members shared updates. The action plan lead reported progress on health and "
-            "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
-        )
-        minutes.status, minutes.published_at = "published", event.ends_at
-        db.session.flush()
-        carry_actions_forward(event)
+        _held_meeting(event, index, last=index == len(past) - 1)
     for event in future[:2]:
         event.agenda_published = True
         db.session.add(
@@ -136,6 +136,45 @@ def _seed_events() -> None:
                 minutes_allotted=20,
             )
         )
+
+
+def _held_meeting(event: Event, index: int, *, last: bool) -> None:
+    event.access_step_free = event.access_hearing_loop = True
+    event.agenda_published = True
+    for n in range(12):
+        name, email, group = _person(n + index)
+        status = "attended" if n < 8 else ("apologies" if n < 10 else "confirmed")
+        db.session.add(
+            Registration(
+                event_id=event.id,
+                name=name,
+                email=email,
+                organisation_name=group,
+                status=status,
+                show_on_attendee_list=True,
+            )
+        )
+    db.session.add(
+        ActionArising(
+            event_id=event.id,
+            description="Circulate the mental health mapping findings",
+            owner="Network coordinator",
+            status="open" if last else "done",
+            due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
+        )
+    )
+    minutes = minutes_for(event)
+    minutes.body = (
+        "<p>Members shared updates. The action plan lead reported progress on health and "
+        "employment actions. Mental health and diabetes remain the main concerns raised.</p>"
+    )
+    minutes.status, minutes.published_at = "published", event.ends_at
+    db.session.flush()
+    carry_actions_forward(event)
+
+
+def _one_off_events(today: dt.date) -> None:
+    """The community of practice (members only, online) and a networking event with a waiting list."""
     starts = services.london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
     cop = Event(
         kind="community_of_practice",

@@ -1,16 +1,18 @@
-"""Periodic jobs for events, run by `flask worker`."""
+"""What events registers with core: periodic jobs (run by `flask worker`), a retention rule, and moving
+event links when staff merge duplicate organisations."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.db import utcnow
-from app.events.models import Event, Registration
+from app.events.models import Event, Registration, event_partners
 from app.events.reminders import send_reminders
 from app.extensions import db
 from app.jobs import periodic
+from app.merge_hooks import on_organisation_merge
 from app.retention import retention_rule
 
 EVENT_NEEDS_DAYS = 30  # access and dietary needs (may be health data) are cleared this long after an event
@@ -31,3 +33,19 @@ def clear_event_needs(now: dt.datetime | None = None) -> int:
         .where(Registration.event_id.in_(ended), (Registration.access_needs != "") | (Registration.dietary_needs != ""))
         .values(access_needs="", dietary_needs="")
     ).rowcount
+
+
+@on_organisation_merge
+def move_event_links(source_id: int, target_id: int) -> dict[str, int]:
+    """Events' links to a merged duplicate move to the kept group: partnerships and registrations."""
+    already = select(event_partners.c.event_id).where(event_partners.c.organisation_id == target_id)
+    partners = db.session.execute(
+        update(event_partners)
+        .where(event_partners.c.organisation_id == source_id, event_partners.c.event_id.not_in(already))
+        .values(organisation_id=target_id)
+    ).rowcount
+    db.session.execute(delete(event_partners).where(event_partners.c.organisation_id == source_id))
+    registrations = db.session.execute(
+        update(Registration).where(Registration.organisation_id == source_id).values(organisation_id=target_id)
+    ).rowcount
+    return {"event_partnerships_moved": partners, "registrations_moved": registrations}

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.agenda_reports import agenda_reports
-from app.auth.tokens import TokenError, read_token
 from app.db import utcnow
 from app.events import bp, services
 from app.events import registration as registering
@@ -27,6 +26,7 @@ from app.htmx import hx_trigger, is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import limit_event_registration
 from app.security import has_role, public, safe_next, signed_in_required
+from app.tokens import TokenError, read_token
 
 CANCEL_TOKEN_MAX_AGE = 400 * 24 * 3600
 # Sent (HX-Trigger) after a registration changes in a swapped box, so other parts of the page that

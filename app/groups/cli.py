@@ -1,13 +1,12 @@
-"""`flask groups seed-taxonomy` and `flask generate-load-data` (benchmark data at the issues' sizes)."""
+"""`flask groups seed-taxonomy`."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import text
 
 from app.extensions import db
-from app.groups.seed import generate_groups, seed_demo_groups, seed_taxonomy
+from app.groups.seed import seed_taxonomy
 
 groups_cli = AppGroup("groups", help="Community-group directory commands.")
 
@@ -18,74 +17,3 @@ def seed_taxonomy_command() -> None:
     added = seed_taxonomy()
     db.session.commit()
     click.echo(f"{added} tags added.")
-
-
-SIZE = click.IntRange(0, 1_000_000)
-
-
-@click.command("generate-load-data")
-@click.option("--groups", "groups", type=SIZE, default=0, help="Approved groups to create.")
-@click.option("--subscribers", type=SIZE, default=0, help="Confirmed mailing-list subscribers (all topics).")
-@click.option("--events", type=SIZE, default=0, help="Published upcoming events open to anyone.")
-@click.option("--registrations", type=SIZE, default=0, help="Confirmed registrations for each new event.")
-@click.option("--actions", type=SIZE, default=0, help="Actions in a new published action plan.")
-@click.option(
-    "--toolkit-responses",
-    "toolkit_responses",
-    type=SIZE,
-    default=0,
-    help="A new 40-question toolkit with this many organisations' full responses (creates groups if needed).",
-)
-@click.option(
-    "--toolkit-questions",
-    "toolkit_questions",
-    type=click.IntRange(10, 200),
-    default=40,
-    show_default=True,
-    help="Questions in the generated toolkit (every type, all answered).",
-)
-@click.option("--seed", type=int, default=1, show_default=True)
-def generate_load_data_command(
-    groups: int,
-    subscribers: int,
-    events: int,
-    registrations: int,
-    actions: int,
-    toolkit_responses: int,
-    toolkit_questions: int,
-    seed: int,
-) -> None:
-    """Create realistic data for benchmarks (bulk inserts; adds to what is there)."""
-    from app import loaddata
-
-    if registrations and not events:
-        raise click.UsageError("--registrations is per event: give --events too.")
-    made = []
-    if groups:
-        generate_groups(groups, seed=seed)
-        made.append(f"{groups} groups")
-    if subscribers:
-        loaddata.generate_subscribers(subscribers, seed=seed)
-        made.append(f"{subscribers} subscribers")
-    if events:
-        loaddata.generate_events(events, registrations, seed=seed)
-        made.append(f"{events} events with {registrations} registrations each")
-    if actions:
-        loaddata.generate_actions(actions, seed=seed)
-        made.append(f"{actions} action-plan actions")
-    if toolkit_responses:
-        from app.toolkits.loaddata import generate_toolkit_responses
-
-        toolkit = generate_toolkit_responses(toolkit_responses, toolkit_questions, seed=seed)
-        made.append(f"toolkit {toolkit.slug} with {toolkit_questions} questions and {toolkit_responses} responses")
-    db.session.commit()
-    if made:
-        # Fresh planner statistics, as autovacuum (PostgreSQL) would gather within a minute of a bulk
-        # load: without them PostgreSQL picked nested loops that made the first toolkit results
-        # request after loading take seconds (docs/decisions.md, issue 6).
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    click.echo(("Created " + ", ".join(made) + ".") if made else "Nothing to create: give a size, e.g. --groups 100.")
-
-
-__all__ = ["generate_load_data_command", "groups_cli", "seed_demo_groups"]

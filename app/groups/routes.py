@@ -1,4 +1,5 @@
-"""Public directory, group profiles, applications and the member area (/my-group)."""
+"""Public directory, group profiles, applications, and what members do to their group (edit, invite,
+members, leave); the member dashboard itself (/my-group) is in app/main/my_group.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import utcnow
-from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import bp, directory, invitations
@@ -21,7 +21,6 @@ from app.htmx import is_partial, vary_on_htmx
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
-from app.toolkits import services as toolkit_services
 
 
 def _org_or_404(org_id: int) -> Organisation:
@@ -120,71 +119,6 @@ def _member_org(org_id: int, owner: bool = False) -> tuple[Organisation, Members
     return _org_or_404(org_id), membership
 
 
-@bp.route("/my-group")
-@signed_in_required
-def my_group():
-    memberships = svc.memberships_for(current_user)
-    if len(memberships) == 1:
-        return redirect(url_for("groups.manage", org_id=memberships[0].organisation_id))
-    return render_template(
-        "groups/my_groups.html",
-        memberships=memberships,
-        registrations=event_services.upcoming_registrations(current_user.email),
-    )
-
-
-@bp.route("/my-group/<int:org_id>")
-@signed_in_required
-def manage(org_id: int):
-    org, membership = _member_org(org_id)
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.organisation_id == org.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.role.desc(), Membership.id)
-    ).all()
-    return render_template(
-        "groups/manage.html",
-        org=org,
-        membership=membership,
-        members=members,
-        invite_form=InviteMemberForm(),
-        action_form=ConfirmForm(),
-        leave_form=LeaveForm(),
-        **_dashboard(org, members),
-    )
-
-
-def _dashboard(org: Organisation, members: list[Membership]) -> dict:
-    """What the member dashboard adds to the group page, from each feature's own services, in a
-    fixed number of queries however much data there is: the entry's completeness, invitations
-    waiting, toolkits to answer with their task-list status, the user's registrations, the next
-    network meeting and the group's attendance record."""
-    listed = org.status == "approved"
-    toolkits = db.session.scalars(toolkit_services.open_query()).all() if listed else []
-    registrations = event_services.upcoming_registrations(current_user.email)
-    meeting = event_services.next_network_meeting()
-    mine = next((r for r in registrations if meeting and r.event_id == meeting.id), None)
-    groups = [org] if listed else []
-    return {
-        "completeness": svc.profile_completeness(org),
-        "invitations": invitations.pending(org.id),
-        "toolkit_progress": toolkit_services.progress_for(list(toolkits), org, current_user),
-        "registrations": registrations,
-        "meeting": meeting,
-        "meeting_box": {
-            "event": meeting,
-            "mine": mine,
-            "rank": event_services.waitlist_rank(mine) if mine and mine.status == "waitlisted" else None,
-            "groups": groups,
-            "for_group": org if listed else None,
-            "can_send_apologies": bool(meeting) and event_services.can_send_apologies(meeting, groups, mine),
-            "next_url": url_for("groups.manage", org_id=org.id),
-        },
-        "attendance": event_services.organisation_attendance(org.id) if listed else [],
-    }
-
-
 @bp.route("/my-group/<int:org_id>/edit", methods=["GET", "POST"])
 @signed_in_required
 def edit(org_id: int):
@@ -200,7 +134,7 @@ def edit(org_id: int):
             record("group.edited", org, name=org.name)
             flash("Your group's details have been saved.", "success")
         db.session.commit()
-        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template("groups/edit.html", form=form, org=org, staff_edit=False)
 
 
@@ -212,12 +146,12 @@ def invite(org_id: int):
     if not form.validate_on_submit():
         for error in form.email.errors:
             flash(error, "important")
-        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     email = normalise_email(form.email.data)
     invitations.send(org, email, current_user)
     db.session.commit()
     flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
-    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
 @bp.route("/groups/join/<token>", methods=["GET", "POST"])
@@ -236,7 +170,7 @@ def join(token: str):
         invitations.accept(invitation, current_user)
         db.session.commit()
         flash(f"You are now a member of {org.name}.", "success")
-        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template("groups/join.html", org=org, form=form)
 
 
@@ -251,7 +185,7 @@ def withdraw_invitation(org_id: int, invitation_id: int):
         invitations.withdraw(invitation)
         db.session.commit()
         flash(f"The invitation to {invitation.email} has been withdrawn. Its link no longer works.", "success")
-    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
 def _target_membership(org: Organisation, membership_id: int) -> Membership:
@@ -273,7 +207,7 @@ def remove_member(org_id: int, membership_id: int):
         abort(403)
     if target.role == "owner":
         flash("Hand over ownership to someone else before the owner leaves the group.", "important")
-        return redirect(url_for("groups.manage", org_id=org.id), code=303)
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     user = db.session.get(User, target.user_id)
     db.session.delete(target)
     invitations.end_for_removed_member(org.id, user.email)
@@ -281,9 +215,9 @@ def remove_member(org_id: int, membership_id: int):
     db.session.commit()
     if leaving_self:
         flash(f"You have left {org.name}.", "success")
-        return redirect(url_for("groups.my_group"), code=303)
+        return redirect(url_for("main.my_group"), code=303)
     flash(f"{user.name} has been removed from {org.name}.", "success")
-    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
 @bp.route("/my-group/<int:org_id>/members/<int:membership_id>/make-owner", methods=["POST"])
@@ -299,7 +233,7 @@ def hand_over(org_id: int, membership_id: int):
         record("group.ownership_handed_over", org, to_user_id=target.user_id)
         db.session.commit()
         flash("Ownership handed over. You are now a member of the group.", "success")
-    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
 @bp.route("/my-group/<int:org_id>/leave-network", methods=["POST"])
@@ -321,4 +255,4 @@ def leave_network(org_id: int):
         )
         db.session.commit()
         flash("Your request has been sent. The network team will archive your group's entry.", "success")
-    return redirect(url_for("groups.manage", org_id=org.id), code=303)
+    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)

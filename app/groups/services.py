@@ -19,6 +19,7 @@ from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisa
 from app.groups.search import text_match
 from app.groups.validation import name_key
 from app.mail import enqueue
+from app.merge_hooks import move_organisation_links
 
 FACET_KINDS = ("theme", "community", "language", "area")
 SORTS = {"name": "Name (A to Z)", "newest": "Newest first"}
@@ -193,7 +194,7 @@ def decide(org: Organisation, decision: str, reviewer: User, reason: str | None 
     org.review_reason = reason or None
     record(f"group.{decision}", org, actor=reviewer, name=org.name, reason=reason)
     profile_url = url_for("groups.profile", slug=org.slug, _external=True)
-    my_group_url = url_for("groups.my_group", _external=True)
+    my_group_url = url_for("main.my_group", _external=True)
     for owner in owners_of(org):
         enqueue(
             template,
@@ -237,7 +238,7 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
         db.session.execute(
             insert(organisation_tags), [{"organisation_id": target.id, "tag_id": t} for t in source_tag_ids]
         )
-    links = _move_event_links(source.id, target.id)
+    links = move_organisation_links(source.id, target.id)  # other features' links (app/merge_hooks.py)
     source.status = "archived"
     source.merged_into_id = target.id
     # Fill gaps in the target from the duplicate; nothing the target has is overwritten.
@@ -255,23 +256,6 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
                "tags_moved": len(source_tag_ids), **links}  # fmt: skip
     record("group.merged", target, actor=actor, **details)
     return details
-
-
-def _move_event_links(source_id: int, target_id: int) -> dict:
-    """Events' links to a merged duplicate move to the kept group: partnerships and registrations."""
-    from app.events.models import Registration, event_partners
-
-    already = select(event_partners.c.event_id).where(event_partners.c.organisation_id == target_id)
-    partners = db.session.execute(
-        update(event_partners)
-        .where(event_partners.c.organisation_id == source_id, event_partners.c.event_id.not_in(already))
-        .values(organisation_id=target_id)
-    ).rowcount
-    db.session.execute(delete(event_partners).where(event_partners.c.organisation_id == source_id))
-    registrations = db.session.execute(
-        update(Registration).where(Registration.organisation_id == source_id).values(organisation_id=target_id)
-    ).rowcount
-    return {"event_partnerships_moved": partners, "registrations_moved": registrations}
 
 
 # --- membership ----------------------------------------------------------------------------

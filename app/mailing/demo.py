@@ -39,7 +39,7 @@ SENT_ITEMS = [
 ]  # fmt: skip
 
 
-def seed_mailing_demo() -> None:
+def seed_demo() -> None:
     services.ensure_default_topics()
     topics = list(db.session.scalars(select(Topic).order_by(Topic.position)))
     if not db.session.scalar(select(func.count()).select_from(Subscriber)):

@@ -7,7 +7,6 @@ import datetime as dt
 from flask import abort, make_response, render_template, request, url_for
 from sqlalchemy import select
 
-from app.auth.tokens import TokenError
 from app.db import utcnow
 from app.extensions import csrf, db, limiter
 from app.mailing import bp
@@ -18,6 +17,7 @@ from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import signup_limit
 from app.security import public
+from app.tokens import TokenError
 
 PUBLISHED = mailing.PUBLISHED
 

@@ -15,13 +15,13 @@ from sqlalchemy.orm import lazyload
 from app import slugs
 from app.audit import record
 from app.auth.models import normalise_email
-from app.auth.tokens import TokenError, make_token, read_token, token_maker
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.mail import OutboxMessage, enqueue
 from app.mail.service import clean_header
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
+from app.tokens import TokenError, make_token, read_token, token_maker
 
 DEFAULT_TOPICS = [
     ("Network news", "News from the network and its member groups"),

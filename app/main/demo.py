@@ -17,7 +17,7 @@ from app.groups.models import Membership, Organisation
 DEMO_ATTENDANCE = ("attended", "attended", "apologies")
 
 
-def seed_home_demo() -> None:
+def seed_demo() -> None:
     member = find_user_by_email("member@example.org")
     if member is None:
         return

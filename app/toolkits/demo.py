@@ -1,6 +1,6 @@
 """Demo data: the mental-health toolkit with 30 submitted organisation responses (mental health
 ranked first, closely followed by diabetes), a few drafts and a published "You said". Benchmark
-data (`flask generate-load-data --toolkit-responses N`) is in app/toolkits/loaddata.py."""
+data (`flask generate-load-data --toolkit-responses N`) is in bench/loaddata/toolkits.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import datetime as dt
 import random
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app import slugs
 from app.auth.models import find_user_by_email
 from app.db import utcnow
 from app.extensions import db
@@ -44,9 +46,78 @@ DRAFT_GROUPS = [
 ]
 
 
-def fill_answers(definition: svc.Definition, response: Response, rng: random.Random, ranks: list[str],
-                 *, complete: bool = True) -> list[Answer]:  # fmt: skip
-    """Plausible answers to every question (or the first sections only for a draft)."""
+# Answers that fit the demo toolkit's questions, by label (app/toolkits/template.py).
+TEXT_ANSWERS = {
+    "Your name and role in the organisation": [
+        "Ruksana Ali, project coordinator", "Joseph Okafor, chair of trustees", "Li Wei, volunteer lead",
+        "Maria Lopes, director", "Amina Hussain, health and wellbeing worker",
+    ],
+    "Tell us about a health issue we have not asked about": [
+        "Sickle cell disease: families tell us that A&E staff do not understand a crisis.",
+        "Vitamin D deficiency among older women who rarely go outside.",
+        "Hearing loss in elders, which cuts them off from family and services.",
+        "Children's oral health: many families have no NHS dentist.",
+    ],
+    "Which partners do you work with on mental health?": [
+        "The GP surgery and the wellbeing partnership.",
+        "The borough's talking therapies service and a local Mind.",
+        "Our mosque's welfare committee and the social prescribing link worker.",
+        "The council's public health team and two other community groups.",
+    ],
+    "Is there anything else you would like the network to know?": [
+        "Many of our elders feel isolated since the pandemic and do not know where to turn.",
+        "Waiting lists for talking therapies are long and there is nothing in Sylheti.",
+        "Young people tell us they worry about money and housing.",
+    ],
+}  # fmt: skip
+NUMBER_RANGES = {
+    "How many people did your organisation support in the last 12 months?": (40, 2500),
+    "How many paid staff and volunteers work on health and wellbeing?": (2, 35),
+}
+
+
+def _choice_values(q, rng: random.Random, ranks: list[str]) -> list[dict]:
+    if q.type == "ranking":
+        return [{"option_id": o, "rank": i} for i, o in enumerate(ranks, start=1)]
+    if q.type == "yes_no":
+        return [{"option_id": "yes" if rng.random() < 0.8 else "no"}]
+    if q.type == "single_choice":
+        return [{"option_id": rng.choice(q.options)["id"]}]
+    return [{"option_id": o["id"]} for o in rng.sample(q.options, rng.randint(1, min(4, len(q.options))))]
+
+
+def _text(q, org: Organisation, rng: random.Random) -> str:
+    """A free-text answer; the group's own languages and contact where the question asks for them."""
+    answer = rng.choice(TEXT_ANSWERS.get(q.label, ["We would be glad to talk about this."]))
+    if q.label == "Which languages do you work in?":
+        names = [tag.name for tag in org.tags if tag.kind == "language"] or ["English"]
+        answer = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    elif q.label == "Your name and role in the organisation" and org.contact_name:
+        answer = f"{org.contact_name},{answer.split(',', 1)[1]}"
+    return answer
+
+
+def _values(q, org: Organisation, rng: random.Random, ranks: list[str]) -> list[dict]:
+    """One plausible answer to `q`, as Answer column values (none for a skipped free-text question)."""
+    if q.kind.counts_options:
+        return _choice_values(q, rng, ranks)
+    if q.type == "scale":
+        return [{"number_value": float(rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0])}]
+    if q.type == "number":
+        low, high = NUMBER_RANGES.get(q.label, (int(q.min_value or 0), min(int(q.max_value or 500), 500)))
+        return [{"number_value": float(rng.randint(low, high))}]
+    if q.type == "date":
+        return [{"date_value": dt.date(2027, rng.randint(1, 12), 1)}]
+    if q.type == "email":
+        return [{"text_value": f"contact{org.id}@example.org"}]
+    if q.type == "long_text" and rng.random() < 0.5:
+        return []
+    return [{"text_value": _text(q, org, rng)}]
+
+
+def fill_answers(definition: svc.Definition, response: Response, org: Organisation, rng: random.Random,
+                 ranks: list[str], *, complete: bool = True) -> list[Answer]:  # fmt: skip
+    """Answers that fit every question, for `org` (or the first sections only for a draft)."""
     rows: list[Answer] = []
     selected: dict[int, set[str]] = {}
     sections = definition.sections if complete else definition.sections[:2]
@@ -54,37 +125,7 @@ def fill_answers(definition: svc.Definition, response: Response, rng: random.Ran
         for q in definition.by_section.get(section.id, []):
             if not svc.is_visible(q, selected):
                 continue
-            values: list[dict] = []
-            if q.type == "ranking":
-                values = [{"option_id": o, "rank": i} for i, o in enumerate(ranks, start=1)]
-            elif q.type == "yes_no":
-                values = [{"option_id": "yes" if rng.random() < 0.8 else "no"}]
-            elif q.type == "single_choice":
-                values = [{"option_id": rng.choice(q.options)["id"]}]
-            elif q.type == "multiple_choice":
-                chosen = rng.sample(q.options, rng.randint(1, min(4, len(q.options))))
-                values = [{"option_id": o["id"]} for o in chosen]
-            elif q.type == "scale":
-                values = [{"number_value": float(rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0])}]
-            elif q.type == "number":
-                values = [
-                    {"number_value": float(rng.randint(int(q.min_value or 0), min(int(q.max_value or 500), 500)))}
-                ]
-            elif q.type == "date":
-                values = [{"date_value": dt.date(2027, rng.randint(1, 12), 1)}]
-            elif q.type == "email":
-                values = [{"text_value": f"contact{response.organisation_id or response.user_id}@example.org"}]
-            elif q.type == "short_text":
-                values = [{"text_value": rng.choice(["Project coordinator", "Chair", "Volunteer lead", "Director"])}]
-            elif q.type == "long_text":
-                if rng.random() < 0.5:
-                    continue
-                values = [{"text_value": rng.choice([
-                    "Many of our elders feel isolated since the pandemic and do not know where to turn.",
-                    "Waiting lists for talking therapies are long and there is nothing in Sylheti.",
-                    "We work with the GP surgery and the wellbeing partnership.",
-                    "Young people tell us they worry about money and housing.",
-                ])}]  # fmt: skip
+            values = _values(q, org, rng, ranks)
             if q.kind.counts_options:
                 selected[q.id] = {v["option_id"] for v in values}
             for value in values:
@@ -93,12 +134,17 @@ def fill_answers(definition: svc.Definition, response: Response, rng: random.Ran
     return rows
 
 
-def seed_toolkits_demo() -> None:
+def seed_demo() -> None:
     """demo_seeders() entry (idempotent): needs the directory's demo groups first."""
     if db.session.scalar(select(Toolkit.id).where(Toolkit.slug == DEMO_SLUG)) is not None:
         return
     organisations = list(
-        db.session.scalars(select(Organisation).where(Organisation.status == "approved").order_by(Organisation.id))
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.status == "approved")
+            .order_by(Organisation.id)
+            .options(selectinload(Organisation.tags))
+        )
     )[:30]
     toolkit = svc.toolkit_from_json(mental_health_definition())
     toolkit.slug = DEMO_SLUG
@@ -119,11 +165,10 @@ def seed_toolkits_demo() -> None:
         )  # fmt: skip
         db.session.add(response)
         db.session.flush()
-        db.session.add_all(fill_answers(definition, response, rng, RANK_PATTERNS[i % len(RANK_PATTERNS)]))
-    from app.groups.services import unique_slug
-
+        db.session.add_all(fill_answers(definition, response, org, rng, RANK_PATTERNS[i % len(RANK_PATTERNS)]))
     for name, description in DRAFT_GROUPS:
-        org = Organisation(name=name, slug=unique_slug(name), status="approved", legal_form="unincorporated",
+        slug = slugs.unique_slug(Organisation, slugs.slugify(name, 200, "group"))
+        org = Organisation(name=name, slug=slug, status="approved", tags=[], legal_form="unincorporated",
                            description=description)  # fmt: skip
         db.session.add(org)
         db.session.flush()
@@ -131,7 +176,7 @@ def seed_toolkits_demo() -> None:
                             status="draft", updated_at=now - dt.timedelta(days=2))  # fmt: skip
         db.session.add(response)
         db.session.flush()
-        db.session.add_all(fill_answers(definition, response, rng, RANK_PATTERNS[0], complete=False))
+        db.session.add_all(fill_answers(definition, response, org, rng, RANK_PATTERNS[0], complete=False))
     publish = [q.id for q in definition.questions if q.type in ("ranking", "multiple_choice", "yes_no", "scale")]
     toolkit.you_said_question_ids = publish
     toolkit.you_said_summary = (

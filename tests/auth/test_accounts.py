@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEvent
 from app.auth.models import User
-from app.auth.tokens import make_token
 from app.mail.models import OutboxMessage
+from app.tokens import make_token
 from tests import factories
 
 STRONG = "lantern-meadow-copper"

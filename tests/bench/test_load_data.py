@@ -21,7 +21,7 @@ def count(db, model, *where):
 
 
 def test_generate_load_data_makes_every_size_it_is_given(app, db):
-    from app.mailing.demo import seed_mailing_demo
+    from app.mailing.demo import seed_demo as seed_mailing_demo
 
     seed_mailing_demo()  # the default topics
     db.session.commit()

@@ -58,10 +58,8 @@ def test_retention_runs_as_a_periodic_job(app, db):
 
 def test_every_feature_rule_runs_in_the_one_retention_job(app, db):
     """Features register rules with @retention_rule; no feature keeps a retention job of its own."""
-    from app.jobs import _load_jobs
     from app.retention import RETENTION_RULES
 
-    _load_jobs()
     assert {"event_needs", "actionplan_imports", "group_imports", "pending_subscribers", "unsubscribed_erased"} <= set(
         RETENTION_RULES
     )

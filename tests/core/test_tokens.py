@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.tokens import TokenError, make_token, read_token, token_maker
+from app.tokens import TokenError, make_token, read_token, token_maker
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from app.groups.models import Organisation
 from app.groups.seed import seed_taxonomy
 from tests import factories
 from tests.events import helpers as event_helpers
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 
 pytestmark = pytest.mark.e2e
 

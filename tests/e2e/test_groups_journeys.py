@@ -10,7 +10,7 @@ from app.extensions import db as _db
 from app.groups.seed import seed_taxonomy
 from tests import factories
 from tests.conftest import body_of
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from app.db import utcnow
 from tests import factories
 from tests.events import helpers as eh
-from tests.groups import helpers as gh
+from tests.factories import groups as gh
 from tests.reports import builders as b
 from tests.reports.builders import YEAR, when
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.cli import DEMO_USERS
+from app.auth.demo import DEMO_USERS
 from tests.e2e.conftest import Checked, _context
 from tests.sweep import support
 

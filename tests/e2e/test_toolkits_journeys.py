@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from app.template_helpers import LONDON
 from tests import factories
 from tests.conftest import body_of
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 
 pytestmark = pytest.mark.e2e
 
@@ -187,7 +187,7 @@ FILTER_LABEL = "Only organisations with this theme, community or area"
 def test_results_filter_with_and_without_javascript(site, site_without_js, app, db):
     """Staff filter the results by theme: with JavaScript the region updates in place (the address
     follows, Back returns to everyone); without it the form's button loads the filtered page."""
-    from tests.groups.helpers import tag
+    from tests.factories.groups import tag
     from tests.toolkits.helpers import questions, small_toolkit
     from tests.toolkits.test_staff import _respond
 

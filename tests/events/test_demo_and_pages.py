@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.events.demo import seed_events
+from app.events.demo import seed_demo as seed_events
 from app.events.models import Event, EventSeries, Registration
 
 

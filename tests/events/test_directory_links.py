@@ -4,7 +4,6 @@ network meetings (with the IDOR check), organisations counted by group, and the 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 from sqlalchemy import func, select
@@ -12,18 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import AuditEvent
 from app.events import services
-from app.events.demo import COP_TITLE, seed_events
+from app.events.demo import COP_TITLE
+from app.events.demo import seed_demo as seed_events
 from app.events.minutes import minutes_for
 from app.events.models import Event, Registration
 from app.events.registration import RegistrationRequest, register
 from tests import factories
 from tests.events import helpers
 from tests.events.test_staff_events import GOOD
-from tests.groups.helpers import organisation
-
-
-def _text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from tests.factories.groups import organisation
+from tests.pages import page_text
 
 
 def _registration(db, event, email) -> Registration | None:
@@ -39,25 +36,25 @@ def test_staff_choose_partners_shown_as_hosted_with_links(client, login_as, db):
     trust = organisation("Roots Community Trust")
     pending = organisation("Waiting Group", status="pending")
     login_as("staff")
-    form = _text(client.get("/staff/events/new"))
+    form = page_text(client.get("/staff/events/new"), markup=True)
     assert "Borough Wellbeing Partnership" in form and "Waiting Group" not in form
     assert 'data-module="portal-checkbox-filter"' in form
 
     response = client.post("/staff/events/new", data={**GOOD, "partners": [str(partnership.id), str(trust.id)]})
     assert response.status_code == 303
     event = db.session.scalar(select(Event))
-    page = _text(client.get(f"/events/{event.slug}"))
+    page = page_text(client.get(f"/events/{event.slug}"), markup=True)
     assert re.search(r"Hosted with\s*<a [^>]*href=\"/groups/borough-wellbeing-partnership[^\"]*\"", page)
     assert "Borough Wellbeing Partnership</a> and <a" in page and "Roots Community Trust</a>" in page
 
     # A group that is not listed cannot be chosen (tampered form); nothing is saved.
     edit = client.post(f"/staff/events/{event.id}/edit", data={**GOOD, "partners": [str(pending.id)]})
-    assert edit.status_code == 200 and "Choose partner organisations from the list" in _text(edit)
+    assert edit.status_code == 200 and "Choose partner organisations from the list" in page_text(edit, markup=True)
     # Editing keeps, changes and removes partners.
     client.post(f"/staff/events/{event.id}/edit", data={**GOOD, "partners": [str(trust.id)]})
-    assert "Hosted with Roots Community Trust" in re.sub(r"<[^>]+>", "", _text(client.get(f"/events/{event.slug}")))
+    assert "Hosted with Roots Community Trust" in page_text(client.get(f"/events/{event.slug}"))
     client.post(f"/staff/events/{event.id}/edit", data=GOOD)
-    assert "Hosted with" not in _text(client.get(f"/events/{event.slug}"))
+    assert "Hosted with" not in page_text(client.get(f"/events/{event.slug}"), markup=True)
 
 
 def test_partner_that_leaves_the_directory_stays_until_staff_remove_it(client, login_as, db):
@@ -66,9 +63,9 @@ def test_partner_that_leaves_the_directory_stays_until_staff_remove_it(client, l
     partner.status = "archived"
     db.session.commit()
     login_as("staff")
-    edit_page = _text(client.get(f"/staff/events/{event.id}/edit"))
+    edit_page = page_text(client.get(f"/staff/events/{event.id}/edit"), markup=True)
     assert re.search(rf'value="{partner.id}"\s+checked', edit_page)
-    page = _text(client.get(f"/events/{event.slug}"))
+    page = page_text(client.get(f"/events/{event.slug}"), markup=True)
     assert "Hosted with Borough Wellbeing Partnership" in page  # named, but no link to a hidden profile
     assert f"/groups/{partner.slug}" not in page
 
@@ -100,7 +97,7 @@ def test_member_of_one_group_is_registered_for_it(client, login_as, db):
     event = helpers.event()
     db.session.commit()
     login_as(member)
-    page = _text(client.get(f"/events/{event.slug}"))
+    page = page_text(client.get(f"/events/{event.slug}"), markup=True)
     assert "Register as Amina Yusuf from Bangla Women's Wellbeing Circle" in page
     form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert 'value="Bangla Women&#39;s Wellbeing Circle"' in form  # pre-filled
@@ -134,7 +131,7 @@ def test_member_of_several_groups_chooses_and_cannot_pick_another_groups(client,
     event = helpers.event()
     db.session.commit()
     login_as(member)
-    form = _text(client.get(f"/events/{event.slug}/register"))
+    form = page_text(client.get(f"/events/{event.slug}/register"), markup=True)
     assert "Which group are you coming from?" in form and "None of these" in form
     assert "Somebody Else" not in form
 
@@ -142,7 +139,7 @@ def test_member_of_several_groups_chooses_and_cannot_pick_another_groups(client,
         f"/events/{event.slug}/register",
         data={"name": member.name, "email": member.email, "organisation_id": str(other.id)},
     )
-    assert bad.status_code == 200 and "Choose one of your groups, or None of these" in _text(bad)
+    assert bad.status_code == 200 and "Choose one of your groups, or None of these" in page_text(bad, markup=True)
     assert _registration(db, event, member.email) is None
 
     client.post(
@@ -203,7 +200,7 @@ def test_member_sends_apologies_for_their_group(client, login_as, db):
     meeting = _meeting()
     db.session.commit()
     login_as(member)
-    page = _text(client.get(f"/events/{meeting.slug}"))
+    page = page_text(client.get(f"/events/{meeting.slug}"), markup=True)
     assert "Send apologies for my group" in page and f'action="/events/{meeting.slug}/apologies"' in page
 
     response = client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)})
@@ -212,7 +209,7 @@ def test_member_sends_apologies_for_their_group(client, login_as, db):
     assert registration.status == "apologies"
     assert (registration.organisation_id, registration.organisation_name) == (group.id, "Somali Parents Network")
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "event.apologies_sent"))
-    page = _text(client.get(f"/events/{meeting.slug}"))
+    page = page_text(client.get(f"/events/{meeting.slug}"), markup=True)
     assert "You have sent your apologies for Somali Parents Network" in page
     assert "Send apologies for my group" not in page
     # A second click changes nothing.
@@ -223,7 +220,7 @@ def test_member_sends_apologies_for_their_group(client, login_as, db):
     minutes = minutes_for(meeting)
     minutes.status, minutes.published_at = "published", meeting.ends_at
     db.session.commit()
-    text = re.sub(r"\s+", " ", _text(client.get(f"/events/{meeting.slug}/minutes")))
+    text = re.sub(r"\s+", " ", page_text(client.get(f"/events/{meeting.slug}/minutes"), markup=True))
     assert "Apologies (1)" in text and "Farah Ahmed (Somali Parents Network)" in text
 
 
@@ -236,7 +233,7 @@ def test_apologies_with_htmx_swap_the_registration_box(client, login_as, db):
     response = client.post(
         f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)}, headers={"HX-Request": "true"}
     )
-    body = _text(response)
+    body = page_text(response, markup=True)
     assert response.status_code == 200 and "<html" not in body
     assert 'id="registration-box"' in body and 'data-announce="Apologies sent"' in body
     assert "Withdraw apologies" in body
@@ -262,14 +259,14 @@ def test_apologies_need_a_group_a_network_meeting_and_a_signed_in_member(client,
     anonymous = client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)})
     assert anonymous.status_code in (302, 303, 401)
     login_as("member")  # belongs to no group
-    assert "Send apologies for my group" not in _text(client.get(f"/events/{meeting.slug}"))
+    assert "Send apologies for my group" not in page_text(client.get(f"/events/{meeting.slug}"), markup=True)
     assert client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)}).status_code == 403
     member = factories.user()
     organisation("Group C", owner=member)
     db.session.commit()
     login_as(member)
     assert client.post(f"/events/{workshop.slug}/apologies", data={"organisation_id": "1"}).status_code == 404
-    assert "Send apologies for my group" not in _text(client.get(f"/events/{workshop.slug}"))
+    assert "Send apologies for my group" not in page_text(client.get(f"/events/{workshop.slug}"), markup=True)
 
 
 def test_member_of_several_groups_chooses_on_the_apologies_page(client, login_as, db):
@@ -279,12 +276,12 @@ def test_member_of_several_groups_chooses_on_the_apologies_page(client, login_as
     meeting = _meeting()
     db.session.commit()
     login_as(member)
-    page = _text(client.get(f"/events/{meeting.slug}"))
+    page = page_text(client.get(f"/events/{meeting.slug}"), markup=True)
     assert f'href="/events/{meeting.slug}/apologies"' in page
-    choose = _text(client.get(f"/events/{meeting.slug}/apologies"))
+    choose = page_text(client.get(f"/events/{meeting.slug}/apologies"), markup=True)
     assert "Which group are you sending apologies for?" in choose
     missing = client.post(f"/events/{meeting.slug}/apologies", data={})
-    assert missing.status_code == 200 and "Choose the group you are sending apologies for" in _text(missing)
+    assert missing.status_code == 200 and "Choose the group you are sending apologies for" in page_text(missing)
     client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(second.id)})
     assert _registration(db, meeting, member.email).organisation_id == second.id
 
@@ -312,11 +309,11 @@ def test_apologies_after_registration_closes_but_not_after_the_meeting(client, l
     past = _meeting(days=-3)
     db.session.commit()
     login_as(member)
-    assert "Send apologies for my group" in _text(client.get(f"/events/{closed.slug}"))
+    assert "Send apologies for my group" in page_text(client.get(f"/events/{closed.slug}"), markup=True)
     client.post(f"/events/{closed.slug}/apologies", data={"organisation_id": str(group.id)})
     assert _registration(db, closed, member.email).status == "apologies"
     response = client.post(f"/events/{past.slug}/apologies", data={"organisation_id": str(group.id)})
-    assert "This meeting has already happened" in _text(response)
+    assert "This meeting has already happened" in page_text(response, markup=True)
     assert _registration(db, past, member.email) is None
 
 
@@ -330,7 +327,7 @@ def test_quarterly_report_has_accessible_bars_beside_the_table(client, login_as,
     helpers.registration(helpers.event(days=-140), status="attended", organisation_name="Group 9")
     db.session.commit()
     login_as("staff")
-    page = _text(client.get("/staff/events/report"))
+    page = page_text(client.get("/staff/events/report"), markup=True)
     assert "<table" in page and "Participants by quarter" in page and "Organisations represented by quarter" in page
     assert "style=" not in page
     bars = re.findall(r'class="portal-bar portal-bar--(\d+)"', page)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import threading
 import urllib.parse
@@ -21,10 +20,7 @@ from app.mail.models import OutboxMessage
 from app.mail.worker import drain_outbox
 from tests.conftest import body_of
 from tests.events import helpers
-
-
-def _text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from tests.pages import page_text
 
 
 def _guest(client, event, email="amina@example.org", name="Amina Yusuf", **extra):
@@ -48,7 +44,7 @@ def test_guest_registers_and_gets_confirmation_with_ics_and_cancel_link(client, 
     db.session.commit()
     response = _guest(client, event, access_needs="Hearing loop please", show_on_attendee_list="y")
     assert response.status_code == 200
-    assert "You're registered" in _text(response)
+    assert "You're registered" in page_text(response, markup=True)
     registration = services.find_registration(event.id, "AMINA@example.org")
     assert registration.status == "confirmed" and registration.show_on_attendee_list
     assert registration.access_needs == "Hearing loop please"
@@ -66,9 +62,9 @@ def test_guest_registers_and_gets_confirmation_with_ics_and_cancel_link(client, 
     path = urllib.parse.urlsplit(link).path
     assert client.get(path[:-3] + "xyz").status_code == 400
     assert client.post(path[:-3] + "xyz").status_code == 400
-    assert "Cancel my place" in _text(client.get(path))
+    assert "Cancel my place" in page_text(client.get(path), markup=True)
     assert _statuses(db, event.id) == {"confirmed": 1}
-    assert "Your place is cancelled" in _text(client.post(path))
+    assert "Your place is cancelled" in page_text(client.post(path), markup=True)
     assert _statuses(db, event.id) == {"cancelled": 1}
 
 
@@ -77,15 +73,15 @@ def test_online_link_shown_only_to_confirmed_registrants(client, db, login_as):
     # Its own address: both builders number "personN@example.org", which could be the member's.
     helpers.registration(event, email="first-to-book@example.org")
     db.session.commit()
-    assert "meet.example.org" not in _text(client.get(f"/events/{event.slug}"))
+    assert "meet.example.org" not in page_text(client.get(f"/events/{event.slug}"), markup=True)
     member = login_as("member")
     client.post(f"/events/{event.slug}/register", data={"name": member.name, "email": member.email})
-    page = _text(client.get(f"/events/{event.slug}"))
+    page = page_text(client.get(f"/events/{event.slug}"), markup=True)
     assert "You're on the waiting list (position 1)" in page and "meet.example.org" not in page
     other = helpers.event(capacity=3)
     db.session.commit()
     client.post(f"/events/{other.slug}/register", data={"name": member.name, "email": member.email})
-    assert "meet.example.org/abc" in _text(client.get(f"/events/{other.slug}"))
+    assert "meet.example.org/abc" in page_text(client.get(f"/events/{other.slug}"), markup=True)
 
 
 def test_full_event_waitlists_and_cancellation_promotes_exactly_one(client, db, smtp_server):
@@ -94,7 +90,7 @@ def test_full_event_waitlists_and_cancellation_promotes_exactly_one(client, db, 
     for n in range(5):
         _guest(client, event, email=f"p{n}@example.org", name=f"Person {n}")
     assert _statuses(db, event.id) == {"confirmed": 2, "waitlisted": 3}
-    page = _text(_guest(client, event, email="late@example.org"))
+    page = page_text(_guest(client, event, email="late@example.org"), markup=True)
     assert "Position 4" in page
     first = services.find_registration(event.id, "p0@example.org")
     promoted = cancel_registration(first.id)
@@ -111,7 +107,7 @@ def test_duplicate_and_double_click_make_one_registration(client, db, login_as):
     event = helpers.event(capacity=5)
     db.session.commit()
     _guest(client, event)
-    page = _text(_guest(client, event, email="Amina@Example.org"))
+    page = page_text(_guest(client, event, email="Amina@Example.org"), markup=True)
     assert "This email address is already registered for this event" in page
     member = login_as("member")
     for _ in range(2):  # a double-clicked Register
@@ -120,8 +116,8 @@ def test_duplicate_and_double_click_make_one_registration(client, db, login_as):
             data={"name": member.name, "email": member.email},
             headers={"HX-Request": "true"},
         )
-        assert "You're registered" in _text(response)
-        assert "<html" not in _text(response)
+        assert "You're registered" in page_text(response, markup=True)
+        assert "<html" not in page_text(response, markup=True)
     assert _statuses(db, event.id) == {"confirmed": 2}
 
 
@@ -139,8 +135,8 @@ def test_registration_refused_when_closed_cancelled_or_members_only(client, db):
     cancelled = helpers.event(cancelled_at=utcnow())
     members = helpers.event(audience="members")
     db.session.commit()
-    assert "Registration for this event has closed" in _text(_guest(client, closed))
-    assert "This event has been cancelled" in _text(_guest(client, cancelled))
+    assert "Registration for this event has closed" in page_text(_guest(client, closed), markup=True)
+    assert "This event has been cancelled" in page_text(_guest(client, cancelled), markup=True)
     response = _guest(client, members)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
@@ -150,12 +146,12 @@ def test_bad_registration_input_keeps_what_was_typed(client, db):
     event = helpers.event()
     db.session.commit()
     response = _guest(client, event, email="not-an-email", name="Amina Yusuf")
-    page = _text(response)
+    page = page_text(response, markup=True)
     assert "Enter an email address in the correct format" in page and 'value="Amina Yusuf"' in page
     response = client.post(
         f"/events/{event.slug}/register", data={"email": "a@example.org"}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 422 and "Enter your full name" in _text(response)
+    assert response.status_code == 422 and "Enter your full name" in page_text(response, markup=True)
 
 
 def test_fifty_concurrent_registrations_for_the_last_ten_places(app, db, live_server):
@@ -219,9 +215,8 @@ def test_reminders_go_once_to_confirmed_registrants(app, db):
 
 
 def test_reminder_job_runs_in_the_worker(app, db):
-    from app.jobs import PERIODIC_JOBS, _load_jobs
+    from app.jobs import PERIODIC_JOBS
 
-    _load_jobs()
     assert "event_reminders" in PERIODIC_JOBS
     event = helpers.event(days=1)
     helpers.registration(event)
@@ -259,11 +254,11 @@ def test_events_listing_filters_and_query_budget(client, db, query_budget):
     helpers.event(days=-10, title="Last year's meeting")
     db.session.commit()
     with query_budget(6):
-        page = _text(client.get("/events"))
+        page = page_text(client.get("/events"), markup=True)
     assert page.count('class="portal-event"') == 6 and "Last year" not in page
-    partial = _text(client.get("/events?kind=workshop", headers={"HX-Request": "true"}))
+    partial = page_text(client.get("/events?kind=workshop", headers={"HX-Request": "true"}), markup=True)
     assert partial.count('class="portal-event"') == 3 and "<html" not in partial
-    assert "Last year's meeting" in _text(client.get("/events?past=1"))
+    assert "Last year's meeting" in page_text(client.get("/events?past=1"), markup=True)
 
 
 def test_access_and_dietary_needs_are_cleared_30_days_after_the_event(db):

@@ -10,7 +10,7 @@ from app.mail.models import OutboxMessage
 from app.mail.worker import drain_outbox
 from tests import factories
 from tests.conftest import body_of
-from tests.groups.helpers import application_data, organisation, tag
+from tests.factories.groups import application_data, organisation, tag
 
 HX = {"HX-Request": "true"}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 
 from sqlalchemy import select
 
@@ -17,12 +16,9 @@ from app.toolkits import services as toolkit_services
 from app.toolkits.models import Answer, Response
 from tests import factories
 from tests.events import helpers as eh
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
+from tests.pages import page_text
 from tests.toolkits import helpers as th
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _section(text: str, heading: str, following: str | None = None) -> str:
@@ -66,19 +62,19 @@ def test_people_with_no_group_or_several_still_see_their_registrations(client, d
     fair = eh.event(title="Jobs fair", days=5)
     eh.registration(fair, email=person.email)
     db.session.commit()
-    text = _text(client.get("/my-group").get_data(as_text=True))
+    text = page_text(client.get("/my-group").get_data(as_text=True))
     assert "You are not a member of any group yet" in text
     assert "Jobs fair" in _section(text, "Your registrations")
     organisation("First Group", owner=person)
     organisation("Second Group", owner=person)
     db.session.commit()
-    text = _text(client.get("/my-group").get_data(as_text=True))
+    text = page_text(client.get("/my-group").get_data(as_text=True))
     assert "First Group" in text and "Second Group" in text and "Jobs fair" in _section(text, "Your registrations")
 
 
 def test_empty_states_read_well(client, db, login_as):
     org, _owner = _member_group(db, login_as)
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     assert "There are no toolkits open at the moment" in text
     assert "No network meeting has been arranged yet" in text
     assert "You have not registered for any events that are coming up" in text
@@ -91,7 +87,7 @@ def test_completeness_names_what_is_missing_with_links_to_fix_it(client, db, log
     tag("theme", "Mental health")  # the taxonomy, so the edit page has every field
     db.session.commit()
     html = _dashboard(client, org)
-    text = _text(html)
+    text = page_text(html)
     assert "Your entry has 1 of 13 details filled in (8%)" in text
     assert re.search(r'<progress class="portal-completeness" max="13" value="1"', html)
     assert f'href="/my-group/{org.id}/edit#themes">Add the themes of your work</a>' in html
@@ -122,7 +118,7 @@ def test_completeness_names_what_is_missing_with_links_to_fix_it(client, db, log
         ],
     )
     db.session.commit()
-    text = _text(_dashboard(client, full))
+    text = page_text(_dashboard(client, full))
     assert "Your entry is complete: all 13 details are filled in" in text and "Still to add" not in text
 
 
@@ -137,7 +133,7 @@ def test_members_and_invitations_waiting(client, db, login_as):
 
     record("group.member_invited", other_org, email="elsewhere@example.org")  # another group's invitation
     db.session.commit()
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     waiting = _section(text, "Invitations waiting to be accepted", "Invite a colleague")
     assert "colleague@example.org" in waiting and "new.person@example.org" in waiting
     assert waiting.count("new.person@example.org – sent") == 1 and "elsewhere@example.org" not in waiting
@@ -151,7 +147,7 @@ def test_members_and_invitations_waiting(client, db, login_as):
 
     db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
     db.session.commit()
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     waiting = _section(text, "Invitations waiting to be accepted", "Leave")
     assert "colleague@example.org" not in waiting and "new.person@example.org" in waiting
     assert "Invite a colleague" not in text  # only the owner invites
@@ -185,7 +181,7 @@ def test_toolkits_with_task_list_status_and_deadlines(client, db, login_as):
     db.session.commit()
 
     html = _dashboard(client, org)
-    text = _text(html)
+    text = page_text(html)
     table = _section(text, "Toolkits to complete", "Next network meeting")
     rows = re.findall(
         r"(Toolkit [A-D] [\w ]+?) \d of 2 sections completed (\d+ \w+ \d{4} at [\d:apm]+) "
@@ -203,7 +199,7 @@ def test_toolkits_with_task_list_status_and_deadlines(client, db, login_as):
     assert f'href="/toolkits/{completed.slug}/respond?org={org.id}"' in html
     assert "Check and submit" in table
     # The statuses agree with the task list the link opens.
-    task_list = _text(client.get(f"/toolkits/{in_progress.slug}/respond?org={org.id}").get_data(as_text=True))
+    task_list = page_text(client.get(f"/toolkits/{in_progress.slug}/respond?org={org.id}").get_data(as_text=True))
     assert "In progress" in task_list
 
 
@@ -212,7 +208,7 @@ def test_group_not_yet_listed_is_told_when_it_can_answer(client, db, login_as):
     _toolkit("Open toolkit")
     eh.event(kind="network_meeting", audience="members", title="Network meeting", days=10)
     db.session.commit()
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     assert "Once your group is listed in the directory you can answer" in text and "Open toolkit" not in text
     assert "Send apologies for my group" not in text  # apologies are for listed groups
     assert "attendance at network meetings" not in text
@@ -230,7 +226,7 @@ def test_registrations_list_only_whats_coming(client, db, login_as):
     eh.registration(cancelled, email=owner.email, status="cancelled")
     eh.registration(eh.event(title="Someone else's event", days=8), email="someone.else@example.org")
     db.session.commit()
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     mine = _section(text, "Your registrations", "attendance at network meetings")
     assert "Jobs fair" in mine and "Registered" in mine
     assert "Full workshop" in mine and "On the waiting list" in mine
@@ -258,7 +254,7 @@ def test_one_click_register_without_javascript_comes_back_to_the_dashboard(clien
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/my-group/{org.id}")
     registration = db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
     assert (registration.status, registration.organisation_id) == ("confirmed", org.id)
-    text = _text(client.get(response.headers["Location"]).get_data(as_text=True))
+    text = page_text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "You're registered." in text  # the flash message, on the dashboard
     assert "Cancel my place" in _section(text, "Next network meeting", "Your registrations")
     assert "Autumn network meeting" in _section(text, "Your registrations", "attendance")
@@ -296,7 +292,7 @@ def test_one_click_apologies_plain_and_htmx(client, db, login_as):
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/my-group/{org.id}")
     registration = db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
     assert (registration.status, registration.organisation_id) == ("apologies", org.id)
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     assert "You have sent your apologies for Somali Parents Network" in text and "Withdraw apologies" in text
     # Withdraw, then send them again with htmx.
     back = client.post(f"/events/{meeting.slug}/cancel-my-place", data={"next": f"/my-group/{org.id}"})
@@ -354,7 +350,7 @@ def test_attendance_record(client, db, login_as):
     eh.registration(fourth, organisation_name="Somali Parents Network", status="attended")  # typed, not linked
     eh.registration(called_off, organisation_id=org.id, status="confirmed")
     db.session.commit()
-    text = _text(_dashboard(client, org))
+    text = page_text(_dashboard(client, org))
     record = _section(text, "attendance at network meetings", "People who manage")
     assert "Somali Parents Network attended 1 of the last 4 network meetings" in record
     rows = re.findall(r"Meeting (one|two|three|four) \d+ \w+ \d{4} (Attended|Sent apologies|Registered, did not attend|"

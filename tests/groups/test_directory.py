@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db as _db
-from app.groups.seed import generate_groups
-from tests.groups.helpers import organisation, tag
+from bench.loaddata.groups import generate_groups
+from tests.factories.groups import organisation, tag
 
 HX = {"HX-Request": "true"}
 

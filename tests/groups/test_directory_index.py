@@ -12,8 +12,8 @@ from app.extensions import db as _db
 from app.groups import directory
 from app.groups import services as svc
 from app.groups.search import postgres_prefixes
-from app.groups.seed import generate_groups
-from tests.groups.helpers import organisation, tag
+from bench.loaddata.groups import generate_groups
+from tests.factories.groups import organisation, tag
 
 HX = {"HX-Request": "true"}
 

@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "hsds-3.0"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.groups.models import Membership, Organisation
 from app.mail.models import OutboxMessage
 from tests import factories
-from tests.groups.helpers import application_data, organisation
+from tests.factories.groups import application_data, organisation
 
 
 def _group(db, **fields):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.audit import AuditEvent
 from app.groups.models import Organisation, Tag, organisation_tags
 from app.groups.seed import DEFAULT_TAGS, seed_taxonomy
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 
 
 def test_default_taxonomy_is_seeded_once(db):

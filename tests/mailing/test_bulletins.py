@@ -335,14 +335,6 @@ def test_content_sources_offer_one_click_items(client, db, staff):
         unregister_source("test-events")
 
 
-def test_members_cannot_reach_bulletin_staff_pages(client, db, login_as):
-    bulletin = mf.bulletin()
-    db.session.commit()
-    login_as("member")
-    assert client.get(f"/staff/bulletins/{bulletin.id}").status_code == 403
-    assert client.post(f"/staff/bulletins/{bulletin.id}/send", data={"when": "now"}).status_code == 403
-
-
 def test_sending_is_rate_limited_from_config(app, client, db, staff, smtp_server):
     import time
 

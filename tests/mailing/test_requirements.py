@@ -15,7 +15,6 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.auth.tokens import make_token
 from app.db import utcnow
 from app.mail import OutboxMessage
 from app.mail.worker import drain_outbox
@@ -23,6 +22,7 @@ from app.mailing import services
 from app.mailing.delivery import render_bulletin
 from app.mailing.models import Bulletin, Subscriber
 from app.template_helpers import LONDON
+from app.tokens import make_token
 from tests.conftest import body_of
 from tests.mailing import factories as mf
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.tokens import make_token
 from app.mail import OutboxMessage
 from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.models import Subscriber, Subscription
+from app.tokens import make_token
 from tests.conftest import body_of
 from tests.mailing import factories as mf
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 
 from sqlalchemy import select
 
@@ -13,13 +12,10 @@ from app.audit import AuditEvent
 from app.db import utcnow
 from app.main.models import WELCOME, SiteContent
 from tests.events import helpers as eh
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 from tests.mailing import factories as mf
+from tests.pages import page_text
 from tests.toolkits import helpers as th
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _home(client) -> str:
@@ -63,7 +59,7 @@ def _content(db):
 
 
 def test_empty_site_reads_well(client, db):
-    text = _text(_home(client))
+    text = page_text(_home(client))
     assert "A network and community of practice for Black, Asian and minority ethnic" in text  # the standard text
     assert "The date of the next network meeting has not been set yet" in text
     assert "No other events are planned yet" in text
@@ -75,7 +71,7 @@ def test_empty_site_reads_well(client, db):
 def test_home_shows_whats_next_and_not_drafts_past_or_cancelled(client, db):
     meeting = _content(db)
     html = _home(client)
-    text = _text(html)
+    text = page_text(html)
     next_meeting = text.split("Next network meeting", 1)[1].split("Coming up", 1)[0]
     assert "Autumn network meeting" in next_meeting and "for member groups" in next_meeting
     assert f'href="/events/{meeting.slug}"' in html
@@ -108,7 +104,7 @@ def test_search_box_goes_to_the_directory(client, db):
 
 
 def test_calls_to_action_per_role(client, db, login_as):
-    anonymous = _text(_home(client))
+    anonymous = page_text(_home(client))
     assert "Apply for your group to join" in anonymous and "Sign up for the bulletin" in anonymous
     assert "Sign in" in anonymous and "Edit the welcome text" not in anonymous
     assert "Go to your group's dashboard" not in anonymous
@@ -117,18 +113,18 @@ def test_calls_to_action_per_role(client, db, login_as):
     organisation("Bow Women's Circle", owner=member)
     db.session.commit()
     html = _home(client)
-    text = _text(html)
+    text = page_text(html)
     assert "Go to your group's dashboard" in text and 'href="/my-group"' in html
     assert "Apply for your group to join" not in text  # already in the network
     assert "Sign up for the bulletin" in text and "Edit the welcome text" not in text
 
     login_as("member")  # signed in, no group yet
-    text = _text(_home(client))
+    text = page_text(_home(client))
     assert "Apply for your group to join" in text and "Go to your group's dashboard" not in text
 
     login_as("staff")
     html = _home(client)
-    assert 'href="/staff/home-page"' in html and "Staff area" in _text(html)
+    assert 'href="/staff/home-page"' in html and "Staff area" in page_text(html)
 
 
 def test_constant_number_of_queries_as_data_grows(client, db, login_as, query_budget):
@@ -196,18 +192,18 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
 
 def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):
     from app.auth.models import find_user_by_email
-    from app.main.demo import seed_home_demo
+    from app.main.demo import seed_demo as seed_home_demo
     from tests.sweep.support import seed_demo, signed_in
 
     seed_demo()
     seed_home_demo()  # a second run adds nothing
     db.session.commit()
-    text = _text(_home(client))
+    text = page_text(_home(client))
     for empty in ("has not been set yet", "No toolkits are open", "No findings", "No bulletins"):
         assert empty not in text
     member = find_user_by_email("member@example.org")
     with client.session_transaction() as session:
         signed_in(session, member)
-    dashboard = _text(client.get(client.get("/my-group").headers["Location"]).get_data(as_text=True))
+    dashboard = page_text(client.get(client.get("/my-group").headers["Location"]).get_data(as_text=True))
     assert re.search(r"Bangla Women's Wellbeing Circle attended 2 of the last \d network meetings", dashboard)
     assert "Sent apologies" in dashboard

@@ -19,7 +19,7 @@ from app.reports.periods import current_quarter, quarter_period
 from app.toolkits import results
 from tests import factories
 from tests.events import helpers as eh
-from tests.groups import helpers as gh
+from tests.factories import groups as gh
 from tests.mailing import factories as mf
 from tests.reports import builders as b
 

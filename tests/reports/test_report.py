@@ -281,14 +281,6 @@ def test_the_default_is_the_current_quarter(client, login_as):
     assert "govuk-error-summary" not in html
 
 
-@pytest.mark.parametrize("path", ["/staff/reports", "/staff/reports.csv", "/staff/reports.xlsx"])
-def test_staff_only(client, login_as, path):
-    anonymous = client.get(path)
-    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["Location"]
-    login_as("member")
-    assert client.get(path).status_code == 403
-
-
 def test_the_report_runs_a_constant_number_of_queries(client, login_as, db, query_budget):
     login_as("staff")
     p = f"/staff/reports?{_q2_query()}"

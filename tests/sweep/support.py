@@ -18,9 +18,9 @@ from flask import Flask
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from app.auth.tokens import make_token
 from app.extensions import db
 from app.security import ADMIN, PUBLIC, SIGNED_IN, STAFF, access_of
+from app.tokens import make_token
 
 ROLES = ("anonymous", "member", "other_member", "staff", "admin")
 ROLE_EMAILS = {
@@ -41,7 +41,7 @@ EXEMPT = {
 OBJECT_LEVEL = {
     "groups.applied",
     "groups.edit",
-    "groups.manage",
+    "main.group_dashboard",
     # Only members of an approved group answer its toolkit or send its apologies.
     "events.apologies",
     "toolkits.check",
@@ -65,7 +65,7 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # A bulletin item's own URL serves HTMX; a plain request is sent to the item in the composer.
     "mailing.staff_item": {"staff": (302,), "admin": (302,)},
     # One group: "My group" goes straight to it.
-    "groups.my_group": {"member": (302,), "other_member": (302,)},
+    "main.my_group": {"member": (302,), "other_member": (302,)},
     # A colleague invitation (to the member's group, addressed to the other member) works only for
     # the invited address: the invited person sees it, anyone else signed in is refused.
     "groups.join": {"member": (403,), "staff": (403,), "admin": (403,)},
@@ -74,7 +74,8 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
 
 def seed_demo() -> None:
     """Exactly what `flask seed-demo` loads."""
-    from app.cli import demo_seeders, seed_demo_users
+    from app.auth.demo import seed_demo as seed_demo_users
+    from app.cli import demo_seeders
 
     seed_demo_users()
     for seeder in demo_seeders():

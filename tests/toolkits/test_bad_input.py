@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.toolkits.models import Answer, Response
 from tests import factories
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 from tests.toolkits.helpers import questions, sections, small_toolkit
 
 

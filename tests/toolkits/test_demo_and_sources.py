@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.cli import demo_seeders, seed_demo_users
+from app.auth.demo import seed_demo as seed_demo_users
+from app.cli import demo_seeders
 from app.mailing.sources import SOURCES
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc

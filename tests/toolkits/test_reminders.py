@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.jobs import PERIODIC_JOBS, _load_jobs, run_worker
+from app.jobs import PERIODIC_JOBS, run_worker
 from app.mail.models import OutboxMessage
 from app.template_helpers import LONDON
 from app.toolkits import reminders
 from tests import factories
 from tests.conftest import body_of
-from tests.groups.helpers import organisation
+from tests.factories.groups import organisation
 from tests.toolkits.helpers import questions, small_toolkit
 from tests.toolkits.test_staff import _respond
 
@@ -130,7 +130,6 @@ def test_everyone_answered_sends_nothing_and_records_nothing(app, db):
 
 def test_worker_sends_the_reminder_through_smtp(app, db, smtp_server):
     """The real worker loop runs the periodic job (no request context) and delivers the e-mail."""
-    _load_jobs()
     assert "toolkit_reminders" in PERIODIC_JOBS
     toolkit = small_toolkit()
     waiting_user = factories.user()

@@ -16,7 +16,7 @@ from app.mail.models import OutboxMessage
 from app.toolkits import services as svc
 from app.toolkits.models import Answer, Question, Response, Toolkit
 from tests import factories
-from tests.groups.helpers import organisation, tag
+from tests.factories.groups import organisation, tag
 from tests.toolkits.helpers import questions, sections, small_toolkit, template_toolkit
 
 

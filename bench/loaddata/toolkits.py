@@ -2,7 +2,7 @@
 makes a published toolkit of 40 questions (every question type, four of each, all required, no
 conditions) and N organisations' submitted responses answering every question, so
 N × 40 question answers (2,500 × 40 = 100,000). Responses and answers are written with bulk
-INSERTs (app/loaddata.py), so the largest size takes seconds on SQLite and PostgreSQL."""
+INSERTs (bench/loaddata), so the largest size takes seconds on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Organisation
-from app.loaddata import _bulk
 from app.toolkits import services as svc
 from app.toolkits.models import OTHER_ID, Answer, Response, Toolkit
 from app.toolkits.template import COMMUNITIES, HEALTH_ISSUES
+from bench.loaddata import bulk
+from bench.loaddata.groups import generate_groups
 
 LOAD_TITLE = "Load test toolkit"
 # Four of each type, interleaved so every section has a mix.
@@ -86,8 +87,6 @@ def _answers(definition: svc.Definition, response_id: int, org_id: int, rng: ran
 def generate_toolkit_responses(count: int, questions: int = 40, seed: int = 1) -> Toolkit:
     """A new published toolkit with `questions` questions and `count` organisations' submitted
     responses (approved organisations are created when there are fewer than `count`)."""
-    from app.groups.seed import generate_groups
-
     rng = random.Random(seed)
     now = utcnow()
     toolkit = svc.toolkit_from_json(load_definition_json(questions))
@@ -104,7 +103,7 @@ def generate_toolkit_responses(count: int, questions: int = 40, seed: int = 1) -
         ))  # fmt: skip
     definition = svc.load_definition(toolkit)
     section_ids = [s.id for s in definition.sections]
-    _bulk(Response, (
+    bulk(Response, (
         {"toolkit_id": toolkit.id, "respondent_key": f"org:{org_id}", "organisation_id": org_id,
          "status": "submitted", "submitted_at": now - dt.timedelta(minutes=i), "saved_sections": section_ids,
          "created_at": now, "updated_at": now - dt.timedelta(minutes=i)}
@@ -113,5 +112,5 @@ def generate_toolkit_responses(count: int, questions: int = 40, seed: int = 1) -
     responses = db.session.execute(
         select(Response.id, Response.organisation_id).where(Response.toolkit_id == toolkit.id).order_by(Response.id)
     ).all()
-    _bulk(Answer, (row for response_id, org_id in responses for row in _answers(definition, response_id, org_id, rng)))
+    bulk(Answer, (row for response_id, org_id in responses for row in _answers(definition, response_id, org_id, rng)))
     return toolkit

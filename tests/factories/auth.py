@@ -1,4 +1,4 @@
-"""Factories that build valid objects with sensible defaults (callers commit)."""
+"""Accounts (callers commit)."""
 
 from __future__ import annotations
 

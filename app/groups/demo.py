@@ -1,0 +1,166 @@
+"""Demo groups for `flask seed-demo`: 30 listed groups, each tagged with what it does and who it serves,
+and a few applications waiting for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import func, select
+
+from app.auth.models import find_user_by_email
+from app.extensions import db
+from app.groups.models import Membership, Organisation, Tag
+from app.groups.seed import seed_taxonomy
+from app.groups.services import refresh_search, slugify, unique_slug
+
+# (name, description, themes, communities, languages, service types): tag names separated by "; ".
+DEMO_GROUPS = [
+    ("Bangla Women's Wellbeing Circle", "Peer support and gentle exercise for Bangladeshi women, with a "
+     "weekly talking group on mental health and a diabetes prevention course run with the local GP practice.",
+     "Mental health; Diabetes; Women and girls", "Bangladeshi", "Bengali; Sylheti",
+     "Peer support groups; Sport and exercise"),
+    ("Somali Parents Network", "Helps Somali families with school, housing and benefits; runs homework clubs.",
+     "Education; Housing; Income and deprivation", "Somali", "Somali; English",
+     "Advice and advocacy; Youth activities"),
+    ("Caribbean Elders Lunch Club", "A hot lunch, dominoes and health checks for Black Caribbean elders every "
+     "Wednesday, with blood-pressure checks from a community nurse.",
+     "Older people; Cardiovascular disease", "Black Caribbean", "English",
+     "Food support; Health checks and screening"),
+    ("Roma Support Hub", "Advice and advocacy for Roma families on housing, employment and health services.",
+     "Housing; Employment and skills", "Gypsy, Roma and Traveller", "Romanian", "Advice and advocacy"),
+    ("Sylheti Diabetes Champions", "Volunteers trained to talk about diabetes, diet and exercise in Sylheti.",
+     "Diabetes", "Bangladeshi", "Sylheti; Bengali", "Health checks and screening; Peer support groups"),
+    ("Women of Colour Employment Project", "Training, mentoring and job clubs for Black and Asian women.",
+     "Employment and skills; Women and girls", "Black African; Black Caribbean; Other Asian", "English",
+     "Training and employment support"),
+    ("Refugee Welcome Kitchen", "Cooking, English conversation and friendship for refugees and asylum seekers.",
+     "Income and deprivation", "Refugees and asylum seekers", "Arabic; Tigrinya; English",
+     "Food support; Language classes; Befriending"),
+    ("Tamil Community Centre", "Language classes, culture and heritage, and a carers' group.",
+     "Culture and heritage; Older people", "Other Asian", "English", "Language classes"),
+    ("Kurdish Youth Forum", "Sport, youth activities and mental-health awareness for young Kurdish people.",
+     "Young people; Mental health", "Turkish and Kurdish", "Kurdish; Turkish", "Youth activities; Sport and exercise"),
+    ("Chinese Mental Health Association", "Counselling in Cantonese and Mandarin; peer support groups.",
+     "Mental health", "Chinese", "Cantonese; Mandarin", "Counselling and talking therapies; Peer support groups"),
+    ("Ethiopian and Eritrean Mothers", "Maternal health support, antenatal classes and infant feeding advice.",
+     "Maternal health; Infant mortality; Women and girls", "Black African", "Tigrinya; English", "Peer support groups"),
+    ("Mosque Health Outreach", "Covid-19 vaccination clinics, health checks and talks after Friday prayers.",
+     "Covid-19 impact and vaccination", "Bangladeshi; Pakistani; Somali", "Bengali; Urdu; Somali; Arabic",
+     "Health checks and screening"),
+    ("Black Men's Talking Space", "A monthly peer support group on mental health for Black men.",
+     "Mental health", "Black African; Black Caribbean", "English", "Peer support groups"),
+    ("Digital Inclusion Aunties", "Helps older Asian women get online: phones, tablets, NHS app and banking.",
+     "Digital exclusion; Older people; Women and girls", "Bangladeshi; Pakistani; Indian", "Bengali; Urdu; Gujarati",
+     "Befriending"),
+    ("Polish Advice Point", "Free advice on employment rights, housing and benefits in Polish.",
+     "Employment and skills; Housing; Income and deprivation", "Migrants", "Polish", "Advice and advocacy"),
+    ("Latin American Workers Association", "Employment advice and English classes for Latin American workers.",
+     "Employment and skills", "Latin American; Migrants", "Spanish; Portuguese",
+     "Training and employment support; Language classes"),
+    ("Gypsy and Traveller Health Link", "Health advocacy and help registering with a GP.",
+     "Disability-free life expectancy", "Gypsy, Roma and Traveller", "English",
+     "Advice and advocacy; Health checks and screening"),
+    ("Shadwell Young Carers", "Activities and support for young carers from Bangladeshi families.",
+     "Young people", "Bangladeshi", "Bengali; Sylheti", "Youth activities"),
+    ("Heritage Stories Collective", "Oral history and culture and heritage projects with elders.",
+     "Culture and heritage; Older people", "Black Caribbean; Bangladeshi", "English; Bengali", "Befriending"),
+    ("Turkish Cypriot Community Association", "Social club, advice and a weekly older people's lunch.",
+     "Older people", "Turkish and Kurdish", "Turkish", "Advice and advocacy; Food support"),
+    ("Nigerian Families Forum", "Parenting, education support and Yoruba classes for children.",
+     "Education; Young people", "Black African", "Yoruba; English", "Language classes; Youth activities"),
+    ("Punjabi Wellbeing Group", "Yoga, walking and cardiovascular health talks in Punjabi.",
+     "Cardiovascular disease", "Indian; Pakistani", "Punjabi", "Sport and exercise"),
+    ("Migrant Housing Action", "Advice and advocacy for migrants facing homelessness or poor housing.",
+     "Housing", "Migrants; Refugees and asylum seekers", "English", "Advice and advocacy"),
+    ("Spitalfields Food Share", "A weekly food bank and community meal, open to everyone.",
+     "Income and deprivation", "", "English", "Food support"),
+    ("Deaf Asian Network", "British Sign Language social events and health information for Deaf Asian people.",
+     "Disability-free life expectancy", "Bangladeshi; Pakistani; Indian", "British Sign Language",
+     "Peer support groups"),
+    ("Pakistani Women's Sewing Circle", "Sewing, friendship and English conversation; a route out of isolation.",
+     "Women and girls; Mental health", "Pakistani", "Urdu; Punjabi", "Befriending; Language classes"),
+    ("Afro-Caribbean Diabetes Group", "Cooking classes and walking groups for people living with diabetes.",
+     "Diabetes", "Black African; Black Caribbean", "English", "Sport and exercise"),
+    ("Hate Crime Reporting Partnership", "Supports victims of hate crime and runs a third-party reporting centre.",
+     "Criminal justice and hate crime", "", "English", "Advice and advocacy"),
+    ("Vietnamese Community Support", "Advice, interpreting and a lunch club for Vietnamese elders.",
+     "Older people", "Other Asian", "English", "Advice and advocacy; Food support"),
+    ("Youth Against Knife Crime", "Mentoring and sport for young people at risk of criminal exploitation.",
+     "Young people; Criminal justice and hate crime", "Black African; Black Caribbean", "English",
+     "Youth activities; Sport and exercise"),
+]  # fmt: skip
+PENDING_GROUPS = [
+    ("Bow Bengali Book Club", "Reading and storytelling in Bengali for children and parents.",
+     "Education; Young people", "Bangladeshi", "Bengali", "Language classes"),
+    ("Whitechapel Mental Health Peer Group", "A weekly peer support group for people with mental health needs.",
+     "Mental health", "", "English", "Peer support groups"),
+    ("Somali Parents Network UK", "Helps Somali families with school and housing.",  # a likely duplicate
+     "Education; Housing", "Somali", "Somali", "Advice and advocacy"),
+]  # fmt: skip
+TAG_COLUMNS = ("theme", "community", "language", "service_type")
+STREETS = ["Commercial Road", "Roman Road", "Cable Street", "Mile End Road"]
+
+
+def demo_organisation(
+    rng: random.Random, name: str, description: str, tags: list[Tag], status: str, created: dt.datetime
+) -> Organisation:
+    """A made-up but plausible group (contact details, legal form, size) with the given tags."""
+    legal = rng.choice(["charity", "cio", "cic", "faith", "unincorporated", "clg"])
+    org = Organisation(
+        name=name,
+        slug=unique_slug(name),
+        status=status,
+        legal_form=legal,
+        charity_number=str(1_100_000 + rng.randrange(90_000)) if legal in ("charity", "cio") else None,
+        company_number=f"{rng.randrange(10_000_000, 15_000_000):08d}" if legal in ("cic", "clg") else None,
+        description=description,
+        founded_year=rng.randrange(1975, 2024),
+        address=f"{rng.randrange(1, 300)} {rng.choice(STREETS)}, London",
+        postcode=rng.choice(["E1 6AN", "E1 0AA", "E2 9PJ", "E3 4SS", "E14 2BG", "E1W 3PA"]),
+        website=f"https://{slugify(name)}.example.org",
+        email=f"hello@{slugify(name)}.example.org",
+        phone=f"020 7{rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+        contact_name=rng.choice(["Amina Hussain", "Joseph Okafor", "Li Wei", "Maria Lopes", "Ruksana Ali"]),
+        beneficiaries=rng.choice(["0-49", "50-249", "250-999", "1000-4999", "5000+"]),
+        public_fields=["website", "email", "phone", "founded_year", "beneficiaries", "registration"],
+        created_at=created,
+        updated_at=created,
+    )
+    org.tags = tags
+    refresh_search(org)
+    return org
+
+
+def _tags_for(row: tuple, by_name: dict[tuple[str, str], Tag], areas: list[Tag], rng: random.Random) -> list[Tag]:
+    """The row's named tags, and the ward its name mentions (else one at random)."""
+    name, _description, *columns = row
+    tags = [
+        by_name[kind, tag] for kind, names in zip(TAG_COLUMNS, columns, strict=True) for tag in names.split("; ") if tag
+    ]
+    ward = next((area for area in areas if area.name.split()[0] in name.split()), None)
+    return [*tags, ward or rng.choice(areas)]
+
+
+def seed_demo() -> None:
+    """The taxonomy, the listed groups and a few applications (idempotent). The demo member owns the
+    first group; the second demo member applied for the first pending one."""
+    seed_taxonomy()
+    if db.session.scalar(select(func.count()).select_from(Organisation)):
+        return
+    rng = random.Random(2026)
+    by_name = {(tag.kind, tag.name): tag for tag in db.session.scalars(select(Tag))}
+    areas = [tag for (kind, name), tag in by_name.items() if kind == "area" and name != "Outside the borough"]
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    owners = [find_user_by_email("member@example.org"), find_user_by_email("member2@example.org")]
+    for rows, status, owner, step in (
+        (DEMO_GROUPS, "approved", owners[0], -7),
+        (PENDING_GROUPS, "pending", owners[1], 1),
+    ):
+        for i, row in enumerate(rows):
+            org = demo_organisation(rng, row[0], row[1], _tags_for(row, by_name, areas, rng), status,
+                                    now + dt.timedelta(days=step * i))  # fmt: skip
+            db.session.add(org)
+            if i == 0 and owner:
+                org.memberships.append(Membership(user_id=owner.id, role="owner"))
+    db.session.flush()
