@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit import record
 from app.auth.models import normalise_email
-from app.auth.tokens import make_token
 from app.db import utcnow
 from app.events.ics import calendar_for
 from app.events.models import Event, Registration
@@ -23,6 +22,7 @@ from app.events.services import HOLDS_PLACE, find_registration, places_taken, ur
 from app.extensions import db
 from app.mail import enqueue
 from app.template_helpers import datetime_format
+from app.tokens import make_token
 
 
 class RegistrationProblem(Exception):

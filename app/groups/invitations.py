@@ -14,11 +14,11 @@ from sqlalchemy import func, select, update
 
 from app.audit import record
 from app.auth.models import User, normalise_email
-from app.auth.tokens import TokenError, make_token, read_token
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import GroupInvitation, Membership, Organisation
 from app.mail import enqueue
+from app.tokens import TokenError, make_token, read_token
 
 MAX_AGE = dt.timedelta(days=7)
 PURPOSE = "group-invite"
