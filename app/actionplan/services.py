@@ -21,6 +21,7 @@ from app.actionplan.models import (
     StatusChange,
     Theme,
     action_lead_users,
+    update_fingerprint,
 )
 from app.db import utcnow
 from app.extensions import db
@@ -110,8 +111,6 @@ def change_status(action: Action, new_status: str, *, user=None, source: str = "
 def add_progress_update(
     action: Action, *, dated: dt.date | None, status: str | None, body: str, user
 ) -> ProgressUpdate:
-    from app.actionplan.importer import update_fingerprint
-
     now = utcnow()
     update = ProgressUpdate(
         action_id=action.id,

@@ -11,7 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp, services
 from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
-from app.actionplan.importer import MAX_BYTES, ImportRefused, apply_import, parse_file
+from app.actionplan.importing.apply import apply_import
+from app.actionplan.importing.cells import split_names
+from app.actionplan.importing.plan import parse_file
+from app.actionplan.importing.reader import MAX_BYTES
 from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
 from app.actionplan.richtext import canonical_html
 from app.actionplan.services import change_status, unique_slug
@@ -21,6 +24,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 
 PREFIX = "/staff/action-plans"
 
@@ -167,8 +171,6 @@ def _action(plan: ActionPlan, action_id: int) -> Action:
 
 
 def _split(value: str) -> list[str]:
-    from app.actionplan.importer import split_names
-
     return split_names(value or "")
 
 

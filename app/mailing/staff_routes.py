@@ -42,6 +42,7 @@ from app.mailing.models import (
 from app.mailing.sources import SOURCES as CONTENT_SOURCES
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 from app.template_helpers import LONDON
 
 # --- subscribers -----------------------------------------------------------------------------
@@ -147,17 +148,16 @@ def staff_import():
         upload = request.files.get("file")
         text = form.csv_text.data or ""
         if upload and upload.filename:
-            raw = upload.read()
             try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                error = "The file must be saved as CSV UTF-8"
+                text = importer.read_upload(upload.read(importer.MAX_BYTES + 1))
+            except ImportRefused as exc:
+                error = str(exc)
         if not text and not error:
             error = "Choose a CSV file to import"
         if not error:
             try:
                 results = importer.check_rows(text)
-            except (importer.ImportError_, ValueError) as exc:
+            except ValueError as exc:  # ImportRefused is a ValueError
                 error = str(exc)
         if error:
             form.file.errors = [error]
