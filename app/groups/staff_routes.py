@@ -313,7 +313,7 @@ def import_groups():
         problem = None
         if len(content) > csvio.MAX_BYTES:
             problem = "The file is larger than 2 MB. Split it into smaller files and import each one"
-        elif not filename.lower().endswith((".csv", ".txt", ".tsv")):
+        elif not filename.lower().endswith((".csv", ".txt", ".tsv", ".xlsx")):
             problem = "The file must be a CSV file. In your spreadsheet, choose Save as and then CSV"
         else:
             try:
