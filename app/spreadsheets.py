@@ -19,13 +19,17 @@ import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
 
-MAX_UNZIPPED_BYTES = 25 * 1024 * 1024  # all members together, decompressed
+MAX_UNZIPPED_BYTES = 10 * 1024 * 1024  # all members together, decompressed
 MAX_ZIP_MEMBERS = 500  # an ordinary workbook has 10 to 30
 MAX_COMPRESSION_RATIO = 200  # real XML compresses 5 to 30 times; a bomb 1,000 or more
+# openpyxl loads every shared string before the first row (about 100 bytes each, even empty ones);
+# our largest imports have fewer than 100,000 text cells.
+MAX_SHARED_STRINGS = 200_000
 RATIO_FLOOR = 1024 * 1024  # smaller members are not worth refusing for their ratio
 MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 _CHUNK = 1024 * 1024
+_SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")  # one entry of a shared-strings part, any prefix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -148,14 +152,24 @@ def _check_headers(members: list[zipfile.ZipInfo]) -> None:
 
 
 def _check_expanded_size(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    """Decompress everything once, a chunk at a time, stopping at the cap: headers can lie."""
-    total = 0
+    """Decompress everything once, a chunk at a time, stopping at the caps. Headers can lie: Python's
+    zipfile then stops at the stated size and fails the CRC check here, before openpyxl starts."""
+    total = strings = 0
     for member in members:
+        tail = b""
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
                 total += len(chunk)
                 if total > MAX_UNZIPPED_BYTES:
                     raise ImportRefused(_TOO_BIG_UNZIPPED.format(mb=MAX_UNZIPPED_BYTES // (1024 * 1024)))
+                window = tail + chunk  # a tag cut in two by the chunk boundary is counted once
+                strings += len(_SHARED_STRING.findall(window)) - len(_SHARED_STRING.findall(tail))
+                tail = window[-64:]
+        if strings > MAX_SHARED_STRINGS:
+            raise ImportRefused(
+                f"The file has more than {MAX_SHARED_STRINGS:,} different pieces of text, which is far more than "
+                "a spreadsheet of this kind needs. Save it as CSV, or split it, and try again"
+            )
 
 
 def cell_text(value: Any) -> str:

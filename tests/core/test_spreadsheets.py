@@ -19,6 +19,7 @@ from app.spreadsheets import ImportRefused, check_zip, escape_formula, load_json
 MB = 1024 * 1024
 SST_START = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
 SST_END = b"</t></si></sst>"
+SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 def workbook(rows: list[list]) -> bytes:
@@ -32,18 +33,23 @@ def workbook(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def with_shared_strings(base: bytes, megabytes: int) -> bytes:
-    """`base` with its shared strings replaced by one string of `megabytes` MB of 'A'."""
+def with_shared_strings(base: bytes, megabytes: int = 0, entries: bytes = b"") -> bytes:
+    """`base` with a shared-strings part that openpyxl would load: `entries`, then one string of
+    `megabytes` MB of 'A'."""
     out = io.BytesIO()
+    override = b'<Override PartName="/xl/sharedStrings.xml" ContentType="%s" /></Types>' % SST_TYPE
     with (
         zipfile.ZipFile(io.BytesIO(base)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
     ):
         for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml" and SST_TYPE not in data:
+                data = data.replace(b"</Types>", override)
             if info.filename != "xl/sharedStrings.xml":
-                bomb.writestr(info, source.read(info))
+                bomb.writestr(info, data)
         with bomb.open("xl/sharedStrings.xml", "w") as member:
-            member.write(SST_START)
+            member.write(SST_START[: -len(b"<si><t>")] + entries + b"<si><t>")
             for _ in range(megabytes):
                 member.write(b"A" * MB)
             member.write(SST_END)
@@ -78,7 +84,7 @@ def lying_header() -> bytes:
     return bytes(data)
 
 
-TOO_BIG = "expands to more than 25 MB when it is opened"
+TOO_BIG = "expands to more than 10 MB when it is opened"
 TOO_MANY = "made of 10,000 parts"
 EXPANDS = "times when it is opened, which a real spreadsheet never does"
 
@@ -102,6 +108,15 @@ def test_one_member_that_expands_too_many_times_is_refused():
     small_bomb = with_shared_strings(workbook([["a"]]), 3)  # 3 MB from a few KB: under the total
     with pytest.raises(ImportRefused, match=EXPANDS):
         check_zip(small_bomb)
+
+
+def test_too_many_shared_strings_are_refused_counting_each_once_across_chunks(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_SHARED_STRINGS", 10)
+    monkeypatch.setattr(spreadsheets, "_CHUNK", 5)  # every entry is cut by a chunk boundary somewhere
+    base = workbook([["a"]])
+    check_zip(with_shared_strings(base, entries=b"<si/>\n<x:si><t>b</t></x:si>" * 4 + b"<si />"))  # 9 + 1
+    with pytest.raises(ImportRefused, match="more than 10 different pieces of text"):
+        check_zip(with_shared_strings(base, entries=b"<si/>" * 10))
 
 
 def test_a_member_whose_headers_lie_about_its_size_is_refused():
