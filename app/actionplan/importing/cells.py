@@ -115,21 +115,7 @@ def split_headline(value: str) -> tuple[str, str]:
     if not value:
         return "", ""
     if looks_like_html(value):
-        clean = sanitize_html(value).strip()
-        match = _BOLD_LEAD.match(clean)
-        if match and plain_text(match.group(2)):
-            headline = plain_text(match.group(2))
-            rest = clean[match.end() :]
-            rest = re.sub(r"^\s*</p>", "", rest) if clean.lstrip().startswith("<p>") else rest
-            if clean.lstrip().startswith("<p>") and rest.strip() and not rest.lstrip().startswith("<"):
-                rest = "<p>" + rest
-            return headline, canonical_html(rest)
-        text = canonical_html(clean)
-        plain = html_to_text(text)
-        if "\n" not in plain and len(plain) <= 300:
-            return plain, ""
-        first = plain.split("\n", 1)[0]
-        return (first if len(first) <= 300 else _first_sentence(first)), text
+        return _split_html_headline(sanitize_html(value).strip())
     text = value.replace("\r\n", "\n").strip()
     if "\n" in text:
         first, rest = text.split("\n", 1)
@@ -139,6 +125,24 @@ def split_headline(value: str) -> tuple[str, str]:
         return " ".join(text.split()), ""
     headline = _first_sentence(text)
     return headline, canonical_html(text)
+
+
+def _split_html_headline(clean: str) -> tuple[str, str]:
+    match = _BOLD_LEAD.match(clean)
+    if match and plain_text(match.group(2)):
+        headline = plain_text(match.group(2))
+        rest = clean[match.end() :]
+        in_paragraph = clean.lstrip().startswith("<p>")
+        rest = re.sub(r"^\s*</p>", "", rest) if in_paragraph else rest
+        if in_paragraph and rest.strip() and not rest.lstrip().startswith("<"):
+            rest = "<p>" + rest
+        return headline, canonical_html(rest)
+    text = canonical_html(clean)
+    plain = html_to_text(text)
+    if "\n" not in plain and len(plain) <= 300:
+        return plain, ""
+    first = plain.split("\n", 1)[0]
+    return (first if len(first) <= 300 else _first_sentence(first)), text
 
 
 def _first_sentence(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.actionplan.importing.cells import MONTH_RE, parse_date_text
 from app.actionplan.models import STATUSES, update_fingerprint
@@ -72,55 +72,78 @@ def _progress_lines(value: str) -> list[str]:
     return [line.strip() for line in value.split("\n")]
 
 
+@dataclass
+class _Entry:
+    dated: dt.date | None
+    status: str | None
+    lines: list[str] = field(default_factory=list)
+
+
+class _Splitter:
+    """Walks the lines of a progress cell: a status heading sets the status of the entries under
+    it, a leading date starts a new entry, and any other line belongs to the current entry."""
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.notes: list[str] = []
+        self.status: str | None = None
+        self.current: _Entry | None = None
+        self.found_structure = False
+
+    def feed(self, line: str) -> None:
+        line = self._heading(line)
+        if not line:
+            return
+        date_match = _DATE_LEAD.match(line)
+        dated = parse_date_text(re.sub(r"<[^>]+>", "", date_match.group(1))) if date_match else None
+        if dated:
+            self._dated_entry(dated, line[date_match.end() :].strip())
+            return
+        if date_match:
+            self.notes.append(f"'{html_to_text(date_match.group(1))}' is not a real date; kept as text")
+        if self.current is None:
+            self.current = _Entry(None, self.status)
+            self.entries.append(self.current)
+        self.current.lines.append(line)
+
+    def _heading(self, line: str) -> str:
+        """The line after a leading status heading (which ends the current entry)."""
+        heading = _HEADING.match(line)
+        if not heading:
+            return line
+        self.found_structure = True
+        self.status = HEADINGS[heading.group(1).lower()]
+        self.current = None
+        return line[heading.end() :].strip()
+
+    def _dated_entry(self, dated: dt.date, line: str) -> None:
+        self.found_structure = True
+        self.current = _Entry(dated, self.status)
+        self.entries.append(self.current)
+        inline = _HEADING.match(line)
+        if inline and HEADINGS[inline.group(1).lower()]:
+            self.current.status = self.status = HEADINGS[inline.group(1).lower()]
+            line = line[inline.end() :].strip()
+        if line:
+            self.current.lines.append(line)
+
+
 def parse_progress(value: str) -> tuple[list[ParsedUpdate], list[str]]:
     """Split progress text into dated updates with a status where the text allows."""
     value = (value or "").strip()
     if not value:
         return [], []
-    notes: list[str] = []
-    entries: list[dict] = []
-    current_status: str | None = None
-    current: dict | None = None
-    found_structure = False
+    splitter = _Splitter()
     for line in _progress_lines(value):
-        if not line:
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            found_structure = True
-            current_status = HEADINGS[heading.group(1).lower()]
-            line = line[heading.end() :].strip()
-            current = None
-            if not line:
-                continue
-        date_match = _DATE_LEAD.match(line)
-        dated = parse_date_text(re.sub(r"<[^>]+>", "", date_match.group(1))) if date_match else None
-        if date_match and dated:
-            found_structure = True
-            current = {"dated": dated, "status": current_status, "lines": []}
-            entries.append(current)
-            line = line[date_match.end() :].strip()
-            inline = _HEADING.match(line)
-            if inline and HEADINGS[inline.group(1).lower()]:
-                current["status"] = current_status = HEADINGS[inline.group(1).lower()]
-                line = line[inline.end() :].strip()
-            if line:
-                current["lines"].append(line)
-            continue
-        if date_match and not dated:
-            notes.append(f"'{html_to_text(date_match.group(1))}' is not a real date; kept as text")
-        if current is None:
-            current = {"dated": None, "status": current_status, "lines": []}
-            entries.append(current)
-        current["lines"].append(line)
-    if not found_structure:
-        return [ParsedUpdate(None, None, canonical_html(value))], notes
+        splitter.feed(line)
+    if not splitter.found_structure:
+        return [ParsedUpdate(None, None, canonical_html(value))], splitter.notes
     updates = []
-    for entry in entries:
-        body = canonical_html("\n\n".join(entry["lines"]) if entry["lines"] else "")
-        if body or entry["dated"]:
-            updates.append(ParsedUpdate(entry["dated"], entry["status"], body or "<p>(no text)</p>"))
-    return updates, notes
+    for entry in splitter.entries:
+        body = canonical_html("\n\n".join(entry.lines) if entry.lines else "")
+        if body or entry.dated:
+            updates.append(ParsedUpdate(entry.dated, entry.status, body or "<p>(no text)</p>"))
+    return updates, splitter.notes
 
 
 def derive_status(updates: list[ParsedUpdate]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 
 from app.actionplan.richtext import html_to_text
 from app.spreadsheets import ImportRefused, decode_bytes, is_old_excel, is_zip, read_delimited, read_xlsx
@@ -74,39 +75,56 @@ def _norm_header(value: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9?]+", " ", value).split())
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """A heading names `kind` when it contains, equals or starts with one of these (normalised)."""
+
+    kind: str
+    contains: tuple[str, ...] = ()
+    exactly: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+    pattern: str = ""
+
+    def matches(self, heading: str) -> bool:
+        return (
+            any(word in heading for word in self.contains)
+            or heading in self.exactly
+            or heading.startswith(self.starts)
+            or bool(self.pattern and re.match(self.pattern, heading))
+        )
+
+
+# In order: the first rule that matches wins ("Lead officer service" is an officer column).
+_RULES = (
+    _Rule("last_updated", contains=("last updated", "date updated")),
+    _Rule("quick_win", contains=("quick win",)),
+    _Rule("rag", exactly=("rag", "rag rating", "rag status", "red amber green")),
+    _Rule("number", exactly=("#", "action no", "ref no"), pattern=r"^(action )?(no|number|num|ref|reference|id)\b"),
+    _Rule("lead_officer", contains=("officer",), exactly=("lead", "lead person", "lead people", "contact", "leads")),
+    _Rule("lead_service", contains=("service", "directorate", "department")),
+    _Rule("benefits", contains=("benefit", "protected characteristic")),
+    _Rule("deliverables", contains=("deliver",), exactly=("outcome", "outcomes", "expected outcomes")),
+    _Rule("progress", contains=("progress",), exactly=("update", "updates", "comments", "commentary")),
+    _Rule(
+        "timescale",
+        starts=("timescale", "time scale", "timeframe", "time frame", "deadline", "by when", "target date"),
+        exactly=("when", "completion date", "due", "due date"),
+    ),
+    _Rule("status", exactly=("status", "action status", "current status")),
+    _Rule("theme", starts=("theme",), exactly=("priority", "priority area", "workstream", "area", "objective")),
+    _Rule(
+        "action",
+        contains=("what action",),
+        exactly=("action", "actions", "action description", "description", "what we will do"),
+    ),
+)
+
+
 def classify_header(value: str) -> str | None:
-    h = _norm_header(value)
-    if not h or len(h) > 200:
+    heading = _norm_header(value)
+    if not heading or len(heading) > 200:
         return None
-    if "last updated" in h or "date updated" in h:
-        return "last_updated"
-    if "quick win" in h:
-        return "quick_win"
-    if h in ("rag", "rag rating", "rag status", "red amber green"):
-        return "rag"
-    if re.match(r"^(action )?(no|number|num|ref|reference|id)\b", h) or h in ("#", "action no", "ref no"):
-        return "number"
-    if "officer" in h or h in ("lead", "lead person", "lead people", "contact", "leads"):
-        return "lead_officer"
-    if "service" in h or "directorate" in h or "department" in h:
-        return "lead_service"
-    if "benefit" in h or "protected characteristic" in h:
-        return "benefits"
-    if "deliver" in h or h in ("outcome", "outcomes", "expected outcomes"):
-        return "deliverables"
-    if "progress" in h or h in ("update", "updates", "comments", "commentary"):
-        return "progress"
-    if h.startswith(("timescale", "time scale", "timeframe", "time frame", "deadline", "by when", "target date")):
-        return "timescale"
-    if h in ("when", "completion date", "due", "due date"):
-        return "timescale"
-    if h in ("status", "action status", "current status"):
-        return "status"
-    if h.startswith("theme") or h in ("priority", "priority area", "workstream", "area", "objective"):
-        return "theme"
-    if "what action" in h or h in ("action", "actions", "action description", "description", "what we will do"):
-        return "action"
-    return None
+    return next((rule.kind for rule in _RULES if rule.matches(heading)), None)
 
 
 def find_header(rows: list[list[str]]) -> tuple[int | None, dict[str, int]]:
