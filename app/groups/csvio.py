@@ -424,27 +424,10 @@ def _split(value: str) -> list[str]:
 
 def _match(row: ParsedRow, directory: _Directory) -> None:
     """Find the existing group this row updates, or the duplicate that stops it (see module notes)."""
-    charity = row.values.get("charity_number")
-    company = row.values.get("company_number")
     key = name_key(row.name) or row.name.lower()
     same_name = directory.by_key.get(key, [])
-    if charity:
-        found = directory.by_charity.get(charity, [])
-        if len(found) > 1:
-            row.errors.append(f"Duplicate: charity number {charity} belongs to {directory.listing(found)} in the "
-                              "directory. Merge them first")  # fmt: skip
-            return
-        if found:
-            row.match_id = found[0]
-            others = [i for i in same_name if i != found[0]]
-            if others:
-                row.errors.append(f"Duplicate: the charity number is {directory.names[found[0]]}'s but the name is "
-                                  f"{directory.listing(others)}'s")  # fmt: skip
-            return
-        taken = [i for i in same_name if i not in directory.by_charity.get(charity, [])]
-        if taken:
-            row.errors.append(f"Duplicate: {directory.listing(taken)} is already in the directory with a different "
-                              "charity number")  # fmt: skip
+    if row.values.get("charity_number"):
+        if not _match_charity(row, directory, same_name):
             return
     elif same_name:
         if len(same_name) > 1:
@@ -452,11 +435,35 @@ def _match(row: ParsedRow, directory: _Directory) -> None:
                               "Add a charity number to say which one, or merge them first")  # fmt: skip
             return
         row.match_id = same_name[0]
+    company = row.values.get("company_number")
     if company:
         holders = [i for i in directory.by_company.get(company, []) if i != row.match_id]
         if holders:
             row.errors.append(f"Duplicate: company number {company} belongs to {directory.listing(holders)} "
                               "in the directory")  # fmt: skip
+
+
+def _match_charity(row: ParsedRow, directory: _Directory, same_name: list[int]) -> bool:
+    """Match on the charity number; → whether the company number still needs checking."""
+    charity = row.values["charity_number"]
+    found = directory.by_charity.get(charity, [])
+    if len(found) > 1:
+        row.errors.append(f"Duplicate: charity number {charity} belongs to {directory.listing(found)} in the "
+                          "directory. Merge them first")  # fmt: skip
+        return False
+    if found:
+        row.match_id = found[0]
+        others = [i for i in same_name if i != found[0]]
+        if others:
+            row.errors.append(f"Duplicate: the charity number is {directory.names[found[0]]}'s but the name is "
+                              f"{directory.listing(others)}'s")  # fmt: skip
+        return False
+    taken = [i for i in same_name if i not in directory.by_charity.get(charity, [])]
+    if taken:
+        row.errors.append(f"Duplicate: {directory.listing(taken)} is already in the directory with a different "
+                          "charity number")  # fmt: skip
+        return False
+    return True
 
 
 def parse(content: bytes) -> ParsedFile:
@@ -519,6 +526,18 @@ def _differences(org: Organisation, row: ParsedRow) -> list[str]:
 # --- import: writing ---------------------------------------------------------------------------
 
 
+def _write(org: Organisation, row: ParsedRow, tags: dict[int, Tag]) -> None:
+    """Only the fields that differ, and the tags of the kinds the file has columns for."""
+    for key, value in row.values.items():
+        if getattr(org, key) != value:
+            setattr(org, key, value)
+    if row.tag_ids:
+        kept = [t for t in org.tags if t.kind not in row.tag_ids]
+        org.tags = kept + [tags[i] for kinds in row.tag_ids.values() for i in kinds]
+    svc.refresh_search(org)
+    db.session.flush()  # the next row's unique_slug sees this one
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -559,13 +578,6 @@ def apply(parsed: ParsedFile, user) -> ImportResult:
             continue
         else:
             result.updated += 1
-        for key, value in row.values.items():
-            if getattr(org, key) != value:
-                setattr(org, key, value)
-        if row.tag_ids:
-            kept = [t for t in org.tags if t.kind not in row.tag_ids]
-            org.tags = kept + [tags[i] for kinds in row.tag_ids.values() for i in kinds]
-        svc.refresh_search(org)
-        db.session.flush()  # the next row's unique_slug sees this one
+        _write(org, row, tags)
     record("groups.imported", None, actor=user, **result.as_dict())
     return result

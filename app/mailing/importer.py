@@ -93,43 +93,55 @@ def check_rows(text: str) -> list[RowResult]:
     seen: set[str] = set()
     results = []
     for line, (row, email) in enumerate(zip(rows, emails, strict=True), start=2):
-        result = RowResult(line=line, email=email[:254], outcome="invalid")
-        result.name = _clean(row.get("name"), 120)
-        result.organisation = _clean(row.get("organisation"), 200)
-        result.evidence = _clean(row.get("consent_evidence"), 500)
-        try:
-            validate_email(email, check_deliverability=False)
-            if len(email) > 254:
-                raise EmailNotValidError("too long")
-        except EmailNotValidError:
-            result.problems.append("Email address is not valid")
-        if not result.name:
-            result.problems.append("Name is missing")
-        names = [n.strip() for n in (row.get("topics") or "").split(";") if n.strip()]
-        unknown = [n for n in names if n.lower() not in topics]
-        if unknown:
-            result.problems.append("Unknown topic: " + ", ".join(unknown))
-        if not names:
-            result.problems.append("Name at least one topic (separate several with ;)")
-        result.topic_ids = [topics[n.lower()] for n in names if n.lower() in topics]
-        consent = (row.get("consent_at") or "").strip()
-        if consent:
-            result.consent_at = _parse_date(consent)
-            if result.consent_at is None:
-                result.problems.append("consent_at must be a date like 2026-03-14")
+        result = _check_row(line, row, email, topics)
         if email in seen:
             result.problems.append("This address appears earlier in the file")
         seen.add(email)
-        if result.problems:
-            result.outcome = "invalid"
-        elif services.is_suppressed(email):
-            result.outcome = "suppressed"
-        elif email in existing:
-            result.outcome = "exists"
-        else:
-            result.outcome = "confirmed" if result.consent_at else "pending"
+        result.outcome = _outcome(result, email, existing)
         results.append(result)
     return results
+
+
+def _check_row(line: int, row: dict, email: str, topics: dict[str, int]) -> RowResult:
+    result = RowResult(line=line, email=email[:254], outcome="invalid")
+    result.name = _clean(row.get("name"), 120)
+    result.organisation = _clean(row.get("organisation"), 200)
+    result.evidence = _clean(row.get("consent_evidence"), 500)
+    try:
+        validate_email(email, check_deliverability=False)
+        if len(email) > 254:
+            raise EmailNotValidError("too long")
+    except EmailNotValidError:
+        result.problems.append("Email address is not valid")
+    if not result.name:
+        result.problems.append("Name is missing")
+    _check_topics(result, row.get("topics") or "", topics)
+    consent = (row.get("consent_at") or "").strip()
+    if consent:
+        result.consent_at = _parse_date(consent)
+        if result.consent_at is None:
+            result.problems.append("consent_at must be a date like 2026-03-14")
+    return result
+
+
+def _check_topics(result: RowResult, cell: str, topics: dict[str, int]) -> None:
+    names = [n.strip() for n in cell.split(";") if n.strip()]
+    unknown = [n for n in names if n.lower() not in topics]
+    if unknown:
+        result.problems.append("Unknown topic: " + ", ".join(unknown))
+    if not names:
+        result.problems.append("Name at least one topic (separate several with ;)")
+    result.topic_ids = [topics[n.lower()] for n in names if n.lower() in topics]
+
+
+def _outcome(result: RowResult, email: str, existing: set[str]) -> str:
+    if result.problems:
+        return "invalid"
+    if services.is_suppressed(email):
+        return "suppressed"
+    if email in existing:
+        return "exists"
+    return "confirmed" if result.consent_at else "pending"
 
 
 def apply_rows(results: list[RowResult]) -> dict[str, int]:
