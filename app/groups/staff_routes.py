@@ -19,6 +19,7 @@ from app.groups.routes import _org_or_404, details_form
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 
 QUEUE_STATUSES = ("pending", "changes_requested")
 
@@ -318,7 +319,7 @@ def import_groups():
         else:
             try:
                 csvio.parse(content)
-            except csvio.ImportRefused as exc:
+            except ImportRefused as exc:
                 problem = str(exc)
         if problem:
             form.file.errors.append(problem)
@@ -338,7 +339,7 @@ def import_preview(batch_id: int):
         abort(404)
     try:
         parsed = csvio.parse(batch.content)
-    except csvio.ImportRefused as exc:  # checked on upload; the directory may have changed since
+    except ImportRefused as exc:  # checked on upload; the directory may have changed since
         flash(str(exc), "important")
         return redirect(url_for("groups.import_groups"), code=303)
     if request.method == "POST":
