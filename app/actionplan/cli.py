@@ -7,10 +7,13 @@ from pathlib import Path
 import click
 
 from app.actionplan import bp
-from app.actionplan.importer import MAX_BYTES, ImportRefused, apply_import, parse_file, plan_by_name
+from app.actionplan.importing.apply import apply_import, plan_by_name
+from app.actionplan.importing.plan import parse_file
+from app.actionplan.importing.reader import MAX_BYTES
 from app.actionplan.models import ActionPlan
 from app.audit import record
 from app.extensions import db
+from app.spreadsheets import ImportRefused
 
 
 @bp.cli.command("import")

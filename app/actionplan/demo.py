@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.actionplan.importer import target_date_from, update_fingerprint
-from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange, Theme
+from app.actionplan.importing.cells import target_date_from
+from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange, Theme, update_fingerprint
 from app.actionplan.richtext import plain_to_html
 from app.auth.models import find_user_by_email
 from app.db import utcnow

@@ -14,18 +14,15 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.actionplan.importer import COLUMN_LABELS
+from app.actionplan.importing.reader import COLUMN_LABELS
 from app.actionplan.models import QUICK_WIN, RAG, STATUSES, Action, ActionPlan, ProgressUpdate
 from app.actionplan.richtext import html_for_export
 from app.extensions import db
+from app.spreadsheets import escape_formula, write_xlsx
 from app.template_helpers import local
 
 HEADERS = [COLUMN_LABELS[k] for k in COLUMN_LABELS]
 _HEADING_FOR = dict(STATUSES.items())
-
-
-def escape_formula(value: str) -> str:
-    return "'" + value if value and value[0] in "=+-@\t\r" else value
 
 
 def progress_text(updates: list[ProgressUpdate]) -> str:
@@ -91,25 +88,6 @@ def export_csv(plan: ActionPlan) -> bytes:
 
 
 def export_xlsx(plan: ActionPlan) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="Action plan")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for index, row in enumerate(export_rows(plan)):
-        cells = []
-        for value in row:
-            # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if value else value)
-            cell.data_type = "s"  # always text: never a formula, never a number (4.10 stays 4.10)
-            cell.alignment = wrap
-            if index == 0:
-                cell.font = Font(bold=True)
-            cells.append(cell)
-        sheet.append(cells)
     out = io.BytesIO()
-    book.save(out)
+    write_xlsx(export_rows(plan), out, "Action plan", wrap=True)
     return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.actionplan.richtext import html_to_text
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -181,6 +183,13 @@ class ProgressUpdate(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status or "", "")
+
+
+def update_fingerprint(dated: dt.date | None, status: str | None, body: str) -> str:
+    """ProgressUpdate.fingerprint: the same entry in a re-imported file has the same one."""
+    text = " ".join(html_to_text(body).lower().split())
+    key = f"{dated.isoformat() if dated else ''}|{status or ''}|{text}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class StatusChange(db.Model):

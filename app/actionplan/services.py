@@ -21,6 +21,7 @@ from app.actionplan.models import (
     StatusChange,
     Theme,
     action_lead_users,
+    update_fingerprint,
 )
 from app.db import utcnow
 from app.extensions import db
@@ -110,8 +111,6 @@ def change_status(action: Action, new_status: str, *, user=None, source: str = "
 def add_progress_update(
     action: Action, *, dated: dt.date | None, status: str | None, body: str, user
 ) -> ProgressUpdate:
-    from app.actionplan.importer import update_fingerprint
-
     now = utcnow()
     update = ProgressUpdate(
         action_id=action.id,
@@ -191,25 +190,25 @@ def plan_actions(plan: ActionPlan) -> list[Action]:
     )
 
 
+def _lower_in(wanted: str, names: list[str] | None) -> bool:
+    return wanted.lower() in (name.lower() for name in names or [])
+
+
+def _passes(action: Action, f: Filters, today: dt.date) -> bool:
+    return (
+        (not f.status or action.status == f.status)
+        and (not f.theme or action.theme_id == f.theme)
+        and (not f.service or _lower_in(f.service, action.lead_services))
+        and (not f.officer or _lower_in(f.officer, action.lead_officers))
+        and (not f.quick_win or action.quick_win == f.quick_win)
+        and (not f.overdue or action.is_overdue(today))
+    )
+
+
 def apply_filters(actions: list[Action], f: Filters, today: dt.date | None = None) -> list[Action]:
     """Filters run in Python over one plan's actions (a plan has tens, not thousands)."""
     today = today or dt.date.today()
-    result = []
-    for action in actions:
-        if f.status and action.status != f.status:
-            continue
-        if f.theme and action.theme_id != f.theme:
-            continue
-        if f.service and f.service.lower() not in (s.lower() for s in action.lead_services or []):
-            continue
-        if f.officer and f.officer.lower() not in (o.lower() for o in action.lead_officers or []):
-            continue
-        if f.quick_win and action.quick_win != f.quick_win:
-            continue
-        if f.overdue and not action.is_overdue(today):
-            continue
-        result.append(action)
-    return result
+    return [action for action in actions if _passes(action, f, today)]
 
 
 @dataclass

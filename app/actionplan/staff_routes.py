@@ -11,7 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp, services
 from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
-from app.actionplan.importer import MAX_BYTES, ImportRefused, apply_import, parse_file
+from app.actionplan.importing.apply import apply_import
+from app.actionplan.importing.cells import split_names
+from app.actionplan.importing.plan import parse_file
+from app.actionplan.importing.reader import MAX_BYTES
 from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
 from app.actionplan.richtext import canonical_html
 from app.actionplan.services import change_status, unique_slug
@@ -21,6 +24,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 
 PREFIX = "/staff/action-plans"
 
@@ -167,17 +171,78 @@ def _action(plan: ActionPlan, action_id: int) -> Action:
 
 
 def _split(value: str) -> list[str]:
-    from app.actionplan.importer import split_names
-
     return split_names(value or "")
+
+
+def _fill_action_form(form: ActionForm, action: Action) -> None:
+    """Stored HTML and lists shown as the text a person types."""
+    from app.actionplan.richtext import html_for_export
+
+    form.detail.data = html_for_export(action.detail)
+    form.deliverables.data = html_for_export(action.deliverables)
+    form.wider_benefits.data = html_for_export(action.wider_benefits)
+    form.lead_services.data = " / ".join(action.lead_services or [])
+    form.lead_officers.data = " / ".join(action.lead_officers or [])
+    form.lead_user_emails.data = "\n".join(u.email for u in action.lead_users)
+    form.rag.data = action.rag or ""
+
+
+def _lead_users(form: ActionForm) -> list[User] | None:
+    """The accounts the form names as leads, or None (with the field's error) when one has none."""
+    users, missing = [], []
+    for email in {normalise_email(e) for e in form.lead_user_emails.data.replace(",", "\n").split() if e.strip()}:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        (users.append(user) if user else missing.append(email))
+    if missing:
+        form.lead_user_emails.errors.append(
+            f"There is no account for {', '.join(sorted(missing))}. Invite them first or remove the address"
+        )
+        return None
+    return users
+
+
+def _number_taken(form: ActionForm, plan: ActionPlan, action: Action | None) -> bool:
+    clash = db.session.scalar(
+        select(Action.id).where(
+            Action.plan_id == plan.id, Action.number == form.number.data, Action.id != (action.id if action else 0)
+        )
+    )
+    if clash:
+        form.number.errors.append(f"This plan already has an action {form.number.data}")
+    return bool(clash)
+
+
+def _save_action(form: ActionForm, plan: ActionPlan, action: Action | None, users: list[User]) -> Action:
+    created = action is None
+    if created:
+        action = Action(plan_id=plan.id, status="not_started")
+        db.session.add(action)
+    action.theme_id = form.theme_id.data
+    action.set_number(form.number.data)
+    action.headline = " ".join(form.headline.data.split())
+    action.detail = canonical_html(form.detail.data)
+    action.deliverables = canonical_html(form.deliverables.data)
+    action.wider_benefits = canonical_html(form.wider_benefits.data)
+    action.timescale = form.timescale.data or ""
+    action.target_date = form.target_date.data
+    action.quick_win = form.quick_win.data
+    action.quick_win_note = form.quick_win_note.data or ""
+    action.lead_services = _split(form.lead_services.data)
+    action.lead_officers = _split(form.lead_officers.data)
+    action.lead_users = users
+    action.rag = form.rag.data or None
+    action.updated_at = utcnow()
+    db.session.flush()
+    change_status(action, form.status.data, user=current_user, source="manual")
+    record("actionplan.action_saved", action, plan=plan.slug, number=action.number, created=created)
+    db.session.commit()
+    return action
 
 
 @bp.route(PREFIX + "/<int:plan_id>/actions/new", methods=["GET", "POST"])
 @bp.route(PREFIX + "/<int:plan_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_action(plan_id: int, action_id: int | None = None):
-    from app.actionplan.richtext import html_for_export
-
     plan = _plan(plan_id)
     action = _action(plan, action_id) if action_id else None
     themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position)).all()
@@ -187,53 +252,12 @@ def staff_action(plan_id: int, action_id: int | None = None):
     form = ActionForm(obj=action) if action else ActionForm(data={"theme_id": request.args.get("theme", type=int)})
     form.theme_id.choices = [(t.id, t.name) for t in themes]
     if action and request.method == "GET":
-        form.detail.data = html_for_export(action.detail)
-        form.deliverables.data = html_for_export(action.deliverables)
-        form.wider_benefits.data = html_for_export(action.wider_benefits)
-        form.lead_services.data = " / ".join(action.lead_services or [])
-        form.lead_officers.data = " / ".join(action.lead_officers or [])
-        form.lead_user_emails.data = "\n".join(u.email for u in action.lead_users)
-        form.rag.data = action.rag or ""
+        _fill_action_form(form, action)
     if form.validate_on_submit():
-        users, missing = [], []
-        for email in {normalise_email(e) for e in form.lead_user_emails.data.replace(",", "\n").split() if e.strip()}:
-            user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-            (users.append(user) if user else missing.append(email))
-        clash = db.session.scalar(
-            select(Action.id).where(
-                Action.plan_id == plan.id, Action.number == form.number.data, Action.id != (action.id if action else 0)
-            )
-        )
-        if missing:
-            form.lead_user_emails.errors.append(
-                f"There is no account for {', '.join(sorted(missing))}. Invite them first or remove the address"
-            )
-        if clash:
-            form.number.errors.append(f"This plan already has an action {form.number.data}")
-        if not missing and not clash:
-            created = action is None
-            if created:
-                action = Action(plan_id=plan.id, status="not_started")
-                db.session.add(action)
-            action.theme_id = form.theme_id.data
-            action.set_number(form.number.data)
-            action.headline = " ".join(form.headline.data.split())
-            action.detail = canonical_html(form.detail.data)
-            action.deliverables = canonical_html(form.deliverables.data)
-            action.wider_benefits = canonical_html(form.wider_benefits.data)
-            action.timescale = form.timescale.data or ""
-            action.target_date = form.target_date.data
-            action.quick_win = form.quick_win.data
-            action.quick_win_note = form.quick_win_note.data or ""
-            action.lead_services = _split(form.lead_services.data)
-            action.lead_officers = _split(form.lead_officers.data)
-            action.lead_users = users
-            action.rag = form.rag.data or None
-            action.updated_at = utcnow()
-            db.session.flush()
-            change_status(action, form.status.data, user=current_user, source="manual")
-            record("actionplan.action_saved", action, plan=plan.slug, number=action.number, created=created)
-            db.session.commit()
+        users = _lead_users(form)
+        # Both checks run, so both fields show their problem at once.
+        if not _number_taken(form, plan, action) and users is not None:
+            action = _save_action(form, plan, action, users)
             flash(f"Action {action.number} saved.", "success")
             return redirect(url_for("actionplan.staff_plan", plan_id=plan.id) + f"#action-{action.id}", code=303)
     return render_template("actionplan/staff/action_form.html", form=form, plan=plan, action=action)

@@ -25,7 +25,6 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.actionplan.importer import decode_bytes
 from app.audit import record
 from app.extensions import db
 from app.groups import services as svc
@@ -39,9 +38,19 @@ from app.groups.models import (
     Tag,
 )
 from app.groups.validation import name_key, normalise_charity_number, normalise_company_number, normalise_postcode
+from app.spreadsheets import (
+    ImportRefused,
+    decode_bytes,
+    escape_formula,
+    is_zip,
+    read_delimited,
+    read_xlsx,
+    unescape_formula,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+XLSX_ROW_CAP = 2 * MAX_ROWS  # rows read from a workbook, blank ones included
 EXPORT_CHUNK = 500
 SEPARATOR = "; "
 
@@ -96,17 +105,6 @@ HEADINGS = {_norm(label): key for key, label in COLUMNS.items()} | ALIASES
 # --- export -------------------------------------------------------------------------------------
 
 
-def csv_safe(value) -> str:
-    """Stop spreadsheet formula injection: a cell starting = + - @ (or tab/CR) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _unescape(text: str) -> str:
-    """Undo csv_safe (the importer reads our own exports back)."""
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_row(org: Organisation) -> list[str]:
     tags = {kind: SEPARATOR.join(t.name for t in org.tags_of(kind)) for kind in TAG_COLUMNS}
     values = {
@@ -133,7 +131,7 @@ def export_row(org: Organisation) -> list[str]:
         url_for("groups.profile", slug=org.slug, _external=True),
         org.created_at.date().isoformat() if org.created_at else "",
     ]
-    return [csv_safe(values[key]) for key in COLUMNS] + [csv_safe(v) for v in extra]
+    return [escape_formula(values[key]) for key in COLUMNS] + [escape_formula(v) for v in extra]
 
 
 def export_lines(filters: svc.DirectoryFilters) -> Iterator[str]:
@@ -164,10 +162,6 @@ def export_lines(filters: svc.DirectoryFilters) -> Iterator[str]:
 
 
 # --- import: reading and checking --------------------------------------------------------------
-
-
-class ImportRefused(Exception):
-    """The file cannot be read at all (too large, empty, no heading row)."""
 
 
 @dataclass
@@ -216,27 +210,28 @@ def read_table(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
             f"The file is {len(content) / 1024 / 1024:.1f} MB. Files must be 2 MB or smaller: split it into "
             "smaller files"
         )
-    text = decode_bytes(content)
-    if not text.strip():
-        raise ImportRefused("The file is empty. Choose a CSV file with a heading row and one group per row")
-    sample = text[:5000]
-    delimiter = max([",", ";", "\t"], key=lambda d: sample.split("\n", 1)[0].count(d))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
+    if is_zip(content):  # an Excel workbook, perhaps named .csv: read it within the zip limits
+        sheet = read_xlsx(content, XLSX_ROW_CAP)
+        too_many = len(sheet) >= XLSX_ROW_CAP
+        lines = list(enumerate(sheet, start=1))
+    else:
+        text = decode_bytes(content)
+        if not text.strip():
+            raise ImportRefused("The file is empty. Choose a CSV file with a heading row and one group per row")
+        lines, too_many = _csv_lines(text), False
+    lines = [(line, cells) for line, cells in lines if any(c.strip() for c in cells)]
+    if too_many or len(lines) > MAX_ROWS + 1:
+        raise ImportRefused(f"The file has more than {MAX_ROWS:,} groups. Split it into smaller files")
+    return (lines[0][1], lines[1:]) if lines else ([], [])
+
+
+def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
+    first_line = text[:5000].split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
-        for cells in reader:
-            if header is None:
-                if any(c.strip() for c in cells):
-                    header = cells
-                continue
-            if any(c.strip() for c in cells):
-                rows.append((reader.line_num, cells))
-            if len(rows) > MAX_ROWS:
-                raise ImportRefused(f"The file has more than {MAX_ROWS:,} groups. Split it into smaller files")
+        return read_delimited(text, delimiter)
     except csv.Error as exc:
         raise ImportRefused("The file could not be read as CSV. Save it from your spreadsheet as CSV") from exc
-    return header or [], rows
 
 
 def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -289,32 +284,45 @@ class _Directory:
 
 
 def _check_row(line: int, cells: list[str], columns: dict[str, int], directory: _Directory) -> ParsedRow:
-    raw = {key: _unescape((cells[index] if index < len(cells) else "").replace("\x00", "").strip())
+    raw = {key: unescape_formula((cells[index] if index < len(cells) else "").replace("\x00", "").strip())
            for key, index in columns.items()}  # fmt: skip
     row = ParsedRow(row=line, values={})
-    errors = row.errors
+    for check in _CHECKS:
+        check(raw, row)
+    _check_tags(raw, row, directory)
+    return row
+
+
+def _check_text(raw: dict, row: ParsedRow) -> None:
     for key in REQUIRED:
         if not raw.get(key):
-            errors.append(f"{COLUMNS[key]} is missing")
+            row.errors.append(f"{COLUMNS[key]} is missing")
     for key in TEXT_FIELDS:
         if key in raw:
             value = raw[key]
             if key != "description" and key != "address" and re.search(r"[\x00-\x1f\x7f]", value):
-                errors.append(f"{COLUMNS[key]} has line breaks or control characters in it")
+                row.errors.append(f"{COLUMNS[key]} has line breaks or control characters in it")
             row.values[key] = value if key in ("name", "description") else (value or None)
     limits = {"name": 200, "description": 2000, "address": 500, "phone": 40, "contact_name": 120}
     for key, limit in limits.items():
         if len(raw.get(key) or "") > limit:
-            errors.append(f"{COLUMNS[key]} must be {limit:,} characters or fewer")
+            row.errors.append(f"{COLUMNS[key]} must be {limit:,} characters or fewer")
+
+
+def _check_legal_form(raw: dict, row: ParsedRow) -> None:
     if raw.get("legal_form"):
         legal = _choice(raw["legal_form"], LEGAL_FORMS)
         if legal is None:
-            errors.append(f"Legal form “{raw['legal_form']}” is not one of: {', '.join(LEGAL_FORMS.values())}")
+            row.errors.append(f"Legal form “{raw['legal_form']}” is not one of: {', '.join(LEGAL_FORMS.values())}")
         row.values["legal_form"] = legal
+
+
+def _check_numbers(raw: dict, row: ParsedRow) -> None:
+    """Charity and company numbers, and the one the legal form needs."""
     if "charity_number" in raw:
         number = normalise_charity_number(raw["charity_number"]) if raw["charity_number"] else None
         if raw["charity_number"] and number is None:
-            errors.append(
+            row.errors.append(
                 f"Charity number “{raw['charity_number']}” is not in the right format: 6 or 7 digits (England and "
                 "Wales), SC and 6 digits (Scotland) or NIC and 6 digits (Northern Ireland)"
             )
@@ -322,20 +330,23 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], directory: 
     if "company_number" in raw:
         number = normalise_company_number(raw["company_number"]) if raw["company_number"] else None
         if raw["company_number"] and number is None:
-            errors.append(
+            row.errors.append(
                 f"Company number “{raw['company_number']}” is not in the right format: 8 digits, or 2 letters "
                 "and 6 digits"
             )
         row.values["company_number"] = number
     legal = row.values.get("legal_form")
     if legal in CHARITY_FORMS and not raw.get("charity_number"):
-        errors.append("Charity number is missing (needed for a registered charity or CIO)")
+        row.errors.append("Charity number is missing (needed for a registered charity or CIO)")
     if legal in COMPANY_FORMS and not raw.get("company_number"):
-        errors.append("Company number is missing (needed for a CIC or company limited by guarantee)")
+        row.errors.append("Company number is missing (needed for a CIC or company limited by guarantee)")
+
+
+def _check_postcode_and_year(raw: dict, row: ParsedRow) -> None:
     if "postcode" in raw:
         postcode = normalise_postcode(raw["postcode"]) if raw["postcode"] else None
         if raw["postcode"] and postcode is None:
-            errors.append(f"Postcode “{raw['postcode']}” is not a real UK postcode")
+            row.errors.append(f"Postcode “{raw['postcode']}” is not a real UK postcode")
         row.values["postcode"] = postcode
     if "founded_year" in raw:
         year = None
@@ -343,55 +354,68 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], directory: 
             if re.fullmatch(r"\d{4}", raw["founded_year"]) and 1800 <= int(raw["founded_year"]) <= dt.date.today().year:
                 year = int(raw["founded_year"])
             else:
-                errors.append(f"Year founded “{raw['founded_year']}” must be a year between 1800 and this year")
+                row.errors.append(f"Year founded “{raw['founded_year']}” must be a year between 1800 and this year")
         row.values["founded_year"] = year
     if "beneficiaries" in raw:
         value = _choice(raw["beneficiaries"], BENEFICIARY_RANGES) if raw["beneficiaries"] else None
         if raw["beneficiaries"] and value is None:
-            errors.append(f"Beneficiaries per year “{raw['beneficiaries']}” is not one of the ranges")
+            row.errors.append(f"Beneficiaries per year “{raw['beneficiaries']}” is not one of the ranges")
         row.values["beneficiaries"] = value
+
+
+def _check_contact(raw: dict, row: ParsedRow) -> None:
     if "website" in raw:
         website = raw["website"]
         if website and "://" not in website:
             website = "https://" + website
         parts = urlsplit(website)
         if website and (parts.scheme not in ("http", "https") or "." not in (parts.hostname or "")):
-            errors.append(f"Website “{raw['website']}” is not a web address")
+            row.errors.append(f"Website “{raw['website']}” is not a web address")
         elif len(website) > 300:
-            errors.append("Website must be 300 characters or fewer")
+            row.errors.append("Website must be 300 characters or fewer")
         row.values["website"] = website or None
     if "email" in raw:
         if raw["email"]:
             try:
                 validate_email(raw["email"], check_deliverability=False)
             except EmailNotValidError:
-                errors.append(f"Public email “{raw['email']}” is not an email address")
+                row.errors.append(f"Public email “{raw['email']}” is not an email address")
         row.values["email"] = raw["email"].lower() or None
+
+
+def _check_public_fields(raw: dict, row: ParsedRow) -> None:
     if "public_fields" in raw:
         chosen = []
         for part in _split(raw["public_fields"]):
             key = _choice(part, PUBLIC_FIELD_LABELS)
             if key is None:
-                errors.append(f"Shown publicly: “{part}” is not one of: {', '.join(PUBLIC_FIELD_LABELS.values())}")
+                row.errors.append(f"Shown publicly: “{part}” is not one of: {', '.join(PUBLIC_FIELD_LABELS.values())}")
             elif key not in chosen:
                 chosen.append(key)
         row.values["public_fields"] = chosen
+
+
+# In this order, so a row's errors read in the order of the columns.
+_CHECKS = (_check_text, _check_legal_form, _check_numbers, _check_postcode_and_year, _check_contact,
+           _check_public_fields)  # fmt: skip
+
+
+def _check_tags(raw: dict, row: ParsedRow, directory: _Directory) -> None:
     for kind in TAG_COLUMNS:
         if kind not in raw:
             continue
         names = _split(raw[kind])
         if kind == "area" and len(names) > 1:
-            errors.append("Area: give one area only")
+            row.errors.append("Area: give one area only")
         ids = []
         for tag_name in names:
             tag = directory.tags.get((kind, tag_name.lower()))
             if tag is None:
-                errors.append(f"{COLUMNS[kind]}: “{tag_name}” is not a tag in the directory (add it under Themes, "
-                              "communities and other tags first, or correct the spelling)")  # fmt: skip
+                row.errors.append(f"{COLUMNS[kind]}: “{tag_name}” is not a tag in the directory (add it under Themes, "
+                                  "communities and other tags first, or correct the spelling)")  # fmt: skip
             elif tag.id not in ids:
                 ids.append(tag.id)
         row.tag_ids[kind] = ids
-    return row
 
 
 def _split(value: str) -> list[str]:
@@ -400,27 +424,10 @@ def _split(value: str) -> list[str]:
 
 def _match(row: ParsedRow, directory: _Directory) -> None:
     """Find the existing group this row updates, or the duplicate that stops it (see module notes)."""
-    charity = row.values.get("charity_number")
-    company = row.values.get("company_number")
     key = name_key(row.name) or row.name.lower()
     same_name = directory.by_key.get(key, [])
-    if charity:
-        found = directory.by_charity.get(charity, [])
-        if len(found) > 1:
-            row.errors.append(f"Duplicate: charity number {charity} belongs to {directory.listing(found)} in the "
-                              "directory. Merge them first")  # fmt: skip
-            return
-        if found:
-            row.match_id = found[0]
-            others = [i for i in same_name if i != found[0]]
-            if others:
-                row.errors.append(f"Duplicate: the charity number is {directory.names[found[0]]}'s but the name is "
-                                  f"{directory.listing(others)}'s")  # fmt: skip
-            return
-        taken = [i for i in same_name if i not in directory.by_charity.get(charity, [])]
-        if taken:
-            row.errors.append(f"Duplicate: {directory.listing(taken)} is already in the directory with a different "
-                              "charity number")  # fmt: skip
+    if row.values.get("charity_number"):
+        if not _match_charity(row, directory, same_name):
             return
     elif same_name:
         if len(same_name) > 1:
@@ -428,11 +435,35 @@ def _match(row: ParsedRow, directory: _Directory) -> None:
                               "Add a charity number to say which one, or merge them first")  # fmt: skip
             return
         row.match_id = same_name[0]
+    company = row.values.get("company_number")
     if company:
         holders = [i for i in directory.by_company.get(company, []) if i != row.match_id]
         if holders:
             row.errors.append(f"Duplicate: company number {company} belongs to {directory.listing(holders)} "
                               "in the directory")  # fmt: skip
+
+
+def _match_charity(row: ParsedRow, directory: _Directory, same_name: list[int]) -> bool:
+    """Match on the charity number; → whether the company number still needs checking."""
+    charity = row.values["charity_number"]
+    found = directory.by_charity.get(charity, [])
+    if len(found) > 1:
+        row.errors.append(f"Duplicate: charity number {charity} belongs to {directory.listing(found)} in the "
+                          "directory. Merge them first")  # fmt: skip
+        return False
+    if found:
+        row.match_id = found[0]
+        others = [i for i in same_name if i != found[0]]
+        if others:
+            row.errors.append(f"Duplicate: the charity number is {directory.names[found[0]]}'s but the name is "
+                              f"{directory.listing(others)}'s")  # fmt: skip
+        return False
+    taken = [i for i in same_name if i not in directory.by_charity.get(charity, [])]
+    if taken:
+        row.errors.append(f"Duplicate: {directory.listing(taken)} is already in the directory with a different "
+                          "charity number")  # fmt: skip
+        return False
+    return True
 
 
 def parse(content: bytes) -> ParsedFile:
@@ -495,6 +526,18 @@ def _differences(org: Organisation, row: ParsedRow) -> list[str]:
 # --- import: writing ---------------------------------------------------------------------------
 
 
+def _write(org: Organisation, row: ParsedRow, tags: dict[int, Tag]) -> None:
+    """Only the fields that differ, and the tags of the kinds the file has columns for."""
+    for key, value in row.values.items():
+        if getattr(org, key) != value:
+            setattr(org, key, value)
+    if row.tag_ids:
+        kept = [t for t in org.tags if t.kind not in row.tag_ids]
+        org.tags = kept + [tags[i] for kinds in row.tag_ids.values() for i in kinds]
+    svc.refresh_search(org)
+    db.session.flush()  # the next row's unique_slug sees this one
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -535,13 +578,6 @@ def apply(parsed: ParsedFile, user) -> ImportResult:
             continue
         else:
             result.updated += 1
-        for key, value in row.values.items():
-            if getattr(org, key) != value:
-                setattr(org, key, value)
-        if row.tag_ids:
-            kept = [t for t in org.tags if t.kind not in row.tag_ids]
-            org.tags = kept + [tags[i] for kinds in row.tag_ids.values() for i in kinds]
-        svc.refresh_search(org)
-        db.session.flush()  # the next row's unique_slug sees this one
+        _write(org, row, tags)
     record("groups.imported", None, actor=user, **result.as_dict())
     return result

@@ -19,6 +19,7 @@ from app.groups.routes import _org_or_404, details_form
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 
 QUEUE_STATUSES = ("pending", "changes_requested")
 
@@ -313,12 +314,12 @@ def import_groups():
         problem = None
         if len(content) > csvio.MAX_BYTES:
             problem = "The file is larger than 2 MB. Split it into smaller files and import each one"
-        elif not filename.lower().endswith((".csv", ".txt", ".tsv")):
+        elif not filename.lower().endswith((".csv", ".txt", ".tsv", ".xlsx")):
             problem = "The file must be a CSV file. In your spreadsheet, choose Save as and then CSV"
         else:
             try:
                 csvio.parse(content)
-            except csvio.ImportRefused as exc:
+            except ImportRefused as exc:
                 problem = str(exc)
         if problem:
             form.file.errors.append(problem)
@@ -338,7 +339,7 @@ def import_preview(batch_id: int):
         abort(404)
     try:
         parsed = csvio.parse(batch.content)
-    except csvio.ImportRefused as exc:  # checked on upload; the directory may have changed since
+    except ImportRefused as exc:  # checked on upload; the directory may have changed since
         flash(str(exc), "important")
         return redirect(url_for("groups.import_groups"), code=303)
     if request.method == "POST":

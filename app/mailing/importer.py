@@ -1,4 +1,7 @@
-"""CSV import and export of subscribers. Import always runs as a dry run first."""
+"""CSV import and export of subscribers. Import always runs as a dry run first.
+
+The upload is read by `read_upload` into CSV text, which the confirmation step posts back, so the
+file is checked (`check_rows`) from the same text both times."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from app.auth.models import normalise_email
 from app.extensions import db
 from app.mailing import services
 from app.mailing.models import LAWFUL_BASES, SUBSCRIBER_STATUS_LABELS, Subscriber, Topic
+from app.spreadsheets import ImportRefused, escape_formula, is_zip, read_xlsx
 
+MAX_BYTES = 5 * 1024 * 1024  # 10,000 subscribers take about 2 MB
 MAX_ROWS = 10_000
 COLUMNS = ["email", "name", "organisation", "topics", "consent_at", "consent_evidence"]
 OUTCOMES = {
@@ -44,10 +49,6 @@ class RowResult:
         return OUTCOMES[self.outcome]
 
 
-class ImportError_(ValueError):
-    pass
-
-
 def _clean(value: str | None, limit: int) -> str:
     value = " ".join((value or "").split())  # no line breaks or control whitespace survive
     return "".join(ch for ch in value if ord(ch) >= 32)[:limit]
@@ -62,58 +63,85 @@ def _parse_date(value: str) -> dt.datetime | None:
     return None
 
 
+def read_upload(content: bytes) -> str:
+    """The uploaded file as CSV text: a CSV saved as UTF-8, or an Excel workbook (read within the
+    zip limits of app.spreadsheets) turned into CSV."""
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files")
+    if is_zip(content):
+        out = io.StringIO()
+        csv.writer(out).writerows(read_xlsx(content, MAX_ROWS + 2))
+        return out.getvalue()
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused("The file must be saved as CSV UTF-8") from exc
+
+
 def check_rows(text: str) -> list[RowResult]:
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in headers:
-        raise ImportError_("The file must have a header row with at least an ‘email’ column")
+        raise ImportRefused("The file must have a header row with at least an ‘email’ column")
     reader.fieldnames = headers
     topics = {t.name.lower(): t.id for t in db.session.scalars(select(Topic).where(Topic.archived.is_(False)))}
     rows = list(reader)
     if len(rows) > MAX_ROWS:
-        raise ImportError_(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
+        raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
     emails = [normalise_email(r.get("email") or "") for r in rows]
     existing = set(db.session.scalars(select(Subscriber.email).where(Subscriber.email.in_(emails))))
     seen: set[str] = set()
     results = []
     for line, (row, email) in enumerate(zip(rows, emails, strict=True), start=2):
-        result = RowResult(line=line, email=email[:254], outcome="invalid")
-        result.name = _clean(row.get("name"), 120)
-        result.organisation = _clean(row.get("organisation"), 200)
-        result.evidence = _clean(row.get("consent_evidence"), 500)
-        try:
-            validate_email(email, check_deliverability=False)
-            if len(email) > 254:
-                raise EmailNotValidError("too long")
-        except EmailNotValidError:
-            result.problems.append("Email address is not valid")
-        if not result.name:
-            result.problems.append("Name is missing")
-        names = [n.strip() for n in (row.get("topics") or "").split(";") if n.strip()]
-        unknown = [n for n in names if n.lower() not in topics]
-        if unknown:
-            result.problems.append("Unknown topic: " + ", ".join(unknown))
-        if not names:
-            result.problems.append("Name at least one topic (separate several with ;)")
-        result.topic_ids = [topics[n.lower()] for n in names if n.lower() in topics]
-        consent = (row.get("consent_at") or "").strip()
-        if consent:
-            result.consent_at = _parse_date(consent)
-            if result.consent_at is None:
-                result.problems.append("consent_at must be a date like 2026-03-14")
+        result = _check_row(line, row, email, topics)
         if email in seen:
             result.problems.append("This address appears earlier in the file")
         seen.add(email)
-        if result.problems:
-            result.outcome = "invalid"
-        elif services.is_suppressed(email):
-            result.outcome = "suppressed"
-        elif email in existing:
-            result.outcome = "exists"
-        else:
-            result.outcome = "confirmed" if result.consent_at else "pending"
+        result.outcome = _outcome(result, email, existing)
         results.append(result)
     return results
+
+
+def _check_row(line: int, row: dict, email: str, topics: dict[str, int]) -> RowResult:
+    result = RowResult(line=line, email=email[:254], outcome="invalid")
+    result.name = _clean(row.get("name"), 120)
+    result.organisation = _clean(row.get("organisation"), 200)
+    result.evidence = _clean(row.get("consent_evidence"), 500)
+    try:
+        validate_email(email, check_deliverability=False)
+        if len(email) > 254:
+            raise EmailNotValidError("too long")
+    except EmailNotValidError:
+        result.problems.append("Email address is not valid")
+    if not result.name:
+        result.problems.append("Name is missing")
+    _check_topics(result, row.get("topics") or "", topics)
+    consent = (row.get("consent_at") or "").strip()
+    if consent:
+        result.consent_at = _parse_date(consent)
+        if result.consent_at is None:
+            result.problems.append("consent_at must be a date like 2026-03-14")
+    return result
+
+
+def _check_topics(result: RowResult, cell: str, topics: dict[str, int]) -> None:
+    names = [n.strip() for n in cell.split(";") if n.strip()]
+    unknown = [n for n in names if n.lower() not in topics]
+    if unknown:
+        result.problems.append("Unknown topic: " + ", ".join(unknown))
+    if not names:
+        result.problems.append("Name at least one topic (separate several with ;)")
+    result.topic_ids = [topics[n.lower()] for n in names if n.lower() in topics]
+
+
+def _outcome(result: RowResult, email: str, existing: set[str]) -> str:
+    if result.problems:
+        return "invalid"
+    if services.is_suppressed(email):
+        return "suppressed"
+    if email in existing:
+        return "exists"
+    return "confirmed" if result.consent_at else "pending"
 
 
 def apply_rows(results: list[RowResult]) -> dict[str, int]:
@@ -142,11 +170,6 @@ def apply_rows(results: list[RowResult]) -> dict[str, int]:
     return counts
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
-
-
 def export_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -162,11 +185,11 @@ def export_csv() -> str:
     for s in db.session.scalars(query):
         writer.writerow(
             [
-                _cell(s.email),
-                _cell(s.name),
-                _cell(s.organisation_name),
+                escape_formula(s.email),
+                escape_formula(s.name),
+                escape_formula(s.organisation_name),
                 SUBSCRIBER_STATUS_LABELS[s.status],
-                _cell(";".join(sorted(sub.topic.name for sub in s.subscriptions))),
+                escape_formula(";".join(sorted(sub.topic.name for sub in s.subscriptions))),
                 LAWFUL_BASES.get(s.lawful_basis, s.lawful_basis),
                 s.consent_at.isoformat() if s.consent_at else "",
                 s.consent_text_version or "",

@@ -6,9 +6,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from app.actionplan.exporter import escape_formula
 from app.reports import figures as f
 from app.reports.periods import Period
+from app.spreadsheets import escape_formula
 from app.template_helpers import date_format, local
 
 

@@ -15,9 +15,9 @@ from flask import Response as FlaskResponse
 from flask import stream_with_context
 from sqlalchemy import select
 
-from app.actionplan.exporter import escape_formula
 from app.extensions import db
 from app.groups.models import Organisation
+from app.spreadsheets import escape_formula, write_xlsx
 from app.template_helpers import datetime_format
 from app.toolkits import services as svc
 from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
@@ -122,24 +122,8 @@ def csv_response(toolkit: Toolkit) -> FlaskResponse:
 
 
 def xlsx_response(toolkit: Toolkit) -> FlaskResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="Responses")
-    for index, row in enumerate(rows(toolkit)):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_safe(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text: never a formula
-            if index == 0:
-                cell.font = Font(bold=True)
-            cells.append(cell)
-        sheet.append(cells)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the generator
-    book.save(spool)
+    write_xlsx(([_safe(v) for v in row] for row in rows(toolkit)), spool, "Responses")
     spool.seek(0)
 
     def generate():

@@ -29,7 +29,8 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 @pytest.fixture
 def imported_plan(db):
     """The messy council TSV imported into a published public plan."""
-    from app.actionplan.importer import apply_import, parse_file
+    from app.actionplan.importing.apply import apply_import
+    from app.actionplan.importing.plan import parse_file
     from app.actionplan.models import ActionPlan
 
     plan = ActionPlan(title="Race Equality Action Plan", slug="race-equality", status="published", visibility="public")

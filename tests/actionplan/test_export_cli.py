@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.actionplan.exporter import HEADERS, escape_formula, export_csv, export_xlsx
-from app.actionplan.importer import apply_import, parse_file
+from app.actionplan.exporter import HEADERS, export_csv, export_xlsx
+from app.actionplan.importing.apply import apply_import
+from app.actionplan.importing.plan import parse_file
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate
+from app.spreadsheets import escape_formula
 from tests.actionplan.conftest import FIXTURES, xlsx_bytes
 
 

@@ -7,18 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app.actionplan.importer import (
-    ImportRefused,
-    apply_import,
-    classify_header,
-    fix_mojibake,
-    parse_file,
-    parse_progress,
-    parse_quick_win,
-    split_names,
-    split_themes,
-)
+from app.actionplan.importing.apply import apply_import
+from app.actionplan.importing.cells import parse_quick_win, split_names, split_themes
+from app.actionplan.importing.plan import parse_file
+from app.actionplan.importing.progress import parse_progress
+from app.actionplan.importing.reader import classify_header
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange, Theme, number_sort_key
+from app.spreadsheets import ImportRefused, fix_mojibake
 from tests.actionplan.conftest import fixture_bytes, xlsx_bytes
 
 MESSY = "council_messy.tsv"

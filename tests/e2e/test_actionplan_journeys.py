@@ -90,7 +90,8 @@ def test_staff_import_preview_commit_update_and_board_report(site, app, db):
 
 
 def test_lead_officer_adds_an_update_without_javascript(site_without_js, app, db):
-    from app.actionplan.importer import apply_import, parse_file
+    from app.actionplan.importing.apply import apply_import
+    from app.actionplan.importing.plan import parse_file
     from app.actionplan.models import Action
 
     officer = factories.user(email="lena@example.org", name="Lena Kowalski")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+import warnings
 
 import pytest
 from sqlalchemy import func, select
@@ -134,6 +136,25 @@ def test_import_refuses_files_it_cannot_read(client, db, staff):
     assert "at least an ‘email’ column" in bad.get_data(as_text=True)
     empty = client.post("/staff/mailing-list/import", data={})
     assert "Choose a CSV file to import" in empty.get_data(as_text=True)
+
+
+def test_import_refuses_files_too_large_or_not_utf8(client, db, staff):
+    def upload(content: bytes) -> str:
+        with warnings.catch_warnings():
+            # Werkzeug's *test client* spools a large request body to a temporary file it never closes.
+            warnings.simplefilter("ignore", ResourceWarning)
+            response = client.post(
+                "/staff/mailing-list/import",
+                data={"file": (io.BytesIO(content), "list.csv")},
+                content_type="multipart/form-data",
+            )
+            page = response.get_data(as_text=True)
+            del response
+            gc.collect()
+        return page
+
+    assert "The file is larger than 5 MB" in upload(b"email,name,topics\n" + b"x" * (5 * 1024 * 1024))
+    assert "The file must be saved as CSV UTF-8" in upload("email,name\nz@example.org,Zo\xeb\n".encode("cp1252"))
 
 
 def test_export_csv_has_no_formulas(client, db, staff):

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.mailing import bp, importer
 from app.mailing.forms import ImportForm
 from app.security import staff_required
+from app.spreadsheets import ImportRefused
 from app.template_helpers import LONDON
 
 
@@ -19,9 +20,9 @@ def _csv_text(form: ImportForm) -> tuple[str, str | None]:
     upload = request.files.get("file")
     if upload and upload.filename:
         try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return text, "The file must be saved as CSV UTF-8"
+            text = importer.read_upload(upload.read(importer.MAX_BYTES + 1))
+        except ImportRefused as exc:
+            return text, str(exc)
     return text, None if text else "Choose a CSV file to import"
 
 
@@ -32,7 +33,7 @@ def _checked(form: ImportForm) -> tuple[str, list | None, str | None]:
         return text, None, error
     try:
         return text, importer.check_rows(text), None
-    except (importer.ImportError_, ValueError) as exc:
+    except ValueError as exc:  # ImportRefused is a ValueError
         return text, None, str(exc)
 
 
