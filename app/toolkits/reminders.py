@@ -22,7 +22,7 @@ from app.extensions import db
 from app.groups.models import Membership, Organisation
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
 
 REMINDER_DAYS_BEFORE_CLOSE = (7, 1)  # a week before, and the day before the closing date
