@@ -37,6 +37,7 @@ from app.actionplan.services import (
     themes_of,
     visible_plans_query,
 )
+from app.db import first_or_404
 from app.extensions import db
 from app.htmx import hx_redirect, is_partial, vary_on_htmx
 from app.security import public, signed_in_required
@@ -98,15 +99,13 @@ def plan(slug: str):
     return vary_on_htmx(make_response(render_template("actionplan/plan.html", **context)))
 
 
-def _action_or_404(plan: ActionPlan, number: str) -> Action:
-    action = db.session.scalar(
+def _action_of(plan: ActionPlan, number: str) -> Action:
+    """The plan's action with that number, with what its page shows (404 if there is none)."""
+    return first_or_404(
         select(Action)
         .where(Action.plan_id == plan.id, Action.number == number)
         .options(selectinload(Action.theme), selectinload(Action.lead_users))
     )
-    if action is None:
-        abort(404)
-    return action
 
 
 def _timeline(action: Action) -> list[dict]:
@@ -143,7 +142,7 @@ def _action_context(plan, action, form=None, message=None):
 @public
 def action(slug: str, number: str):
     plan = plan_or_404(slug)
-    action = _action_or_404(plan, number)
+    action = _action_of(plan, number)
     return render_template("actionplan/action.html", **_action_context(plan, action))
 
 
@@ -151,7 +150,7 @@ def action(slug: str, number: str):
 @signed_in_required
 def add_update(slug: str, number: str):
     plan = plan_or_404(slug)
-    action = _action_or_404(plan, number)
+    action = _action_of(plan, number)
     if not can_update_action(action):
         abort(403)  # a lead officer of one action cannot update another
     form = ProgressForm()

@@ -22,7 +22,7 @@ from app.actionplan.models import (
     Theme,
     action_lead_users,
 )
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.security import has_role
 from app.urls import link_context
@@ -49,9 +49,7 @@ def can_view_plan(plan: ActionPlan, user=None) -> bool:
 
 
 def plan_or_404(slug: str) -> ActionPlan:
-    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.slug == slug))
-    if plan is None:
-        abort(404)
+    plan = first_or_404(select(ActionPlan).where(ActionPlan.slug == slug))
     if not can_view_plan(plan):
         if plan.status == "draft" or current_user.is_authenticated:
             abort(404)  # a draft plan does not exist for anyone but staff

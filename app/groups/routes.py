@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.audit import record
 from app.auth.models import User, normalise_email
 from app.auth.tokens import TokenError, make_token, read_token
-from app.db import utcnow
+from app.db import child_or_404, first_or_404, utcnow
 from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -25,15 +25,8 @@ from app.security import has_role, public, signed_in_required
 from app.toolkits import services as toolkit_services
 
 INVITE_MAX_AGE = 7 * 24 * 3600
-
-
-def _org_or_404(org_id: int) -> Organisation:
-    org = db.session.scalar(
-        select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.tags))
-    )
-    if org is None:
-        abort(404)
-    return org
+# Group pages show the group's tags: load them with it.
+WITH_TAGS = (Organisation.tags,)
 
 
 def details_form(org: Organisation | None = None) -> GroupDetailsForm:
@@ -71,11 +64,9 @@ def index():
 @bp.route("/groups/<slug>")
 @public
 def profile(slug: str):
-    org = db.session.scalar(
+    org = first_or_404(
         select(Organisation).where(Organisation.slug == slug[:220]).options(selectinload(Organisation.tags))
     )
-    if org is None:
-        abort(404)
     membership = svc.membership_of(current_user, org.id)
     can_see_all = membership is not None or has_role(current_user, "staff")
     if org.status != "approved" and not can_see_all:
@@ -104,7 +95,7 @@ def apply():
 @bp.route("/groups/apply/<int:org_id>/sent")
 @signed_in_required
 def applied(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if svc.membership_of(current_user, org.id) is None:
         abort(404)
     return render_template("groups/applied.html", org=org)
@@ -120,7 +111,7 @@ def _member_org(org_id: int, owner: bool = False) -> tuple[Organisation, Members
         abort(404)
     if owner and membership.role != "owner":
         abort(403)
-    return _org_or_404(org_id), membership
+    return child_or_404(Organisation, org_id, load=WITH_TAGS), membership
 
 
 @bp.route("/my-group")
@@ -239,7 +230,7 @@ def invite(org_id: int):
 def join(token: str):
     try:
         data = read_token("group-invite", token, INVITE_MAX_AGE)
-        org = _org_or_404(int(data["org"]))
+        org = child_or_404(Organisation, int(data["org"]), load=WITH_TAGS)
         email = str(data["email"])
     except (TokenError, KeyError, TypeError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, TokenError) else "invalid"
@@ -257,18 +248,11 @@ def join(token: str):
     return render_template("groups/join.html", org=org, form=form)
 
 
-def _target_membership(org: Organisation, membership_id: int) -> Membership:
-    target = db.session.get(Membership, membership_id)
-    if target is None or target.organisation_id != org.id:
-        abort(404)
-    return target
-
-
 @bp.route("/my-group/<int:org_id>/members/<int:membership_id>/remove", methods=["POST"])
 @signed_in_required
 def remove_member(org_id: int, membership_id: int):
     org, membership = _member_org(org_id)
-    target = _target_membership(org, membership_id)
+    target = child_or_404(Membership, membership_id, parent=org)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     leaving_self = target.id == membership.id
@@ -292,7 +276,7 @@ def remove_member(org_id: int, membership_id: int):
 @signed_in_required
 def hand_over(org_id: int, membership_id: int):
     org, membership = _member_org(org_id, owner=True)
-    target = _target_membership(org, membership_id)
+    target = child_or_404(Membership, membership_id, parent=org)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if target.id != membership.id:

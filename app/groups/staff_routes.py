@@ -8,14 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import bp, csvio
 from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
 from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
-from app.groups.routes import _org_or_404, details_form
+from app.groups.routes import WITH_TAGS, details_form
 from app.htmx import is_partial, vary_on_htmx
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
@@ -54,7 +54,7 @@ def staff_groups():
 @bp.route("/staff/groups/<int:org_id>")
 @staff_required
 def staff_group(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     members = db.session.scalars(
         select(Membership).where(Membership.organisation_id == org.id).options(selectinload(Membership.user))
     ).all()
@@ -96,7 +96,7 @@ def _decision_response(org: Organisation, message: str, form: DecisionForm | Non
 @bp.route("/staff/groups/<int:org_id>/approve", methods=["POST"])
 @staff_required
 def approve(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
@@ -107,7 +107,7 @@ def approve(org_id: int):
 
 
 def _with_message(org_id: int, decision: str, done: str):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = DecisionForm()
     if org.status not in QUEUE_STATUSES:
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
@@ -133,7 +133,7 @@ def request_changes(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = details_form(org)
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
@@ -148,7 +148,7 @@ def staff_edit(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/archive", methods=["POST"])
 @staff_required
 def archive(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     svc.set_archived(org, True, current_user)
@@ -160,7 +160,7 @@ def archive(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/restore", methods=["POST"])
 @staff_required
 def restore(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     svc.set_archived(org, False, current_user)
@@ -172,7 +172,7 @@ def restore(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/merge", methods=["POST"])
 @staff_required
 def merge(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = MergeForm()
     form.target.choices = _merge_choices(org)
     target = None
@@ -195,13 +195,6 @@ def merge(org_id: int):
 
 
 # --- taxonomy ------------------------------------------------------------------------------
-
-
-def _tag_or_404(tag_id: int) -> Tag:
-    tag = db.session.get(Tag, tag_id)
-    if tag is None:
-        abort(404)
-    return tag
 
 
 @bp.route("/staff/taxonomy", methods=["GET", "POST"])
@@ -237,7 +230,7 @@ def taxonomy():
 @bp.route("/staff/taxonomy/<int:tag_id>", methods=["GET", "POST"])
 @staff_required
 def tag_detail(tag_id: int):
-    tag = _tag_or_404(tag_id)
+    tag = child_or_404(Tag, tag_id)
     rename_form = RenameTagForm(prefix="rename", data={"name": tag.name} if request.method == "GET" else None)
     merge_form = MergeTagForm(prefix="merge")
     merge_form.target.choices = [(0, "Choose a tag")] + [
@@ -271,7 +264,7 @@ def tag_detail(tag_id: int):
 @bp.route("/staff/taxonomy/<int:tag_id>/retire", methods=["POST"])
 @staff_required
 def retire_tag(tag_id: int):
-    tag = _tag_or_404(tag_id)
+    tag = child_or_404(Tag, tag_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     svc.set_retired(tag, not tag.retired)
@@ -333,9 +326,7 @@ def import_groups():
 @bp.route("/staff/groups/import/<int:batch_id>", methods=["GET", "POST"])
 @staff_required
 def import_preview(batch_id: int):
-    batch = db.session.get(GroupImportBatch, batch_id)
-    if batch is None:
-        abort(404)
+    batch = child_or_404(GroupImportBatch, batch_id)
     try:
         parsed = csvio.parse(batch.content)
     except csvio.ImportRefused as exc:  # checked on upload; the directory may have changed since

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from sqlalchemy import select
 
 from app.auth.tokens import TokenError
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import csrf, db, limiter
 from app.mailing import bp
 from app.mailing import services as mailing
@@ -143,9 +143,7 @@ def feed():
 @bp.route("/bulletins/<slug>")
 @public
 def bulletin(slug: str):
-    item = db.session.scalar(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
-    if item is None:
-        abort(404)
+    item = first_or_404(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
     return render_template("mailing/bulletin.html", bulletin=item, preview=False)
 
 

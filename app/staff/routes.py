@@ -13,7 +13,7 @@ from app.audit import AuditEvent, record
 from app.auth import services as accounts
 from app.auth.forms import InviteForm, RoleForm
 from app.auth.models import Invitation, User, find_user_by_email
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import is_partial, vary_on_htmx
@@ -47,13 +47,6 @@ def dashboard():
 
 
 # --- users ---------------------------------------------------------------------------
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _role_form(user: User) -> RoleForm:
@@ -112,7 +105,7 @@ def _guard_self_and_last_admin(user: User, new_role: str | None = None, deactiva
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @admin_required
 def change_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = child_or_404(User, user_id)
     form = RoleForm(prefix=f"u{user.id}")
     form.role.label.text = f"Role for {user.name}"
     problem = None
@@ -135,7 +128,7 @@ def change_role(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    user = _user_or_404(user_id)
+    user = child_or_404(User, user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -189,9 +182,7 @@ def invitations():
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @admin_required
 def revoke_invitation(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        abort(404)
+    invitation = child_or_404(Invitation, invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if invitation.status == "pending":
@@ -248,9 +239,7 @@ def mail():
 @bp.route("/mail/<int:message_id>")
 @staff_required
 def mail_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = child_or_404(OutboxMessage, message_id)
     capture_mode = not current_app.config.get("MAIL_SERVER")
     # A sensitive message holds a sign-in link for someone else: staff may read it only
     # where mail is captured (development), never when it really went out.
