@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, current_app, flash, make_response, render_template, request, url_for
+from flask import Response, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -39,7 +39,7 @@ from app.actionplan.services import (
 )
 from app.db import first_or_404
 from app.extensions import db
-from app.htmx import hx_redirect, is_partial, vary_on_htmx
+from app.htmx import hx_push_url, hx_redirect, is_partial, render
 from app.security import public, signed_in_required
 
 LABELS = {
@@ -91,12 +91,10 @@ def plan(slug: str):
         "choices": filter_choices(actions),
         "today": dt.date.today(),
     }
-    if is_partial():
-        response = make_response(render_template("actionplan/_actions.html", **context))
-        # The address bar gets the tidy, shareable URL (no empty parameters).
-        response.headers["HX-Push-Url"] = url_for("actionplan.plan", slug=plan.slug, **filters.params())
-        return vary_on_htmx(response)
-    return vary_on_htmx(make_response(render_template("actionplan/plan.html", **context)))
+    response = render("actionplan/plan.html", "actionplan/_actions.html", **context)
+    if is_partial():  # the address bar gets the tidy, shareable URL (no empty parameters)
+        hx_push_url(response, url_for("actionplan.plan", slug=plan.slug, **filters.params()))
+    return response
 
 
 def _action_of(plan: ActionPlan, number: str) -> Action:
@@ -168,10 +166,7 @@ def add_update(slug: str, number: str):
                 return render_template("actionplan/_timeline.html", **_action_context(plan, action, message=message))
             flash(message, "success")
             return hx_redirect(url_for("actionplan.action", slug=plan.slug, number=action.number))
-    context = _action_context(plan, action, form=form)
-    if is_partial():
-        return render_template("actionplan/_timeline.html", **context), 422
-    return render_template("actionplan/action.html", **context)
+    return render("actionplan/action.html", "actionplan/_timeline.html", **_action_context(plan, action, form=form))
 
 
 def _since(value: str | None) -> tuple[dt.date, str | None]:

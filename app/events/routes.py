@@ -21,7 +21,7 @@ from app.extensions import db, limiter
 from app.forms import ConfirmForm
 from app.groups import services as group_services
 from app.groups.models import Organisation
-from app.htmx import hx_trigger, is_partial, vary_on_htmx
+from app.htmx import hx_trigger, is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.security import has_role, public, safe_next, signed_in_required
 
@@ -116,8 +116,7 @@ def index():
         "kinds": KINDS,
         "pagination": govuk_pagination(pager, "events.index", kind=kind, past="1" if past else ""),
     }
-    template = "events/_list.html" if is_partial() else "events/index.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    return render("events/index.html", "events/_list.html", **context)
 
 
 @bp.route("/events/<slug>")
@@ -215,9 +214,9 @@ def register(slug: str):
                 )
             else:
                 return _registered_response(event, result.registration, created=result.created)
-    status = 422 if (is_partial() and form.errors) else 200
-    template = "events/_register_form.html" if is_partial() else "events/register.html"
-    return render_template(template, event=event, form=form, state=state, groups=groups), status
+    return render(
+        "events/register.html", "events/_register_form.html", event=event, form=form, state=state, groups=groups
+    )
 
 
 @bp.route("/events/<slug>/apologies", methods=["GET", "POST"])
@@ -266,9 +265,7 @@ def apologies(slug: str):
                 return hx_trigger(make_response(html), REGISTRATION_CHANGED)
             flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
             return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
-    if is_partial():
-        return render_template("events/_apologies_problem.html", event=event, form=form), 422
-    return render_template("events/apologies.html", event=event, form=form, groups=groups)
+    return render("events/apologies.html", "events/_apologies_problem.html", event=event, form=form, groups=groups)
 
 
 def _next_url() -> str | None:

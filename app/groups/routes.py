@@ -18,7 +18,7 @@ from app.groups import bp, directory
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
 from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, Membership, Organisation
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
@@ -57,8 +57,7 @@ def index():
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
     }
     context["oob"] = is_partial()
-    template = "groups/_results.html" if is_partial() else "groups/index.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("groups/index.html", "groups/_results.html", **context)
 
 
 @bp.route("/groups/<slug>")

@@ -16,7 +16,7 @@ from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
 from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
 from app.groups.routes import WITH_TAGS, details_form
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
 
@@ -47,8 +47,7 @@ def staff_groups():
         "decision_form": DecisionForm(),
         "pagination": govuk_pagination(pager, "groups.staff_groups", status=status, q=q),
     }
-    template = "groups/staff/_queue.html" if is_partial() else "groups/staff/queue.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("groups/staff/queue.html", "groups/staff/_queue.html", **context)
 
 
 @bp.route("/staff/groups/<int:org_id>")

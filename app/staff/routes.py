@@ -16,7 +16,7 @@ from app.auth.models import Invitation, User, find_user_by_email
 from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
@@ -76,8 +76,7 @@ def users():
         "action_form": ConfirmForm(),
         "pagination": govuk_pagination(pager, "staff.users", q=q, role=role),
     }
-    template = "staff/_users_table.html" if is_partial() else "staff/users.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("staff/users.html", "staff/_users_table.html", **context)
 
 
 def _row_response(user: User, form: RoleForm | None = None, message: str | None = None, status: int = 200):
