@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -225,8 +225,6 @@ def staff_action(plan_id: int, action_id: int | None = None):
 def staff_delete_action(plan_id: int, action_id: int):
     plan = child_or_404(ActionPlan, plan_id)
     action = child_or_404(Action, action_id, parent=plan, load=WITH_LEADS)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     record("actionplan.action_deleted", action, plan=plan.slug, number=action.number, headline=action.headline[:200])
     db.session.delete(action)
     db.session.commit()

@@ -304,8 +304,6 @@ def _registered_response(event: Event, registration: Registration, created: bool
 @signed_in_required
 def cancel_mine(slug: str):
     event = _visible_event(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     mine = _my_registration(event)
     if mine is not None:
         was = mine.status
@@ -337,8 +335,6 @@ def cancel_by_token(token: str):
     event = db.session.get(Event, registration.event_id)
     form = ConfirmForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
         if registration.status != "cancelled":
             services.cancel_registration(registration.id)
         return render_template("events/cancelled.html", event=event, registration=registration)

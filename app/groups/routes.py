@@ -252,8 +252,6 @@ def join(token: str):
 def remove_member(org_id: int, membership_id: int):
     org, membership = _member_org(org_id)
     target = child_or_404(Membership, membership_id, parent=org)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     leaving_self = target.id == membership.id
     if not leaving_self and membership.role != "owner":
         abort(403)
@@ -276,8 +274,6 @@ def remove_member(org_id: int, membership_id: int):
 def hand_over(org_id: int, membership_id: int):
     org, membership = _member_org(org_id, owner=True)
     target = child_or_404(Membership, membership_id, parent=org)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if target.id != membership.id:
         target.role = "owner"
         membership.role = "member"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -96,8 +96,6 @@ def _decision_response(org: Organisation, message: str, form: DecisionForm | Non
 @staff_required
 def approve(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
     svc.decide(org, "approve", current_user)
@@ -148,8 +146,6 @@ def staff_edit(org_id: int):
 @staff_required
 def archive(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     svc.set_archived(org, True, current_user)
     db.session.commit()
     flash(f"{org.name} has been archived and is no longer listed.", "success")
@@ -160,8 +156,6 @@ def archive(org_id: int):
 @staff_required
 def restore(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     svc.set_archived(org, False, current_user)
     db.session.commit()
     flash(f"{org.name} has been restored to the directory.", "success")
@@ -264,8 +258,6 @@ def tag_detail(tag_id: int):
 @staff_required
 def retire_tag(tag_id: int):
     tag = child_or_404(Tag, tag_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     svc.set_retired(tag, not tag.retired)
     db.session.commit()
     flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
@@ -331,24 +323,21 @@ def import_preview(batch_id: int):
     except csvio.ImportRefused as exc:  # checked on upload; the directory may have changed since
         flash(str(exc), "important")
         return redirect(url_for("groups.import_groups"), code=303)
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        if batch.committed_at is None and parsed.ok:
-            try:
-                result = csvio.apply(parsed, current_user)
-                batch.committed_at = utcnow()
-                batch.summary = result.as_dict()
-                db.session.commit()
-            except Exception:
-                db.session.rollback()  # all or nothing
-                raise
-            flash(
-                f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
-                "success",
-            )
-            return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+    if request.method == "POST" and batch.committed_at is None and parsed.ok:
+        try:
+            result = csvio.apply(parsed, current_user)
+            batch.committed_at = utcnow()
+            batch.summary = result.as_dict()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()  # all or nothing
+            raise
+        flash(
+            f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
+            f"{result.unchanged} unchanged.",
+            "success",
+        )
+        return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
     return render_template(
         "groups/staff/import_preview.html",
         batch=batch,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -128,9 +128,6 @@ def change_role(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     user = child_or_404(User, user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     problem = None if active else _guard_self_and_last_admin(user, deactivate=True)
     if problem:
         if is_partial():
@@ -182,8 +179,6 @@ def invitations():
 @admin_required
 def revoke_invitation(invitation_id: int):
     invitation = child_or_404(Invitation, invitation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if invitation.status == "pending":
         invitation.revoked_at = utcnow()
         record("invitation.revoked", invitation, email=invitation.email)
