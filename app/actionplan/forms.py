@@ -5,37 +5,21 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.actionplan.models import PLAN_STATUSES, PLAN_VISIBILITY, QUICK_WIN, RAG, STATUSES
-from app.forms import NoControlCharacters, strip_filter, submit_field
-
-DATE_FORMAT = "%d %m %Y"
+from app.forms import GovDateField, NoControlCharacters, strip_filter, submit_field
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year) with a message that says what to do."""
-
-    def process_formdata(self, valuelist):
-        if not any(v and v.strip() for v in valuelist or []):
-            self.data = None
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError as exc:
-            raise ValueError(f"{self.label.text} must be a real date, like 29 3 2021") from exc
-
-
-def _date_field(label: str) -> DateField:
-    return DayMonthYearField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=[Optional()])
+def _date_field(label: str) -> GovDateField:
+    return GovDateField(label, message=f"{label} must be a real date, like 29 3 2021", validators=[Optional()])
 
 
 class PlanForm(FlaskForm):

@@ -18,7 +18,7 @@ from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for
 from app.events.models import KINDS, Event, Registration
 from app.extensions import db, limiter
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, FieldProblem
 from app.groups import services as group_services
 from app.groups.models import Organisation
 from app.htmx import hx_trigger, is_partial, render
@@ -59,10 +59,6 @@ def _my_groups() -> list[Organisation]:
     return [m.organisation for m in group_services.memberships_for(current_user) if m.organisation.status == "approved"]
 
 
-class _NotYourGroup(Exception):
-    pass
-
-
 def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> None:
     if len(groups) > 1:
         form.organisation_id.choices = [(str(g.id), g.name) for g in groups] + [("none", "None of these")]
@@ -70,14 +66,14 @@ def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> No
 
 def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organisation | None:
     """The group a member registers for: their choice when they have several; their only group unless
-    they typed another organisation's name. Raises _NotYourGroup for an id that is not theirs."""
+    they typed another organisation's name. Refuses an id that is not theirs (FieldProblem)."""
     if len(groups) > 1:
         value = form.organisation_id.data
         if not value or value == "none":
             return None
         match = next((g for g in groups if str(g.id) == str(value)), None)
         if match is None:
-            raise _NotYourGroup
+            raise FieldProblem("organisation_id", "Choose one of your groups, or None of these")
         return match
     if len(groups) == 1:
         typed = (form.organisation_name.data or "").strip().lower()
@@ -203,10 +199,8 @@ def register(slug: str):
                 dietary_needs=form.dietary_needs.data or "",
                 show_on_attendee_list=form.show_on_attendee_list.data,
             )
-        except _NotYourGroup:
-            form.organisation_id.errors.append("Choose one of your groups, or None of these")
-        except services.RegistrationProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+        except (FieldProblem, services.RegistrationProblem) as problem:
+            form.populate_errors(problem)
         else:
             if not result.created and not current_user.is_authenticated:
                 form.email.errors.append(
@@ -255,7 +249,7 @@ def apologies(slug: str):
                 status="apologies",
             )
         except services.RegistrationProblem as problem:
-            form.organisation_id.errors.append(problem.message)
+            form.populate_errors(problem, "organisation_id")
         else:
             registration = result.registration
             if is_partial():

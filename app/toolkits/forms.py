@@ -25,8 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.events.forms import GovDateField
-from app.forms import NoControlCharacters, strip_filter
+from app.forms import GovDateField, NoControlCharacters, strip_filter
 from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
 
 LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
