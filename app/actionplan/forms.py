@@ -15,7 +15,7 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.actionplan.models import PLAN_STATUSES, PLAN_VISIBILITY, QUICK_WIN, RAG, STATUSES
-from app.forms import GovDateField, NoControlCharacters, strip_filter, submit_field
+from app.forms import GovDateField, strip_filter, submit_field, text_field
 
 
 def _date_field(label: str) -> GovDateField:
@@ -23,16 +23,7 @@ def _date_field(label: str) -> GovDateField:
 
 
 class PlanForm(FlaskForm):
-    title = StringField(
-        "Plan title",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter a title for the plan"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-            NoControlCharacters("Title"),
-        ],
-    )
+    title = text_field("Plan title", "Enter a title for the plan", name="Title")
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
@@ -57,16 +48,7 @@ class PlanForm(FlaskForm):
 
 
 class ThemeForm(FlaskForm):
-    name = StringField(
-        "Theme name",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter the theme's name"),
-            Length(max=200, message="Theme name must be 200 characters or fewer"),
-            NoControlCharacters("Theme name"),
-        ],
-    )
+    name = text_field("Theme name", "Enter the theme's name")
     secondary = StringField(
         "Also relates to (optional)",
         widget=GovTextInput(),
@@ -178,12 +160,7 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(message="Choose a CSV, TSV or Excel (.xlsx) file")],
     )
     plan_id = SelectField("Import into", widget=GovSelect(), coerce=str)
-    new_plan_title = StringField(
-        "Title of the new plan",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[Length(max=200, message="Title must be 200 characters or fewer"), NoControlCharacters("Title")],
-    )
+    new_plan_title = text_field("Title of the new plan", name="Title")
     submit = submit_field("Upload and preview")
 
     def validate_new_plan_title(self, field) -> None:

@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import EmailAddress, WebAddress, strip_filter, submit_field, text_field
+from app.forms import EmailAddress, WebAddress, email_field, strip_filter, submit_field, text_field
 from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
 from app.groups.validation import normalise_charity_number, normalise_company_number, normalise_postcode
 
@@ -206,12 +206,7 @@ class MergeForm(FlaskForm):
 
 
 class InviteMemberForm(FlaskForm):
-    email = EmailField(
-        "Their email address",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter their email address"), EmailAddress()],
-    )
+    email = email_field("Their email address", "Enter their email address")
     submit = submit_field("Send invitation")
 
 
