@@ -1,13 +1,18 @@
-"""Database helpers shared by every feature: UTC timestamps, engine set-up, query counting."""
+"""Database helpers shared by every feature: UTC timestamps, engine set-up, query counting,
+CHECK constraint text and the loaders that turn a missing row into a 404."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 
-from sqlalchemy import DateTime, event
+from flask import abort
+from sqlalchemy import DateTime, event, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import selectinload
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
 
 
 def utcnow() -> dt.datetime:
@@ -88,3 +93,42 @@ def managed_by_migrations_only(name: str | None) -> bool:
 def include_name(name, type_, parent_names) -> bool:
     """Alembic include_name hook (migrations/env.py and the migration tests)."""
     return not (type_ in ("table", "index", "column") and managed_by_migrations_only(name))
+
+
+def one_of(column: str, values) -> str:
+    """SQL text for a CHECK constraint that `column` holds one of `values` (strings)."""
+    quoted = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+def first_or_404(stmt):
+    """The first row a select finds, or a 404."""
+    row = db.session.scalars(stmt).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def child_or_404(model, ident, parent=None, load=()):
+    """A row by primary key, or a 404; with `parent` it must also belong to that parent (by its
+    foreign key), so an id from another parent's URL is not found either (no IDOR). `load` names
+    relationships to load with it."""
+    if load:  # a select, not session.get: loader options do not apply to a row already in the session
+        (key,) = inspect(model).primary_key
+        options = [selectinload(relationship) for relationship in load]
+        row = db.session.scalars(select(model).where(key == ident).options(*options)).first()
+    else:
+        row = db.session.get(model, ident)
+    if row is None or (parent is not None and not _belongs_to(row, parent)):
+        abort(404)
+    return row
+
+
+def _belongs_to(row, parent) -> bool:
+    mapper, parent_mapper = inspect(type(row)), inspect(type(parent))
+    for column in mapper.local_table.columns:
+        for key in column.foreign_keys:
+            if key.column.table is parent_mapper.local_table:
+                child_value = getattr(row, mapper.get_property_by_column(column).key)
+                return child_value == getattr(parent, parent_mapper.get_property_by_column(key.column).key)
+    raise TypeError(f"{type(row).__name__} has no foreign key to {type(parent).__name__}")

@@ -1,14 +1,47 @@
-"""Shared form pieces: validators and fields every feature reuses."""
+"""Shared form pieces: the form base, fields and validators every feature reuses."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlsplit
+
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, EmailField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+EMAIL_REQUIRED = "Enter your email address"
+
+
+# --- the form base ---------------------------------------------------------------------
+
+
+class FieldProblem(Exception):
+    """A service's refusal that belongs beside one form field (as flaskbb's StopValidation does):
+    the service names the field, the view shows the message there with `Form.populate_errors`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Form(FlaskForm):
+    def populate_errors(self, problem: FieldProblem, field: str | None = None) -> None:
+        """Show a service's refusal beside its field, or beside `field` where this form calls it otherwise."""
+        target = getattr(self, field or problem.field)
+        target.errors = [*target.errors, problem.message]
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a button: renders the CSRF token for POST-only actions (CSRFProtect checks it)."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+# --- validators ------------------------------------------------------------------------
 
 
 class EmailAddress:
@@ -41,6 +74,41 @@ class NoControlCharacters:
             raise ValidationError(f"{self.label} must not contain line breaks or control characters")
 
 
+def is_web_address(value: str, dotted_host: bool = False) -> bool:
+    """An http(s) address with a host and no spaces (never javascript: or data:)."""
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    parts = urlsplit(value)
+    host_ok = "." in (parts.hostname or "") if dotted_host else bool(parts.netloc)
+    return parts.scheme in ("http", "https") and host_ok
+
+
+class WebAddress:
+    """A link people will follow. `bare=True` (group websites) also takes "www.example.org", stores it
+    as https://www.example.org and wants a dotted host name."""
+
+    def __init__(self, message: str, spaces_message: str | None = None, bare: bool = False) -> None:
+        self.message = message
+        self.spaces_message = spaces_message or message
+        self.bare = bare
+
+    def __call__(self, form, field) -> None:
+        value = (field.data or "").strip()
+        if not value:
+            return
+        if any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValidationError(self.spaces_message)
+        if self.bare and "://" not in value:
+            value = "https://" + value
+        if not is_web_address(value, dotted_host=self.bare):
+            raise ValidationError(self.message)
+        if self.bare:
+            field.data = value
+
+
+# --- fields ----------------------------------------------------------------------------
+
+
 def strip_filter(value):
     """Trim spaces, and drop NUL characters: nobody types one, and PostgreSQL cannot store text with it."""
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
@@ -50,7 +118,51 @@ def submit_field(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only a button: for POST-only actions that need CSRF protection."""
+def text_field(label: str, required: str | None = None, max_length: int = 200, name: str | None = None, **kwargs):
+    """A one-line text box: trimmed, limited in length, no control characters.
 
-    submit = submit_field("Confirm")
+    `required` is the message for an empty (or all-spaces) box; `name` is what messages call the
+    field when the label will not do ("Organisation" for "Organisation (optional)"). No Optional():
+    it would also skip the form's own validate_<field> check, which some fields rely on when empty.
+    """
+    name = name or label
+    validators = [DataRequired(message=required)] if required else []
+    validators += [
+        Length(max=max_length, message=f"{name} must be {max_length} characters or fewer"),
+        NoControlCharacters(name),
+    ]
+    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators, **kwargs)
+
+
+def name_field(label: str = "Full name", required: str = "Enter your full name") -> StringField:
+    return text_field(label, required, max_length=120, name="Name")
+
+
+def email_field(label: str = "Email address", required: str = EMAIL_REQUIRED) -> EmailField:
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[InputRequired(message=required), EmailAddress()],
+    )
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; `message` says what to do when the date is not real."""
+
+    def __init__(self, label, message: str = "Enter a real date, like 14 1 2027", **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            self.raw_data = valuelist or None
+            return
+        try:
+            self.data = dt.datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.message) from exc

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, make_response, redirect, request
+from flask import Response, make_response, redirect, render_template, request
+from wtforms import Form
 
 
 def is_partial() -> bool:
@@ -41,3 +42,22 @@ def vary_on_htmx(response: Response) -> Response:
     """One URL that serves a page and a fragment must say so to caches."""
     response.vary.add("HX-Request")
     return response
+
+
+def hx_push_url(response: Response, url: str) -> Response:
+    """Have HTMX put `url` in the address bar (for a fragment that stands for a new page state)."""
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+def render(page: str, fragment: str, **context) -> Response:
+    """The whole page, or for an HTMX request just the fragment that it swaps in.
+
+    A fragment whose form has errors is sent as 422 so htmx-config swaps it in as an error
+    response; the whole page stays 200 (a browser without JavaScript shows it as it is).
+    """
+    partial = is_partial()
+    response = make_response(render_template(fragment if partial else page, **context))
+    if partial and any(isinstance(value, Form) and value.errors for value in context.values()):
+        response.status_code = 422
+    return vary_on_htmx(response)

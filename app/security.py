@@ -8,7 +8,6 @@ prove each route's rule; a view with no declaration is refused at run time (deny
 from __future__ import annotations
 
 import functools
-import html as htmllib
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -167,19 +166,6 @@ def sanitize_html(html: str | None) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
-
-
-def html_to_text(html: str | None) -> str:
-    """Plain text from stored (sanitised) HTML, keeping paragraphs and list items as lines:
-    for e-mails and bulletin items built from rich text."""
-    if not html:
-        return ""
-    text = re.sub(r"(?i)<br\s*/?>|</li>", "\n", html)
-    text = re.sub(r"(?i)</(p|h[1-6]|blockquote|ul|ol|table)>", "\n\n", text)
-    text = re.sub(r"(?i)<li[^>]*>", "• ", text)
-    text = htmllib.unescape(nh3.clean(text, tags=set()))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # --- headers -------------------------------------------------------------------------

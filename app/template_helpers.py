@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from app.navigation import navigation_items
 from app.security import has_role
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    return value.astimezone(LONDON) if value else None
+# LONDON and `local` are still imported from here by events/services.py, toolkits/staff_routes.py,
+# mailing/staff_routes.py and actionplan/exporter.py; they move to app.times when those files are switched.
+from app.times import LONDON  # noqa: F401
+from app.times import to_london as local
 
 
 def datetime_format(value: dt.datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:

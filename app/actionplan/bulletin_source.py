@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate
 from app.extensions import db
 from app.mailing.sources import ContentSource, SourceItem, register_source
-from app.security import html_to_text
 from app.template_helpers import date_format
+from app.text import html_to_text
 
 
 def _listed():

@@ -5,50 +5,25 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.actionplan.models import PLAN_STATUSES, PLAN_VISIBILITY, QUICK_WIN, RAG, STATUSES
-from app.forms import NoControlCharacters, strip_filter, submit_field
-
-DATE_FORMAT = "%d %m %Y"
+from app.forms import GovDateField, strip_filter, submit_field, text_field
 
 
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year) with a message that says what to do."""
-
-    def process_formdata(self, valuelist):
-        if not any(v and v.strip() for v in valuelist or []):
-            self.data = None
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError as exc:
-            raise ValueError(f"{self.label.text} must be a real date, like 29 3 2021") from exc
-
-
-def _date_field(label: str) -> DateField:
-    return DayMonthYearField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=[Optional()])
+def _date_field(label: str) -> GovDateField:
+    return GovDateField(label, message=f"{label} must be a real date, like 29 3 2021", validators=[Optional()])
 
 
 class PlanForm(FlaskForm):
-    title = StringField(
-        "Plan title",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter a title for the plan"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-            NoControlCharacters("Title"),
-        ],
-    )
+    title = text_field("Plan title", "Enter a title for the plan", name="Title")
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
@@ -73,16 +48,7 @@ class PlanForm(FlaskForm):
 
 
 class ThemeForm(FlaskForm):
-    name = StringField(
-        "Theme name",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter the theme's name"),
-            Length(max=200, message="Theme name must be 200 characters or fewer"),
-            NoControlCharacters("Theme name"),
-        ],
-    )
+    name = text_field("Theme name", "Enter the theme's name")
     secondary = StringField(
         "Also relates to (optional)",
         widget=GovTextInput(),
@@ -194,12 +160,7 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(message="Choose a CSV, TSV or Excel (.xlsx) file")],
     )
     plan_id = SelectField("Import into", widget=GovSelect(), coerce=str)
-    new_plan_title = StringField(
-        "Title of the new plan",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[Length(max=200, message="Title must be 200 characters or fewer"), NoControlCharacters("Title")],
-    )
+    new_plan_title = text_field("Title of the new plan", name="Title")
     submit = submit_field("Upload and preview")
 
     def validate_new_plan_title(self, field) -> None:

@@ -23,9 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.actionplan.richtext import html_to_text
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.text import html_to_text
 
 PLAN_VISIBILITY = {"public": "Anyone", "members": "Signed-in members only"}
 PLAN_STATUSES = {"draft": "Draft", "published": "Published", "archived": "Archived"}
@@ -48,10 +48,6 @@ RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green
 QUICK_WIN = {"yes": "Yes", "no": "No", "unknown": "Not stated"}
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 def number_sort_key(number: str) -> str:
     """'4.10' → '000004.000010': string order is natural order on every database."""
     parts = re.findall(r"\d+|[A-Za-z]+", number or "")
@@ -69,8 +65,8 @@ action_lead_users = Table(
 class ActionPlan(db.Model):
     __tablename__ = "action_plans"
     __table_args__ = (
-        CheckConstraint(_in("visibility", PLAN_VISIBILITY), name="visibility"),
-        CheckConstraint(_in("status", PLAN_STATUSES), name="status"),
+        CheckConstraint(one_of("visibility", PLAN_VISIBILITY), name="visibility"),
+        CheckConstraint(one_of("status", PLAN_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,9 +105,9 @@ class Action(db.Model):
     __table_args__ = (
         UniqueConstraint("plan_id", "number", name="uq_actions_plan_number"),
         Index("ix_actions_plan_sort", "plan_id", "sort_key"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint(_in("quick_win", QUICK_WIN), name="quick_win"),
-        CheckConstraint("rag IS NULL OR " + _in("rag", RAG), name="rag"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("quick_win", QUICK_WIN), name="quick_win"),
+        CheckConstraint("rag IS NULL OR " + one_of("rag", RAG), name="rag"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +157,7 @@ class Action(db.Model):
 class ProgressUpdate(db.Model):
     __tablename__ = "action_progress_updates"
     __table_args__ = (
-        CheckConstraint("status IS NULL OR " + _in("status", STATUSES), name="status"),
+        CheckConstraint("status IS NULL OR " + one_of("status", STATUSES), name="status"),
         CheckConstraint("source IN ('import', 'manual')", name="source"),
         Index("ix_action_progress_updates_action_fp", "action_id", "fingerprint"),
     )

@@ -11,6 +11,7 @@ import html
 import re
 
 from app.security import sanitize_html
+from app.text import html_to_text
 
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _HTML_HINT = re.compile(
@@ -45,15 +46,6 @@ def simple_html_to_plain(html_text: str) -> str:
     text = re.sub(r"<br\s*/?>\s*", "\n", text)
     text = re.sub(r"</?p[^>]*>", "", text)
     return html.unescape(text).strip()
-
-
-def html_to_text(html_text: str) -> str:
-    """Readable plain text of stored HTML (for e-mails, searching and comparisons)."""
-    text = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", "\n", html_text or "")
-    text = re.sub(r"<li[^>]*>", "• ", text)
-    text = _TAG.sub("", text)
-    text = html.unescape(text)
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

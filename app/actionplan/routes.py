@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, current_app, flash, make_response, render_template, request, url_for
+from flask import Response, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -37,8 +37,9 @@ from app.actionplan.services import (
     themes_of,
     visible_plans_query,
 )
+from app.db import first_or_404
 from app.extensions import db
-from app.htmx import hx_redirect, is_partial, vary_on_htmx
+from app.htmx import hx_push_url, hx_redirect, is_partial, render
 from app.security import public, signed_in_required
 
 LABELS = {
@@ -90,23 +91,19 @@ def plan(slug: str):
         "choices": filter_choices(actions),
         "today": dt.date.today(),
     }
-    if is_partial():
-        response = make_response(render_template("actionplan/_actions.html", **context))
-        # The address bar gets the tidy, shareable URL (no empty parameters).
-        response.headers["HX-Push-Url"] = url_for("actionplan.plan", slug=plan.slug, **filters.params())
-        return vary_on_htmx(response)
-    return vary_on_htmx(make_response(render_template("actionplan/plan.html", **context)))
+    response = render("actionplan/plan.html", "actionplan/_actions.html", **context)
+    if is_partial():  # the address bar gets the tidy, shareable URL (no empty parameters)
+        hx_push_url(response, url_for("actionplan.plan", slug=plan.slug, **filters.params()))
+    return response
 
 
-def _action_or_404(plan: ActionPlan, number: str) -> Action:
-    action = db.session.scalar(
+def _action_of(plan: ActionPlan, number: str) -> Action:
+    """The plan's action with that number, with what its page shows (404 if there is none)."""
+    return first_or_404(
         select(Action)
         .where(Action.plan_id == plan.id, Action.number == number)
         .options(selectinload(Action.theme), selectinload(Action.lead_users))
     )
-    if action is None:
-        abort(404)
-    return action
 
 
 def _timeline(action: Action) -> list[dict]:
@@ -143,7 +140,7 @@ def _action_context(plan, action, form=None, message=None):
 @public
 def action(slug: str, number: str):
     plan = plan_or_404(slug)
-    action = _action_or_404(plan, number)
+    action = _action_of(plan, number)
     return render_template("actionplan/action.html", **_action_context(plan, action))
 
 
@@ -151,7 +148,7 @@ def action(slug: str, number: str):
 @signed_in_required
 def add_update(slug: str, number: str):
     plan = plan_or_404(slug)
-    action = _action_or_404(plan, number)
+    action = _action_of(plan, number)
     if not can_update_action(action):
         abort(403)  # a lead officer of one action cannot update another
     form = ProgressForm()
@@ -169,10 +166,7 @@ def add_update(slug: str, number: str):
                 return render_template("actionplan/_timeline.html", **_action_context(plan, action, message=message))
             flash(message, "success")
             return hx_redirect(url_for("actionplan.action", slug=plan.slug, number=action.number))
-    context = _action_context(plan, action, form=form)
-    if is_partial():
-        return render_template("actionplan/_timeline.html", **context), 422
-    return render_template("actionplan/action.html", **context)
+    return render("actionplan/action.html", "actionplan/_timeline.html", **_action_context(plan, action, form=form))
 
 
 def _since(value: str | None) -> tuple[dt.date, str | None]:

@@ -23,9 +23,10 @@ from app.actionplan.models import (
     action_lead_users,
     update_fingerprint,
 )
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.security import has_role
+from app.urls import link_context
 
 
 def slugify(text: str) -> str:
@@ -49,9 +50,7 @@ def can_view_plan(plan: ActionPlan, user=None) -> bool:
 
 
 def plan_or_404(slug: str) -> ActionPlan:
-    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.slug == slug))
-    if plan is None:
-        abort(404)
+    plan = first_or_404(select(ActionPlan).where(ActionPlan.slug == slug))
     if not can_view_plan(plan):
         if plan.status == "draft" or current_user.is_authenticated:
             abort(404)  # a draft plan does not exist for anyone but staff
@@ -390,7 +389,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     keys = [f"actionplan-reminder:{action.id}:{user.id}:{period}" for action, user in stale]
     existing = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
     sent = 0
-    with _url_context():
+    with link_context():
         for (action, user), key in zip(stale, keys, strict=True):
             if key in existing:
                 continue
@@ -407,15 +406,3 @@ def send_reminders(now: dt.datetime | None = None) -> int:
             )
             sent += 1
     return sent
-
-
-def _url_context():
-    """Links in e-mails from the worker: SERVER_NAME (required in production) builds them; on a
-    laptop without it they point at the development server that `make run` starts."""
-    import contextlib
-
-    from flask import has_request_context
-
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return contextlib.nullcontext()
-    return current_app.test_request_context("/", base_url="http://127.0.0.1:5000")

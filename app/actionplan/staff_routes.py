@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,20 +20,15 @@ from app.actionplan.richtext import canonical_html
 from app.actionplan.services import change_status, unique_slug
 from app.audit import record
 from app.auth.models import User, normalise_email
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
 
 PREFIX = "/staff/action-plans"
-
-
-def _plan(plan_id: int) -> ActionPlan:
-    plan = db.session.get(ActionPlan, plan_id)
-    if plan is None:
-        abort(404)
-    return plan
+# The action form shows its leads.
+WITH_LEADS = (Action.lead_users,)
 
 
 @bp.route(PREFIX)
@@ -67,7 +62,7 @@ def staff_new_plan():
 @bp.route(PREFIX + "/<int:plan_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit_plan(plan_id: int):
-    plan = _plan(plan_id)
+    plan = child_or_404(ActionPlan, plan_id)
     form = PlanForm(obj=plan)
     if request.method == "GET":
         from app.actionplan.richtext import html_for_export
@@ -91,7 +86,7 @@ def staff_edit_plan(plan_id: int):
 def staff_plan(plan_id: int):
     """The plan's themes and actions; `?needs_update=1` keeps only the actions with no progress
     update for the dashboard's number of weeks (the staff dashboard links here with it)."""
-    plan = _plan(plan_id)
+    plan = child_or_404(ActionPlan, plan_id)
     themes = db.session.scalars(
         select(Theme)
         .where(Theme.plan_id == plan.id)
@@ -121,13 +116,6 @@ def staff_plan(plan_id: int):
 # --- themes -----------------------------------------------------------------------------------
 
 
-def _theme(plan: ActionPlan, theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None or theme.plan_id != plan.id:
-        abort(404)
-    return theme
-
-
 def _theme_name_taken(plan: ActionPlan, name: str, exclude: int | None = None) -> bool:
     query = select(Theme.id).where(Theme.plan_id == plan.id, func.lower(Theme.name) == name.lower())
     if exclude:
@@ -139,8 +127,8 @@ def _theme_name_taken(plan: ActionPlan, name: str, exclude: int | None = None) -
 @bp.route(PREFIX + "/<int:plan_id>/themes/<int:theme_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_theme(plan_id: int, theme_id: int | None = None):
-    plan = _plan(plan_id)
-    theme = _theme(plan, theme_id) if theme_id else None
+    plan = child_or_404(ActionPlan, plan_id)
+    theme = child_or_404(Theme, theme_id, parent=plan) if theme_id else None
     if theme is None and request.method == "GET":
         position = (db.session.scalar(select(func.max(Theme.position)).where(Theme.plan_id == plan.id)) or 0) + 1
         form = ThemeForm(data={"position": position})
@@ -161,13 +149,6 @@ def staff_theme(plan_id: int, theme_id: int | None = None):
 
 
 # --- actions ----------------------------------------------------------------------------------
-
-
-def _action(plan: ActionPlan, action_id: int) -> Action:
-    action = db.session.scalar(select(Action).where(Action.id == action_id).options(selectinload(Action.lead_users)))
-    if action is None or action.plan_id != plan.id:
-        abort(404)
-    return action
 
 
 def _split(value: str) -> list[str]:
@@ -243,8 +224,9 @@ def _save_action(form: ActionForm, plan: ActionPlan, action: Action | None, user
 @bp.route(PREFIX + "/<int:plan_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_action(plan_id: int, action_id: int | None = None):
-    plan = _plan(plan_id)
-    action = _action(plan, action_id) if action_id else None
+
+    plan = child_or_404(ActionPlan, plan_id)
+    action = child_or_404(Action, action_id, parent=plan, load=WITH_LEADS) if action_id else None
     themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position)).all()
     if not themes:
         flash("Add a theme before adding actions.", "important")
@@ -266,10 +248,8 @@ def staff_action(plan_id: int, action_id: int | None = None):
 @bp.route(PREFIX + "/<int:plan_id>/actions/<int:action_id>/delete", methods=["POST"])
 @staff_required
 def staff_delete_action(plan_id: int, action_id: int):
-    plan = _plan(plan_id)
-    action = _action(plan, action_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    plan = child_or_404(ActionPlan, plan_id)
+    action = child_or_404(Action, action_id, parent=plan, load=WITH_LEADS)
     record("actionplan.action_deleted", action, plan=plan.slug, number=action.number, headline=action.headline[:200])
     db.session.delete(action)
     db.session.commit()
@@ -327,17 +307,10 @@ def staff_import():
     return render_template("actionplan/staff/import.html", form=form)
 
 
-def _batch(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
-
-
 @bp.route(PREFIX + "/import/<int:batch_id>", methods=["GET", "POST"])
 @staff_required
 def staff_import_preview(batch_id: int):
-    batch = _batch(batch_id)
+    batch = child_or_404(ImportBatch, batch_id)
     plan = db.session.get(ActionPlan, batch.plan_id) if batch.plan_id else None
     try:
         parsed = parse_file(batch.content, batch.filename)

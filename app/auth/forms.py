@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect
+from wtforms import PasswordField, RadioField, SelectField
+from wtforms.validators import EqualTo, InputRequired
 
 from app.auth.passwords import StrongPassword
-from app.forms import EmailAddress, NoControlCharacters, strip_filter, submit_field
+from app.forms import email_field, name_field, submit_field
 from app.security import ROLE_LABELS, ROLES
-
-EMAIL_REQUIRED = "Enter your email address"
-
-
-def email_field(label: str = "Email address", required: str = EMAIL_REQUIRED) -> EmailField:
-    return EmailField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message=required), EmailAddress()],
-    )
-
-
-def name_field(label: str = "Full name", required: str = "Enter your full name") -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message=required),
-            Length(max=120, message="Name must be 120 characters or fewer"),
-            NoControlCharacters("Name"),
-        ],
-    )
 
 
 def new_password_fields():

@@ -9,8 +9,8 @@ from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
 from app.mailing.sources import ContentSource, SourceItem, register_source
-from app.security import html_to_text
 from app.template_helpers import datetime_format
+from app.text import html_to_text
 
 
 def _item(event: Event) -> SourceItem:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -18,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -28,7 +25,6 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.auth.forms import email_field, name_field
 from app.events.models import (
     ACCESS_FEATURES,
     ACTION_STATUSES,
@@ -39,7 +35,17 @@ from app.events.models import (
     ORDINALS,
     WEEKDAYS,
 )
-from app.forms import NoControlCharacters, strip_filter, submit_field
+from app.forms import (
+    Form,
+    GovDateField,
+    WebAddress,
+    email_field,
+    is_web_address,
+    name_field,
+    strip_filter,
+    submit_field,
+    text_field,
+)
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.I)
 
@@ -69,57 +75,16 @@ class TimeText:
             raise ValidationError(f"Enter {self.label} as a time, like 6:30pm or 18:30")
 
 
-class WebLink:
-    def __call__(self, form, field) -> None:
-        value = (field.data or "").strip()
-        if not value:
-            return
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-            raise ValidationError("Enter a web address that starts with https:// or http://")
-
-
 class PaperLinks:
     def __call__(self, form, field) -> None:
         for line in (field.data or "").splitlines():
             line = line.strip()
-            parts = urlsplit(line)
-            if line and (parts.scheme not in ("http", "https") or not parts.netloc or " " in line):
+            if line and not is_web_address(line):
                 raise ValidationError("Enter each paper as a web address on its own line, starting with https://")
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; a clear message when the date is not real."""
-
-    def __init__(self, label, message: str = "Enter a real date, like 14 1 2027", **kwargs):
-        kwargs.setdefault("widget", GovDateInput())
-        kwargs.setdefault("format", "%d %m %Y")
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
-            self.data = None
-            self.raw_data = valuelist or None
-            return
-        try:
-            self.data = dt.datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(self.message) from exc
 
 
 def _choices(mapping):
     return list(mapping.items())
-
-
-def text(label, max_len=200, required: str | None = None, hint_label: str | None = None):
-    validators = [InputRequired(message=required)] if required else []
-    validators += [
-        Length(max=max_len, message=f"{label} must be {max_len} characters or fewer"),
-        NoControlCharacters(hint_label or label),
-    ]
-    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators)
 
 
 def area(label, max_len=5000):
@@ -149,6 +114,18 @@ def time_field(label: str, required: str, named: str) -> StringField:
     )
 
 
+def online_link_field() -> StringField:
+    return StringField(
+        "Online joining link",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            Length(max=500, message="Online joining link must be 500 characters or fewer"),
+            WebAddress("Enter a web address that starts with https:// or http://"),
+        ],
+    )
+
+
 def attendance_mode_field() -> RadioField:
     return RadioField(
         "How people take part",
@@ -166,24 +143,19 @@ class EventForm(FlaskForm):
         choices=_choices(KINDS),
         validators=[InputRequired(message="Choose the type of event")],
     )
-    title = text("Title", required="Enter a title")
+    title = text_field("Title", required="Enter a title")
     description = area("Description", 20000)
     date = GovDateField("Date", validators=[InputRequired(message="Enter the date of the event")])
     start_time = time_field("Start time", "a start time", "the start time")
     end_time = time_field("End time", "an end time", "the end time")
     attendance_mode = attendance_mode_field()
-    venue = text("Venue name")
+    venue = text_field("Venue name")
     address = area("Address", 1000)
     access = SelectMultipleField(
         "Access at the venue", widget=GovCheckboxesInput(), choices=_choices(ACCESS_FEATURES), validators=[Optional()]
     )
     access_notes = area("Other access information", 2000)
-    online_link = StringField(
-        "Online joining link",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[Length(max=500, message="Online joining link must be 500 characters or fewer"), WebLink()],
-    )
+    online_link = online_link_field()
     capacity = capacity_field()
     registration_opens = GovDateField("Registration opens", validators=[Optional()])
     registration_closes = GovDateField("Registration closes", validators=[Optional()])
@@ -243,7 +215,7 @@ class CancelEventForm(FlaskForm):
 
 
 class SeriesForm(FlaskForm):
-    name = text("Series name", required="Enter a name for the series")
+    name = text_field("Series name", required="Enter a name for the series")
     kind = SelectField("Type of meeting", widget=GovSelect(), choices=_choices(KINDS), default="network_meeting")
     description = area("Description", 20000)
     week_of_month = SelectField(
@@ -274,14 +246,9 @@ class SeriesForm(FlaskForm):
     start_time = time_field("Start time", "a start time", "the start time")
     end_time = time_field("End time", "an end time", "the end time")
     attendance_mode = attendance_mode_field()
-    venue = text("Venue name")
+    venue = text_field("Venue name")
     address = area("Address", 1000)
-    online_link = StringField(
-        "Online joining link",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[Length(max=500, message="Online joining link must be 500 characters or fewer"), WebLink()],
-    )
+    online_link = online_link_field()
     capacity = capacity_field()
     submit = submit_field("Create series and next 4 meetings")
 
@@ -291,8 +258,8 @@ class SeriesForm(FlaskForm):
 
 
 class AgendaItemForm(FlaskForm):
-    title = text("Item", required="Enter the agenda item")
-    presenter = text("Presenter")
+    title = text_field("Item", required="Enter the agenda item")
+    presenter = text_field("Presenter")
     start_time = StringField(
         "Time", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), TimeText("the time")]
     )
@@ -312,14 +279,14 @@ class AgendaItemForm(FlaskForm):
     submit = submit_field("Save item")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = name_field()
     email = email_field()
     # Offered to members of more than one group (choices set by the view; "" = none of them).
     organisation_id = RadioField(
         "Which group are you coming from?", widget=GovRadioInput(), choices=[], validate_choice=False
     )
-    organisation_name = text("Organisation or group (optional)", hint_label="Organisation")
+    organisation_name = text_field("Organisation or group (optional)", name="Organisation")
     access_needs = area("Access needs (optional)", 2000)
     dietary_needs = area("Dietary needs (optional)", 1000)
     show_on_attendee_list = BooleanField(
@@ -328,7 +295,7 @@ class RegistrationForm(FlaskForm):
     submit = submit_field("Register")
 
 
-class ApologiesForm(FlaskForm):
+class ApologiesForm(Form):
     """A member sends apologies for their group (network meetings). Choices: the user's groups."""
 
     organisation_id = RadioField(
@@ -380,7 +347,7 @@ class MinutesForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     description = area("Action", 2000)
-    owner = text("Who will do it")
+    owner = text_field("Who will do it")
     due_on = GovDateField("Due by", validators=[Optional()])
     status = SelectField("Status", widget=GovSelect(), choices=_choices(ACTION_STATUSES), default="open")
     submit = submit_field("Add action")

@@ -10,7 +10,7 @@ from flask import current_app, url_for
 
 from app.db import utcnow
 from app.events.models import Event
-from app.template_helpers import LONDON
+from app.times import LONDON
 
 
 def _london_timezone() -> icalendar.Timezone:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -84,17 +84,12 @@ event_partners = Table(
 )
 
 
-def _in(name: str, values) -> CheckConstraint:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return CheckConstraint(f"{name} IN ({quoted})", name=name)
-
-
 class EventSeries(db.Model):
     """A repeating meeting: the n-th weekday of every `interval_months` months from `first_month`."""
 
     __tablename__ = "event_series"
     __table_args__ = (
-        _in("kind", KINDS),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
         CheckConstraint("interval_months BETWEEN 1 AND 12", name="interval_months"),
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint("week_of_month IN (1, 2, 3, 4, -1)", name="week_of_month"),
@@ -135,10 +130,10 @@ class EventSeries(db.Model):
 class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
-        _in("kind", KINDS),
-        _in("attendance_mode", MODES),
-        _in("audience", AUDIENCES),
-        _in("status", EVENT_STATUSES),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("attendance_mode", MODES), name="attendance_mode"),
+        CheckConstraint(one_of("audience", AUDIENCES), name="audience"),
+        CheckConstraint(one_of("status", EVENT_STATUSES), name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
         Index("ix_events_status_starts", "status", "starts_at"),
@@ -256,7 +251,7 @@ class AgendaItem(db.Model):
 
 class Minutes(db.Model):
     __tablename__ = "event_minutes"
-    __table_args__ = (_in("status", ("draft", "published")),)
+    __table_args__ = (CheckConstraint(one_of("status", ("draft", "published")), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
@@ -270,7 +265,7 @@ class Minutes(db.Model):
 
 class ActionArising(db.Model):
     __tablename__ = "actions_arising"
-    __table_args__ = (_in("status", ACTION_STATUSES),)
+    __table_args__ = (CheckConstraint(one_of("status", ACTION_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -292,7 +287,7 @@ class Registration(db.Model):
     __tablename__ = "event_registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="event_email"),
-        _in("status", REGISTRATION_STATUSES),
+        CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status"),
         Index("ix_event_registrations_event_status", "event_id", "status"),
     )
 

@@ -20,16 +20,10 @@ from app.events.ics import calendar_for
 from app.events.models import Event, Registration
 from app.events.services import HOLDS_PLACE, find_registration, places_taken, url_context, waitlist_rank
 from app.extensions import db
+from app.forms import FieldProblem
 from app.mail import enqueue
 from app.template_helpers import datetime_format
 from app.tokens import make_token
-
-
-class RegistrationProblem(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -128,9 +122,9 @@ def register(wanted: RegistrationRequest) -> RegistrationResult:
 def _refuse_when_closed(event: Event, status: str | None) -> None:
     state = event.registration_state()
     if status == "apologies" and state in ("cancelled", "past"):
-        raise RegistrationProblem("organisation_id", _apologies_closed_message(state))
+        raise FieldProblem("organisation_id", _apologies_closed_message(state))
     if status != "apologies" and state != "open":
-        raise RegistrationProblem("email", _closed_message(event, state))
+        raise FieldProblem("email", _closed_message(event, state))
 
 
 def _fill(registration: Registration, wanted: RegistrationRequest) -> None:

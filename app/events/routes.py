@@ -20,9 +20,9 @@ from app.events.minutes import attendance, find_minutes
 from app.events.models import KINDS, Event, Registration
 from app.events.series import previous_in_series
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, FieldProblem
 from app.groups.models import Membership, Organisation
-from app.htmx import hx_trigger, is_partial, vary_on_htmx
+from app.htmx import hx_trigger, is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import limit_event_registration
 from app.security import has_role, public, safe_next, signed_in_required
@@ -65,10 +65,6 @@ def _my_groups() -> list[Organisation]:
     )
 
 
-class _NotYourGroup(Exception):
-    pass
-
-
 def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> None:
     if len(groups) > 1:
         form.organisation_id.choices = [(str(g.id), g.name) for g in groups] + [("none", "None of these")]
@@ -76,14 +72,14 @@ def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> No
 
 def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organisation | None:
     """The group a member registers for: their choice when they have several; their only group unless
-    they typed another organisation's name. Raises _NotYourGroup for an id that is not theirs."""
+    they typed another organisation's name. Refuses an id that is not theirs (FieldProblem)."""
     if len(groups) > 1:
         value = form.organisation_id.data
         if not value or value == "none":
             return None
         match = next((g for g in groups if str(g.id) == str(value)), None)
         if match is None:
-            raise _NotYourGroup
+            raise FieldProblem("organisation_id", "Choose one of your groups, or None of these")
         return match
     if len(groups) == 1:
         typed = (form.organisation_name.data or "").strip().lower()
@@ -119,8 +115,7 @@ def index():
         "kinds": KINDS,
         "pagination": govuk_pagination(pager, "events.index", kind=kind, past="1" if past else ""),
     }
-    template = "events/_list.html" if is_partial() else "events/index.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    return render("events/index.html", "events/_list.html", **context)
 
 
 @bp.route("/events/<slug>")
@@ -195,20 +190,17 @@ def register(slug: str):
         response = _submit_registration(event, form, groups)
         if response is not None:
             return response
-    status = 422 if (is_partial() and form.errors) else 200
-    template = "events/_register_form.html" if is_partial() else "events/register.html"
-    return render_template(template, event=event, form=form, state=state, groups=groups), status
+    return render(
+        "events/register.html", "events/_register_form.html", event=event, form=form, state=state, groups=groups
+    )
 
 
 def _submit_registration(event: Event, form: RegistrationForm, groups: list[Organisation]):
     """Register from a valid form: the response, or None with the reason added to the form's errors."""
     try:
         result = registering.register(_registration_request(event, form, _chosen_group(form, groups)))
-    except _NotYourGroup:
-        form.organisation_id.errors.append("Choose one of your groups, or None of these")
-        return None
-    except registering.RegistrationProblem as problem:
-        getattr(form, problem.field).errors.append(problem.message)
+    except FieldProblem as problem:  # the group chosen, or why registration is closed
+        form.populate_errors(problem)
         return None
     if not result.created and not current_user.is_authenticated:
         form.email.errors.append(
@@ -264,13 +256,11 @@ def apologies(slug: str):
                     status="apologies",
                 )
             )
-        except registering.RegistrationProblem as problem:
-            form.organisation_id.errors.append(problem.message)
+        except FieldProblem as problem:
+            form.populate_errors(problem, "organisation_id")
         else:
             return _apologies_sent(event, result.registration, group)
-    if is_partial():
-        return render_template("events/_apologies_problem.html", event=event, form=form), 422
-    return render_template("events/apologies.html", event=event, form=form, groups=groups)
+    return render("events/apologies.html", "events/_apologies_problem.html", event=event, form=form, groups=groups)
 
 
 def _apologising_group(form: ApologiesForm, groups: list[Organisation]) -> Organisation:
@@ -331,8 +321,6 @@ def _registered_response(event: Event, registration: Registration, created: bool
 @signed_in_required
 def cancel_mine(slug: str):
     event = _visible_event(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     mine = _my_registration(event)
     if mine is not None:
         was = mine.status
@@ -364,8 +352,6 @@ def cancel_by_token(token: str):
     event = db.session.get(Event, registration.event_id)
     form = ConfirmForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
         if registration.status != "cancelled":
             registering.cancel_registration(registration.id)
         return render_template("events/cancelled.html", event=event, registration=registration)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import EmailAddress, NoControlCharacters, strip_filter, submit_field
+from app.forms import EmailAddress, WebAddress, email_field, strip_filter, submit_field, text_field
 from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
 from app.groups.validation import normalise_charity_number, normalise_company_number, normalise_postcode
 
@@ -27,30 +26,10 @@ CHARITY_FORMS = {"charity", "cio"}
 COMPANY_FORMS = {"cic", "clg"}
 
 
-def _text(label, required=None, max_length=200, optional=True, **kwargs):
-    validators = [InputRequired(message=required)] if required else ([Optional()] if optional else [])
-    validators += [Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-                   NoControlCharacters(label)]  # fmt: skip
-    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators, **kwargs)
-
-
-class Website:
-    def __call__(self, form, field):
-        value = (field.data or "").strip()
-        if not value:
-            return
-        if "://" not in value:
-            value = "https://" + value
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or "." not in (parts.hostname or ""):
-            raise ValidationError("Enter a website address in the correct format, like www.example.org")
-        field.data = value
-
-
 class GroupDetailsForm(FlaskForm):
     """What an applicant gives, and what members and staff later edit."""
 
-    name = _text("Name of your group", "Enter the name of your group")
+    name = text_field("Name of your group", "Enter the name of your group")
     legal_form = RadioField(
         "What kind of group is it?",
         widget=GovRadioInput(),
@@ -58,8 +37,8 @@ class GroupDetailsForm(FlaskForm):
         validators=[InputRequired(message="Select what kind of group it is")],
     )
     # Not Optional(): whether a number is needed depends on the legal form (validated below).
-    charity_number = _text("Registered charity number", max_length=20, optional=False)
-    company_number = _text("Companies House number", max_length=20, optional=False)
+    charity_number = text_field("Registered charity number", max_length=20)
+    company_number = text_field("Companies House number", max_length=20)
     description = TextAreaField(
         "What does your group do?",
         widget=GovCharacterCount(),
@@ -83,7 +62,7 @@ class GroupDetailsForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
     )
-    postcode = _text("Postcode", max_length=20, optional=False)
+    postcode = text_field("Postcode", max_length=20)
     area = RadioField("Area or ward", widget=GovRadioInput(), choices=[], validate_choice=False)
     themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
     communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
@@ -99,13 +78,17 @@ class GroupDetailsForm(FlaskForm):
         "Website",
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=300, message="Website must be 300 characters or fewer"), Website()],
+        validators=[
+            Optional(),
+            Length(max=300, message="Website must be 300 characters or fewer"),
+            WebAddress("Enter a website address in the correct format, like www.example.org", bare=True),
+        ],
     )
     email = EmailField(
         "Public email address", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), EmailAddress()]
     )
-    phone = _text("Public phone number", max_length=40)
-    contact_name = _text("Contact person", "Enter the name of the person we should contact", max_length=120)
+    phone = text_field("Public phone number", max_length=40)
+    contact_name = text_field("Contact person", "Enter the name of the person we should contact", max_length=120)
     public_fields = SelectMultipleField(
         "Which details may we show in the public directory?",
         widget=GovCheckboxesInput(),
@@ -223,12 +206,7 @@ class MergeForm(FlaskForm):
 
 
 class InviteMemberForm(FlaskForm):
-    email = EmailField(
-        "Their email address",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[InputRequired(message="Enter their email address"), EmailAddress()],
-    )
+    email = email_field("Their email address", "Enter their email address")
     submit = submit_field("Send invitation")
 
 
@@ -245,12 +223,12 @@ class LeaveForm(FlaskForm):
 class TagForm(FlaskForm):
     kind = SelectField("Kind", widget=GovSelect(), choices=list(TAG_KINDS.items()),
                        validators=[InputRequired(message="Choose a kind")])  # fmt: skip
-    name = _text("Name", "Enter a name", max_length=120)
+    name = text_field("Name", "Enter a name", max_length=120)
     submit = submit_field("Add")
 
 
 class RenameTagForm(FlaskForm):
-    name = _text("New name", "Enter a name", max_length=120)
+    name = text_field("New name", "Enter a name", max_length=120)
     submit = submit_field("Rename")
 
 

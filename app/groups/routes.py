@@ -10,26 +10,20 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import record
 from app.auth.models import User, normalise_email
-from app.db import utcnow
+from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import bp, directory, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
 from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, GroupInvitation, Membership, Organisation
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
 
-
-def _org_or_404(org_id: int) -> Organisation:
-    org = db.session.scalar(
-        select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.tags))
-    )
-    if org is None:
-        abort(404)
-    return org
+# Group pages show the group's tags: load them with it.
+WITH_TAGS = (Organisation.tags,)
 
 
 def details_form(org: Organisation | None = None) -> GroupDetailsForm:
@@ -60,18 +54,15 @@ def index():
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
     }
     context["oob"] = is_partial()
-    template = "groups/_results.html" if is_partial() else "groups/index.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("groups/index.html", "groups/_results.html", **context)
 
 
 @bp.route("/groups/<slug>")
 @public
 def profile(slug: str):
-    org = db.session.scalar(
+    org = first_or_404(
         select(Organisation).where(Organisation.slug == slug[:220]).options(selectinload(Organisation.tags))
     )
-    if org is None:
-        abort(404)
     membership = svc.membership_of(current_user, org.id)
     can_see_all = membership is not None or has_role(current_user, "staff")
     if org.status != "approved" and not can_see_all:
@@ -100,7 +91,7 @@ def apply():
 @bp.route("/groups/apply/<int:org_id>/sent")
 @signed_in_required
 def applied(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if svc.membership_of(current_user, org.id) is None:
         abort(404)
     return render_template("groups/applied.html", org=org)
@@ -116,7 +107,7 @@ def _member_org(org_id: int, owner: bool = False) -> tuple[Organisation, Members
         abort(404)
     if owner and membership.role != "owner":
         abort(403)
-    return _org_or_404(org_id), membership
+    return child_or_404(Organisation, org_id, load=WITH_TAGS), membership
 
 
 @bp.route("/my-group/<int:org_id>/edit", methods=["GET", "POST"])
@@ -162,7 +153,7 @@ def join(token: str):
     except invitations.InvitationProblem as problem:
         org = problem.invitation and db.session.get(Organisation, problem.invitation.organisation_id)
         return render_template("groups/invite_problem.html", reason=problem.reason, org=org), 400
-    org = _org_or_404(invitation.organisation_id)
+    org = child_or_404(Organisation, invitation.organisation_id, load=WITH_TAGS)
     if normalise_email(current_user.email) != invitation.email:
         return render_template("groups/invite_problem.html", reason="wrong_account", email=invitation.email), 403
     form = ConfirmForm()
@@ -178,9 +169,7 @@ def join(token: str):
 @signed_in_required
 def withdraw_invitation(org_id: int, invitation_id: int):
     org, _membership = _member_org(org_id, owner=True)
-    invitation = db.session.get(GroupInvitation, invitation_id)
-    if invitation is None or invitation.organisation_id != org.id:
-        abort(404)
+    invitation = child_or_404(GroupInvitation, invitation_id, parent=org)
     if invitation.problem(utcnow()) is None:
         invitations.withdraw(invitation)
         db.session.commit()
@@ -188,20 +177,11 @@ def withdraw_invitation(org_id: int, invitation_id: int):
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
-def _target_membership(org: Organisation, membership_id: int) -> Membership:
-    target = db.session.get(Membership, membership_id)
-    if target is None or target.organisation_id != org.id:
-        abort(404)
-    return target
-
-
 @bp.route("/my-group/<int:org_id>/members/<int:membership_id>/remove", methods=["POST"])
 @signed_in_required
 def remove_member(org_id: int, membership_id: int):
     org, membership = _member_org(org_id)
-    target = _target_membership(org, membership_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    target = child_or_404(Membership, membership_id, parent=org)
     leaving_self = target.id == membership.id
     if not leaving_self and membership.role != "owner":
         abort(403)
@@ -224,9 +204,7 @@ def remove_member(org_id: int, membership_id: int):
 @signed_in_required
 def hand_over(org_id: int, membership_id: int):
     org, membership = _member_org(org_id, owner=True)
-    target = _target_membership(org, membership_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    target = child_or_404(Membership, membership_id, parent=org)
     if target.id != membership.id:
         target.role = "owner"
         membership.role = "member"

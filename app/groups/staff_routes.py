@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import bp, csvio
 from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
 from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
-from app.groups.routes import _org_or_404, details_form
-from app.htmx import is_partial, vary_on_htmx
+from app.groups.routes import WITH_TAGS, details_form
+from app.htmx import is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
@@ -48,14 +48,13 @@ def staff_groups():
         "decision_form": DecisionForm(),
         "pagination": govuk_pagination(pager, "groups.staff_groups", status=status, q=q),
     }
-    template = "groups/staff/_queue.html" if is_partial() else "groups/staff/queue.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("groups/staff/queue.html", "groups/staff/_queue.html", **context)
 
 
 @bp.route("/staff/groups/<int:org_id>")
 @staff_required
 def staff_group(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     members = db.session.scalars(
         select(Membership).where(Membership.organisation_id == org.id).options(selectinload(Membership.user))
     ).all()
@@ -97,9 +96,7 @@ def _decision_response(org: Organisation, message: str, form: DecisionForm | Non
 @bp.route("/staff/groups/<int:org_id>/approve", methods=["POST"])
 @staff_required
 def approve(org_id: int):
-    org = _org_or_404(org_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
     svc.decide(org, "approve", current_user)
@@ -108,7 +105,7 @@ def approve(org_id: int):
 
 
 def _with_message(org_id: int, decision: str, done: str):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = DecisionForm()
     if org.status not in QUEUE_STATUSES:
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
@@ -134,7 +131,7 @@ def request_changes(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = details_form(org)
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
@@ -149,9 +146,7 @@ def staff_edit(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/archive", methods=["POST"])
 @staff_required
 def archive(org_id: int):
-    org = _org_or_404(org_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, True, current_user)
     db.session.commit()
     flash(f"{org.name} has been archived and is no longer listed.", "success")
@@ -161,9 +156,7 @@ def archive(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/restore", methods=["POST"])
 @staff_required
 def restore(org_id: int):
-    org = _org_or_404(org_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, False, current_user)
     db.session.commit()
     flash(f"{org.name} has been restored to the directory.", "success")
@@ -173,7 +166,7 @@ def restore(org_id: int):
 @bp.route("/staff/groups/<int:org_id>/merge", methods=["POST"])
 @staff_required
 def merge(org_id: int):
-    org = _org_or_404(org_id)
+    org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = MergeForm()
     form.target.choices = _merge_choices(org)
     target = None
@@ -196,13 +189,6 @@ def merge(org_id: int):
 
 
 # --- taxonomy ------------------------------------------------------------------------------
-
-
-def _tag_or_404(tag_id: int) -> Tag:
-    tag = db.session.get(Tag, tag_id)
-    if tag is None:
-        abort(404)
-    return tag
 
 
 @bp.route("/staff/taxonomy", methods=["GET", "POST"])
@@ -238,7 +224,7 @@ def taxonomy():
 @bp.route("/staff/taxonomy/<int:tag_id>", methods=["GET", "POST"])
 @staff_required
 def tag_detail(tag_id: int):
-    tag = _tag_or_404(tag_id)
+    tag = child_or_404(Tag, tag_id)
     rename_form = RenameTagForm(prefix="rename", data={"name": tag.name} if request.method == "GET" else None)
     merge_form = MergeTagForm(prefix="merge")
     merge_form.target.choices = [(0, "Choose a tag")] + [
@@ -272,9 +258,7 @@ def tag_detail(tag_id: int):
 @bp.route("/staff/taxonomy/<int:tag_id>/retire", methods=["POST"])
 @staff_required
 def retire_tag(tag_id: int):
-    tag = _tag_or_404(tag_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    tag = child_or_404(Tag, tag_id)
     svc.set_retired(tag, not tag.retired)
     db.session.commit()
     flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
@@ -334,32 +318,27 @@ def import_groups():
 @bp.route("/staff/groups/import/<int:batch_id>", methods=["GET", "POST"])
 @staff_required
 def import_preview(batch_id: int):
-    batch = db.session.get(GroupImportBatch, batch_id)
-    if batch is None:
-        abort(404)
+    batch = child_or_404(GroupImportBatch, batch_id)
     try:
         parsed = csvio.parse(batch.content)
     except ImportRefused as exc:  # checked on upload; the directory may have changed since
         flash(str(exc), "important")
         return redirect(url_for("groups.import_groups"), code=303)
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        if batch.committed_at is None and parsed.ok:
-            try:
-                result = csvio.apply(parsed, current_user)
-                batch.committed_at = utcnow()
-                batch.summary = result.as_dict()
-                db.session.commit()
-            except Exception:
-                db.session.rollback()  # all or nothing
-                raise
-            flash(
-                f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
-                "success",
-            )
-            return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+    if request.method == "POST" and batch.committed_at is None and parsed.ok:
+        try:
+            result = csvio.apply(parsed, current_user)
+            batch.committed_at = utcnow()
+            batch.summary = result.as_dict()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()  # all or nothing
+            raise
+        flash(
+            f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
+            f"{result.unchanged} unchanged.",
+            "success",
+        )
+        return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
     return render_template(
         "groups/staff/import_preview.html",
         batch=batch,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -19,23 +17,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.auth.forms import email_field
-from app.forms import NoControlCharacters, strip_filter, submit_field
+from app.forms import WebAddress, email_field, name_field, strip_filter, submit_field, text_field
 from app.mailing.models import ITEM_KINDS, LAWFUL_BASES
-
-
-def _line(label: str, required: str | None, max_len: int, what: str):
-    validators = [DataRequired(message=required)] if required else [Optional()]
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            *validators,
-            Length(max=max_len, message=f"{what} must be {max_len} characters or fewer"),
-            NoControlCharacters(what),
-        ],
-    )
 
 
 class TopicsField(SelectMultipleField):
@@ -54,26 +37,10 @@ def topics_field(label: str, required: str) -> SelectMultipleField:
     )
 
 
-class WebLink:
-    """A "find out more" link must be a full http(s) address (never javascript: or data:)."""
-
-    def __call__(self, form, field) -> None:
-        value = (field.data or "").strip()
-        if not value:
-            return
-        if any(ord(ch) < 32 for ch in value) or " " in value:
-            raise ValidationError("Link must not contain spaces or line breaks")
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise ValidationError(
-                "Enter a link that starts with https:// or http://, like https://www.example.org/page"
-            )
-
-
 class SignupForm(FlaskForm):
     email = email_field()
-    name = _line("Full name", "Enter your full name", 120, "Name")
-    organisation_name = _line("Organisation (optional)", None, 200, "Organisation")
+    name = name_field()
+    organisation_name = text_field("Organisation (optional)", None, 200, name="Organisation")
     topics = topics_field("What would you like to hear about?", "Choose at least one topic")
     consent = BooleanField(
         "I agree to receive these emails",
@@ -90,8 +57,8 @@ class PreferencesForm(FlaskForm):
 
 class StaffAddForm(FlaskForm):
     email = email_field("Email address", "Enter their email address")
-    name = _line("Full name", "Enter their full name", 120, "Name")
-    organisation_name = _line("Organisation (optional)", None, 200, "Organisation")
+    name = name_field("Full name", "Enter their full name")
+    organisation_name = text_field("Organisation (optional)", None, 200, name="Organisation")
     topics = topics_field("Topics", "Choose at least one topic")
     lawful_basis = RadioField(
         "How may we email them?",
@@ -103,8 +70,8 @@ class StaffAddForm(FlaskForm):
         ],
         validators=[InputRequired(message="Choose how we may email them")],
     )
-    evidence = _line(
-        "How and when did they agree? (required for consent and legitimate interests)", None, 500, "Record"
+    evidence = text_field(
+        "How and when did they agree? (required for consent and legitimate interests)", None, 500, name="Record"
     )
     submit = submit_field("Add subscriber")
 
@@ -133,13 +100,13 @@ class ImportForm(FlaskForm):
 
 
 class TopicForm(FlaskForm):
-    name = _line("Topic name", "Enter a name for the topic", 80, "Topic name")
-    description = _line("Description (optional)", None, 300, "Description")
+    name = text_field("Topic name", "Enter a name for the topic", 80)
+    description = text_field("Description (optional)", None, 300, name="Description")
     submit = submit_field("Add topic")
 
 
 class BulletinForm(FlaskForm):
-    title = _line("Title", "Enter a title for the bulletin", 150, "Title")
+    title = text_field("Title", "Enter a title for the bulletin", 150)
     intro = TextAreaField(
         "Introduction",
         widget=GovCharacterCount(),
@@ -152,7 +119,7 @@ class BulletinForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     kind = SelectField("Kind of item", widget=GovSelect(), choices=list(ITEM_KINDS.items()), default="news")
-    heading = _line("Heading", "Enter a heading for the item", 200, "Heading")
+    heading = text_field("Heading", "Enter a heading for the item", 200)
     body = TextAreaField(
         "Paragraph",
         widget=GovTextArea(),
@@ -166,7 +133,14 @@ class ItemForm(FlaskForm):
         "‘Find out more’ link (optional)",
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=500, message="Link must be 500 characters or fewer"), WebLink()],
+        validators=[
+            Optional(),
+            Length(max=500, message="Link must be 500 characters or fewer"),
+            WebAddress(
+                "Enter a link that starts with https:// or http://, like https://www.example.org/page",
+                spaces_message="Link must not contain spaces or line breaks",
+            ),
+        ],
     )
     submit = submit_field("Add item")
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 
 SUBSCRIBER_STATUSES = ("pending", "confirmed", "unsubscribed", "erased", "bouncing")
@@ -35,10 +35,6 @@ ITEM_KINDS = {
 }
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Topic(db.Model):
     __tablename__ = "mailing_topics"
 
@@ -55,7 +51,7 @@ class Topic(db.Model):
 
 class Subscriber(db.Model):
     __tablename__ = "mailing_subscribers"
-    __table_args__ = (CheckConstraint(_in("status", SUBSCRIBER_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", SUBSCRIBER_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Null once erased: the row stays (counts, bulletin history) without personal data.
@@ -112,7 +108,7 @@ bulletin_topics = Table(
 
 class Bulletin(db.Model):
     __tablename__ = "mailing_bulletins"
-    __table_args__ = (CheckConstraint(_in("status", BULLETIN_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", BULLETIN_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(150))
@@ -151,7 +147,7 @@ class Bulletin(db.Model):
 
 class BulletinItem(db.Model):
     __tablename__ = "mailing_bulletin_items"
-    __table_args__ = (CheckConstraint(_in("kind", ITEM_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", ITEM_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bulletin_id: Mapped[int] = mapped_column(ForeignKey("mailing_bulletins.id", ondelete="CASCADE"), index=True)

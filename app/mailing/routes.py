@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from sqlalchemy import select
 
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import csrf, db, limiter
 from app.mailing import bp
 from app.mailing import services as mailing
@@ -140,9 +140,7 @@ def feed():
 @bp.route("/bulletins/<slug>")
 @public
 def bulletin(slug: str):
-    item = db.session.scalar(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
-    if item is None:
-        abort(404)
+    item = first_or_404(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
     return render_template("mailing/bulletin.html", bulletin=item, preview=False)
 
 

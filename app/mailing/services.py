@@ -22,6 +22,7 @@ from app.mail.service import clean_header
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
 from app.tokens import TokenError, make_token, read_token, token_maker
+from app.urls import configured_root
 
 DEFAULT_TOPICS = [
     ("Network news", "News from the network and its member groups"),
@@ -341,15 +342,8 @@ def dedupe_key(bulletin_id: int, subscriber_id: ColumnElement[int]) -> ColumnEle
 
 
 def link_base() -> str:
-    """Where links in bulk mail point. With SERVER_NAME set (always in production) it is built from
-    SERVER_NAME and PREFERRED_URL_SCHEME, never from the request, so the List-Unsubscribe link is
-    HTTPS even if a proxy forgets X-Forwarded-Proto, and never comes from a Host header."""
-    server = current_app.config.get("SERVER_NAME")
-    if server:
-        scheme = current_app.config["PREFERRED_URL_SCHEME"]
-        with current_app.test_request_context("/", base_url=f"{scheme}://{server}"):
-            return url_for("main.index", _external=True)
-    return url_for("main.index", _external=True)
+    """Where links in bulk mail point, stored with the bulletin when it is sent."""
+    return configured_root()
 
 
 def queue_bulletin(bulletin: Bulletin) -> int:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from app.events.forms import GovDateField
+from app.forms import GovDateField
 from app.reports.periods import Period, period_problem, quarter_label, quarter_period, recent_quarters
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.template_helpers import LONDON
+from app.times import london_to_utc, today_in_london
 
 
 @dataclass(frozen=True)
@@ -16,12 +16,12 @@ class Period:
     @property
     def start(self) -> dt.datetime:
         """London midnight at the start of the first day, in UTC."""
-        return london_midnight(self.first_day)
+        return london_to_utc(self.first_day)
 
     @property
     def end(self) -> dt.datetime:
         """London midnight after the last day, in UTC (exclusive)."""
-        return london_midnight(self.last_day + dt.timedelta(days=1))
+        return london_to_utc(self.last_day + dt.timedelta(days=1))
 
     @property
     def label(self) -> str:
@@ -36,10 +36,6 @@ class Period:
 
 def _day(value: dt.date) -> str:
     return value.strftime("%-d %B %Y")
-
-
-def london_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -64,10 +60,6 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def quarter_period(year: int, quarter: int) -> Period:
     return Period(*quarter_bounds(year, quarter))
-
-
-def today_in_london(now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(LONDON).date()
 
 
 def current_quarter(now: dt.datetime | None = None) -> tuple[int, int]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from app.reports import figures as f
 from app.reports.periods import Period
 from app.spreadsheets import escape_formula
-from app.template_helpers import date_format, local
+from app.template_helpers import date_format
+from app.times import to_london
 
 
 @dataclass
@@ -221,7 +222,7 @@ def export_xlsx(report: Report) -> bytes:
             for name, _ in table.columns:
                 value = row.get(name)
                 if name == "sent_at" and value is not None:
-                    value = local(value).date()  # the London day it was sent
+                    value = to_london(value).date()  # the London day it was sent
                 values.append(_text(value))
             sheet.append(values)
     out = io.BytesIO()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -11,10 +11,10 @@ from app.audit import AuditEvent, record
 from app.auth import services as accounts
 from app.auth.forms import InviteForm, RoleForm
 from app.auth.models import Invitation, User, find_user_by_email
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
@@ -48,13 +48,6 @@ def dashboard():
 # --- users ---------------------------------------------------------------------------
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _role_form(user: User) -> RoleForm:
     form = RoleForm(prefix=f"u{user.id}", data={"role": user.role})
     form.role.label.text = f"Role for {user.name}"
@@ -82,8 +75,7 @@ def users():
         "action_form": ConfirmForm(),
         "pagination": govuk_pagination(pager, "staff.users", q=q, role=role),
     }
-    template = "staff/_users_table.html" if is_partial() else "staff/users.html"
-    return vary_on_htmx(current_app.make_response(render_template(template, **context)))
+    return render("staff/users.html", "staff/_users_table.html", **context)
 
 
 def _row_response(user: User, form: RoleForm | None = None, message: str | None = None, status: int = 200):
@@ -111,7 +103,7 @@ def _guard_self_and_last_admin(user: User, new_role: str | None = None, deactiva
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @admin_required
 def change_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = child_or_404(User, user_id)
     form = RoleForm(prefix=f"u{user.id}")
     form.role.label.text = f"Role for {user.name}"
     problem = None
@@ -134,10 +126,7 @@ def change_role(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    user = _user_or_404(user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    user = child_or_404(User, user_id)
     problem = None if active else _guard_self_and_last_admin(user, deactivate=True)
     if problem:
         if is_partial():
@@ -188,11 +177,7 @@ def invitations():
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @admin_required
 def revoke_invitation(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    invitation = child_or_404(Invitation, invitation_id)
     if invitation.status == "pending":
         invitation.revoked_at = utcnow()
         record("invitation.revoked", invitation, email=invitation.email)
@@ -247,9 +232,7 @@ def mail():
 @bp.route("/mail/<int:message_id>")
 @staff_required
 def mail_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = child_or_404(OutboxMessage, message_id)
     # Credential links are removed in every mail mode (app/staff/redaction.py); a sensitive
     # message says so even when its sign-in link sits in a part we do not show.
     body = redact(message.body_text)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.mailing.sources import ContentSource, SourceItem, register_source
-from app.security import html_to_text
+from app.text import html_to_text
 from app.toolkits.models import Toolkit
 
 

@@ -25,24 +25,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.events.forms import GovDateField
-from app.forms import NoControlCharacters, strip_filter
+from app.forms import GovDateField, strip_filter, text_field
 from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
 
 LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
 
 
 class ToolkitForm(FlaskForm):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter a title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-            NoControlCharacters("Title"),
-        ],
-    )
+    title = text_field("Title", "Enter a title")
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
@@ -85,16 +75,7 @@ class ToolkitForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    title = StringField(
-        "Section title",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter a section title"),
-            Length(max=200, message="Section title must be 200 characters or fewer"),
-            NoControlCharacters("Section title"),
-        ],
-    )
+    title = text_field("Section title", "Enter a section title")
     description = TextAreaField(
         "Introduction (optional)",
         widget=GovTextArea(),
@@ -106,16 +87,7 @@ class SectionForm(FlaskForm):
 class QuestionForm(FlaskForm):
     type = SelectField("Type of question", widget=GovSelect(), choices=list(QUESTION_TYPES.items()),
                        validators=[InputRequired(message="Choose the type of question")])  # fmt: skip
-    label = StringField(
-        "Question",
-        widget=GovTextInput(),
-        filters=[strip_filter],
-        validators=[
-            InputRequired(message="Enter the question"),
-            Length(max=500, message="Question must be 500 characters or fewer"),
-            NoControlCharacters("Question"),
-        ],
-    )
+    label = text_field("Question", "Enter the question", max_length=500)
     hint = TextAreaField("Hint (optional)", widget=GovTextArea(), filters=[strip_filter],
                          validators=[Length(max=1000, message="Hint must be 1,000 characters or fewer")])  # fmt: skip
     required = BooleanField("An answer is required", widget=GovCheckboxInput())

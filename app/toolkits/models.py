@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -56,15 +56,11 @@ LONG_TEXT_MAX = 5000
 RESPONSE_STATUSES = {"draft": "Draft", "submitted": "Submitted"}
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Toolkit(db.Model):
     __tablename__ = "toolkits"
     __table_args__ = (
-        CheckConstraint(_in("audience", AUDIENCES), name="audience"),
-        CheckConstraint(_in("status", TOOLKIT_STATUSES), name="status"),
+        CheckConstraint(one_of("audience", AUDIENCES), name="audience"),
+        CheckConstraint(one_of("status", TOOLKIT_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,7 +139,7 @@ class Section(db.Model):
 
 class Question(db.Model):
     __tablename__ = "toolkit_questions"
-    __table_args__ = (CheckConstraint(_in("type", QUESTION_TYPES), name="type"),)
+    __table_args__ = (CheckConstraint(one_of("type", QUESTION_TYPES), name="type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     toolkit_id: Mapped[int] = mapped_column(ForeignKey("toolkits.id", ondelete="CASCADE"), index=True)
@@ -208,7 +204,7 @@ class Response(db.Model):
         # "org:<id>" or "user:<id>": one response per organisation (or per person) per toolkit,
         # enforced by an ordinary unique constraint that works on both databases.
         UniqueConstraint("toolkit_id", "respondent_key", name="uq_toolkit_responses_respondent"),
-        CheckConstraint(_in("status", RESPONSE_STATUSES), name="status"),
+        CheckConstraint(one_of("status", RESPONSE_STATUSES), name="status"),
         Index("ix_toolkit_responses_toolkit_status", "toolkit_id", "status"),
     )
 

@@ -9,10 +9,9 @@ REMINDER_HOUR London time so nobody is e-mailed in the night."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.audit import record
@@ -22,8 +21,9 @@ from app.extensions import db
 from app.groups.models import Membership, Organisation
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
+from app.urls import link_context
 
 REMINDER_DAYS_BEFORE_CLOSE = (7, 1)  # a week before, and the day before the closing date
 REMINDER_HOUR = 9  # London time; the TOOLKIT_REMINDER_HOUR setting overrides it
@@ -41,14 +41,6 @@ def sent_today(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
     )
 
 
-def _url_context():
-    """Links built by the worker need a request context (SERVER_NAME is set in production)."""
-    if has_request_context():
-        return contextlib.nullcontext()
-    server = current_app.config.get("SERVER_NAME") or "127.0.0.1:5000"
-    return current_app.test_request_context(base_url=f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}")
-
-
 def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> int | None:
     """Queue reminders; None when they have already been sent today for this toolkit."""
     if sent_today(toolkit, now):
@@ -64,7 +56,7 @@ def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> int | No
         .where(Organisation.status == "approved", Organisation.id.not_in(responded), User.active.is_(True))
         .order_by(Organisation.id, User.id)
     ).all()
-    with _url_context():
+    with link_context():
         for user, organisation in people:
             enqueue(
                 "toolkit_reminder",

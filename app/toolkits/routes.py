@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.forms import ConfirmForm
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
@@ -211,8 +210,6 @@ def section(slug: str, section_id: int):
     errors: dict[int, str] = {}
     values: dict[int, object] = {}
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
         if not editable:
             flash(_closed_message(who.toolkit), "important")
             return redirect(_url("toolkits.respond", who), code=303)
@@ -294,8 +291,6 @@ def check(slug: str):
 @signed_in_required
 def submit(slug: str):
     who = _respondent(slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     if not svc.can_edit(who.toolkit, who.response):
         flash(_closed_message(who.toolkit), "important")
         return redirect(_url("toolkits.respond", who), code=303)

@@ -15,6 +15,9 @@ from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
 from app.mail import enqueue
+
+# toolkits/staff_routes.py still calls svc.move/svc.renumber; it imports app.ordering when it is switched.
+from app.ordering import move, renumber  # noqa: F401
 from app.security import sanitize_html
 from app.slugs import slugify, unique_slug
 from app.toolkits.models import (
@@ -535,22 +538,6 @@ def option_id_for(label: str, taken: set[str]) -> str:
         candidate = f"{base}-{n}"
         n += 1
     return candidate
-
-
-def renumber(items) -> None:
-    for position, item in enumerate(items, start=1):
-        item.position = position
-
-
-def move(items: list, item, step: int) -> bool:
-    """Swap `item` with its neighbour in `items` (already ordered). False when at an end."""
-    i = items.index(item)
-    j = i + step
-    if not 0 <= j < len(items):
-        return False
-    items[i], items[j] = items[j], items[i]
-    renumber(items)
-    return True
 
 
 # --- what a member has to do (home page and member dashboard) -------------------------------

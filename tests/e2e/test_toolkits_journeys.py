@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.template_helpers import LONDON
+from app.times import LONDON
 from tests import factories
 from tests.conftest import body_of
 from tests.factories.groups import organisation

@@ -269,7 +269,7 @@ def test_schedule_then_the_job_sends_it(client, db, staff, smtp_server):
     response = client.post(f"/staff/bulletins/{bulletin.id}/send", data={"when": "later", "send_at": "tomorrow"})
     assert "Enter the date and time like" in response.get_data(as_text=True)
     when = (utcnow() + dt.timedelta(days=1)).astimezone(dt.UTC)
-    from app.template_helpers import LONDON
+    from app.times import LONDON
 
     local = when.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
     assert (

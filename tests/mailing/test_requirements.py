@@ -21,7 +21,7 @@ from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.delivery import render_bulletin
 from app.mailing.models import Bulletin, Subscriber
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.tokens import make_token
 from tests.conftest import body_of
 from tests.mailing import factories as mf

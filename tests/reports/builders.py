@@ -18,7 +18,7 @@ from app.extensions import db
 from app.groups.models import Organisation
 from app.mail.models import OutboxMessage
 from app.mailing.models import Bulletin, Subscriber
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
 
 _n = itertools.count(1)

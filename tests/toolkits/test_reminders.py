@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.audit import AuditEvent
 from app.jobs import PERIODIC_JOBS, run_worker
 from app.mail.models import OutboxMessage
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits import reminders
 from tests import factories
 from tests.conftest import body_of

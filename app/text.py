@@ -1,0 +1,24 @@
+"""Plain text from stored rich text: one conversion for e-mails, bulletins, imports and search."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+
+def html_to_text(value: str | None) -> str:
+    """Plain text from stored (sanitised) HTML, keeping paragraphs and list items as lines.
+
+    Paragraphs, headings and lists end with a blank line so an e-mail reads as the page does;
+    spaces inside a line are collapsed because HTML source wraps lines anywhere.
+    """
+    if not value:
+        return ""
+    text = re.sub(r"(?i)<br\s*/?>|</li>", "\n", value)
+    text = re.sub(r"(?i)</(p|h[1-6]|blockquote|ul|ol|table)>", "\n\n", text)
+    text = re.sub(r"(?i)<li[^>]*>", "• ", text)
+    text = html.unescape(nh3.clean(text, tags=set()))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
