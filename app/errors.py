@@ -1,8 +1,8 @@
-"""The in-house error pages (GOV.UK style), keeping each error's own headers."""
+"""The in-house error pages (GOV.UK style; JSON under /api/), keeping each error's own headers."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from psycopg import errors as psycopg_errors
 from sqlalchemy.exc import DataError, StatementError
@@ -11,75 +11,76 @@ from werkzeug.exceptions import HTTPException
 from app import extensions as ext
 from app.ratelimits import retry_after_seconds, when_to_try_again
 
+MESSAGES = {
+    400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
+    401: ("Sign in to continue", "You need to sign in to do that."),
+    403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+    ),
+    405: ("There is a problem with your request", "That action cannot be done from this page."),
+    413: ("The file or text you sent is too large", "Go back and send something smaller."),
+    429: ("Too many attempts", "You have tried too many times in a short time. Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+}
+CSRF_EXPIRED = "The form had expired or was not sent from this site. Go back, reload the page and try again."
 OUT_OF_RANGE = (
     "A date or number in the web address or form is outside the range the service can use. "
     "Go back, check it and try again."
 )
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def render_error(code: int, detail: str | None = None, headers: dict | None = None):
+    title, body = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):  # machine readers get JSON, as the API's own errors are
+        return jsonify({"error": detail or title}), code, headers or {}
+    page = render_template("errors/error.html", code=code, title=title, body=detail or body)
+    return page, code, headers or {}
+
+
+def csrf_error(error: CSRFError):
+    return render_error(400, CSRF_EXPIRED)
+
+
+def http_error(error: HTTPException):
+    if error.code in REDIRECTS:
+        return error
+    # Keep what the error says in its headers (Allow on a 405, Retry-After on a 429), not its body.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    if error.code == 429:
+        seconds = retry_after_seconds()
+        if seconds:
+            headers["Retry-After"] = str(seconds)
+        return render_error(
+            429, f"You have tried too many times in a short time. {when_to_try_again(seconds)}", headers
+        )
+    return render_error(error.code or 500, getattr(error, "plain_message", None), headers)
+
+
+def value_out_of_range(error: Exception):
+    """The database refused a value from the request (a date past the calendar's edge, a number too
+    big for its column): the request was bad, not the service. Anything else is a real error."""
+    cause = getattr(error, "orig", None) or error
+    if not isinstance(cause, OverflowError | DataError | psycopg_errors.DataError):
+        return unhandled(error)
+    ext.db.session.rollback()
+    current_app.logger.warning("refused a value out of range on %s %s: %s", request.method, request.path, cause)
+    return render_error(400, OUT_OF_RANGE)
+
+
+def unhandled(error: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    ext.db.session.rollback()
+    if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
+        raise error
+    return render_error(500)
 
 
 def register_error_handlers(app: Flask) -> None:
-    messages = {
-        400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
-        401: ("Sign in to continue", "You need to sign in to do that."),
-        403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
-        404: (
-            "Page not found",
-            "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
-        ),
-        405: ("There is a problem with your request", "That action cannot be done from this page."),
-        413: ("The file or text you sent is too large", "Go back and send something smaller."),
-        429: (
-            "Too many attempts",
-            "You have tried too many times in a short time. Wait a few minutes, then try again.",
-        ),
-        500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
-    }
-
-    def render_error(code: int, detail: str | None = None, headers=None):
-        title, body = messages.get(code, messages[500])
-        if request.path.startswith("/api/"):  # machine readers get JSON, as the API's own errors are
-            return jsonify({"error": detail or title}), code, headers or {}
-        page = render_template("errors/error.html", code=code, title=title, body=detail or body)
-        return page, code, headers or {}
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_error(
-            400, "The form had expired or was not sent from this site. Go back, reload the page and try again."
-        )
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code in (301, 302, 303, 307, 308):
-            return error
-        # Keep what the error says in its headers (Allow on a 405, Retry-After on a 429), not its body.
-        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        if error.code == 429:
-            seconds = retry_after_seconds()
-            if seconds:
-                headers["Retry-After"] = str(seconds)
-            return render_error(
-                429, f"You have tried too many times in a short time. {when_to_try_again(seconds)}", headers
-            )
-        return render_error(error.code or 500, getattr(error, "plain_message", None), headers)
-
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(DataError)
-    @app.errorhandler(StatementError)
-    def value_out_of_range(error: Exception):
-        """The database refused a value from the request (a date past the calendar's edge, a number
-        too big for its column): the request was bad, not the service. Anything else re-raises."""
-        cause = getattr(error, "orig", None) or error
-        if not isinstance(cause, OverflowError | DataError | psycopg_errors.DataError):
-            return unhandled(error)
-        ext.db.session.rollback()
-        app.logger.warning("refused a value out of range on %s %s: %s", request.method, request.path, cause)
-        return render_error(400, OUT_OF_RANGE)
-
-    @app.errorhandler(Exception)
-    def unhandled(error: Exception):
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        ext.db.session.rollback()
-        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
-            raise error
-        return render_error(500)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    for kind in (OverflowError, DataError, StatementError):
+        app.register_error_handler(kind, value_out_of_range)
+    app.register_error_handler(Exception, unhandled)

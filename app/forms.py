@@ -157,12 +157,17 @@ class GovDateField(DateField):
         self.message = message
 
     def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
+        # The widget redraws exactly three boxes from raw_data: a request that posts one value (or four)
+        # under the field's name is kept as three, so the page shows the message instead of crashing.
+        parts = [str(v) for v in valuelist or []]
+        self.raw_data = (parts + ["", "", ""])[:3] if parts else None
+        if not any(v.strip() for v in parts):
             self.data = None
-            self.raw_data = valuelist or None
             return
         try:
-            self.data = dt.datetime.strptime(" ".join(v.strip() for v in valuelist), "%d %m %Y").date()
+            if len(parts) != 3:
+                raise ValueError("not a day, a month and a year")
+            self.data = dt.datetime.strptime(" ".join(v.strip() for v in parts), "%d %m %Y").date()
         except ValueError as exc:
             self.data = None
             raise ValueError(self.message) from exc

@@ -1,4 +1,5 @@
-"""Periodic job: uploaded directory CSVs (they hold contact names and e-mails) are deleted after 30 days."""
+"""Retention: uploaded directory CSVs (they hold contact names and e-mails) are deleted after 30 days,
+colleague invitations after a year."""
 
 from __future__ import annotations
 
@@ -8,10 +9,18 @@ from sqlalchemy import delete
 
 from app.db import utcnow
 from app.extensions import db
-from app.groups.models import GroupImportBatch
+from app.groups.models import GroupImportBatch, GroupInvitation
 from app.retention import retention_rule
 
 IMPORT_RETENTION_DAYS = 30  # docs/data-protection.md
+INVITATION_RETENTION_DAYS = 365
+
+
+@retention_rule("group_invitations")
+def delete_old_invitations(now: dt.datetime | None = None) -> int:
+    """Colleague invitations (an e-mail address, who invited whom) a year after they were sent."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=INVITATION_RETENTION_DAYS)
+    return db.session.execute(delete(GroupInvitation).where(GroupInvitation.created_at < cutoff)).rowcount
 
 
 @retention_rule("group_imports")

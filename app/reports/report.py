@@ -77,6 +77,11 @@ TOOLKIT_COLUMNS = [("title", "Toolkit"), ("submitted", "Responses submitted"), (
 
 
 def build(p: Period) -> Report:
+    """Every figure and table for the period, one SQL function each (figures.py)."""
+    return Report(p, _sections(p), _tables(p))
+
+
+def _sections(p: Period) -> list[Section]:
     joined, active = f.groups_joined(p), f.groups_active(p)
     start, end = f.subscribers_start(p), f.subscribers_end(p)
     new, left = f.subscribers_joined(p), f.subscribers_left(p)
@@ -112,7 +117,11 @@ def build(p: Period) -> Report:
             Figure("progress_updates", "Progress updates", f.progress_updates(p)),
         ]),
     ]  # fmt: skip
-    tables = {
+    return sections
+
+
+def _tables(p: Period) -> dict[str, Table]:
+    return {
         "bulletins": Table(
             "bulletins",
             "Bulletins sent in the period",
@@ -149,7 +158,6 @@ def build(p: Period) -> Report:
             ["action_changes"],
         ),
     }
-    return Report(p, sections, tables)
 
 
 # --- downloads ------------------------------------------------------------------------------------

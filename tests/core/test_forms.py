@@ -74,3 +74,18 @@ def test_populate_errors_shows_a_service_refusal_beside_its_field(app):
     form.populate_errors(FieldProblem("title", "That title is taken"))
     form.populate_errors(FieldProblem("anything", "Choose a group"), "organisation")
     assert form.errors == {"title": ["That title is taken"], "organisation": ["Choose a group"]}
+
+
+@pytest.mark.parametrize(
+    "posted", [{"date": "2026-01-01"}, {"date": ["1", "2"]}, {"date": ["1", "2", "2027", "4"]}, {"date": ""}]
+)
+def test_a_date_posted_as_the_wrong_number_of_values_is_shown_again_with_its_message(
+    app, client, login_as, posted
+):
+    """Issue 15.9: a GOV.UK date field posted as one value crashed when the form was drawn again."""
+    login_as("staff")
+    response = client.post("/staff/events/new", data={"title": "Network meeting", **posted})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "govuk-error-summary" in html
+    assert "date-day" in html and "date-month" in html and "date-year" in html

@@ -38,7 +38,7 @@ def test_retention_deletes_only_expired_rows(app, db):
         "outbox": 1, "invitations": 0, "audit": 1, "unconfirmed_users": 1, "rejected_applications": 0,
         # every feature's rule runs in the same job, and had nothing to do here
         "event_needs": 0, "actionplan_imports": 0, "group_imports": 0, "pending_subscribers": 0,
-        "unsubscribed_erased": 0,
+        "unsubscribed_erased": 0, "user_sessions": 0, "group_invitations": 0,
     }  # fmt: skip
     assert _count(db, OutboxMessage) == 2  # the queued one is never deleted, however old
     assert [e.verb for e in db.session.scalars(select(AuditEvent))] == ["new.thing"]
@@ -64,3 +64,29 @@ def test_every_feature_rule_runs_in_the_one_retention_job(app, db):
         RETENTION_RULES
     )
     assert not [name for name in PERIODIC_JOBS if "retention" in name and name != "retention"]
+
+
+def test_expired_sessions_and_old_group_invitations_are_deleted(app, db):
+    import datetime as dt
+
+    from app.auth.models import UserSession
+    from app.groups.models import GroupInvitation
+    from app.retention import apply_retention
+    from tests.factories.groups import organisation
+
+    user = factories.user()
+    org = organisation("Retention Group", owner=user)
+    now = dt.datetime.now(dt.UTC)
+    old, fresh = now - dt.timedelta(hours=app.config["SESSION_MAX_HOURS"] + 1), now - dt.timedelta(hours=1)
+    db.session.add_all([
+        UserSession(user_id=user.id, key_hash="a" * 64, created_at=old),
+        UserSession(user_id=user.id, key_hash="b" * 64, created_at=fresh),
+        GroupInvitation(organisation_id=org.id, email="x@example.org", created_at=now - dt.timedelta(days=400),
+                        expires_at=now - dt.timedelta(days=393)),
+        GroupInvitation(organisation_id=org.id, email="y@example.org", created_at=fresh, expires_at=now),
+    ])  # fmt: skip
+    db.session.commit()
+    results = apply_retention(now)
+    assert results["user_sessions"] == 1 and results["group_invitations"] == 1
+    assert db.session.scalars(db.select(UserSession.key_hash)).all() == ["b" * 64]
+    assert db.session.scalars(db.select(GroupInvitation.email)).all() == ["y@example.org"]
