@@ -160,7 +160,7 @@ class GovDateField(DateField):
         # The widget redraws exactly three boxes from raw_data: a request that posts one value (or four)
         # under the field's name is kept as three, so the page shows the message instead of crashing.
         parts = [str(v) for v in valuelist or []]
-        self.raw_data = (parts + ["", "", ""])[:3] if parts else None
+        self.raw_data = [*parts, "", "", ""][:3] if parts else None
         if not any(v.strip() for v in parts):
             self.data = None
             return
