@@ -79,9 +79,7 @@ def test_populate_errors_shows_a_service_refusal_beside_its_field(app):
 @pytest.mark.parametrize(
     "posted", [{"date": "2026-01-01"}, {"date": ["1", "2"]}, {"date": ["1", "2", "2027", "4"]}, {"date": ""}]
 )
-def test_a_date_posted_as_the_wrong_number_of_values_is_shown_again_with_its_message(
-    app, client, login_as, posted
-):
+def test_a_date_posted_as_the_wrong_number_of_values_is_shown_again_with_its_message(app, client, login_as, posted):
     """Issue 15.9: a GOV.UK date field posted as one value crashed when the form was drawn again."""
     login_as("staff")
     response = client.post("/staff/events/new", data={"title": "Network meeting", **posted})
