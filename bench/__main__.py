@@ -16,7 +16,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,18 +26,12 @@ from pathlib import Path
 
 from bench import mail
 from bench import toolkit as toolkit_bench
-from bench.scenarios import FLOOR, SCENARIOS, Scenario, derived_facts, facts_sql
+from bench.scenarios import FLOOR, SCENARIOS, Scenario, derived_facts, facts_sql, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def flask(env: dict, *args: str) -> str:

@@ -163,7 +163,7 @@ def run(base: str, env: dict, url: str, results: Path, label: str, profile: bool
     """On a shared machine one pass of each is at the mercy of whatever else runs: the worker and
     the bare loop take turns (`rounds` times each, worker first since the sink keeps its first
     message as the loop's sample) and the best rate of each is compared."""
-    from bench.__main__ import free_port
+    from bench.scenarios import free_port
 
     engine = create_engine(url)
     with engine.connect() as conn:

@@ -3,6 +3,8 @@ features land; each feature adds its own here (with the target its issue names).
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -130,3 +132,10 @@ def derived_facts(facts: dict, rules: dict[str, str]) -> dict:
         if "<" not in path:
             facts["toolkit_results_path"] = path
     return facts
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a server a benchmark starts."""
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -9,7 +9,7 @@ text in `text_value`. Scalar questions use `option_id = ""` so the unique key
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -30,8 +30,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 
-if TYPE_CHECKING:
-    from app.toolkits.question_types import QuestionType
+# Each stored type name's class, filled in by app/toolkits/question_types as it loads (the toolkits
+# package imports it): the types read this module's constants, so this module names none of them.
+QUESTION_TYPE_CLASSES: dict[str, type] = {}
 
 AUDIENCES = {"organisation": "One response per member organisation", "individual": "One response per person"}
 TOOLKIT_STATUSES = {"draft": "Draft", "published": "Published", "closed": "Closed"}
@@ -169,13 +170,10 @@ class Question(db.Model):
         return QUESTION_TYPES.get(self.type, self.type)
 
     @property
-    def kind(self) -> QuestionType:
+    def kind(self) -> Any:  # a question_types.QuestionType (not imported: it imports this module)
         """This question's type (app/toolkits/question_types): how its answers are read, checked,
         shown and counted."""
-        # Imported here: the types read this module's constants, so they load after it.
-        from app.toolkits.question_types import question_type
-
-        return question_type(self)
+        return QUESTION_TYPE_CLASSES[self.type](self)
 
     @property
     def choices(self) -> list[dict]:

@@ -12,11 +12,13 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from app.toolkits.models import QUESTION_TYPE_CLASSES
+
 if TYPE_CHECKING:
     from app.toolkits.models import Answer, Question
     from app.toolkits.results import QuestionResult
 
-_REGISTRY: dict[str, type[QuestionType]] = {}
+_REGISTRY = QUESTION_TYPE_CLASSES  # one registry, kept where Question.kind can read it
 
 
 class AnswerError(ValueError):
