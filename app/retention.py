@@ -14,18 +14,13 @@ from collections.abc import Callable
 from sqlalchemy import delete
 
 from app.audit import AuditEvent
-from app.auth.models import Invitation, User
 from app.db import utcnow
 from app.extensions import db
-from app.groups.models import Organisation
 from app.jobs import periodic
 from app.mail.models import OutboxMessage
 
 OUTBOX_DAYS = 90
-INVITATION_DAYS = 365
 AUDIT_DAYS = 2 * 365
-UNCONFIRMED_ACCOUNT_DAYS = 30
-REJECTED_APPLICATION_DAYS = 365
 
 RetentionRule = Callable[[dt.datetime], int]
 RETENTION_RULES: dict[str, RetentionRule] = {}
@@ -59,20 +54,7 @@ def apply_core_retention(now: dt.datetime) -> dict[str, int]:
                 OutboxMessage.created_at < now - OUTBOX_DAYS * days,
             )
         ).rowcount,
-        "invitations": db.session.execute(
-            delete(Invitation).where(Invitation.created_at < now - INVITATION_DAYS * days)
-        ).rowcount,
         "audit": db.session.execute(delete(AuditEvent).where(AuditEvent.at < now - AUDIT_DAYS * days)).rowcount,
-        # Someone who never confirmed their address never really had an account.
-        "unconfirmed_users": db.session.execute(
-            delete(User).where(User.confirmed_at.is_(None), User.created_at < now - UNCONFIRMED_ACCOUNT_DAYS * days)
-        ).rowcount,
-        # A group application that was not accepted, with its contact details (issue 3).
-        "rejected_applications": db.session.execute(
-            delete(Organisation).where(
-                Organisation.status == "rejected", Organisation.reviewed_at < now - REJECTED_APPLICATION_DAYS * days
-            )
-        ).rowcount,
     }
     return results
 

@@ -1,4 +1,5 @@
-"""Retention: sign-in session rows go once they can no longer be used (docs/data-protection.md)."""
+"""Retention of account data (docs/data-protection.md): staff invitations after a year, accounts never
+confirmed after 30 days, sign-in session rows once they can no longer be used."""
 
 from __future__ import annotations
 
@@ -7,10 +8,26 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import delete
 
-from app.auth.models import UserSession
+from app.auth.models import Invitation, User, UserSession
 from app.db import utcnow
 from app.extensions import db
 from app.retention import retention_rule
+
+INVITATION_DAYS = 365
+UNCONFIRMED_ACCOUNT_DAYS = 30
+
+
+@retention_rule("invitations")
+def delete_old_invitations(now: dt.datetime) -> int:
+    cutoff = now - dt.timedelta(days=INVITATION_DAYS)
+    return db.session.execute(delete(Invitation).where(Invitation.created_at < cutoff)).rowcount
+
+
+@retention_rule("unconfirmed_users")
+def delete_unconfirmed_accounts(now: dt.datetime) -> int:
+    """Someone who never confirmed their address never really had an account."""
+    cutoff = now - dt.timedelta(days=UNCONFIRMED_ACCOUNT_DAYS)
+    return db.session.execute(delete(User).where(User.confirmed_at.is_(None), User.created_at < cutoff)).rowcount
 
 
 @retention_rule("user_sessions")

@@ -9,11 +9,21 @@ from sqlalchemy import delete
 
 from app.db import utcnow
 from app.extensions import db
-from app.groups.models import GroupImportBatch, GroupInvitation
+from app.groups.models import GroupImportBatch, GroupInvitation, Organisation
 from app.retention import retention_rule
 
 IMPORT_RETENTION_DAYS = 30  # docs/data-protection.md
 INVITATION_RETENTION_DAYS = 365
+REJECTED_APPLICATION_DAYS = 365
+
+
+@retention_rule("rejected_applications")
+def delete_rejected_applications(now: dt.datetime) -> int:
+    """A group application that was not accepted, with its contact details (issue 3)."""
+    cutoff = now - dt.timedelta(days=REJECTED_APPLICATION_DAYS)
+    return db.session.execute(
+        delete(Organisation).where(Organisation.status == "rejected", Organisation.reviewed_at < cutoff)
+    ).rowcount
 
 
 @retention_rule("group_invitations")
