@@ -44,6 +44,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_complexity.py
 
 format: install-dev
 	$(BIN)/ruff format .
