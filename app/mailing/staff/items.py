@@ -78,6 +78,13 @@ def staff_item_from_source(bulletin_id: int):
     return _after_item_change(bulletin, f"Item ‘{item.heading}’ added.")
 
 
+def _draft_item(bulletin_id: int, item_id: int) -> tuple[Bulletin, BulletinItem]:
+    """A bulletin that can still be changed and one of its items (another bulletin's item is a 404)."""
+    bulletin = child_or_404(Bulletin, bulletin_id)
+    ensure_draft(bulletin)
+    return bulletin, child_or_404(BulletinItem, item_id, parent=bulletin)
+
+
 def _item_form(item: BulletinItem) -> ItemForm:
     """The form that edits one item; its prefix keeps its field ids apart from the add form's."""
     return ItemForm(prefix=f"item-{item.id}", obj=item)
@@ -98,9 +105,7 @@ def staff_item(bulletin_id: int, item_id: int):
 @staff_required
 def staff_item_edit(bulletin_id: int, item_id: int):
     """Edit an item in place (HTMX swaps the form into the item) or on its own page without JavaScript."""
-    bulletin = child_or_404(Bulletin, bulletin_id)
-    ensure_draft(bulletin)
-    item = child_or_404(BulletinItem, item_id, parent=bulletin)
+    bulletin, item = _draft_item(bulletin_id, item_id)
     form = _item_form(item)
     if form.validate_on_submit():
         before = {name: getattr(item, name) for name in ("kind", "heading", "body", "link")}
@@ -125,9 +130,7 @@ def staff_item_edit(bulletin_id: int, item_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/move", methods=["POST"])
 @staff_required
 def staff_item_move(bulletin_id: int, item_id: int):
-    bulletin = child_or_404(Bulletin, bulletin_id)
-    ensure_draft(bulletin)
-    item = child_or_404(BulletinItem, item_id, parent=bulletin)
+    bulletin, item = _draft_item(bulletin_id, item_id)
     direction = request.form.get("direction")
     items = _in_order(bulletin)
     # An unknown direction is a no-op here, not the 404 that step() gives for a URL segment.
@@ -141,9 +144,7 @@ def staff_item_move(bulletin_id: int, item_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/delete", methods=["POST"])
 @staff_required
 def staff_item_delete(bulletin_id: int, item_id: int):
-    bulletin = child_or_404(Bulletin, bulletin_id)
-    ensure_draft(bulletin)
-    item = child_or_404(BulletinItem, item_id, parent=bulletin)
+    bulletin, item = _draft_item(bulletin_id, item_id)
     bulletin.items.remove(item)
     renumber(_in_order(bulletin), start=0)
     record("bulletin.item_removed", bulletin, heading=item.heading)
