@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from app.mailing.models import Bulletin, Subscriber
 from tests import factories
 from tests.conftest import body_of
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 pytestmark = pytest.mark.e2e
 

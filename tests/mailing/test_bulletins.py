@@ -15,7 +15,7 @@ from app.mailing import services
 from app.mailing.models import Bulletin, BulletinItem, Subscriber
 from app.mailing.sources import ContentSource, SourceItem, register_source, unregister_source
 from tests.conftest import body_of
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 HX = {"HX-Request": "true"}
 

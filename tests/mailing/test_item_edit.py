@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEvent
 from app.mailing.models import Bulletin, BulletinItem
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 HX = {"HX-Request": "true"}
 

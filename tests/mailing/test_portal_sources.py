@@ -11,7 +11,7 @@ from app.actionplan.models import Action, ActionPlan, ProgressUpdate, Theme, num
 from app.db import utcnow
 from app.events.models import Event
 from app.mailing.models import BulletinItem
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 HX = {"HX-Request": "true"}
 

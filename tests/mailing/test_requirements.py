@@ -24,7 +24,7 @@ from app.mailing.models import Bulletin, Subscriber
 from app.times import LONDON
 from app.tokens import make_token
 from tests.conftest import body_of
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 HX = {"HX-Request": "true"}
 DAY = 24 * 3600

@@ -12,7 +12,7 @@ from app.jobs import PERIODIC_JOBS, run_due_jobs
 from app.mailing import services
 from app.mailing.models import Bulletin, Subscriber, SuppressedAddress
 from app.retention import apply_retention
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 
 def test_retention_removes_old_pending_and_long_unsubscribed(db):

@@ -13,7 +13,7 @@ from app.mailing import services
 from app.mailing.models import Subscriber, Subscription
 from app.tokens import make_token
 from tests.conftest import body_of
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 
 def _signup(client, email="amina@example.org", name="Amina Yusuf", topics=None, **extra):

@@ -18,7 +18,7 @@ from app.mailing import services
 from app.mailing.delivery import BulletinBatch, render_bulletin
 from app.mailing.models import Bulletin, BulletinItem, Subscriber
 from tests.conftest import body_of
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 TOKEN_IN = re.compile(r"/mailing-list/(?:preferences|unsubscribe)/([A-Za-z0-9._-]+)")
 

@@ -16,7 +16,7 @@ from app.mail import OutboxMessage
 from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.models import Subscriber, SuppressedAddress, Topic
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 HX = {"HX-Request": "true"}
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.audit import AuditEvent
 from app.mailing import services
 from app.mailing.models import Subscriber, Subscription
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 
 @pytest.fixture

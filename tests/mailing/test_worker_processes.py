@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from app.mail import OutboxMessage
 from app.mailing import services
 from tests.conftest import POSTGRES
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 1000

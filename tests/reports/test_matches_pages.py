@@ -20,7 +20,7 @@ from app.toolkits import results
 from tests import factories
 from tests.events import helpers as eh
 from tests.factories import groups as gh
-from tests.mailing import factories as mf
+from tests.factories import mailing as mf
 from tests.reports import builders as b
 
 

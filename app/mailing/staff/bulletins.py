@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import record
+from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import hx_redirect
@@ -20,19 +21,11 @@ from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
 
 
-def bulletin_or_404(bulletin_id: int) -> Bulletin:
-    bulletin = db.session.get(Bulletin, bulletin_id)
-    if bulletin is None:
-        abort(404)
-    return bulletin
-
-
-def draft_or_redirect(bulletin: Bulletin):
-    """A redirect to the bulletin if it can no longer be changed (sent or scheduled), else None."""
+def ensure_draft(bulletin: Bulletin) -> None:
+    """Send staff back to the bulletin (ending the request) if it was sent or scheduled meanwhile."""
     if not bulletin.editable:
         flash("This bulletin has been sent or scheduled, so it can no longer be changed.", "important")
-        return hx_redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id))
-    return None
+        abort(hx_redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id)))
 
 
 @bp.route("/staff/bulletins")
@@ -99,12 +92,10 @@ def compose_context(bulletin: Bulletin, item_form: ItemForm | None = None, detai
 @bp.route("/staff/bulletins/<int:bulletin_id>", methods=["GET", "POST"])
 @staff_required
 def staff_bulletin(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     details = None
     if request.method == "POST":
-        blocked = draft_or_redirect(bulletin)
-        if blocked:
-            return blocked
+        ensure_draft(bulletin)
         details = BulletinForm()
         details.topics.choices = mailing.topic_choices()
         if details.validate_on_submit():
@@ -119,7 +110,7 @@ def staff_bulletin(bulletin_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/preview")
 @staff_required
 def staff_preview(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     rendered = render_bulletin(bulletin, base_url=request.host_url)
     return render_template("mailing/staff/preview.html", bulletin=bulletin, text=rendered["text"])
 
@@ -127,7 +118,7 @@ def staff_preview(bulletin_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/preview/web")
 @staff_required
 def staff_preview_web(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     return render_template("mailing/bulletin.html", bulletin=bulletin, preview=True)
 
 
@@ -135,7 +126,7 @@ def staff_preview_web(bulletin_id: int):
 @staff_required
 def staff_preview_email(bulletin_id: int):
     """The e-mail's HTML exactly as sent, shown in a frame on the preview page."""
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     response = make_response(render_bulletin(bulletin, base_url=request.host_url)["html"])
     # E-mail HTML needs inline styles; this document has no script and only staff see it.
     response.headers["Content-Security-Policy"] = (
@@ -148,9 +139,7 @@ def staff_preview_email(bulletin_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/delete", methods=["POST"])
 @staff_required
 def staff_bulletin_delete(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     if bulletin.status != "draft":
         flash("Only a draft can be deleted.", "important")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from app.audit import record
-from app.db import utcnow
 from app.extensions import db
 from app.mailing import bp, importer
 from app.mailing.forms import ImportForm
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
-from app.template_helpers import LONDON
+from app.times import today_in_london
 
 
 def _csv_text(form: ImportForm) -> tuple[str, str | None]:
@@ -83,6 +82,5 @@ def staff_export():
     db.session.commit()
     response = make_response(importer.export_csv())
     response.mimetype = "text/csv"
-    stamp = utcnow().astimezone(LONDON).strftime("%Y-%m-%d")
-    response.headers["Content-Disposition"] = f'attachment; filename="mailing-list-{stamp}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="mailing-list-{today_in_london().isoformat()}.csv"'
     return response

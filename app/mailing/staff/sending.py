@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import render
 from app.mail import OutboxMessage, enqueue
 from app.mailing import bp
 from app.mailing import services as mailing
 from app.mailing.delivery import list_headers, render_bulletin
 from app.mailing.forms import SendForm
 from app.mailing.models import Bulletin
-from app.mailing.staff.bulletins import bulletin_or_404
 from app.security import staff_required
-from app.template_helpers import LONDON
+from app.times import parse_london
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/test", methods=["POST"])
 @staff_required
 def staff_send_test(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     problems = mailing.problems_before_sending(bulletin)[:1] if not bulletin.items else []
     if problems:
         flash(problems[0] + " before sending a test.", "important")
@@ -50,19 +45,10 @@ def staff_send_test(bulletin_id: int):
     return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
 
 
-def _parse_london(value: str) -> dt.datetime | None:
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
-        try:
-            return dt.datetime.strptime(value, fmt).replace(tzinfo=LONDON).astimezone(dt.UTC)
-        except ValueError:
-            continue
-    return None
-
-
 @bp.route("/staff/bulletins/<int:bulletin_id>/send", methods=["GET", "POST"])
 @staff_required
 def staff_send(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     if bulletin.status not in ("draft",):
         return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
     form = SendForm()
@@ -73,7 +59,7 @@ def staff_send(bulletin_id: int):
     if form.validate_on_submit() and not problems:
         bulletin.link_base = mailing.link_base()
         if form.when.data == "later":
-            when = _parse_london(form.send_at.data or "")
+            when = parse_london(form.send_at.data or "")
             if when is None:
                 form.send_at.errors.append("Enter the date and time like 2026-12-01 09:00")
             elif when <= utcnow():
@@ -110,22 +96,19 @@ def _delivery_context(bulletin: Bulletin) -> dict:
 @bp.route("/staff/bulletins/<int:bulletin_id>/delivery")
 @staff_required
 def staff_delivery(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     context = _delivery_context(bulletin)
     counts = context["counts"]
     if bulletin.status == "sending" and counts["total"] and not counts["queued"] and not counts["sending"]:
         bulletin.status, bulletin.finished_at = "sent", utcnow()
         db.session.commit()
-    template = "mailing/staff/_delivery.html" if is_partial() else "mailing/staff/delivery.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    return render("mailing/staff/delivery.html", "mailing/staff/_delivery.html", **context)
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/pause", methods=["POST"])
 @staff_required
 def staff_pause(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     if mailing.pause(bulletin):
         db.session.commit()
         flash("Sending is paused. Nobody has been skipped: resume to send the rest.", "success")
@@ -135,9 +118,7 @@ def staff_pause(bulletin_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/resume", methods=["POST"])
 @staff_required
 def staff_resume(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     if mailing.resume(bulletin):
         db.session.commit()
         flash("Sending has resumed.", "success")
@@ -147,9 +128,7 @@ def staff_resume(bulletin_id: int):
 @bp.route("/staff/bulletins/<int:bulletin_id>/unschedule", methods=["POST"])
 @staff_required
 def staff_unschedule(bulletin_id: int):
-    bulletin = bulletin_or_404(bulletin_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    bulletin = child_or_404(Bulletin, bulletin_id)
     if bulletin.status == "scheduled":
         bulletin.status, bulletin.send_at = "draft", None
         record("bulletin.unscheduled", bulletin)

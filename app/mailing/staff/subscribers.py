@@ -9,10 +9,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import render
 from app.mail import OutboxMessage
 from app.mailing import bp
 from app.mailing import services as mailing
@@ -20,13 +20,6 @@ from app.mailing.forms import StaffAddForm, SubscriberTopicsForm
 from app.mailing.models import LAWFUL_BASES, SOURCES, SUBSCRIBER_STATUS_LABELS, Subscriber, Subscription, Topic
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
-
-
-def _subscriber_or_404(subscriber_id: int) -> Subscriber:
-    subscriber = db.session.get(Subscriber, subscriber_id)
-    if subscriber is None:
-        abort(404)
-    return subscriber
 
 
 @bp.route("/staff/mailing-list")
@@ -67,8 +60,7 @@ def staff_subscribers():
         "status_labels": SUBSCRIBER_STATUS_LABELS,
         "pagination": govuk_pagination(pager, "mailing.staff_subscribers", q=q, status=status, topic=topic_id),
     }
-    template = "mailing/staff/_subscribers_table.html" if is_partial() else "mailing/staff/subscribers.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    return render("mailing/staff/subscribers.html", "mailing/staff/_subscribers_table.html", **context)
 
 
 @bp.route("/staff/mailing-list/add", methods=["GET", "POST"])
@@ -151,14 +143,14 @@ def _subscriber_page(subscriber: Subscriber, topics_form: SubscriberTopicsForm |
 @bp.route("/staff/mailing-list/<int:subscriber_id>")
 @staff_required
 def staff_subscriber(subscriber_id: int):
-    return _subscriber_page(_subscriber_or_404(subscriber_id))
+    return _subscriber_page(child_or_404(Subscriber, subscriber_id))
 
 
 @bp.route("/staff/mailing-list/<int:subscriber_id>/topics", methods=["POST"])
 @staff_required
 def staff_subscriber_topics(subscriber_id: int):
     """Change a subscribed person's topics (audited). Their status never changes here."""
-    subscriber = _subscriber_or_404(subscriber_id)
+    subscriber = child_or_404(Subscriber, subscriber_id)
     page = url_for("mailing.staff_subscriber", subscriber_id=subscriber.id)
     if subscriber.status not in TOPICS_EDITABLE:
         flash(
@@ -192,7 +184,7 @@ def staff_subscriber_topics(subscriber_id: int):
 @bp.route("/staff/mailing-list/<int:subscriber_id>/export.json")
 @staff_required
 def staff_subscriber_export(subscriber_id: int):
-    subscriber = _subscriber_or_404(subscriber_id)
+    subscriber = child_or_404(Subscriber, subscriber_id)
     if subscriber.status == "erased":
         abort(404)
     data = mailing.subject_access_export(subscriber)
@@ -207,7 +199,7 @@ def staff_subscriber_export(subscriber_id: int):
 @bp.route("/staff/mailing-list/<int:subscriber_id>/erase", methods=["GET", "POST"])
 @staff_required
 def staff_erase(subscriber_id: int):
-    subscriber = _subscriber_or_404(subscriber_id)
+    subscriber = child_or_404(Subscriber, subscriber_id)
     if subscriber.status == "erased":
         flash("This person’s data has already been erased.", "important")
         return redirect(url_for("mailing.staff_subscribers"), code=303)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from app.audit import record
+from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.mailing import bp
@@ -47,11 +48,7 @@ def staff_topics():
 @bp.route("/staff/mailing-list/topics/<int:topic_id>/archive", methods=["POST"])
 @staff_required
 def staff_topic_archive(topic_id: int):
-    topic = db.session.get(Topic, topic_id)
-    if topic is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    topic = child_or_404(Topic, topic_id)
     topic.archived = not topic.archived
     record("topic.archived" if topic.archived else "topic.restored", topic, name=topic.name)
     db.session.commit()
