@@ -9,14 +9,16 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from sqlalchemy import func, or_, select
 
 from app.audit import record
+from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
 from app.events.models import Event, Registration
-from app.events.staff.lookups import csrf_or_400, event_or_404, registration_or_404
 from app.extensions import db
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.security import staff_required
+from app.spreadsheets import escape_formula
+from app.times import to_london
 
 
 def _registrants(event: Event, q: str = ""):
@@ -36,7 +38,7 @@ def _registrants(event: Event, q: str = ""):
 @bp.route("/staff/events/<int:event_id>/registrants", methods=["GET", "POST"])
 @staff_required
 def staff_registrants(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
     if request.method == "POST" and form.validate_on_submit():
         existing = services.find_registration(event.id, form.email.data)
@@ -79,8 +81,8 @@ def staff_registrants(event_id: int):
 @bp.route("/staff/events/<int:event_id>/registrants/<int:registration_id>/move", methods=["POST"])
 @staff_required
 def staff_registrant_move(event_id: int, registration_id: int):
-    event = event_or_404(event_id)
-    registration = registration_or_404(event, registration_id)
+    event = child_or_404(Event, event_id)
+    registration = child_or_404(Registration, registration_id, parent=event)
     form = MoveRegistrantForm()
     if not form.validate_on_submit():
         abort(400)
@@ -96,7 +98,7 @@ def staff_registrant_move(event_id: int, registration_id: int):
 @bp.route("/staff/events/<int:event_id>/registrants.csv")
 @staff_required
 def staff_registrants_csv(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -116,7 +118,7 @@ def staff_registrants_csv(event_id: int):
     for r in _registrants(event):
         writer.writerow(
             [
-                _csv_safe(v)
+                escape_formula(v)
                 for v in (
                     r.name,
                     r.email,
@@ -126,8 +128,8 @@ def staff_registrants_csv(event_id: int):
                     r.access_needs,
                     r.dietary_needs,
                     "Yes" if r.show_on_attendee_list else "No",
-                    services.to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                    services.to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                    to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                    to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
                 )
             ]
         )
@@ -137,30 +139,33 @@ def staff_registrants_csv(event_id: int):
     return response
 
 
-def _csv_safe(value):
-    """Stop spreadsheet formula injection from names people typed."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _check_in_rows(event: Event, q: str) -> list[Registration]:
+    """Who holds a place (checked in or not), matching the search."""
+    return [r for r in _registrants(event, q) if r.status in services.HOLDS_PLACE]
 
 
 @bp.route("/staff/events/<int:event_id>/check-in")
 @staff_required
 def staff_check_in(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     q = (request.args.get("q") or "").strip()[:200]
-    rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
-    context = {"event": event, "rows": rows, "q": q, "counts": services.event_counts(event.id)}
-    template = "events/staff/_check_in_list.html" if is_partial() else "events/staff/check_in.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    rows = _check_in_rows(event, q)
+    return render(
+        "events/staff/check_in.html",
+        "events/staff/_check_in_list.html",
+        event=event,
+        rows=rows,
+        q=q,
+        counts=services.event_counts(event.id),
+    )
 
 
 @bp.route("/staff/events/<int:event_id>/check-in/<int:registration_id>", methods=["POST"])
 @staff_required
 def staff_check_in_toggle(event_id: int, registration_id: int):
-    event = event_or_404(event_id)
-    registration = registration_or_404(event, registration_id)
-    csrf_or_400()
-    if registration.status not in ("confirmed", "attended"):
+    event = child_or_404(Event, event_id)
+    registration = child_or_404(Registration, registration_id, parent=event)
+    if registration.status not in services.HOLDS_PLACE:
         abort(409)
     attended = request.form.get("attended") == "1"
     registering.check_in(registration, attended)
@@ -169,11 +174,10 @@ def staff_check_in_toggle(event_id: int, registration_id: int):
     message = f"{registration.name} {'checked in' if attended else 'is no longer checked in'}."
     q = (request.values.get("q") or "").strip()[:200]
     if is_partial():
-        rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
         return render_template(
             "events/staff/_check_in_list.html",
             event=event,
-            rows=rows,
+            rows=_check_in_rows(event, q),
             q=q,
             counts=services.event_counts(event.id),
             messages={registration.id: message},

@@ -11,7 +11,7 @@ from app.mailing import bp, importer
 from app.mailing.forms import ImportForm
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
-from app.template_helpers import LONDON
+from app.times import LONDON
 
 
 def _csv_text(form: ImportForm) -> tuple[str, str | None]:

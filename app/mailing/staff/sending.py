@@ -21,7 +21,7 @@ from app.mailing.forms import SendForm
 from app.mailing.models import Bulletin
 from app.mailing.staff.bulletins import bulletin_or_404
 from app.security import staff_required
-from app.template_helpers import LONDON
+from app.times import LONDON
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/test", methods=["POST"])
