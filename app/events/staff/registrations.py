@@ -35,43 +35,48 @@ def _registrants(event: Event, q: str = ""):
     return db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)).all()
 
 
+def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | None:
+    """Staff add someone with the status they chose; None (with the reason on the form) if already listed."""
+    existing = services.find_registration(event.id, form.email.data)
+    if existing is not None and existing.status != "cancelled":
+        form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        return None
+    request_ = registering.RegistrationRequest(
+        event_id=event.id,
+        name=form.name.data,
+        email=form.email.data,
+        organisation_name=form.organisation_name.data or "",
+        access_needs=form.access_needs.data or "",
+        dietary_needs=form.dietary_needs.data or "",
+        show_on_attendee_list=form.show_on_attendee_list.data,
+        by_staff=True,
+        status=form.status.data,
+    )
+    return registering.register(request_).registration
+
+
+def _waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
+    """Registration id -> place on the waiting list (1 is next in line)."""
+    waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.waitlist_position or 0, r.id))
+    return {r.id: rank for rank, r in enumerate(waiting, start=1)}
+
+
 @bp.route("/staff/events/<int:event_id>/registrants", methods=["GET", "POST"])
 @staff_required
 def staff_registrants(event_id: int):
     event = child_or_404(Event, event_id)
     form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
     if request.method == "POST" and form.validate_on_submit():
-        existing = services.find_registration(event.id, form.email.data)
-        if existing is not None and existing.status != "cancelled":
-            form.email.errors.append(f"{form.email.data} is already on the list for this event")
-        else:
-            result = registering.register(
-                registering.RegistrationRequest(
-                    event_id=event.id,
-                    name=form.name.data,
-                    email=form.email.data,
-                    organisation_name=form.organisation_name.data or "",
-                    access_needs=form.access_needs.data or "",
-                    dietary_needs=form.dietary_needs.data or "",
-                    show_on_attendee_list=form.show_on_attendee_list.data,
-                    by_staff=True,
-                    status=form.status.data,
-                )
-            )
-            registration = result.registration
+        registration = _add_registrant(event, form)
+        if registration is not None:
             flash(f"{registration.name} added: {registration.status_label.lower()}.", "success")
             return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     rows = _registrants(event)
-    ranks = {}
-    for rank, r in enumerate(
-        sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.waitlist_position or 0, r.id)), start=1
-    ):
-        ranks[r.id] = rank
     return render_template(
         "events/staff/registrants.html",
         event=event,
         rows=rows,
-        ranks=ranks,
+        ranks=_waitlist_ranks(rows),
         form=form,
         move_form=MoveRegistrantForm(formdata=None),
         counts=services.event_counts(event.id),
