@@ -153,7 +153,6 @@ def detail(slug: str):
         previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
         can_see_agenda=_can_see_agenda(event),
         form=form,
-        action_form=ConfirmForm(),
         groups=groups,
         can_send_apologies=services.can_send_apologies(event, groups, mine),
     )

@@ -14,7 +14,6 @@ from app.events.forms import SeriesForm, parse_time
 from app.events.models import Event, EventSeries
 from app.events.series import generate_series
 from app.extensions import db
-from app.forms import ConfirmForm
 from app.security import sanitize_html, staff_required
 
 
@@ -58,7 +57,7 @@ def staff_series_new():
 def staff_series_detail(series_id: int):
     series = child_or_404(EventSeries, series_id)
     events = db.session.scalars(select(Event).where(Event.series_id == series.id).order_by(Event.starts_at)).all()
-    return render_template("events/staff/series.html", series=series, events=events, action_form=ConfirmForm())
+    return render_template("events/staff/series.html", series=series, events=events)
 
 
 @bp.route("/staff/events/series/<int:series_id>/extend", methods=["POST"])
