@@ -8,18 +8,14 @@ from flask import Flask, current_app
 
 from app.navigation import navigation_items
 from app.security import has_role
-
-# LONDON and `local` are still imported from here by events/services.py, toolkits/staff_routes.py,
-# mailing/staff_routes.py and actionplan/exporter.py; they move to app.times when those files are switched.
-from app.times import LONDON  # noqa: F401
-from app.times import to_london as local
+from app.times import to_london
 
 
 def datetime_format(value: dt.datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
     """'21 November 2026 at 2:05pm' in London time, GOV.UK style."""
     if value is None:
         return ""
-    text = local(value).strftime(fmt)
+    text = to_london(value).strftime(fmt)
     return text.replace("AM", "am").replace("PM", "pm").replace(":00am", "am").replace(":00pm", "pm")
 
 
@@ -27,7 +23,7 @@ def date_format(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = local(value)
+        value = to_london(value)
     return value.strftime("%-d %B %Y")
 
 

@@ -19,7 +19,7 @@ from app.actionplan.models import QUICK_WIN, RAG, STATUSES, Action, ActionPlan, 
 from app.actionplan.richtext import html_for_export
 from app.extensions import db
 from app.spreadsheets import escape_formula, write_xlsx
-from app.template_helpers import local
+from app.times import to_london
 
 HEADERS = [COLUMN_LABELS[k] for k in COLUMN_LABELS]
 _HEADING_FOR = dict(STATUSES.items())
@@ -75,7 +75,7 @@ def export_rows(plan: ActionPlan) -> list[list[str]]:
             progress_text(action.updates),
             STATUSES[action.status],
             RAG.get(action.rag or "", ""),
-            local(last).strftime("%d/%m/%Y"),
+            to_london(last).strftime("%d/%m/%Y"),
         ]
         rows.append([escape_formula(c) for c in cells])
     return rows

@@ -22,7 +22,6 @@ from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import child_or_404, utcnow
 from app.extensions import db
-from app.forms import ConfirmForm
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
 
@@ -109,7 +108,6 @@ def staff_plan(plan_id: int):
         stale=stale,
         weeks=weeks,
         only_stale=only_stale,
-        action_form=ConfirmForm(),
     )
 
 
@@ -320,8 +318,7 @@ def staff_import_preview(batch_id: int):
     existing = set()
     if plan is not None:
         existing = set(db.session.scalars(select(Action.number).where(Action.plan_id == plan.id)))
-    form = ConfirmForm()
-    if batch.committed_at is None and request.method == "POST" and form.validate_on_submit() and parsed.ok:
+    if batch.committed_at is None and request.method == "POST" and parsed.ok:  # CSRFProtect has checked the POST
         if plan is None:
             plan = ActionPlan(
                 title=batch.new_plan_title, slug=unique_slug(batch.new_plan_title), status="draft", visibility="public"
@@ -347,5 +344,4 @@ def staff_import_preview(batch_id: int):
         plan=plan,
         parsed=parsed,
         existing=existing,
-        form=form,
     )

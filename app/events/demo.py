@@ -15,6 +15,7 @@ from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Reg
 from app.events.series import carry_actions_forward, generate_series
 from app.extensions import db
 from app.groups.models import Organisation, Tag
+from app.times import london_to_utc, to_london, today_in_london
 
 GROUPS = [
     "Roots Community Trust",
@@ -91,7 +92,7 @@ def _link_cop_partner() -> None:
 
 
 def _seed_events() -> None:
-    today = services.to_london(utcnow()).date()
+    today = today_in_london()
     _network_meetings(today)
     _one_off_events(today)
 
@@ -120,9 +121,7 @@ def _network_meetings(today: dt.date) -> None:
     db.session.flush()
     past = generate_series(series, 4, after=today - dt.timedelta(days=366))
     past = [e for e in past if e.starts_at < utcnow()]
-    future = generate_series(
-        series, 4, after=services.to_london(max(e.starts_at for e in past)).date() if past else today
-    )
+    future = generate_series(series, 4, after=to_london(max(e.starts_at for e in past)).date() if past else today)
     for index, event in enumerate(past):
         _held_meeting(event, index, last=index == len(past) - 1)
     for event in future[:2]:
@@ -160,7 +159,7 @@ def _held_meeting(event: Event, index: int, *, last: bool) -> None:
             description="Circulate the mental health mapping findings",
             owner="Network coordinator",
             status="open" if last else "done",
-            due_on=services.to_london(event.starts_at).date() + dt.timedelta(days=30),
+            due_on=to_london(event.starts_at).date() + dt.timedelta(days=30),
         )
     )
     minutes = minutes_for(event)
@@ -175,7 +174,7 @@ def _held_meeting(event: Event, index: int, *, last: bool) -> None:
 
 def _one_off_events(today: dt.date) -> None:
     """The community of practice (members only, online) and a networking event with a waiting list."""
-    starts = services.london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
+    starts = london_to_utc(today + dt.timedelta(days=21), dt.time(14, 0))
     cop = Event(
         kind="community_of_practice",
         title=COP_TITLE,
@@ -189,7 +188,7 @@ def _one_off_events(today: dt.date) -> None:
         description="<p>A multisectoral dialogue with the wellbeing partnership on mental health support "
         "for BAME communities.</p>",
     )
-    starts = services.london_to_utc(today + dt.timedelta(days=35), dt.time(13, 0))
+    starts = london_to_utc(today + dt.timedelta(days=35), dt.time(13, 0))
     networking = Event(
         kind="networking",
         title="Responding to the commission on inequalities",

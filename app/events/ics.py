@@ -17,21 +17,20 @@ def _london_timezone() -> icalendar.Timezone:
     """Europe/London as rules (valid for every year since 1996), not a list of dates."""
     tz = icalendar.Timezone()
     tz.add("tzid", "Europe/London")
-    summer = icalendar.TimezoneDaylight()
-    summer.add("tzname", "BST")
-    summer.add("dtstart", dt.datetime(1970, 3, 29, 1, 0, 0))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    summer.add("tzoffsetfrom", dt.timedelta(hours=0))
-    summer.add("tzoffsetto", dt.timedelta(hours=1))
-    winter = icalendar.TimezoneStandard()
-    winter.add("tzname", "GMT")
-    winter.add("dtstart", dt.datetime(1970, 10, 25, 2, 0, 0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    winter.add("tzoffsetfrom", dt.timedelta(hours=1))
-    winter.add("tzoffsetto", dt.timedelta(hours=0))
-    tz.add_component(summer)
-    tz.add_component(winter)
+    # Clocks go forward at 1am GMT on the last Sunday of March and back at 2am BST on the last Sunday of October.
+    tz.add_component(_clock_change(icalendar.TimezoneDaylight(), "BST", dt.datetime(1970, 3, 29, 1), 0, 1))
+    tz.add_component(_clock_change(icalendar.TimezoneStandard(), "GMT", dt.datetime(1970, 10, 25, 2), 1, 0))
     return tz
+
+
+def _clock_change(rule, name: str, first: dt.datetime, hours_from: int, hours_to: int):
+    """One yearly change: on the last Sunday of `first`'s month, from UTC+hours_from to UTC+hours_to."""
+    rule.add("tzname", name)
+    rule.add("dtstart", first)
+    rule.add("rrule", {"freq": "yearly", "bymonth": first.month, "byday": "-1su"})
+    rule.add("tzoffsetfrom", dt.timedelta(hours=hours_from))
+    rule.add("tzoffsetto", dt.timedelta(hours=hours_to))
+    return rule
 
 
 def uid_for(event: Event) -> str:

@@ -1,4 +1,5 @@
-"""A meeting's agenda (order of items), its minutes, who attended and its actions arising. Callers commit."""
+"""A meeting's agenda (its items in order; app/ordering.py moves them), its minutes, who attended
+and its actions arising. Callers commit."""
 
 from __future__ import annotations
 
@@ -15,23 +16,6 @@ def agenda(event_id: int) -> list[AgendaItem]:
             select(AgendaItem).where(AgendaItem.event_id == event_id).order_by(AgendaItem.position, AgendaItem.id)
         )
     )
-
-
-def move_item(item: AgendaItem, direction: int) -> bool:
-    items = agenda(item.event_id)
-    index = next(i for i, other in enumerate(items) if other.id == item.id)
-    target = index + direction
-    if not 0 <= target < len(items):
-        return False
-    items[index], items[target] = items[target], items[index]
-    for position, other in enumerate(items, start=1):
-        other.position = position
-    return True
-
-
-def renumber(event_id: int) -> None:
-    for position, other in enumerate(agenda(event_id), start=1):
-        other.position = position
 
 
 def find_minutes(event: Event) -> Minutes | None:

@@ -18,12 +18,13 @@ from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.ics import calendar_for
 from app.events.models import Event, Registration
-from app.events.services import HOLDS_PLACE, find_registration, places_taken, url_context, waitlist_rank
+from app.events.services import HOLDS_PLACE, find_registration, places_taken, waitlist_rank
 from app.extensions import db
 from app.forms import FieldProblem
 from app.mail import enqueue
 from app.template_helpers import datetime_format
 from app.tokens import make_token
+from app.urls import link_context
 
 
 @dataclass(frozen=True)
@@ -281,7 +282,7 @@ def cancel_link(registration: Registration) -> str:
 
 
 def send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
-    with url_context():
+    with link_context():
         _send_registration_email(event, registration, promoted=promoted)
 
 

@@ -10,16 +10,16 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.events.models import Event, Registration
 from app.events.registration import cancel_link
-from app.events.services import url_context
 from app.extensions import db
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
+from app.urls import link_context
 
 
 def send_reminders(now: dt.datetime | None = None) -> int:
     """E-mail confirmed registrants of events starting within EVENT_REMINDER_DAYS; once each."""
 
-    with url_context():
+    with link_context():
         return _send_reminders(now)
 
 

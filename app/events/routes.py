@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.agenda_reports import agenda_reports
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
@@ -38,9 +38,9 @@ def _visible_event(slug: str, with_partners: bool = False) -> Event:
     query = select(Event).where(Event.slug == slug)
     if with_partners:
         query = query.options(selectinload(Event.partners))
-    event = db.session.scalar(query)
-    if event is None or (event.status != "published" and not has_role(current_user, "staff")):
-        abort(404)
+    event = first_or_404(query)
+    if event.status != "published" and not has_role(current_user, "staff"):
+        abort(404)  # a draft is not there for the public
     return event
 
 
@@ -153,7 +153,6 @@ def detail(slug: str):
         previous_minutes=previous_minutes if previous_minutes and previous_minutes.status == "published" else None,
         can_see_agenda=_can_see_agenda(event),
         form=form,
-        action_form=ConfirmForm(),
         groups=groups,
         can_send_apologies=services.can_send_apologies(event, groups, mine),
     )

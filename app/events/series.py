@@ -8,10 +8,10 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from app.db import utcnow
 from app.events.models import KIND_DEFAULTS, STANDING_ITEMS, ActionArising, AgendaItem, Event, EventSeries
-from app.events.services import london_to_utc, to_london, unique_slug
+from app.events.services import unique_slug
 from app.extensions import db
+from app.times import london_to_utc, to_london, today_in_london
 
 
 def nth_weekday(year: int, month: int, weekday: int, week: int) -> dt.date:
@@ -122,7 +122,7 @@ def carry_actions_forward(event: Event) -> int:
 def generate_series(series: EventSeries, count: int = 4, after: dt.date | None = None) -> list[Event]:
     if after is None:
         last = db.session.scalar(select(func.max(Event.starts_at)).where(Event.series_id == series.id))
-        after = to_london(last).date() if last else to_london(utcnow()).date()
+        after = to_london(last).date() if last else today_in_london()
     return [event_for_series(series, day) for day in occurrences(series, after, count)]
 
 

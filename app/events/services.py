@@ -1,5 +1,5 @@
-"""Event logic shared by pages, the dashboard, reports and the worker: London time, addresses,
-who holds a place, counts and the quarterly report, and what is coming up.
+"""Event logic shared by pages, the dashboard, reports and the worker: addresses, who holds a
+place, counts and the quarterly report, and what is coming up.
 
 Registering and the waiting list are in registration.py, meeting series in series.py, agenda and
 minutes in minutes.py. Callers commit.
@@ -8,10 +8,8 @@ minutes in minutes.py. Callers commit.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
 
-from flask import current_app, has_request_context
 from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -20,20 +18,12 @@ from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.models import Event, Registration
 from app.extensions import db
-from app.template_helpers import LONDON
+from app.times import to_london
 
 HOLDS_PLACE = ("confirmed", "attended")
 
 
-# --- time and addresses -----------------------------------------------------------------
-
-
-def london_to_utc(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)
-
-
-def to_london(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(LONDON)
+# --- addresses -----------------------------------------------------------------------
 
 
 def unique_slug(title: str, starts_at: dt.datetime, exclude_id: int | None = None) -> str:
@@ -41,17 +31,6 @@ def unique_slug(title: str, starts_at: dt.datetime, exclude_id: int | None = Non
     return slugs.unique_slug(
         Event, f"{slugs.slugify(title, 180, 'event')}-{to_london(starts_at):%Y-%m-%d}", exclude_id=exclude_id
     )
-
-
-def url_context():
-    """Links in e-mails built by the worker (reminders, promotions) need a request context.
-
-    Production always sets SERVER_NAME; in development the worker falls back to the `make run` address.
-    """
-    if has_request_context():
-        return contextlib.nullcontext()
-    server = current_app.config.get("SERVER_NAME") or "127.0.0.1:5000"
-    return current_app.test_request_context(base_url=f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}")
 
 
 # --- who holds a place -------------------------------------------------------------------

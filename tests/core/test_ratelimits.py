@@ -7,7 +7,7 @@ import contextlib
 
 import config
 from app.ratelimits import trust_proxies
-from tests.events import helpers
+from tests.factories import events as helpers
 
 PROXY = "10.0.0.5"  # the reverse proxy's address, as the app sees it (REMOTE_ADDR)
 

@@ -16,7 +16,7 @@ from app.extensions import db as _db
 from app.groups.models import Organisation
 from app.groups.seed import seed_taxonomy
 from tests import factories
-from tests.events import helpers as event_helpers
+from tests.factories import events as event_helpers
 from tests.factories.groups import organisation
 
 pytestmark = pytest.mark.e2e

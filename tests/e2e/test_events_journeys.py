@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.events.models import Event, Registration
 from tests import factories
-from tests.events import helpers
+from tests.factories import events as helpers
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from app.events.models import Registration
 from app.extensions import db as _db
 from app.toolkits import services as toolkit_services
 from tests import factories
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories import mailing as mf
 from tests.factories.groups import organisation, tag
 from tests.toolkits import helpers as th

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app.db import utcnow
 from tests import factories
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories import groups as gh
 from tests.reports import builders as b
 from tests.reports.builders import YEAR, when

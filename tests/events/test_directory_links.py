@@ -17,8 +17,8 @@ from app.events.minutes import minutes_for
 from app.events.models import Event, Registration
 from app.events.registration import RegistrationRequest, register
 from tests import factories
-from tests.events import helpers
 from tests.events.test_staff_events import GOOD
+from tests.factories import events as helpers
 from tests.factories.groups import organisation
 from tests.pages import page_text
 

@@ -19,7 +19,7 @@ from app.events.reminders import send_reminders
 from app.mail.models import OutboxMessage
 from app.mail.worker import drain_outbox
 from tests.conftest import body_of
-from tests.events import helpers
+from tests.factories import events as helpers
 from tests.pages import page_text
 
 

@@ -14,7 +14,8 @@ from app.events.minutes import agenda, find_minutes
 from app.events.models import ActionArising, AgendaItem, Event, EventSeries, Registration
 from app.events.series import add_standing_items, occurrences
 from app.mail.models import OutboxMessage
-from tests.events import helpers
+from app.times import to_london
+from tests.factories import events as helpers
 
 GOOD = {
     "kind": "workshop",
@@ -135,7 +136,7 @@ def test_series_generates_four_meetings_with_standing_items_and_extends(client, 
     events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
     assert len(events) == 4
     for event in events:
-        local = services.to_london(event.starts_at)
+        local = to_london(event.starts_at)
         assert local.weekday() == 1 and 8 <= local.day <= 14 and local.month in (1, 4, 7, 10)
         assert (local.hour, local.minute) == (10, 0)
         titles = [i.title for i in agenda(event.id)]
@@ -151,9 +152,9 @@ def test_series_generates_four_meetings_with_standing_items_and_extends(client, 
             "title": first.title,
             "attendance_mode": "in_person",
             "date": [
-                str(services.to_london(first.starts_at).day + 1),
-                str(services.to_london(first.starts_at).month),
-                str(services.to_london(first.starts_at).year),
+                str(to_london(first.starts_at).day + 1),
+                str(to_london(first.starts_at).month),
+                str(to_london(first.starts_at).year),
             ],
         },
     )

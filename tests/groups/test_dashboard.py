@@ -15,7 +15,7 @@ from app.events.models import Registration
 from app.toolkits import services as toolkit_services
 from app.toolkits.models import Answer, Response
 from tests import factories
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories.groups import organisation, tag
 from tests.pages import page_text
 from tests.toolkits import helpers as th

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.audit import AuditEvent
 from app.db import utcnow
 from app.main.models import WELCOME, SiteContent
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories import mailing as mf
 from tests.factories.groups import organisation
 from tests.pages import page_text

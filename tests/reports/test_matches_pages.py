@@ -18,7 +18,7 @@ from app.reports import figures as f
 from app.reports.periods import current_quarter, quarter_period
 from app.toolkits import results
 from tests import factories
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories import groups as gh
 from tests.factories import mailing as mf
 from tests.reports import builders as b

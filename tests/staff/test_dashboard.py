@@ -9,7 +9,7 @@ import re
 from app.db import utcnow
 from app.mail.models import OutboxMessage
 from tests import factories
-from tests.events import helpers as eh
+from tests.factories import events as eh
 from tests.factories import groups as gh
 from tests.reports import builders as b
 

@@ -2,50 +2,54 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from app import ordering
 from app.audit import record
+from app.db import child_or_404
 from app.events import bp
 from app.events.forms import AgendaItemForm, parse_time
-from app.events.minutes import agenda, move_item, renumber
+from app.events.minutes import agenda
 from app.events.models import AgendaItem, Event
-from app.events.staff.lookups import csrf_or_400, event_or_404
 from app.extensions import db
-from app.forms import ConfirmForm
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.security import staff_required
 
 
-def _agenda_context(
+def _agenda_response(
     event: Event,
     form: AgendaItemForm | None = None,
     editing: int | None = None,
     edit_form: AgendaItemForm | None = None,
     message: str | None = None,
-) -> dict:
-    return {
-        "event": event,
-        "items": agenda(event.id),
-        "form": form or AgendaItemForm(formdata=None),
-        "editing": editing,
-        "edit_form": edit_form,
-        "message": message,
-        "action_form": ConfirmForm(),
-    }
+):
+    """The agenda page, or the editor fragment; a form with errors makes the fragment a 422."""
+    return render(
+        "events/staff/agenda.html",
+        "events/staff/_agenda.html",
+        event=event,
+        items=agenda(event.id),
+        form=form or AgendaItemForm(formdata=None),
+        editing=editing,
+        edit_form=edit_form,
+        message=message,
+    )
 
 
-def _agenda_response(event: Event, status: int = 200, **kwargs):
-    context = _agenda_context(event, **kwargs)
-    template = "events/staff/_agenda.html" if is_partial() else "events/staff/agenda.html"
-    return vary_on_htmx(make_response(render_template(template, **context), status))
+def _done(event: Event, message: str, anchor: str = ""):
+    """After a change: the refreshed editor for HTMX, else back to the agenda page with the message."""
+    if is_partial():
+        return _agenda_response(event, message=message)
+    flash(message, "success")
+    return redirect(url_for("events.staff_agenda", event_id=event.id) + anchor, code=303)
 
 
-def _item_or_404(event: Event, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
-    return item
+def _edit_response(event: Event, item: AgendaItem, edit_form: AgendaItemForm):
+    """Editing happens in place in the editor for HTMX, on a page of its own otherwise."""
+    if is_partial():
+        return _agenda_response(event, editing=item.id, edit_form=edit_form)
+    return render_template("events/staff/agenda_item.html", event=event, item=item, form=edit_form)
 
 
 def _fill_item(item: AgendaItem, form: AgendaItemForm) -> None:
@@ -58,110 +62,88 @@ def _fill_item(item: AgendaItem, form: AgendaItemForm) -> None:
     item.standing = bool(form.standing.data)
 
 
+def _form_from_item(item: AgendaItem) -> AgendaItemForm:
+    data = {
+        "title": item.title,
+        "presenter": item.presenter,
+        "minutes_allotted": item.minutes_allotted,
+        "start_time": item.start_time.strftime("%H:%M") if item.start_time else "",
+        "notes": item.notes,
+        "paper_links": item.paper_links,
+        "standing": item.standing,
+    }
+    return AgendaItemForm(data=data, prefix=f"item{item.id}")
+
+
 @bp.route("/staff/events/<int:event_id>/agenda", methods=["GET", "POST"])
 @staff_required
 def staff_agenda(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     if request.method == "GET":
         return _agenda_response(event)
     form = AgendaItemForm()
     if not form.validate_on_submit():
-        return _agenda_response(event, status=422 if is_partial() else 200, form=form)
+        return _agenda_response(event, form=form)
     position = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.event_id == event.id)) or 0
     item = AgendaItem(event_id=event.id, position=position + 1)
     _fill_item(item, form)
     db.session.add(item)
     record("event.agenda_item_added", event, title=item.title)
     db.session.commit()
-    message = f"Added “{item.title}” to the agenda."
-    if is_partial():
-        return _agenda_response(event, message=message)
-    flash(message, "success")
-    return redirect(url_for("events.staff_agenda", event_id=event.id), code=303)
+    return _done(event, f"Added “{item.title}” to the agenda.")
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_agenda_edit(event_id: int, item_id: int):
-    event = event_or_404(event_id)
-    item = _item_or_404(event, item_id)
+    event = child_or_404(Event, event_id)
+    item = child_or_404(AgendaItem, item_id, parent=event)
     if request.method == "GET":
-        edit_form = AgendaItemForm(
-            data={
-                "title": item.title,
-                "presenter": item.presenter,
-                "minutes_allotted": item.minutes_allotted,
-                "start_time": item.start_time.strftime("%H:%M") if item.start_time else "",
-                "notes": item.notes,
-                "paper_links": item.paper_links,
-                "standing": item.standing,
-            },
-            prefix=f"item{item.id}",
-        )
-        if is_partial():
-            return _agenda_response(event, editing=item.id, edit_form=edit_form)
-        return render_template("events/staff/agenda_item.html", event=event, item=item, form=edit_form)
+        return _edit_response(event, item, _form_from_item(item))
     edit_form = AgendaItemForm(prefix=f"item{item.id}")
     if not edit_form.validate_on_submit():
-        if is_partial():
-            return _agenda_response(event, status=422, editing=item.id, edit_form=edit_form)
-        return render_template("events/staff/agenda_item.html", event=event, item=item, form=edit_form)
+        return _edit_response(event, item, edit_form)
     _fill_item(item, edit_form)
     record("event.agenda_item_changed", event, item_id=item.id, title=item.title)
     db.session.commit()
-    message = f"Saved “{item.title}”."
-    if is_partial():
-        return _agenda_response(event, message=message)
-    flash(message, "success")
-    return redirect(url_for("events.staff_agenda", event_id=event.id), code=303)
+    return _done(event, f"Saved “{item.title}”.")
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/move/<direction>", methods=["POST"])
 @staff_required
 def staff_agenda_move(event_id: int, item_id: int, direction: str):
-    event = event_or_404(event_id)
-    item = _item_or_404(event, item_id)
-    if direction not in ("up", "down"):
-        abort(404)
-    csrf_or_400()
-    moved = move_item(item, -1 if direction == "up" else 1)
+    event = child_or_404(Event, event_id)
+    item = child_or_404(AgendaItem, item_id, parent=event)
+    items = agenda(event.id)
+    moved = ordering.move(items, item, ordering.step(direction))
+    position = items.index(item) + 1
     db.session.commit()
-    position = next(i for i, other in enumerate(agenda(event.id), start=1) if other.id == item.id)
     message = (
         f"Moved “{item.title}” {direction} to number {position}."
         if moved
         else f"“{item.title}” cannot move {direction}."
     )
-    if is_partial():
-        return _agenda_response(event, message=message)
-    flash(message, "success")
-    return redirect(url_for("events.staff_agenda", event_id=event.id) + f"#item-{item.id}", code=303)
+    return _done(event, message, anchor=f"#item-{item.id}")
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/delete", methods=["POST"])
 @staff_required
 def staff_agenda_delete(event_id: int, item_id: int):
-    event = event_or_404(event_id)
-    item = _item_or_404(event, item_id)
-    csrf_or_400()
+    event = child_or_404(Event, event_id)
+    item = child_or_404(AgendaItem, item_id, parent=event)
     title = item.title
     db.session.delete(item)
     db.session.flush()
-    renumber(event.id)
+    ordering.renumber(agenda(event.id))
     record("event.agenda_item_removed", event, title=title)
     db.session.commit()
-    message = f"Removed “{title}” from the agenda."
-    if is_partial():
-        return _agenda_response(event, message=message)
-    flash(message, "success")
-    return redirect(url_for("events.staff_agenda", event_id=event.id), code=303)
+    return _done(event, f"Removed “{title}” from the agenda.")
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/publish", methods=["POST"])
 @staff_required
 def staff_agenda_publish(event_id: int):
-    event = event_or_404(event_id)
-    csrf_or_400()
+    event = child_or_404(Event, event_id)
     event.agenda_published = not event.agenda_published
     record("event.agenda_published" if event.agenda_published else "event.agenda_withdrawn", event)
     db.session.commit()

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import CancelEventForm, EventForm, parse_time
 from app.events.models import ACCESS_FEATURES, KIND_DEFAULTS, KINDS, Event, EventSeries, Registration
 from app.events.series import add_standing_items
-from app.events.staff.lookups import event_or_404
 from app.extensions import db
 from app.groups.models import Organisation
 from app.mail import enqueue
 from app.pagination import govuk_pagination, paginate
 from app.security import sanitize_html, staff_required
+from app.times import london_to_utc, to_london
 
 END_OF_DAY = dt.time(23, 59, 59)
 
@@ -64,8 +63,8 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.kind = form.kind.data
     event.title = form.title.data
     event.description = sanitize_html(form.description.data)
-    event.starts_at = services.london_to_utc(form.date.data, parse_time(form.start_time.data))
-    event.ends_at = services.london_to_utc(form.date.data, parse_time(form.end_time.data))
+    event.starts_at = london_to_utc(form.date.data, parse_time(form.start_time.data))
+    event.ends_at = london_to_utc(form.date.data, parse_time(form.end_time.data))
     event.attendance_mode = form.attendance_mode.data
     event.venue = form.venue.data or ""
     event.address = form.address.data or ""
@@ -75,8 +74,8 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.online_link = form.online_link.data or ""
     event.capacity = form.capacity.data
     opens, closes = form.registration_opens.data, form.registration_closes.data
-    event.registration_opens_at = services.london_to_utc(opens, dt.time(0, 0)) if opens else None
-    event.registration_closes_at = services.london_to_utc(closes, END_OF_DAY) if closes else None
+    event.registration_opens_at = london_to_utc(opens, dt.time(0, 0)) if opens else None
+    event.registration_closes_at = london_to_utc(closes, END_OF_DAY) if closes else None
     event.audience = form.audience.data
     event.status = form.status.data
     chosen = set(form.partners.data or [])
@@ -95,15 +94,8 @@ def _partner_choices(form: EventForm, event: Event | None = None) -> EventForm:
     return form
 
 
-def _event_with_partners(event_id: int) -> Event:
-    event = db.session.scalar(select(Event).where(Event.id == event_id).options(selectinload(Event.partners)))
-    if event is None:
-        abort(404)
-    return event
-
-
 def _form_from_event(event: Event) -> EventForm:
-    start, end = services.to_london(event.starts_at), services.to_london(event.ends_at)
+    start, end = to_london(event.starts_at), to_london(event.ends_at)
     data = {
         "kind": event.kind,
         "title": event.title,
@@ -120,12 +112,8 @@ def _form_from_event(event: Event) -> EventForm:
         "capacity": event.capacity,
         "audience": event.audience,
         "status": event.status,
-        "registration_opens": services.to_london(event.registration_opens_at).date()
-        if event.registration_opens_at
-        else None,
-        "registration_closes": services.to_london(event.registration_closes_at).date()
-        if event.registration_closes_at
-        else None,
+        "registration_opens": to_london(event.registration_opens_at).date() if event.registration_opens_at else None,
+        "registration_closes": to_london(event.registration_closes_at).date() if event.registration_closes_at else None,
         "partners": [org.id for org in event.partners],
     }
     return EventForm(data=data)
@@ -155,10 +143,10 @@ def staff_new():
 @bp.route("/staff/events/<int:event_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(event_id: int):
-    event = _event_with_partners(event_id)
+    event = child_or_404(Event, event_id, load=(Event.partners,))
     form = _partner_choices(_form_from_event(event) if request.method == "GET" else EventForm(), event)
     if form.validate_on_submit():
-        moved = services.london_to_utc(form.date.data, parse_time(form.start_time.data)) != event.starts_at
+        moved = london_to_utc(form.date.data, parse_time(form.start_time.data)) != event.starts_at
         _fill_event(event, form)
         record("event.updated", event, title=event.title, moved=moved)
         db.session.flush()
@@ -172,7 +160,7 @@ def staff_edit(event_id: int):
 @bp.route("/staff/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def staff_cancel(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     form = CancelEventForm()
     if form.validate_on_submit() and not event.is_cancelled:
         event.cancelled_at = utcnow()
@@ -200,7 +188,7 @@ def staff_cancel(event_id: int):
 @bp.route("/staff/events/<int:event_id>")
 @staff_required
 def staff_event(event_id: int):
-    event = _event_with_partners(event_id)
+    event = child_or_404(Event, event_id, load=(Event.partners,))
     return render_template(
         "events/staff/event.html",
         event=event,

@@ -6,13 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, utcnow
 from app.events import bp
 from app.events.forms import ActionForm, ActionStatusForm, MinutesForm
 from app.events.minutes import attendance, find_minutes, mark_action_done, minutes_for
 from app.events.models import ActionArising, Event
 from app.events.series import carry_actions_forward, open_actions_before, previous_in_series
-from app.events.staff.lookups import event_or_404
 from app.extensions import db
 from app.security import sanitize_html, staff_required
 
@@ -20,7 +19,7 @@ from app.security import sanitize_html, staff_required
 @bp.route("/staff/events/<int:event_id>/minutes", methods=["GET", "POST"])
 @staff_required
 def staff_minutes(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     minutes = find_minutes(event)
     form = MinutesForm(data={"body": minutes.body if minutes else ""}) if request.method == "GET" else MinutesForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -58,7 +57,7 @@ def staff_minutes(event_id: int):
 @bp.route("/staff/events/<int:event_id>/actions", methods=["POST"])
 @staff_required
 def staff_action_add(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     form = ActionForm()
     if form.validate_on_submit():
         action = ActionArising(
@@ -86,11 +85,9 @@ def staff_action_add(event_id: int):
 @bp.route("/staff/events/<int:event_id>/actions/<int:action_id>", methods=["POST"])
 @staff_required
 def staff_action_status(event_id: int, action_id: int):
-    event = event_or_404(event_id)
-    action = db.session.get(ActionArising, action_id)
+    event = child_or_404(Event, event_id)
     # An action raised at an earlier meeting can be updated from a later one in the same series.
-    if action is None:
-        abort(404)
+    action = child_or_404(ActionArising, action_id)
     raised_at = db.session.get(Event, action.event_id)
     if action.event_id != event.id and (event.series_id is None or raised_at.series_id != event.series_id):
         abort(404)

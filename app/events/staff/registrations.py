@@ -9,14 +9,16 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from sqlalchemy import func, or_, select
 
 from app.audit import record
+from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
 from app.events.models import Event, Registration
-from app.events.staff.lookups import csrf_or_400, event_or_404, registration_or_404
 from app.extensions import db
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import is_partial, render
 from app.security import staff_required
+from app.spreadsheets import escape_formula
+from app.times import to_london
 
 
 def _registrants(event: Event, q: str = ""):
@@ -33,43 +35,48 @@ def _registrants(event: Event, q: str = ""):
     return db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)).all()
 
 
+def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | None:
+    """Staff add someone with the status they chose; None (with the reason on the form) if already listed."""
+    existing = services.find_registration(event.id, form.email.data)
+    if existing is not None and existing.status != "cancelled":
+        form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        return None
+    request_ = registering.RegistrationRequest(
+        event_id=event.id,
+        name=form.name.data,
+        email=form.email.data,
+        organisation_name=form.organisation_name.data or "",
+        access_needs=form.access_needs.data or "",
+        dietary_needs=form.dietary_needs.data or "",
+        show_on_attendee_list=form.show_on_attendee_list.data,
+        by_staff=True,
+        status=form.status.data,
+    )
+    return registering.register(request_).registration
+
+
+def _waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
+    """Registration id -> place on the waiting list (1 is next in line)."""
+    waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.waitlist_position or 0, r.id))
+    return {r.id: rank for rank, r in enumerate(waiting, start=1)}
+
+
 @bp.route("/staff/events/<int:event_id>/registrants", methods=["GET", "POST"])
 @staff_required
 def staff_registrants(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
     if request.method == "POST" and form.validate_on_submit():
-        existing = services.find_registration(event.id, form.email.data)
-        if existing is not None and existing.status != "cancelled":
-            form.email.errors.append(f"{form.email.data} is already on the list for this event")
-        else:
-            result = registering.register(
-                registering.RegistrationRequest(
-                    event_id=event.id,
-                    name=form.name.data,
-                    email=form.email.data,
-                    organisation_name=form.organisation_name.data or "",
-                    access_needs=form.access_needs.data or "",
-                    dietary_needs=form.dietary_needs.data or "",
-                    show_on_attendee_list=form.show_on_attendee_list.data,
-                    by_staff=True,
-                    status=form.status.data,
-                )
-            )
-            registration = result.registration
+        registration = _add_registrant(event, form)
+        if registration is not None:
             flash(f"{registration.name} added: {registration.status_label.lower()}.", "success")
             return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     rows = _registrants(event)
-    ranks = {}
-    for rank, r in enumerate(
-        sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.waitlist_position or 0, r.id)), start=1
-    ):
-        ranks[r.id] = rank
     return render_template(
         "events/staff/registrants.html",
         event=event,
         rows=rows,
-        ranks=ranks,
+        ranks=_waitlist_ranks(rows),
         form=form,
         move_form=MoveRegistrantForm(formdata=None),
         counts=services.event_counts(event.id),
@@ -79,8 +86,8 @@ def staff_registrants(event_id: int):
 @bp.route("/staff/events/<int:event_id>/registrants/<int:registration_id>/move", methods=["POST"])
 @staff_required
 def staff_registrant_move(event_id: int, registration_id: int):
-    event = event_or_404(event_id)
-    registration = registration_or_404(event, registration_id)
+    event = child_or_404(Event, event_id)
+    registration = child_or_404(Registration, registration_id, parent=event)
     form = MoveRegistrantForm()
     if not form.validate_on_submit():
         abort(400)
@@ -96,7 +103,7 @@ def staff_registrant_move(event_id: int, registration_id: int):
 @bp.route("/staff/events/<int:event_id>/registrants.csv")
 @staff_required
 def staff_registrants_csv(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -116,7 +123,7 @@ def staff_registrants_csv(event_id: int):
     for r in _registrants(event):
         writer.writerow(
             [
-                _csv_safe(v)
+                escape_formula(v)
                 for v in (
                     r.name,
                     r.email,
@@ -126,8 +133,8 @@ def staff_registrants_csv(event_id: int):
                     r.access_needs,
                     r.dietary_needs,
                     "Yes" if r.show_on_attendee_list else "No",
-                    services.to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                    services.to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                    to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                    to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
                 )
             ]
         )
@@ -137,30 +144,33 @@ def staff_registrants_csv(event_id: int):
     return response
 
 
-def _csv_safe(value):
-    """Stop spreadsheet formula injection from names people typed."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _check_in_rows(event: Event, q: str) -> list[Registration]:
+    """Who holds a place (checked in or not), matching the search."""
+    return [r for r in _registrants(event, q) if r.status in services.HOLDS_PLACE]
 
 
 @bp.route("/staff/events/<int:event_id>/check-in")
 @staff_required
 def staff_check_in(event_id: int):
-    event = event_or_404(event_id)
+    event = child_or_404(Event, event_id)
     q = (request.args.get("q") or "").strip()[:200]
-    rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
-    context = {"event": event, "rows": rows, "q": q, "counts": services.event_counts(event.id)}
-    template = "events/staff/_check_in_list.html" if is_partial() else "events/staff/check_in.html"
-    return vary_on_htmx(make_response(render_template(template, **context)))
+    rows = _check_in_rows(event, q)
+    return render(
+        "events/staff/check_in.html",
+        "events/staff/_check_in_list.html",
+        event=event,
+        rows=rows,
+        q=q,
+        counts=services.event_counts(event.id),
+    )
 
 
 @bp.route("/staff/events/<int:event_id>/check-in/<int:registration_id>", methods=["POST"])
 @staff_required
 def staff_check_in_toggle(event_id: int, registration_id: int):
-    event = event_or_404(event_id)
-    registration = registration_or_404(event, registration_id)
-    csrf_or_400()
-    if registration.status not in ("confirmed", "attended"):
+    event = child_or_404(Event, event_id)
+    registration = child_or_404(Registration, registration_id, parent=event)
+    if registration.status not in services.HOLDS_PLACE:
         abort(409)
     attended = request.form.get("attended") == "1"
     registering.check_in(registration, attended)
@@ -169,11 +179,10 @@ def staff_check_in_toggle(event_id: int, registration_id: int):
     message = f"{registration.name} {'checked in' if attended else 'is no longer checked in'}."
     q = (request.values.get("q") or "").strip()[:200]
     if is_partial():
-        rows = [r for r in _registrants(event, q) if r.status in ("confirmed", "attended")]
         return render_template(
             "events/staff/_check_in_list.html",
             event=event,
-            rows=rows,
+            rows=_check_in_rows(event, q),
             q=q,
             counts=services.event_counts(event.id),
             messages={registration.id: message},

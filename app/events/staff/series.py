@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from app.audit import record
+from app.db import child_or_404
 from app.events import bp
 from app.events.forms import SeriesForm, parse_time
 from app.events.models import Event, EventSeries
 from app.events.series import generate_series
-from app.events.staff.lookups import csrf_or_400
 from app.extensions import db
-from app.forms import ConfirmForm
 from app.security import sanitize_html, staff_required
 
 
@@ -56,20 +55,15 @@ def staff_series_new():
 @bp.route("/staff/events/series/<int:series_id>")
 @staff_required
 def staff_series_detail(series_id: int):
-    series = db.session.get(EventSeries, series_id)
-    if series is None:
-        abort(404)
+    series = child_or_404(EventSeries, series_id)
     events = db.session.scalars(select(Event).where(Event.series_id == series.id).order_by(Event.starts_at)).all()
-    return render_template("events/staff/series.html", series=series, events=events, action_form=ConfirmForm())
+    return render_template("events/staff/series.html", series=series, events=events)
 
 
 @bp.route("/staff/events/series/<int:series_id>/extend", methods=["POST"])
 @staff_required
 def staff_series_extend(series_id: int):
-    series = db.session.get(EventSeries, series_id)
-    if series is None:
-        abort(404)
-    csrf_or_400()
+    series = child_or_404(EventSeries, series_id)
     events = generate_series(series, 4)
     record("event_series.extended", series, meetings=len(events))
     db.session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.audit import record
 from app.extensions import db
 from app.security import sanitize_html, staff_required
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ImportForm, ToolkitForm

@@ -12,7 +12,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.security import staff_required
-from app.template_helpers import LONDON
+from app.times import LONDON
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ReopenForm
