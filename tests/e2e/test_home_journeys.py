@@ -17,9 +17,9 @@ from app.extensions import db as _db
 from app.toolkits import services as toolkit_services
 from tests import factories
 from tests.events import helpers as eh
+from tests.factories import toolkits as th
 from tests.factories.groups import organisation, tag
 from tests.mailing import factories as mf
-from tests.toolkits import helpers as th
 
 pytestmark = pytest.mark.e2e
 

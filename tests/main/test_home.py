@@ -12,10 +12,10 @@ from app.audit import AuditEvent
 from app.db import utcnow
 from app.main.models import WELCOME, SiteContent
 from tests.events import helpers as eh
+from tests.factories import toolkits as th
 from tests.factories.groups import organisation
 from tests.mailing import factories as mf
 from tests.pages import page_text
-from tests.toolkits import helpers as th
 
 
 def _home(client) -> str:

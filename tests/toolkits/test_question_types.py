@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.toolkits import exports
 from app.toolkits.models import QUESTION_TYPES, Answer
 from app.toolkits.question_types import type_named, type_names
-from tests.toolkits.helpers import questions, small_toolkit
+from tests.factories.toolkits import questions, small_toolkit
 
 
 def test_every_stored_type_has_one_registered_class_with_a_macro(app):

@@ -17,7 +17,7 @@ from app.toolkits import services as svc
 from app.toolkits.models import Answer, Question, Response, Toolkit
 from tests import factories
 from tests.factories.groups import organisation, tag
-from tests.toolkits.helpers import questions, sections, small_toolkit, template_toolkit
+from tests.factories.toolkits import questions, sections, small_toolkit, template_toolkit
 
 
 def _respond(db, toolkit, org, user, form, submit=True):
