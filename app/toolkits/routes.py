@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.db import first_or_404
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
@@ -21,10 +22,7 @@ from app.toolkits.models import Response, Toolkit
 
 
 def _visible_toolkit_or_404(slug: str) -> Toolkit:
-    toolkit = svc.toolkit_by_slug(slug[:220])
-    if toolkit is None or toolkit.status == "draft":
-        abort(404)
-    return toolkit
+    return first_or_404(svc.toolkit_at(slug).where(Toolkit.status != "draft"))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from flask import flash, render_template, request
 from sqlalchemy import func, select
 
 from app.audit import record
+from app.db import first_or_404
 from app.extensions import db
 from app.security import sanitize_html, staff_required
 from app.template_helpers import LONDON
@@ -18,7 +19,7 @@ from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ImportForm, ToolkitForm
 from app.toolkits.models import Response, Section, Toolkit
-from app.toolkits.staff.common import csrf_or_400, to_builder, toolkit_or_404
+from app.toolkits.staff.common import to_builder
 from app.toolkits.template import mental_health_definition
 
 END_OF_DAY = dt.time(23, 59, 59)
@@ -44,7 +45,6 @@ def staff_index():
 @bp.route("/staff/toolkits/from-template", methods=["POST"])
 @staff_required
 def staff_from_template():
-    csrf_or_400()
     toolkit = svc.toolkit_from_json(mental_health_definition())
     record("toolkit.created", toolkit, title=toolkit.title, source="template")
     db.session.commit()
@@ -94,7 +94,7 @@ def staff_new():
 @bp.route("/staff/toolkits/<slug>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     if request.method == "GET":
         form = ToolkitForm(
             data={
@@ -152,7 +152,7 @@ def staff_import():
 @bp.route("/staff/toolkits/<slug>/definition.json")
 @staff_required
 def staff_export_definition(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     body = json.dumps(svc.definition_to_json(svc.load_definition(toolkit)), indent=2, ensure_ascii=False)
     return FlaskResponse(
         body,
@@ -164,8 +164,7 @@ def staff_export_definition(slug: str):
 @bp.route("/staff/toolkits/<slug>/clone", methods=["POST"])
 @staff_required
 def staff_clone(slug: str):
-    toolkit = toolkit_or_404(slug)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
     copy = svc.clone(toolkit)
     record("toolkit.cloned", copy, source=toolkit.slug)
     db.session.commit()

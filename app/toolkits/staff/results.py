@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from app.audit import record
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import is_partial, vary_on_htmx
 from app.security import sanitize_html, staff_required
@@ -16,7 +16,6 @@ from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
 from app.toolkits.models import Question, Toolkit
 from app.toolkits.reminders import send_reminders
-from app.toolkits.staff.common import csrf_or_400, toolkit_or_404
 
 
 def _results_args():
@@ -28,7 +27,7 @@ def _results_args():
 @bp.route("/staff/toolkits/<slug>/results")
 @staff_required
 def staff_results(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
@@ -43,22 +42,21 @@ def staff_results(slug: str):
 @bp.route("/staff/toolkits/<slug>/results.csv")
 @staff_required
 def staff_export_csv(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     return exports.csv_response(toolkit)
 
 
 @bp.route("/staff/toolkits/<slug>/results.xlsx")
 @staff_required
 def staff_export_xlsx(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     return exports.xlsx_response(toolkit)
 
 
 @bp.route("/staff/toolkits/<slug>/remind", methods=["POST"])
 @staff_required
 def staff_remind(slug: str):
-    toolkit = toolkit_or_404(slug)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
     if not toolkit.is_open():
         flash("Reminders can only be sent while the toolkit is open.", "important")
         return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
@@ -75,7 +73,7 @@ def staff_remind(slug: str):
 @bp.route("/staff/toolkits/<slug>/you-said", methods=["GET", "POST"])
 @staff_required
 def staff_you_said(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
     publishable = [q for q in definition.questions if q.kind.publishable]
     if request.method == "GET":
