@@ -104,9 +104,11 @@ def open_during_condition(start: dt.datetime, end: dt.datetime):
     )
 
 
-def toolkit_at(slug: str) -> Select:
-    """The toolkit a URL's slug names, for first_or_404 (an over-long slug finds nothing)."""
-    return select(Toolkit).where(Toolkit.slug == slug[:220])
+def toolkit_at(slug: str, *, public: bool = False) -> Select:
+    """The toolkit a URL's slug names, for first_or_404 (an over-long slug finds nothing);
+    `public` pages do not show a draft."""
+    query = select(Toolkit).where(Toolkit.slug == slug[:220])
+    return query.where(Toolkit.status != "draft") if public else query
 
 
 def new_slug(title: str) -> str:

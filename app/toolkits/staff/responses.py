@@ -12,7 +12,7 @@ from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.security import staff_required
-from app.template_helpers import LONDON
+from app.times import to_london
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ReopenForm
@@ -46,7 +46,7 @@ def staff_response(slug: str, response_id: int):
         db.session.commit()
         flash(
             f"The response{' from ' + organisation.name if organisation else ''} can be changed until "
-            f"{response.reopened_until.astimezone(LONDON):%-d %B %Y}.",
+            f"{to_london(response.reopened_until):%-d %B %Y}.",
             "success",
         )
         return redirect(url_for("toolkits.staff_response", slug=toolkit.slug, response_id=response.id), code=303)
