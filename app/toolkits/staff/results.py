@@ -3,12 +3,12 @@ that have not answered, and the "You said" findings editor."""
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.audit import record
 from app.db import first_or_404, utcnow
 from app.extensions import db
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import render
 from app.security import sanitize_html, staff_required
 from app.toolkits import bp, exports
 from app.toolkits import results as results_mod
@@ -31,12 +31,11 @@ def staff_results(slug: str):
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
-    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind}
-    if is_partial():  # the filter form with htmx: just the results region (the form stays as it is)
-        page = render_template("toolkits/staff/_results.html", **context)
-    else:
-        page = render_template("toolkits/staff/results.html", tags=results_mod.filter_tags(), **context)
-    return vary_on_htmx(make_response(page))
+    # The filter form with htmx swaps in just the results region; only the whole page lists the tags.
+    return render(
+        "toolkits/staff/results.html", "toolkits/staff/_results.html", toolkit=toolkit, definition=definition,
+        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags,
+    )  # fmt: skip
 
 
 @bp.route("/staff/toolkits/<slug>/results.csv")
