@@ -46,12 +46,18 @@ DRAFT_GROUPS = [
 ]
 
 
-# Answers that fit the demo toolkit's questions, by label (app/toolkits/template.py).
+# Answers that fit the demo toolkit's questions, by label (app/toolkits/template.py); any other
+# question gets its type's sample answer.
+RANKING = "Rank the 3 health issues that most affect the people you support"
+LANGUAGES = "Which languages do you work in?"
+NAME_AND_ROLE = "Your name and role in the organisation"
+FUNDING_ENDS = "When does your main funding for health and wellbeing work end?"
 TEXT_ANSWERS = {
-    "Your name and role in the organisation": [
+    NAME_AND_ROLE: [
         "Ruksana Ali, project coordinator", "Joseph Okafor, chair of trustees", "Li Wei, volunteer lead",
         "Maria Lopes, director", "Amina Hussain, health and wellbeing worker",
     ],
+    LANGUAGES: ["English"],  # replaced by the group's own languages
     "Tell us about a health issue we have not asked about": [
         "Sickle cell disease: families tell us that A&E staff do not understand a crisis.",
         "Vitamin D deficiency among older women who rarely go outside.",
@@ -70,49 +76,40 @@ TEXT_ANSWERS = {
         "Young people tell us they worry about money and housing.",
     ],
 }  # fmt: skip
+# The long free-text questions, which about half the organisations leave blank.
+OFTEN_SKIPPED = set(TEXT_ANSWERS) - {NAME_AND_ROLE}
 NUMBER_RANGES = {
     "How many people did your organisation support in the last 12 months?": (40, 2500),
     "How many paid staff and volunteers work on health and wellbeing?": (2, 35),
 }
-
-
-def _choice_values(q, rng: random.Random, ranks: list[str]) -> list[dict]:
-    if q.type == "ranking":
-        return [{"option_id": o, "rank": i} for i, o in enumerate(ranks, start=1)]
-    if q.type == "yes_no":
-        return [{"option_id": "yes" if rng.random() < 0.8 else "no"}]
-    if q.type == "single_choice":
-        return [{"option_id": rng.choice(q.options)["id"]}]
-    return [{"option_id": o["id"]} for o in rng.sample(q.options, rng.randint(1, min(4, len(q.options))))]
+# "You said" shows the counted findings; the organisations' own figures (size, income) and the
+# single biggest barrier stay unpublished.
+NOT_PUBLISHED = {*NUMBER_RANGES, "Which of these is the biggest barrier?",
+                 "What was your organisation's income in the last financial year?"}  # fmt: skip
 
 
 def _text(q, org: Organisation, rng: random.Random) -> str:
     """A free-text answer; the group's own languages and contact where the question asks for them."""
-    answer = rng.choice(TEXT_ANSWERS.get(q.label, ["We would be glad to talk about this."]))
-    if q.label == "Which languages do you work in?":
+    answer = rng.choice(TEXT_ANSWERS[q.label])
+    if q.label == LANGUAGES:
         names = [tag.name for tag in org.tags if tag.kind == "language"] or ["English"]
         answer = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    elif q.label == "Your name and role in the organisation" and org.contact_name:
+    elif q.label == NAME_AND_ROLE and org.contact_name:
         answer = f"{org.contact_name},{answer.split(',', 1)[1]}"
     return answer
 
 
 def _values(q, org: Organisation, rng: random.Random, ranks: list[str]) -> list[dict]:
     """One plausible answer to `q`, as Answer column values (none for a skipped free-text question)."""
-    if q.kind.counts_options:
-        return _choice_values(q, rng, ranks)
-    if q.type == "scale":
-        return [{"number_value": float(rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0])}]
-    if q.type == "number":
-        low, high = NUMBER_RANGES.get(q.label, (int(q.min_value or 0), min(int(q.max_value or 500), 500)))
-        return [{"number_value": float(rng.randint(low, high))}]
-    if q.type == "date":
+    if q.label == RANKING:
+        return [{"option_id": o, "rank": i} for i, o in enumerate(ranks, start=1)]
+    if q.label in NUMBER_RANGES:
+        return [{"number_value": float(rng.randint(*NUMBER_RANGES[q.label]))}]
+    if q.label == FUNDING_ENDS:  # grants run to the first of a month
         return [{"date_value": dt.date(2027, rng.randint(1, 12), 1)}]
-    if q.type == "email":
-        return [{"text_value": f"contact{org.id}@example.org"}]
-    if q.type == "long_text" and rng.random() < 0.5:
-        return []
-    return [{"text_value": _text(q, org, rng)}]
+    if q.label in TEXT_ANSWERS:
+        return [] if q.label in OFTEN_SKIPPED and rng.random() < 0.5 else [{"text_value": _text(q, org, rng)}]
+    return q.kind.sample_answer(rng, org.id)
 
 
 def fill_answers(definition: svc.Definition, response: Response, org: Organisation, rng: random.Random,
@@ -177,8 +174,9 @@ def seed_demo() -> None:
         db.session.add(response)
         db.session.flush()
         db.session.add_all(fill_answers(definition, response, org, rng, RANK_PATTERNS[0], complete=False))
-    publish = [q.id for q in definition.questions if q.type in ("ranking", "multiple_choice", "yes_no", "scale")]
-    toolkit.you_said_question_ids = publish
+    toolkit.you_said_question_ids = [
+        q.id for q in definition.questions if q.kind.publishable and q.label not in NOT_PUBLISHED
+    ]
     toolkit.you_said_summary = (
         "<p>Thank you to the 30 organisations who answered. Mental health was the health issue organisations "
         "ranked highest, closely followed by diabetes. Language, stigma and long waiting lists were the barriers "

@@ -20,7 +20,8 @@ from app.groups.models import Organisation
 from app.spreadsheets import escape_formula, write_xlsx
 from app.template_helpers import datetime_format
 from app.toolkits import services as svc
-from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
+from app.toolkits.models import Answer, Question, Response, Toolkit
+from app.toolkits.question_types import QuestionType
 
 BATCH = 250  # responses per answers query: ~14,000 rows at 40 questions, a few MB at most
 
@@ -30,42 +31,11 @@ ANSWER_COLUMNS = (Answer.response_id, Answer.question_id, Answer.option_id, Answ
                   Answer.text_value, Answer.date_value)  # fmt: skip
 
 
-def _columns(questions: list[Question]) -> list[tuple[str, Question, str | None]]:
-    """(heading, question, option id or None). "other" columns hold the typed text."""
-    columns = []
-    for q in questions:
-        if q.type == "multiple_choice":
-            for option in q.choices:
-                columns.append((f"{q.label}: {option['label']}", q, option["id"]))
-        elif q.type == "ranking":
-            for option in q.options or []:
-                columns.append((f"{q.label}: {option['label']} (rank)", q, option["id"]))
-        else:
-            columns.append((q.label, q, None))
-            if q.allow_other and q.type == "single_choice":
-                columns.append((f"{q.label}: Other (please specify)", q, OTHER_ID))
-    return columns
-
-
-def _cell(question: Question, option: str | None, answers: list[Answer]):
-    if not answers:
-        return ""
-    if question.type == "multiple_choice":
-        match = next((a for a in answers if a.option_id == option), None)
-        if match is None:
-            return ""
-        return match.text_value or "Other" if option == OTHER_ID else "Yes"
-    if question.type == "ranking":
-        match = next((a for a in answers if a.option_id == option), None)
-        return match.rank if match else ""
-    if question.type == "single_choice" and option == OTHER_ID:
-        return next((a.text_value or "" for a in answers if a.option_id == OTHER_ID), "")
-    if question.type in ("number", "scale"):
-        value = answers[0].number_value
-        return int(value) if value is not None and float(value).is_integer() else value
-    if question.type == "date":
-        return answers[0].date_value.isoformat() if answers[0].date_value else ""
-    return "; ".join(question.kind.display(answers))
+def _columns(questions: list[Question]) -> list[tuple[str, QuestionType, str | None]]:
+    """(heading, question type, option id or None), in question order; each type says which columns
+    it fills and what goes in them."""
+    kinds = [q.kind for q in questions]
+    return [(heading, kind, option) for kind in kinds for heading, option in kind.export_columns()]
 
 
 def rows(toolkit: Toolkit) -> Iterator[list]:
@@ -94,7 +64,7 @@ def rows(toolkit: Toolkit) -> Iterator[list]:
                 status,
                 datetime_format(submitted_at, "%Y-%m-%d %H:%M") if submitted_at else "",
                 datetime_format(updated_at, "%Y-%m-%d %H:%M"),
-                *[_cell(q, option, answers.get(q.id, [])) for _heading, q, option in columns],
+                *[kind.export_cell(option, answers.get(kind.question.id, [])) for _heading, kind, option in columns],
             ]
         db.session.expunge_all()
 

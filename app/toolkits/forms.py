@@ -27,6 +27,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from app.forms import GovDateField, strip_filter, text_field
 from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
+from app.toolkits.question_types import type_named
 
 LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
 
@@ -119,7 +120,8 @@ class QuestionForm(FlaskForm):
 
     def validate_options(self, field):
         lines = self.option_lines()
-        if self.type.data in ("single_choice", "multiple_choice", "ranking") and len(lines) < 2:
+        kind = type_named(self.type.data or "")
+        if kind is not None and kind.has_options and len(lines) < 2:
             raise ValidationError("Enter at least 2 options, one per line")
         if any(len(line) > 200 for line in lines):
             raise ValidationError("Each option must be 200 characters or fewer")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.db import first_or_404
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
@@ -18,13 +19,6 @@ from app.toolkits import bp
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.models import Response, Toolkit
-
-
-def _visible_toolkit_or_404(slug: str) -> Toolkit:
-    toolkit = svc.toolkit_by_slug(slug[:220])
-    if toolkit is None or toolkit.status == "draft":
-        abort(404)
-    return toolkit
 
 
 @dataclass
@@ -49,7 +43,7 @@ def _refuse(message: str):
 def _respondent(slug: str) -> Respondent:
     """Who is answering, for which organisation; refuses anyone who may not (no IDOR: the
     organisation comes from the URL but must be one of the user's approved organisations)."""
-    toolkit = _visible_toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug, public=True))
     organisation = None
     if toolkit.audience == "organisation":
         organisations = svc.respondable_organisations(current_user)
@@ -97,7 +91,7 @@ def index():
 @bp.route("/toolkits/<slug>")
 @public
 def detail(slug: str):
-    toolkit = _visible_toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug, public=True))
     organisations = svc.respondable_organisations(current_user) if toolkit.audience == "organisation" else []
     responses = {}
     if current_user.is_authenticated:
@@ -321,7 +315,7 @@ def submitted(slug: str):
 @bp.route("/toolkits/<slug>/you-said")
 @public
 def you_said(slug: str):
-    toolkit = _visible_toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug, public=True))
     if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
         abort(404)
     published = published_findings(toolkit)

@@ -8,16 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
 from app.mail import enqueue
-
-# toolkits/staff_routes.py still calls svc.move/svc.renumber; it imports app.ordering when it is switched.
-from app.ordering import move, renumber  # noqa: F401
 from app.security import sanitize_html
 from app.slugs import slugify, unique_slug
 from app.toolkits.models import (
@@ -107,8 +104,11 @@ def open_during_condition(start: dt.datetime, end: dt.datetime):
     )
 
 
-def toolkit_by_slug(slug: str) -> Toolkit | None:
-    return db.session.scalar(select(Toolkit).where(Toolkit.slug == slug))
+def toolkit_at(slug: str, *, public: bool = False) -> Select:
+    """The toolkit a URL's slug names, for first_or_404 (an over-long slug finds nothing);
+    `public` pages do not show a draft."""
+    query = select(Toolkit).where(Toolkit.slug == slug[:220])
+    return query.where(Toolkit.status != "draft") if public else query
 
 
 def new_slug(title: str) -> str:

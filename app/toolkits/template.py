@@ -30,6 +30,17 @@ COMMUNITIES = _options(
     "Migrants", "Arab", "White minority communities (for example Polish, Turkish)",
 )  # fmt: skip
 
+# What stops people getting mental-health support (asked as "all that apply", then "the biggest").
+BARRIERS = (
+    "Language",
+    "Stigma in the community",
+    "Digital exclusion",
+    "Racism or discrimination",
+    "Cost, including travel",
+    "Long waiting lists",
+    "Services that do not understand their culture or faith",
+    "Immigration status worries",
+)
 MENTAL_HEALTH_TOOLKIT = {
     "format": "portal-toolkit",
     "version": 1,
@@ -238,30 +249,14 @@ MENTAL_HEALTH_TOOLKIT = {
                     "hint": "Select all that apply.",
                     "required": True,
                     "allow_other": True,
-                    "options": _options(
-                        "Language",
-                        "Stigma in the community",
-                        "Digital exclusion",
-                        "Racism or discrimination",
-                        "Cost, including travel",
-                        "Long waiting lists",
-                        "Services that do not understand their culture or faith",
-                        "Immigration status worries",
-                    ),
+                    "options": _options(*BARRIERS),
                 },
                 {
                     "ref": "s6q2",
                     "type": "single_choice",
                     "label": "Which of these is the biggest barrier?",
                     "required": True,
-                    "options": _options(
-                        "Language",
-                        "Stigma in the community",
-                        "Digital exclusion",
-                        "Racism or discrimination",
-                        "Cost, including travel",
-                        "Long waiting lists",
-                    ),
+                    "options": _options(*BARRIERS[:6]),  # the commonest, to choose the biggest from
                 },
             ],
         },

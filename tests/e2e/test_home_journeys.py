@@ -18,8 +18,8 @@ from app.toolkits import services as toolkit_services
 from tests import factories
 from tests.factories import events as eh
 from tests.factories import mailing as mf
+from tests.factories import toolkits as th
 from tests.factories.groups import organisation, tag
-from tests.toolkits import helpers as th
 
 pytestmark = pytest.mark.e2e
 

@@ -188,7 +188,7 @@ def test_results_filter_with_and_without_javascript(site, site_without_js, app, 
     """Staff filter the results by theme: with JavaScript the region updates in place (the address
     follows, Back returns to everyone); without it the form's button loads the filtered page."""
     from tests.factories.groups import tag
-    from tests.toolkits.helpers import questions, small_toolkit
+    from tests.factories.toolkits import questions, small_toolkit
     from tests.toolkits.test_staff import _respond
 
     factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")

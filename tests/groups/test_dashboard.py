@@ -16,9 +16,9 @@ from app.toolkits import services as toolkit_services
 from app.toolkits.models import Answer, Response
 from tests import factories
 from tests.factories import events as eh
+from tests.factories import toolkits as th
 from tests.factories.groups import organisation, tag
 from tests.pages import page_text
-from tests.toolkits import helpers as th
 
 
 def _section(text: str, heading: str, following: str | None = None) -> str:

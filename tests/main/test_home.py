@@ -13,9 +13,9 @@ from app.db import utcnow
 from app.main.models import WELCOME, SiteContent
 from tests.factories import events as eh
 from tests.factories import mailing as mf
+from tests.factories import toolkits as th
 from tests.factories.groups import organisation
 from tests.pages import page_text
-from tests.toolkits import helpers as th
 
 
 def _home(client) -> str:

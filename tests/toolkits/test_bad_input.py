@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.toolkits.models import Answer, Response
 from tests import factories
 from tests.factories.groups import organisation
-from tests.toolkits.helpers import questions, sections, small_toolkit
+from tests.factories.toolkits import questions, sections, small_toolkit
 
 
 @pytest.fixture

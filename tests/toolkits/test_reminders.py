@@ -18,7 +18,7 @@ from app.toolkits import reminders
 from tests import factories
 from tests.conftest import body_of
 from tests.factories.groups import organisation
-from tests.toolkits.helpers import questions, small_toolkit
+from tests.factories.toolkits import questions, small_toolkit
 from tests.toolkits.test_staff import _respond
 
 

@@ -13,7 +13,7 @@ from app.toolkits import services as svc
 from app.toolkits.models import Answer
 from tests import factories
 from tests.factories.groups import organisation, tag
-from tests.toolkits.helpers import questions, small_toolkit
+from tests.factories.toolkits import questions, small_toolkit
 from tests.toolkits.test_staff import _population, _respond
 
 

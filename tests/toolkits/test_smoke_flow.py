@@ -8,7 +8,7 @@ from app.mail.models import OutboxMessage
 from app.toolkits.models import Answer, Response
 from tests import factories
 from tests.factories.groups import organisation
-from tests.toolkits.helpers import questions, sections, small_toolkit
+from tests.factories.toolkits import questions, sections, small_toolkit
 
 
 def _setup(db, login_as):

@@ -11,13 +11,16 @@ import statistics
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.mail.models import OutboxMessage
+from app.spreadsheets import MAX_JSON_BYTES
 from app.toolkits import services as svc
 from app.toolkits.models import Answer, Question, Response, Toolkit
 from tests import factories
 from tests.factories.groups import organisation, tag
-from tests.toolkits.helpers import questions, sections, small_toolkit, template_toolkit
+from tests.factories.toolkits import questions, sections, small_toolkit, template_toolkit
 
 
 def _respond(db, toolkit, org, user, form, submit=True):
@@ -182,6 +185,28 @@ def test_definition_export_import_and_clone_round_trip(client, db, login_as):
     cloned = client.post(f"/staff/toolkits/{toolkit.slug}/clone")
     assert cloned.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Toolkit)) == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels deep"),
+        (b'{"title": "' + b"x" * MAX_JSON_BYTES + b'"}', "The file is larger than 2 MB"),
+    ],
+    ids=["100,000 deep", "too large"],
+)
+def test_import_refuses_a_too_deep_or_too_large_file_beside_the_field(client, db, login_as, content, message):
+    login_as("staff")
+    # Encoded here in memory: the test client would spool a body this size to a file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), "x.json")})
+    page = client.post("/staff/toolkits/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    summary = html.split('class="govuk-error-summary', 1)[1].split("</div>", 1)[0]
+    assert message in summary
+    beside_the_field = html.split('id="file-error"', 1)[1].split("</p>", 1)[0]
+    assert message in beside_the_field
+    assert db.session.scalar(select(func.count()).select_from(Toolkit)) == 0
 
 
 def _population(db, toolkit, count, seed=7, theme=None):

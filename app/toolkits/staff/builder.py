@@ -6,36 +6,30 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from app import ordering
 from app.audit import record
+from app.db import child_or_404, first_or_404
 from app.extensions import db
-from app.htmx import is_partial
 from app.security import staff_required
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import SectionForm
 from app.toolkits.models import Section
 from app.toolkits.routes import section_context
-from app.toolkits.staff.common import (
-    builder_context,
-    builder_response,
-    csrf_or_400,
-    section_or_404,
-    to_builder,
-    toolkit_or_404,
-)
+from app.toolkits.staff.common import builder_context, builder_refusal, builder_response, to_builder
 
 
 @bp.route("/staff/toolkits/<slug>")
 @staff_required
 def staff_toolkit(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     return render_template("toolkits/staff/toolkit.html", **builder_context(toolkit))
 
 
 @bp.route("/staff/toolkits/<slug>/sections", methods=["POST"])
 @staff_required
 def staff_add_section(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     form = SectionForm()
     if not form.validate_on_submit():
         context = builder_context(toolkit)
@@ -54,8 +48,8 @@ def staff_add_section(slug: str):
 @bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit_section(slug: str, section_id: int):
-    toolkit = toolkit_or_404(slug)
-    section = section_or_404(toolkit, section_id)
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    section = child_or_404(Section, section_id, parent=toolkit)
     form = (
         SectionForm(data={"title": section.title, "description": section.description})
         if request.method == "GET"
@@ -74,13 +68,11 @@ def staff_edit_section(slug: str, section_id: int):
 @bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/move/<direction>", methods=["POST"])
 @staff_required
 def staff_move_section(slug: str, section_id: int, direction: str):
-    toolkit = toolkit_or_404(slug)
-    section = section_or_404(toolkit, section_id)
-    if direction not in ("up", "down"):
-        abort(404)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    section = child_or_404(Section, section_id, parent=toolkit)
+    step = ordering.step(direction)
     sections = svc.load_definition(toolkit).sections
-    moved = svc.move(sections, next(s for s in sections if s.id == section.id), -1 if direction == "up" else 1)
+    moved = ordering.move(sections, next(s for s in sections if s.id == section.id), step)
     db.session.commit()
     message = (
         f"Moved the section “{section.title}” {direction} to number {section.position}."
@@ -93,21 +85,17 @@ def staff_move_section(slug: str, section_id: int, direction: str):
 @bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/delete", methods=["POST"])
 @staff_required
 def staff_delete_section(slug: str, section_id: int):
-    toolkit = toolkit_or_404(slug)
-    section = section_or_404(toolkit, section_id)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    section = child_or_404(Section, section_id, parent=toolkit)
     definition = svc.load_definition(toolkit)
     answered = svc.answered_question_ids(toolkit)
     if any(q.id in answered for q in definition.by_section.get(section.id, [])):
         message = f"The section “{section.title}” cannot be deleted: organisations have answered its questions."
-        if is_partial():
-            return render_template("toolkits/staff/_builder.html", **builder_context(toolkit, message)), 409
-        flash(message, "important")
-        return to_builder(toolkit)
+        return builder_refusal(toolkit, message)
     title = section.title
     db.session.delete(section)
     db.session.flush()
-    svc.renumber(svc.load_definition(toolkit).sections)
+    ordering.renumber(svc.load_definition(toolkit).sections)
     record("toolkit.section_removed", toolkit, title=title)
     db.session.commit()
     return builder_response(toolkit, f"Deleted the section “{title}”.")
@@ -116,7 +104,7 @@ def staff_delete_section(slug: str, section_id: int):
 @bp.route("/staff/toolkits/<slug>/preview/<int:section_id>")
 @staff_required
 def staff_preview(slug: str, section_id: int):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
     section = definition.section(section_id)
     if section is None:

@@ -1,43 +1,15 @@
-"""What the staff pages share: loading a toolkit, section or question from the URL (404 when it
-is not there or not this toolkit's), and answering a builder change (the builder region for htmx,
-otherwise a redirect back to the builder)."""
+"""What the staff pages share: answering a builder change (the builder region for htmx, otherwise
+a redirect back to the builder). Pages load their toolkit with first_or_404(svc.toolkit_at(slug))
+and its sections, questions and responses with child_or_404(..., parent=toolkit)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
-from app.extensions import db
-from app.forms import ConfirmForm
 from app.htmx import is_partial
 from app.toolkits import services as svc
 from app.toolkits.forms import SectionForm
-from app.toolkits.models import Question, Section, Toolkit
-
-
-def toolkit_or_404(slug: str) -> Toolkit:
-    toolkit = svc.toolkit_by_slug(slug[:220])
-    if toolkit is None:
-        abort(404)
-    return toolkit
-
-
-def section_or_404(toolkit: Toolkit, section_id: int) -> Section:
-    section = db.session.get(Section, section_id)
-    if section is None or section.toolkit_id != toolkit.id:
-        abort(404)
-    return section
-
-
-def question_or_404(toolkit: Toolkit, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.toolkit_id != toolkit.id:
-        abort(404)
-    return question
-
-
-def csrf_or_400() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+from app.toolkits.models import Toolkit
 
 
 def to_builder(toolkit: Toolkit):
@@ -61,3 +33,11 @@ def builder_response(toolkit: Toolkit, message: str, anchor: str = ""):
         return render_template("toolkits/staff/_builder.html", **builder_context(toolkit, message))
     flash(message, "success")
     return redirect(url_for("toolkits.staff_toolkit", slug=toolkit.slug) + anchor, code=303)
+
+
+def builder_refusal(toolkit: Toolkit, message: str):
+    """A change the builder refuses: the region with the reason as a 409 for htmx, else a flash."""
+    if is_partial():
+        return render_template("toolkits/staff/_builder.html", **builder_context(toolkit, message)), 409
+    flash(message, "important")
+    return to_builder(toolkit)

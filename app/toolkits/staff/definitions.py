@@ -11,14 +11,16 @@ from flask import flash, render_template, request
 from sqlalchemy import func, select
 
 from app.audit import record
+from app.db import first_or_404
 from app.extensions import db
 from app.security import sanitize_html, staff_required
-from app.times import LONDON
+from app.spreadsheets import MAX_JSON_BYTES, ImportRefused, load_json
+from app.times import london_to_utc, to_london
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ImportForm, ToolkitForm
 from app.toolkits.models import Response, Section, Toolkit
-from app.toolkits.staff.common import csrf_or_400, to_builder, toolkit_or_404
+from app.toolkits.staff.common import to_builder
 from app.toolkits.template import mental_health_definition
 
 END_OF_DAY = dt.time(23, 59, 59)
@@ -44,7 +46,6 @@ def staff_index():
 @bp.route("/staff/toolkits/from-template", methods=["POST"])
 @staff_required
 def staff_from_template():
-    csrf_or_400()
     toolkit = svc.toolkit_from_json(mental_health_definition())
     record("toolkit.created", toolkit, title=toolkit.title, source="template")
     db.session.commit()
@@ -58,16 +59,8 @@ def staff_from_template():
 def _fill_toolkit(toolkit: Toolkit, form: ToolkitForm) -> None:
     toolkit.title = form.title.data
     toolkit.description = sanitize_html(form.description.data)
-    toolkit.opens_at = (
-        dt.datetime.combine(form.opens.data, dt.time(0, 0), tzinfo=LONDON).astimezone(dt.UTC)
-        if form.opens.data
-        else None
-    )
-    toolkit.closes_at = (
-        dt.datetime.combine(form.closes.data, END_OF_DAY, tzinfo=LONDON).astimezone(dt.UTC)
-        if form.closes.data
-        else None
-    )
+    toolkit.opens_at = london_to_utc(form.opens.data) if form.opens.data else None
+    toolkit.closes_at = london_to_utc(form.closes.data, END_OF_DAY) if form.closes.data else None
     toolkit.audience = form.audience.data
     toolkit.status = form.status.data
     toolkit.suppression_threshold = form.suppression_threshold.data
@@ -94,14 +87,14 @@ def staff_new():
 @bp.route("/staff/toolkits/<slug>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     if request.method == "GET":
         form = ToolkitForm(
             data={
                 "title": toolkit.title,
                 "description": toolkit.description,
-                "opens": toolkit.opens_at.astimezone(LONDON).date() if toolkit.opens_at else None,
-                "closes": toolkit.closes_at.astimezone(LONDON).date() if toolkit.closes_at else None,
+                "opens": to_london(toolkit.opens_at).date() if toolkit.opens_at else None,
+                "closes": to_london(toolkit.closes_at).date() if toolkit.closes_at else None,
                 "audience": toolkit.audience,
                 "status": toolkit.status,
                 "suppression_threshold": toolkit.suppression_threshold,
@@ -127,18 +120,13 @@ def staff_import():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        raw = upload.read(2_000_001) if upload else b""
+        raw = upload.read(MAX_JSON_BYTES + 1) if upload else b""  # one byte over is enough to refuse
         if not raw:
             form.file.errors = ["Choose a JSON file exported from a toolkit"]
-        elif len(raw) > 2_000_000:
-            form.file.errors = ["The file must be smaller than 2 MB"]
         else:
             try:
-                data = json.loads(raw.decode("utf-8-sig"))
-                toolkit = svc.toolkit_from_json(data)
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                form.file.errors = ["The file is not valid JSON: export it again from the toolkit's page"]
-            except svc.DefinitionError as exc:
+                toolkit = svc.toolkit_from_json(load_json(raw))
+            except (ImportRefused, svc.DefinitionError) as exc:
                 db.session.rollback()
                 form.file.errors = [str(exc)]
             else:
@@ -152,7 +140,7 @@ def staff_import():
 @bp.route("/staff/toolkits/<slug>/definition.json")
 @staff_required
 def staff_export_definition(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     body = json.dumps(svc.definition_to_json(svc.load_definition(toolkit)), indent=2, ensure_ascii=False)
     return FlaskResponse(
         body,
@@ -164,8 +152,7 @@ def staff_export_definition(slug: str):
 @bp.route("/staff/toolkits/<slug>/clone", methods=["POST"])
 @staff_required
 def staff_clone(slug: str):
-    toolkit = toolkit_or_404(slug)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
     copy = svc.clone(toolkit)
     record("toolkit.cloned", copy, source=toolkit.slug)
     db.session.commit()

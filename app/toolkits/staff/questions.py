@@ -3,27 +3,20 @@ above the question a condition depends on) and delete."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from app import ordering
 from app.audit import record
+from app.db import child_or_404, first_or_404
 from app.extensions import db
-from app.htmx import is_partial
 from app.security import staff_required
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import QuestionForm
 from app.toolkits.models import Question, Section
 from app.toolkits.question_types import type_named
-from app.toolkits.staff.common import (
-    builder_context,
-    builder_response,
-    csrf_or_400,
-    question_or_404,
-    section_or_404,
-    to_builder,
-    toolkit_or_404,
-)
+from app.toolkits.staff.common import builder_refusal, builder_response
 
 
 def _condition_choices(
@@ -134,8 +127,8 @@ def _options_from(question: Question, lines: list[str]) -> list[dict]:
 @bp.route("/staff/toolkits/<slug>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
 @staff_required
 def staff_new_question(slug: str, section_id: int):
-    toolkit = toolkit_or_404(slug)
-    section = section_or_404(toolkit, section_id)
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    section = child_or_404(Section, section_id, parent=toolkit)
     definition = svc.load_definition(toolkit)
     form = _question_form(definition, None, section)
     if form.validate_on_submit():
@@ -155,8 +148,8 @@ def staff_new_question(slug: str, section_id: int):
 @bp.route("/staff/toolkits/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit_question(slug: str, question_id: int):
-    toolkit = toolkit_or_404(slug)
-    question = question_or_404(toolkit, question_id)
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    question = child_or_404(Question, question_id, parent=toolkit)
     definition = svc.load_definition(toolkit)
     section = definition.section(question.section_id)
     form = _question_form(definition, question, section)
@@ -182,20 +175,17 @@ def staff_edit_question(slug: str, question_id: int):
 @bp.route("/staff/toolkits/<slug>/questions/<int:question_id>/move/<direction>", methods=["POST"])
 @staff_required
 def staff_move_question(slug: str, question_id: int, direction: str):
-    toolkit = toolkit_or_404(slug)
-    question = question_or_404(toolkit, question_id)
-    if direction not in ("up", "down"):
-        abort(404)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    question = child_or_404(Question, question_id, parent=toolkit)
+    step = ordering.step(direction)
     siblings = svc.load_definition(toolkit).by_section.get(question.section_id, [])
     target = next(q for q in siblings if q.id == question.id)
-    step = -1 if direction == "up" else 1
     index = siblings.index(target) + step
     blocked = 0 <= index < len(siblings) and (
         (step < 0 and target.show_if_question_id == siblings[index].id)
         or (step > 0 and siblings[index].show_if_question_id == target.id)
     )
-    moved = not blocked and svc.move(siblings, target, step)
+    moved = not blocked and ordering.move(siblings, target, step)
     db.session.commit()
     if blocked:
         message = (
@@ -212,24 +202,20 @@ def staff_move_question(slug: str, question_id: int, direction: str):
 @bp.route("/staff/toolkits/<slug>/questions/<int:question_id>/delete", methods=["POST"])
 @staff_required
 def staff_delete_question(slug: str, question_id: int):
-    toolkit = toolkit_or_404(slug)
-    question = question_or_404(toolkit, question_id)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    question = child_or_404(Question, question_id, parent=toolkit)
     if svc.answered_options(question):
         message = (
             f"“{question.label}” cannot be deleted because organisations have answered it. "
             "You can change its wording instead."
         )
-        if is_partial():
-            return render_template("toolkits/staff/_builder.html", **builder_context(toolkit, message)), 409
-        flash(message, "important")
-        return to_builder(toolkit)
+        return builder_refusal(toolkit, message)
     label, section_id = question.label, question.section_id
     for dependant in db.session.scalars(select(Question).where(Question.show_if_question_id == question.id)):
         dependant.show_if_question_id, dependant.show_if_option = None, None
     db.session.delete(question)
     db.session.flush()
-    svc.renumber(svc.load_definition(toolkit).by_section.get(section_id, []))
+    ordering.renumber(svc.load_definition(toolkit).by_section.get(section_id, []))
     record("toolkit.question_removed", toolkit, label=label)
     db.session.commit()
     return builder_response(toolkit, f"Deleted the question “{label}”.")

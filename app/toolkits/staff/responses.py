@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.audit import record
-from app.db import utcnow
+from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.security import staff_required
-from app.times import LONDON
+from app.times import to_london
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ReopenForm
-from app.toolkits.models import Response, Toolkit
-from app.toolkits.staff.common import toolkit_or_404
+from app.toolkits.models import Response
 
 
 @bp.route("/staff/toolkits/<slug>/responses")
 @staff_required
 def staff_responses(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     rows = db.session.execute(
         select(Response, Organisation.name)
         .outerjoin(Organisation, Organisation.id == Response.organisation_id)
@@ -33,18 +32,11 @@ def staff_responses(slug: str):
     return render_template("toolkits/staff/responses.html", toolkit=toolkit, rows=rows)
 
 
-def _response_or_404(toolkit: Toolkit, response_id: int) -> Response:
-    response = db.session.get(Response, response_id)
-    if response is None or response.toolkit_id != toolkit.id:
-        abort(404)
-    return response
-
-
 @bp.route("/staff/toolkits/<slug>/responses/<int:response_id>", methods=["GET", "POST"])
 @staff_required
 def staff_response(slug: str, response_id: int):
-    toolkit = toolkit_or_404(slug)
-    response = _response_or_404(toolkit, response_id)
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    response = child_or_404(Response, response_id, parent=toolkit)
     form = ReopenForm()
     if request.method == "POST" and form.validate_on_submit():
         response.reopened_until = utcnow() + dt.timedelta(days=form.days.data)
@@ -54,7 +46,7 @@ def staff_response(slug: str, response_id: int):
         db.session.commit()
         flash(
             f"The response{' from ' + organisation.name if organisation else ''} can be changed until "
-            f"{response.reopened_until.astimezone(LONDON):%-d %B %Y}.",
+            f"{to_london(response.reopened_until):%-d %B %Y}.",
             "success",
         )
         return redirect(url_for("toolkits.staff_response", slug=toolkit.slug, response_id=response.id), code=303)

@@ -3,12 +3,12 @@ that have not answered, and the "You said" findings editor."""
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.audit import record
-from app.db import utcnow
+from app.db import first_or_404, utcnow
 from app.extensions import db
-from app.htmx import is_partial, vary_on_htmx
+from app.htmx import render
 from app.security import sanitize_html, staff_required
 from app.toolkits import bp, exports
 from app.toolkits import results as results_mod
@@ -16,7 +16,6 @@ from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
 from app.toolkits.models import Question, Toolkit
 from app.toolkits.reminders import send_reminders
-from app.toolkits.staff.common import csrf_or_400, toolkit_or_404
 
 
 def _results_args():
@@ -28,37 +27,35 @@ def _results_args():
 @bp.route("/staff/toolkits/<slug>/results")
 @staff_required
 def staff_results(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
-    context = {"toolkit": toolkit, "definition": definition, "results": results, "tag": tag, "kind": kind}
-    if is_partial():  # the filter form with htmx: just the results region (the form stays as it is)
-        page = render_template("toolkits/staff/_results.html", **context)
-    else:
-        page = render_template("toolkits/staff/results.html", tags=results_mod.filter_tags(), **context)
-    return vary_on_htmx(make_response(page))
+    # The filter form with htmx swaps in just the results region; only the whole page lists the tags.
+    return render(
+        "toolkits/staff/results.html", "toolkits/staff/_results.html", toolkit=toolkit, definition=definition,
+        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags,
+    )  # fmt: skip
 
 
 @bp.route("/staff/toolkits/<slug>/results.csv")
 @staff_required
 def staff_export_csv(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     return exports.csv_response(toolkit)
 
 
 @bp.route("/staff/toolkits/<slug>/results.xlsx")
 @staff_required
 def staff_export_xlsx(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     return exports.xlsx_response(toolkit)
 
 
 @bp.route("/staff/toolkits/<slug>/remind", methods=["POST"])
 @staff_required
 def staff_remind(slug: str):
-    toolkit = toolkit_or_404(slug)
-    csrf_or_400()
+    toolkit = first_or_404(svc.toolkit_at(slug))
     if not toolkit.is_open():
         flash("Reminders can only be sent while the toolkit is open.", "important")
         return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
@@ -75,7 +72,7 @@ def staff_remind(slug: str):
 @bp.route("/staff/toolkits/<slug>/you-said", methods=["GET", "POST"])
 @staff_required
 def staff_you_said(slug: str):
-    toolkit = toolkit_or_404(slug)
+    toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
     publishable = [q for q in definition.questions if q.kind.publishable]
     if request.method == "GET":
