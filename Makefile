@@ -74,6 +74,7 @@ bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench $(BENCH_ARGS) $(if $(SOAK),--soak $(SOAK))
+	$(BIN)/python -m bench.spreadsheets
 
 clean:
 	rm -rf $(VENV) instance/portal.db* .pytest_cache .ruff_cache
