@@ -92,7 +92,10 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_HEADERS_ENABLED = True
+    # Retry-After is set on a refusal (app/errors.py), not on every limited response. A refused request
+    # stops at the first limit it breaks, so it does not also use up a wider limit (one address
+    # hammering an event must not use up the event's own ceiling for everyone else).
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour")
     # Event registration has its own limits (app/ratelimits.py): per client address and event, sized

@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from app import extensions as ext
 from app.db import query_counter
 from app.ratelimits import trust_proxies
-from app.security import BoundedIntegerConverter
+from app.security import BoundedIntegerConverter, PortalRequest
 
 # The feature packages, in dependency order (demo data: accounts, then the groups that events and
 # toolkits name). Adding a feature is one line here: its package's `bp` is registered, and its
@@ -39,6 +39,7 @@ def create_app(config_class=None) -> Flask:
     config_class = config_class or _config_class()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint adds a rule
+    app.request_class = PortalRequest
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
 

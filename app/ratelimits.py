@@ -57,11 +57,18 @@ def limit_event_registration(view):
 
 
 def retry_after_seconds() -> int | None:
-    """Seconds until the limit this request hit resets (for the 429 page and its Retry-After)."""
-    current = limiter.current_limit
-    if current is None:
+    """Seconds until the limits this request broke reset (for the 429 page and its Retry-After). Limits
+    are checked shortest window first and checking stops at the first one broken, so when the minute's
+    and the hour's are both used up the minute's wait is said, and the next try says the hour's."""
+    broken = [limit for limit in limiter.current_limits if limit.breached]
+    if not broken:
         return None
-    return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, math.ceil(max(limit.reset_at for limit in broken) - time.time()))
+
+
+def failed_sign_in(response) -> bool:
+    """Only a refused sign-in counts towards the limit: a successful one redirects (303)."""
+    return response.status_code != 303
 
 
 def when_to_try_again(seconds: int | None) -> str:

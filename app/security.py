@@ -13,7 +13,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import nh3
-from flask import abort, current_app, redirect, request, url_for
+from flask import Request, abort, current_app, has_app_context, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
@@ -108,14 +108,29 @@ def _has_nul(values) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
 
 
-def refuse_hostile_input() -> None:
-    """before_request hook: bound the size of non-file bodies and refuse NUL bytes, which no form
-    sends and which PostgreSQL cannot store (a DataError, so a 500, in any query that used them).
+class PortalRequest(Request):
+    """Flask's request with one more bound: a body that is not a multipart upload (a URL-encoded form,
+    JSON) may be at most MAX_FORM_MEMORY_SIZE, the bound Werkzeug already applies to each field of a
+    multipart form. Werkzeug reads a URL-encoded body whole, so without this a 15 MB field was parsed
+    and echoed back on the form's error page. A property, not a hook: the CSRF check reads the form
+    before any hook of ours could run."""
 
-    Werkzeug applies MAX_FORM_MEMORY_SIZE to the fields of a multipart form but reads a URL-encoded
-    body whole, so a 15 MB field was accepted and echoed back on the form's error page."""
-    if request.mimetype != "multipart/form-data":
-        request.max_content_length = current_app.config["MAX_FORM_MEMORY_SIZE"]
+    @property
+    def max_content_length(self) -> int | None:
+        limit = super().max_content_length
+        if self.mimetype == "multipart/form-data" or not has_app_context():
+            return limit
+        form_limit = current_app.config["MAX_FORM_MEMORY_SIZE"]
+        return form_limit if limit is None else min(limit, form_limit)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def refuse_hostile_input() -> None:
+    """before_request hook: refuse NUL bytes, which no form sends and which PostgreSQL cannot store
+    (a DataError, so a 500, in any query that used them)."""
     if "\x00" in request.path:
         abort(404)
     if _has_nul(request.args) or (request.method not in ("GET", "HEAD") and _has_nul(request.form)):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app.navigation import navigation_items
 from app.security import has_role
@@ -27,7 +29,14 @@ def date_format(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def csrf_field() -> Markup:
+    """The hidden CSRF field, a global so that every template and every fragment rendered on its own
+    (an htmx swap) has it without importing it."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.filters["datetime"] = datetime_format
     app.jinja_env.filters["date"] = date_format
 

@@ -24,6 +24,51 @@ if (window.htmx) {
     }
   });
 
+  // Any other refusal (400 a value that cannot be used, 413 too large, 429 too many attempts, 401 signed
+  // out, 500) comes back as the in-house error page, which htmx would not swap in: the person pressed
+  // the button and nothing happened. Show that page's heading and message in an error summary above the
+  // form that sent the request, keeping everything typed, and move focus to it so it is read out.
+  const errorBoxFor = (origin) => {
+    const previous = origin.previousElementSibling;
+    if (previous && previous.classList.contains("portal-request-error")) return previous;
+    const box = document.createElement("div");
+    box.className = "govuk-error-summary portal-request-error";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    const title = document.createElement("h2");
+    title.className = "govuk-error-summary__title";
+    const body = document.createElement("div");
+    body.className = "govuk-error-summary__body";
+    body.appendChild(document.createElement("p")).className = "govuk-body";
+    box.append(title, body);
+    origin.parentNode.insertBefore(box, origin);
+    return box;
+  };
+  const showRequestError = (event, heading, message) => {
+    const elt = event.detail.elt;
+    const origin = elt.closest("form") || elt;
+    const box = errorBoxFor(origin);
+    box.querySelector(".govuk-error-summary__title").textContent = heading;
+    box.querySelector(".govuk-error-summary__body p").textContent = message;
+    box.focus();
+  };
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status === 422) return;
+    const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    const heading = page.querySelector("main h1")?.textContent.trim() || "Sorry, there is a problem with the service";
+    const message = page.querySelector("main .govuk-body")?.textContent.trim() || "Try again later.";
+    showRequestError(event, heading, message);
+  });
+  document.body.addEventListener("htmx:sendError", (event) => {
+    showRequestError(event, "The page could not reach the service", "Check your internet connection, then try again.");
+  });
+  // A request that went through clears the message shown for an earlier one (its form may have
+  // been swapped out since).
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) document.querySelectorAll(".portal-request-error").forEach((box) => box.remove());
+  });
+
   // New content (htmx:load fires on each inserted element, also for outerHTML swaps)
   // gets GOV.UK behaviours, and screen readers hear what changed.
   const find = (root, selector) => (root.matches(selector) ? root : root.querySelector(selector));

@@ -21,7 +21,7 @@ from app.auth.models import Invitation, User, find_user_by_email, password_match
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
-from app.ratelimits import login_limit, signup_limit
+from app.ratelimits import failed_sign_in, login_limit, signup_limit
 from app.security import public, safe_next, signed_in_required
 from app.tokens import TokenError, read_token
 
@@ -45,7 +45,7 @@ def start_session(user: User) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_sign_in)
 def login():
     next_url = safe_next(request.values.get("next"), default="")
     if current_user.is_authenticated:

@@ -16,6 +16,7 @@ from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import utcnow
 from app.extensions import db
+from app.forms import FieldProblem
 from app.groups.models import GroupInvitation, Membership, Organisation
 from app.mail import enqueue
 from app.tokens import TokenError, make_token, read_token
@@ -44,8 +45,11 @@ def _end_pending(org_id: int, email: str, reason: str, *, used_too: bool = False
 
 
 def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
-    """Invite `email` to `org`; an older invitation to the same address stops working."""
+    """Invite `email` to `org`; an older invitation to the same address stops working. Someone who
+    already manages the group is not invited (FieldProblem on the email field)."""
     email = normalise_email(email)
+    if email in _member_emails(org.id):
+        raise FieldProblem("email", f"{email} already manages {org.name}, so there is no need to invite them")
     _end_pending(org.id, email, "replaced")
     invitation = GroupInvitation(
         organisation_id=org.id, email=email, invited_by_id=inviter.id, expires_at=utcnow() + MAX_AGE
@@ -114,13 +118,21 @@ def end_for_removed_member(org_id: int, email: str) -> int:
     return _end_pending(org_id, normalise_email(email), "removed", used_too=True)
 
 
-def pending(org_id: int) -> list[GroupInvitation]:
-    """Invitations that still work, to people who are not members already, newest first."""
-    members = (
+def _members_query(org_id: int):
+    return (
         select(func.lower(User.email))
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.organisation_id == org_id)
     )
+
+
+def _member_emails(org_id: int) -> set[str]:
+    return set(db.session.scalars(_members_query(org_id)))
+
+
+def pending(org_id: int) -> list[GroupInvitation]:
+    """Invitations that still work, to people who are not members already, newest first."""
+    members = _members_query(org_id)
     return list(
         db.session.scalars(
             select(GroupInvitation)

@@ -12,7 +12,7 @@ from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, FieldProblem
 from app.groups import bp, directory, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
@@ -139,7 +139,11 @@ def invite(org_id: int):
             flash(error, "important")
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     email = normalise_email(form.email.data)
-    invitations.send(org, email, current_user)
+    try:
+        invitations.send(org, email, current_user)
+    except FieldProblem as problem:
+        flash(problem.message, "important")
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     db.session.commit()
     flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)

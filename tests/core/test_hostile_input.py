@@ -21,6 +21,13 @@ def test_a_15_mb_form_field_is_refused_not_echoed(client, db):
     assert len(response.data) < 20_000 and "too large" in response.get_data(as_text=True)
 
 
+def test_the_cap_holds_before_the_csrf_check_reads_the_form(app, client, db):
+    """CSRFProtect reads the form before any before_request hook of ours: the bound must already hold."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = _post_large(client, "/login", {"email": "x" * (3 * 1024 * 1024), "password": "whatever-123"})
+    assert response.status_code == 413 and len(response.data) < 20_000
+
+
 def test_a_large_field_in_a_file_upload_form_is_refused_too(client, db):
     # Encoded here: the test client spools a large multipart body to a file it never closes.
     body = b'--b\r\nContent-Disposition: form-data; name="name"\r\n\r\n' + b"x" * (2 * 1024 * 1024) + b"\r\n--b--\r\n"

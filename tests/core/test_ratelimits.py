@@ -61,7 +61,7 @@ def test_a_refusal_says_when_to_try_again(app, client, db):
     refused = _sign_in_from(client, "203.0.113.1")
     assert refused.status_code == 429
     seconds = int(refused.headers["Retry-After"])
-    assert 0 < seconds <= 60
+    assert 0 < seconds <= 61
     text = refused.get_data(as_text=True)
     assert "Too many attempts" in text and "Wait 1 minute, then try again." in text
 
@@ -114,3 +114,26 @@ def test_production_without_redis_warns_that_limits_are_per_process(app, monkeyp
     finally:
         app.config.update(original)
     assert any("REDIS_URL is not set and 2 workers are configured" in w for w in warnings)
+
+
+def test_a_refusal_by_the_hourly_limit_says_the_hours_wait(app, client, db):
+    app.config["RATELIMIT_LOGIN"] = "10 per minute;4 per hour"
+    codes = [_sign_in_from(client, "203.0.113.5").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    refused = _sign_in_from(client, "203.0.113.5")
+    seconds = int(refused.headers["Retry-After"])
+    assert seconds > 120, seconds
+    assert "minutes, then try again" in refused.get_data(as_text=True)
+
+
+def test_only_failed_sign_ins_count_and_ordinary_pages_carry_no_retry_after(app, client, db):
+    from tests import factories
+
+    factories.user(email="kofi@example.org")
+    db.session.commit()
+    app.config["RATELIMIT_LOGIN"] = "3 per minute"
+    for _ in range(5):  # an office behind one address, everyone signing in successfully
+        ok = client.post("/login", data={"email": "kofi@example.org", "password": factories.PASSWORD})
+        assert ok.status_code == 303 and "Retry-After" not in ok.headers
+        client.post("/logout")
+    assert _sign_in_from(client, "203.0.113.9").status_code == 200

@@ -145,3 +145,42 @@ def test_a_removed_member_finds_their_old_invitation_link_dead(site, browser, li
     expect(bilal.page.get_by_text("You were removed from Tower Hamlets Somali Parents")).to_be_visible()
     _fits_a_phone(bilal)
     bilal.page.context.close()
+
+
+def test_a_refused_htmx_form_says_why_and_keeps_what_was_typed(site, app, db):
+    """With JavaScript the registration form is sent by htmx, which does not swap in a 400 or a 429:
+    the refusal must still be shown, above the form, with the typed values kept."""
+    from tests.factories import events as eh
+
+    event = eh.event(title="Networking lunch", capacity=30)
+    busy = eh.event(title="Busy lunch", capacity=30)
+    db.session.commit()
+    app.config["RATELIMIT_EVENT_REGISTRATION"] = "2 per minute"
+    page = site.page
+    site.goto(f"/events/{event.slug}/register")
+    page.get_by_label("Full name").fill("Amina\x00 Yusuf")
+    page.get_by_label("Email address").fill("amina@example.org")
+    page.get_by_role("button", name="Register").click()
+    alert = page.locator(".portal-request-error")
+    expect(alert).to_contain_text("null character")
+    expect(alert).to_be_focused()
+    assert page.get_by_label("Email address").input_value() == "amina@example.org"
+    site.axe_check()
+    _fits_a_phone(site)
+    page.get_by_label("Full name").fill("Amina Yusuf")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You're registered")).to_be_visible()
+    expect(page.locator(".portal-request-error")).to_have_count(0)
+
+    # Too many attempts at one event from one address: the wait is said, the form keeps its values.
+    site.goto(f"/events/{busy.slug}/register")
+    page.get_by_label("Full name").fill("Bilal Ahmed")
+    for _ in range(3):
+        page.get_by_label("Email address").fill("not-an-address")
+        page.get_by_role("button", name="Register").click()
+        page.wait_for_load_state("networkidle")
+    alert = page.locator(".portal-request-error")
+    expect(alert).to_contain_text("Too many attempts")
+    expect(alert).to_contain_text("then try again")
+    assert page.get_by_label("Full name").input_value() == "Bilal Ahmed"
+    site.axe_check()

@@ -195,10 +195,12 @@ def test_a_removed_member_cannot_rejoin_with_the_old_link(client, db, login_as):
 def test_a_pending_invitation_dies_when_its_person_is_removed(client, db, login_as):
     org, owner = _group(db)
     colleague = factories.user(email="colleague@example.org")
-    db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
     db.session.commit()
     login_as(owner)
-    path = _invite(client, db, org, "colleague@example.org")  # sent while still a member
+    path = _invite(client, db, org, "colleague@example.org")
+    # They join another way (staff add them) while the invitation still waits, then are removed.
+    db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
+    db.session.commit()
     membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
     client.post(f"/my-group/{org.id}/members/{membership.id}/remove")
     login_as(colleague)
@@ -259,3 +261,15 @@ def test_an_expired_invitation_says_so(client, db, login_as):
     login_as(colleague)
     response = client.get(path)
     assert response.status_code == 400 and "has expired" in response.get_data(as_text=True)
+
+
+def test_someone_who_already_manages_the_group_is_not_invited(client, db, login_as):
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
+    db.session.commit()
+    login_as(owner)
+    for email in ("Colleague@Example.org", owner.email):
+        response = client.post(f"/my-group/{org.id}/invite", data={"email": email}, follow_redirects=True)
+        assert "already manages Tamil Community Centre" in response.get_data(as_text=True)
+    assert db.session.scalar(select(OutboxMessage.id)) is None
