@@ -100,8 +100,9 @@ def sign_out_everywhere():
 @public
 @limiter.limit(signup_limit, methods=["POST"])
 def register():
+    next_url = safe_next(request.values.get("next"), default="")
     if current_user.is_authenticated:
-        return redirect(url_for("auth.account"))
+        return redirect(next_url or url_for("auth.account"))
     form = RegisterForm()
     if form.validate_on_submit():
         existing = find_user_by_email(form.email.data)
@@ -116,9 +117,11 @@ def register():
         else:
             accounts.send_already_registered(existing)
         db.session.commit()
+        if next_url:  # back to it (an invitation, say) after confirming, in this browser
+            session["after_sign_in"] = next_url
         # Same page whatever happened: it must not reveal whether the address has an account.
         return render_template("auth/check_email.html", email=form.email.data, purpose="confirm")
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form, next=next_url)
 
 
 @bp.route("/register/confirm/<token>")
@@ -138,7 +141,9 @@ def confirm(token: str):
         flash("Your email address is confirmed. You can now sign in.", "success")
     else:
         flash("Your email address was already confirmed. You can sign in.", "success")
-    return redirect(url_for("auth.login"), code=303)
+    return redirect(
+        url_for("auth.login", next=safe_next(session.pop("after_sign_in", None), default="") or None), code=303
+    )
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])

@@ -273,3 +273,30 @@ def test_someone_who_already_manages_the_group_is_not_invited(client, db, login_
         response = client.post(f"/my-group/{org.id}/invite", data={"email": email}, follow_redirects=True)
         assert "already manages Tamil Community Centre" in response.get_data(as_text=True)
     assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_a_colleague_without_an_account_comes_back_to_the_invitation(client, db, login_as):
+    """Invited before they have an account: sign-in page → create an account → confirm → sign in →
+    the invitation, in one browser, without copying the link again."""
+    org, owner = _group(db)
+    login_as(owner)
+    path = _invite(client, db, org, "new.colleague@example.org")
+    client.post("/logout")
+    login_page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    assert "Sign in to accept your invitation" in login_page
+    register_link = re.search(r'href="(/register\?next=[^"]+)"', login_page).group(1)
+    strong = "lantern-meadow-copper"
+    data = {"name": "New Colleague", "email": "new.colleague@example.org", "password": strong, "confirm": strong}
+    assert "Check your email" in client.post(register_link.replace("&amp;", "&"), data=data).get_data(as_text=True)
+    confirm = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "confirm_account").order_by(OutboxMessage.id.desc())
+    ).first()
+    confirm_path = "/" + re.search(r"https?://\S+/register/confirm/\S+", confirm.body_text).group(0).split("/", 3)[3]
+    to_login = client.get(confirm_path)
+    assert "/login?next=" in to_login.headers["Location"] and "groups/join" in to_login.headers["Location"]
+    signed_in = client.post(
+        to_login.headers["Location"],
+        data={"email": "new.colleague@example.org", "password": strong, "next": path},
+    )
+    assert signed_in.headers["Location"].endswith(path)
+    assert "Accept the invitation" in client.get(path).get_data(as_text=True)
