@@ -95,7 +95,7 @@ def _decision_response(org: Organisation, message: str, form: DecisionForm | Non
 
 @bp.route("/staff/groups/<int:org_id>/approve", methods=["POST"])
 @staff_required
-def approve(org_id: int):
+def staff_approve(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
@@ -118,13 +118,13 @@ def _with_message(org_id: int, decision: str, done: str):
 
 @bp.route("/staff/groups/<int:org_id>/reject", methods=["POST"])
 @staff_required
-def reject(org_id: int):
+def staff_reject(org_id: int):
     return _with_message(org_id, "reject", "{name} was not accepted. The applicant has been emailed the reason.")
 
 
 @bp.route("/staff/groups/<int:org_id>/request-changes", methods=["POST"])
 @staff_required
-def request_changes(org_id: int):
+def staff_request_changes(org_id: int):
     return _with_message(org_id, "request_changes", "Changes requested from {name}. The applicant has been emailed.")
 
 
@@ -145,7 +145,7 @@ def staff_edit(org_id: int):
 
 @bp.route("/staff/groups/<int:org_id>/archive", methods=["POST"])
 @staff_required
-def archive(org_id: int):
+def staff_archive(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, True, current_user)
     db.session.commit()
@@ -155,7 +155,7 @@ def archive(org_id: int):
 
 @bp.route("/staff/groups/<int:org_id>/restore", methods=["POST"])
 @staff_required
-def restore(org_id: int):
+def staff_restore(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, False, current_user)
     db.session.commit()
@@ -165,7 +165,7 @@ def restore(org_id: int):
 
 @bp.route("/staff/groups/<int:org_id>/merge", methods=["POST"])
 @staff_required
-def merge(org_id: int):
+def staff_merge(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = MergeForm()
     form.target.choices = _merge_choices(org)
@@ -193,7 +193,7 @@ def merge(org_id: int):
 
 @bp.route("/staff/taxonomy", methods=["GET", "POST"])
 @staff_required
-def taxonomy():
+def staff_taxonomy():
     kind = request.args.get("kind") if request.args.get("kind") in TAG_KINDS else "theme"
     form = TagForm(data={"kind": kind})
     if form.validate_on_submit():
@@ -204,7 +204,7 @@ def taxonomy():
             record("tag.added", tag, kind=tag.kind, name=tag.name)
             db.session.commit()
             flash(f"{tag.name} added.", "success")
-            return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+            return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
     usage = dict(
         db.session.execute(
             select(Tag.id, func.count())
@@ -223,7 +223,7 @@ def taxonomy():
 
 @bp.route("/staff/taxonomy/<int:tag_id>", methods=["GET", "POST"])
 @staff_required
-def tag_detail(tag_id: int):
+def staff_tag_detail(tag_id: int):
     tag = child_or_404(Tag, tag_id)
     rename_form = RenameTagForm(prefix="rename", data={"name": tag.name} if request.method == "GET" else None)
     merge_form = MergeTagForm(prefix="merge")
@@ -238,7 +238,7 @@ def tag_detail(tag_id: int):
             svc.rename_tag(tag, rename_form.name.data)
             db.session.commit()
             flash(f"Renamed to {tag.name}.", "success")
-            return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+            return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
     if merge_form.submit.data and merge_form.validate_on_submit():
         target = db.session.get(Tag, merge_form.target.data)
         if target is None or target.kind != tag.kind or target.id == tag.id:
@@ -248,7 +248,7 @@ def tag_detail(tag_id: int):
             moved = svc.merge_tags(tag, target)
             db.session.commit()
             flash(f"{name} merged into {target.name}: {moved} groups moved.", "success")
-            return redirect(url_for("groups.taxonomy", kind=kind), code=303)
+            return redirect(url_for("groups.staff_taxonomy", kind=kind), code=303)
     return render_template(
         "groups/staff/tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form, tag_kinds=TAG_KINDS,
         action_form=ConfirmForm(), form=None,
@@ -257,12 +257,12 @@ def tag_detail(tag_id: int):
 
 @bp.route("/staff/taxonomy/<int:tag_id>/retire", methods=["POST"])
 @staff_required
-def retire_tag(tag_id: int):
+def staff_retire_tag(tag_id: int):
     tag = child_or_404(Tag, tag_id)
     svc.set_retired(tag, not tag.retired)
     db.session.commit()
     flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
-    return redirect(url_for("groups.taxonomy", kind=tag.kind), code=303)
+    return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
 
 
 # --- CSV export and import -------------------------------------------------------------------
@@ -270,7 +270,7 @@ def retire_tag(tag_id: int):
 
 @bp.route("/staff/groups/export.csv")
 @staff_required
-def export_csv():
+def staff_export_csv():
     """What the directory's current filters show (same parameters as /groups), streamed."""
     filters = svc.DirectoryFilters.from_args(request.args)
     record("groups.exported", None, filters={k: v for k, v in filters.params().items() if v})
@@ -286,7 +286,7 @@ def export_csv():
 
 @bp.route("/staff/groups/import", methods=["GET", "POST"])
 @staff_required
-def import_groups():
+def staff_import_groups():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -311,19 +311,19 @@ def import_groups():
             batch = GroupImportBatch(filename=filename, content=content, created_by_id=current_user.id, summary={})
             db.session.add(batch)
             db.session.commit()
-            return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+            return redirect(url_for("groups.staff_import_preview", batch_id=batch.id), code=303)
     return render_template("groups/staff/import.html", form=form, max_mb=csvio.MAX_BYTES // (1024 * 1024))
 
 
 @bp.route("/staff/groups/import/<int:batch_id>", methods=["GET", "POST"])
 @staff_required
-def import_preview(batch_id: int):
+def staff_import_preview(batch_id: int):
     batch = child_or_404(GroupImportBatch, batch_id)
     try:
         parsed = csvio.parse(batch.content)
     except ImportRefused as exc:  # checked on upload; the directory may have changed since
         flash(str(exc), "important")
-        return redirect(url_for("groups.import_groups"), code=303)
+        return redirect(url_for("groups.staff_import_groups"), code=303)
     if request.method == "POST" and batch.committed_at is None and parsed.ok:
         try:
             result = csvio.apply(parsed, current_user)
@@ -338,7 +338,7 @@ def import_preview(batch_id: int):
             f"{result.unchanged} unchanged.",
             "success",
         )
-        return redirect(url_for("groups.import_preview", batch_id=batch.id), code=303)
+        return redirect(url_for("groups.staff_import_preview", batch_id=batch.id), code=303)
     return render_template(
         "groups/staff/import_preview.html",
         batch=batch,

@@ -48,7 +48,7 @@ def index():
 
 @bp.route("/staff/home-page", methods=["GET", "POST"])
 @staff_required
-def edit_home_page():
+def staff_edit_home_page():
     content = site_content(WELCOME)
     form = WelcomeForm()
     if not form.is_submitted() and content is not None:
@@ -64,7 +64,7 @@ def edit_home_page():
             record("site_content.edited", content, key=WELCOME)
         db.session.commit()
         flash("The home page's welcome text has been saved.", "success")
-        return redirect(url_for("main.edit_home_page"), code=303)
+        return redirect(url_for("main.staff_edit_home_page"), code=303)
     return render_template("main/edit_home_page.html", form=form, content=content)
 
 
