@@ -30,6 +30,11 @@ def navigation_items() -> list[dict]:
     if has_role(current_user, "staff"):
         href = url_for("staff.dashboard")
         items.append({"text": "Staff", "href": href, "active": path.startswith(href)})
+    if current_user.is_authenticated and "main.my_group" in views:
+        # The member dashboard: their group's entry, toolkits to answer, registrations. No query here
+        # (every page draws the menu); the page itself says how to join or add a group when there is none.
+        href = url_for("main.my_group")
+        items.append({"text": "Your group", "href": href, "active": path.startswith(href)})
     if current_user.is_authenticated:
         href = url_for("auth.account")
         items.append({"text": "Your account", "href": href, "active": path.startswith(href)})

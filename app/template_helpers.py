@@ -10,15 +10,18 @@ from markupsafe import Markup
 
 from app.navigation import navigation_items
 from app.security import has_role
-from app.times import to_london
+from app.times import clock, clock_range, to_london
 
 
-def datetime_format(value: dt.datetime | None, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
-    """'21 November 2026 at 2:05pm' in London time, GOV.UK style."""
+def datetime_format(value: dt.datetime | None, fmt: str | None = None, *, weekday: bool = False) -> str:
+    """'21 November 2026 at 2:05pm' (or 'at 6pm', 'at midday', 'at midnight') in London time, GOV.UK style;
+    `weekday` puts the day's name first. `fmt` is a strftime format for machine-read files."""
     if value is None:
         return ""
-    text = to_london(value).strftime(fmt)
-    return text.replace("AM", "am").replace("PM", "pm").replace(":00am", "am").replace(":00pm", "pm")
+    if fmt:
+        return to_london(value).strftime(fmt)
+    day = to_london(value).strftime("%A %-d %B %Y" if weekday else "%-d %B %Y")
+    return f"{day} at {clock(value)}"
 
 
 def date_format(value: dt.date | dt.datetime | None) -> str:
@@ -39,6 +42,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.filters["datetime"] = datetime_format
     app.jinja_env.filters["date"] = date_format
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.globals["clock_range"] = clock_range
 
     @app.context_processor
     def _globals():

@@ -22,3 +22,11 @@ def html_to_text(value: str | None) -> str:
     text = html.unescape(nh3.clean(text, tags=set()))
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def join_words(words: list[str], conjunction: str = "and") -> str:
+    """ "February, May, August and November": a list as a sentence says it."""
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

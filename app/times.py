@@ -32,3 +32,21 @@ def parse_london(value: str) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+def clock(value: dt.time | dt.datetime | None) -> str:
+    """A time as people say it, GOV.UK style: "6pm", "2:05pm", "midday", "midnight" (a datetime in London time)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_london(value).time()
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def clock_range(start: dt.time | dt.datetime, end: dt.time | dt.datetime) -> str:
+    """ "6pm to 8pm", not "18:00 for 120 minutes"."""
+    return f"{clock(start)} to {clock(end)}"

@@ -14,7 +14,7 @@ from app.text import html_to_text
 
 
 def _item(event: Event) -> SourceItem:
-    when = datetime_format(event.starts_at, "%A %-d %B %Y at %-I:%M%p")
+    when = datetime_format(event.starts_at, weekday=True)
     where = "online" if event.attendance_mode == "online" else (event.venue or "venue to be confirmed")
     summary = html_to_text(event.description)
     body = f"{when}, {where}." + (f"\n\n{summary}" if summary else "")

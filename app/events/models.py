@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.text import join_words
 
 if TYPE_CHECKING:
     from app.groups.models import Organisation
@@ -115,11 +116,19 @@ class EventSeries(db.Model):
     events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at", lazy="raise")
 
     @property
+    def end_time(self) -> dt.time:
+        """The wall-clock time a meeting of the series ends."""
+        start = dt.datetime.combine(dt.date(2000, 1, 1), self.start_time)
+        return (start + dt.timedelta(minutes=self.duration_minutes)).time()
+
+    @property
     def cadence_text(self) -> str:
         months = (
-            " and ".join(
-                dt.date(2000, ((self.first_month - 1 + i * self.interval_months) % 12) + 1, 1).strftime("%B")
-                for i in range(12 // self.interval_months)
+            join_words(
+                [
+                    dt.date(2000, ((self.first_month - 1 + i * self.interval_months) % 12) + 1, 1).strftime("%B")
+                    for i in range(12 // self.interval_months)
+                ]
             )
             if 12 % self.interval_months == 0
             else f"every {self.interval_months} months"

@@ -22,3 +22,12 @@ def test_entities_are_decoded_and_spaces_inside_a_line_collapsed():
 
 def test_script_content_is_dropped():
     assert html_to_text("<p>Hi</p><script>alert(1)</script>") == "Hi"
+
+
+def test_join_words_reads_as_a_sentence():
+    from app.text import join_words
+
+    assert join_words(["February", "May", "August", "November"]) == "February, May, August and November"
+    assert join_words(["May", "November"]) == "May and November"
+    assert join_words(["May"]) == "May"
+    assert join_words([]) == ""

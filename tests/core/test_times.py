@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from app.times import LONDON, london_to_utc, parse_london, to_london, today_in_london
 
 
@@ -33,3 +35,30 @@ def test_parse_london_reads_the_staff_formats():
 def test_parse_london_refuses_anything_else():
     assert parse_london("next Tuesday") is None
     assert parse_london("2026-02-30 09:00") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (dt.time(0, 0), "midnight"),
+        (dt.time(12, 0), "midday"),
+        (dt.time(18, 0), "6pm"),
+        (dt.time(9, 5), "9:05am"),
+        (dt.time(12, 30), "12:30pm"),
+        (dt.time(0, 15), "12:15am"),
+    ],
+)
+def test_clock_says_times_as_people_do(value, said):
+    from app.times import clock
+
+    assert clock(value) == said
+
+
+def test_a_range_and_a_date_with_its_time():
+    from app.template_helpers import datetime_format
+    from app.times import clock_range
+
+    assert clock_range(dt.time(18), dt.time(20)) == "6pm to 8pm"
+    noon = dt.datetime(2026, 6, 1, 11, 0, tzinfo=dt.UTC)  # midday in London (BST)
+    assert datetime_format(noon) == "1 June 2026 at midday"
+    assert datetime_format(noon, weekday=True) == "Monday 1 June 2026 at midday"

@@ -105,7 +105,7 @@ def test_occurrences_second_tuesday_of_each_quarter():
     days = occurrences(series, dt.date(2026, 11, 21), 4)
     assert days == [dt.date(2027, 1, 12), dt.date(2027, 4, 13), dt.date(2027, 7, 13), dt.date(2027, 10, 12)]
     assert EventSeries(interval_months=3, first_month=1, week_of_month=-1, weekday=4).cadence_text == (
-        "Last Friday of January and April and July and October"
+        "Last Friday of January, April, July and October"
     )
 
 
