@@ -27,7 +27,9 @@ class Period:
     def label(self) -> str:
         quarter = quarter_of_dates(self.first_day, self.last_day)
         span = f"{_day(self.first_day)} to {_day(self.last_day)}"
-        return f"{quarter_label(*quarter)} ({span})" if quarter else span
+        # One pair of brackets: "2026 quarter 2 (1 April 2026 to 30 June 2026)"; the months'
+        # names would only repeat the span.
+        return f"{quarter[0]} quarter {quarter[1]} ({span})" if quarter else span
 
     @property
     def slug(self) -> str:

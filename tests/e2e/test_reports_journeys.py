@@ -81,7 +81,7 @@ def test_staff_dashboard_and_report(site, db):
     site.axe_check()
     page.get_by_label("Quarter").select_option(f"{YEAR}-q2")
     site.submit("Show quarter")
-    expect(page.locator("#period")).to_contain_text(f"{YEAR} quarter 2 (April to June)")
+    expect(page.locator("#period")).to_contain_text(f"{YEAR} quarter 2 (1 April {YEAR} to 30 June {YEAR})")
     expect(page.locator("#figure-groups-joined .portal-report-figure")).to_have_text("1")
     expect(page.locator("#figure-delivery-rate .portal-report-figure")).to_have_text("90%")
     expect(page.locator("#figure-attendance-rate .portal-report-figure")).to_have_text("50%")

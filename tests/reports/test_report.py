@@ -162,7 +162,7 @@ def test_period_bounds_are_london_days():
     assert p.start == dt.datetime(2026, 3, 31, 23, tzinfo=dt.UTC)
     assert p.end == dt.datetime(2026, 6, 30, 23, tzinfo=dt.UTC)
     assert quarter_period(2026, 4).end == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-    assert p.label == "2026 quarter 2 (April to June) (1 April 2026 to 30 June 2026)"
+    assert p.label == "2026 quarter 2 (1 April 2026 to 30 June 2026)"
 
 
 def _q2_query() -> str:
