@@ -19,6 +19,7 @@ from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
 from app.staff import bp, queues
+from app.staff.audit_text import describe, verb_label
 from app.staff.redaction import redact
 
 
@@ -202,8 +203,9 @@ def audit():
     return render_template(
         "staff/audit.html",
         pager=pager,
+        lines=describe(pager.items),
         verb=verb,
-        verb_options=[(v, v) for v in verbs],
+        verb_options=[(v, verb_label(v)) for v in verbs],
         pagination=govuk_pagination(pager, "staff.audit", verb=verb),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from sqlalchemy import select
 
@@ -196,13 +197,15 @@ def test_invitation_form_errors_and_revoke(client, login_as, db):
 
 
 def test_audit_log_lists_and_filters(client, login_as, db):
-    login_as("admin")
+    admin = login_as("admin")
     target = factories.user(name="Audit Target")
     db.session.commit()
     client.post(f"/staff/users/{target.id}/role", data={f"u{target.id}-role": "staff"})
-    html = client.get("/staff/audit?verb=user.role_changed").get_data(as_text=True)
-    assert "user.role_changed" in html and "new: staff" in html
-    assert '<option value="user.role_changed" selected>user.role_changed</option>' in html
+    html = unescape(client.get("/staff/audit?verb=user.role_changed").get_data(as_text=True))
+    # A sentence with people's names, not the verb and "User 4" (issue 21 §7).
+    assert f"{admin.name} changed Audit Target's role from member to staff" in html
+    assert "User " + str(target.id) not in html and "new: staff" not in html
+    assert '<option value="user.role_changed" selected>User: role changed</option>' in html
     mail = client.get("/staff/mail?status=failed").get_data(as_text=True)
     assert '<option value="failed" selected>Failed</option>' in mail
     users = client.get("/staff/users?role=staff").get_data(as_text=True)

@@ -146,9 +146,12 @@ def staff_edit(event_id: int):
     event = child_or_404(Event, event_id, load=(Event.partners,))
     form = _partner_choices(_form_from_event(event) if request.method == "GET" else EventForm(), event)
     if form.validate_on_submit():
-        moved = london_to_utc(form.date.data, parse_time(form.start_time.data)) != event.starts_at
+        was = event.starts_at
         _fill_event(event, form)
-        record("event.updated", event, title=event.title, moved=moved)
+        if event.starts_at != was:  # the audit log says "moved … from 11 May at 6pm to 18 May at 6pm"
+            record("event.moved", event, title=event.title, was=was.isoformat(), now=event.starts_at.isoformat())
+        else:
+            record("event.updated", event, title=event.title)
         db.session.flush()
         registering.promote_waitlist(registering.lock_event(event.id))  # more places may free the waiting list
         db.session.commit()
