@@ -166,11 +166,7 @@ def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
 def _line(event: AuditEvent, names: dict[tuple[str, str], str]) -> AuditLine:
     details = {k: _value(v) for k, v in (event.details or {}).items()}
     actor = event.actor.name if event.actor is not None else "Someone"
-    target = names.get((event.object_type or "", event.object_id or ""))
-    if target is None and event.object_type:
-        kind = KIND_WORDS.get(event.object_type, event.object_type.lower())
-        target = f"a {kind} since deleted" if event.object_id else f"a {kind}"
-    target = target or "the site"
+    target = _target(event, names)
     values = {**details, "actor": actor, "target": target, "target_possessive": _possessive(target)}
     template = SENTENCES.get(event.verb)
     used: set[str] = set()
@@ -181,6 +177,17 @@ def _line(event: AuditEvent, names: dict[tuple[str, str], str]) -> AuditLine:
         sentence = f"{actor}: {verb_label(event.verb).lower()}"
     extra = [f"{key.replace('_', ' ')}: {value}" for key, value in details.items() if key not in used]
     return AuditLine(event=event, sentence=sentence, details=extra)
+
+
+def _target(event: AuditEvent, names: dict[tuple[str, str], str]) -> str:
+    """The name of the row the event is about, or what kind of row it was."""
+    name = names.get((event.object_type or "", event.object_id or ""))
+    if name is not None:
+        return name
+    if not event.object_type:
+        return "the site"
+    kind = KIND_WORDS.get(event.object_type, event.object_type.lower())
+    return f"a {kind} since deleted" if event.object_id else f"a {kind}"
 
 
 def verb_label(verb: str) -> str:
