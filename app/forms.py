@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
@@ -83,6 +84,25 @@ def is_web_address(value: str, dotted_host: bool = False) -> bool:
     return parts.scheme in ("http", "https") and host_ok
 
 
+class PhoneNumber:
+    """A UK or international phone number (phonenumbers: "020 7946 0000", "07700 900123", "+44 20 7946 0000",
+    "+252 61 234 5678"), kept as typed. Letters or a handful of digits are refused with `message`."""
+
+    def __init__(self, message: str = "Enter a phone number, like 020 7946 0000 or +44 20 7946 0000") -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        value = (field.data or "").strip()
+        if not value:
+            return
+        try:
+            number = phonenumbers.parse(value, "GB")
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError(self.message) from exc
+        if any(ch.isalpha() for ch in value) or not phonenumbers.is_possible_number(number):
+            raise ValidationError(self.message)
+
+
 class WebAddress:
     """A link people will follow. `bare=True` (group websites) also takes "www.example.org", stores it
     as https://www.example.org and wants a dotted host name."""
@@ -118,7 +138,9 @@ def submit_field(label: str) -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
-def text_field(label: str, required: str | None = None, max_length: int = 200, name: str | None = None, **kwargs):
+def text_field(
+    label: str, required: str | None = None, max_length: int = 200, name: str | None = None, validators=(), **kwargs
+):
     """A one-line text box: trimmed, limited in length, no control characters.
 
     `required` is the message for an empty (or all-spaces) box; `name` is what messages call the
@@ -126,12 +148,14 @@ def text_field(label: str, required: str | None = None, max_length: int = 200, n
     it would also skip the form's own validate_<field> check, which some fields rely on when empty.
     """
     name = name or label
-    validators = [DataRequired(message=required)] if required else []
-    validators += [
+    checks = [DataRequired(message=required)] if required else []
+    checks += [
         Length(max=max_length, message=f"{name} must be {max_length} characters or fewer"),
         NoControlCharacters(name),
     ]
-    return StringField(label, widget=GovTextInput(), filters=[strip_filter], validators=validators, **kwargs)
+    return StringField(
+        label, widget=GovTextInput(), filters=[strip_filter], validators=[*checks, *validators], **kwargs
+    )
 
 
 def name_field(label: str = "Full name", required: str = "Enter your full name") -> StringField:

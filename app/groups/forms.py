@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import EmailAddress, WebAddress, email_field, strip_filter, submit_field, text_field
+from app.forms import EmailAddress, PhoneNumber, WebAddress, email_field, strip_filter, submit_field, text_field
 from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
 from app.groups.validation import normalise_charity_number, normalise_company_number, normalise_postcode
 
@@ -87,7 +87,7 @@ class GroupDetailsForm(FlaskForm):
     email = EmailField(
         "Public email address", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), EmailAddress()]
     )
-    phone = text_field("Public phone number", max_length=40)
+    phone = text_field("Public phone number", max_length=40, validators=[PhoneNumber()])
     contact_name = text_field("Contact person", "Enter the name of the person we should contact", max_length=120)
     public_fields = SelectMultipleField(
         "Which details may we show in the public directory?",

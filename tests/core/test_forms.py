@@ -87,3 +87,27 @@ def test_a_date_posted_as_the_wrong_number_of_values_is_shown_again_with_its_mes
     html = response.get_data(as_text=True)
     assert "govuk-error-summary" in html
     assert "date-day" in html and "date-month" in html and "date-year" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("020 7946 0000", True),
+        ("07700 900123", True),
+        ("+44 20 7946 0000", True),
+        ("+252 61 234 5678", True),
+        ("", True),
+        ("abc", False),
+        ("12", False),
+        ("020 7946 000O", False),
+    ],
+)
+def test_phone_numbers_are_uk_or_international(app, value, ok):
+    from app.forms import PhoneNumber
+
+    class F(Form):
+        phone = text_field("Phone", validators=[PhoneNumber()])
+
+    with app.test_request_context():
+        form = F(formdata=MultiDict({"phone": value}), meta={"csrf": False})
+        assert form.validate() is ok, form.errors
