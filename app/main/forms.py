@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextArea
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
 from app.forms import strip_filter, submit_field
@@ -24,4 +24,7 @@ class WelcomeForm(FlaskForm):
         ),
         validators=[Length(max=WELCOME_MAX, message=f"Welcome text must be {WELCOME_MAX:,} characters or fewer")],
     )
+    # Asked for only when the box is emptied over published text (issue 21 §7): nothing published is
+    # erased by a form sent empty by mistake.
+    confirm_empty = BooleanField("Yes, remove the welcome text and show the standard text", widget=GovCheckboxInput())
     submit = submit_field("Save welcome text")

@@ -55,6 +55,12 @@ def staff_edit_home_page():
         form.body.data = html_for_export(content.body)
     if form.validate_on_submit():
         body = canonical_html(form.body.data or "")
+        if not body and content is not None and content.body and not form.confirm_empty.data:
+            form.body.errors.append(
+                "The welcome text is empty. To remove it and show the standard text, tick the box below the text, "
+                "then save. To keep it, go back to this page without saving."
+            )
+            return render_template("main/edit_home_page.html", form=form, content=content, confirm_empty=True)
         if content is None:
             content = SiteContent(key=WELCOME)
             db.session.add(content)

@@ -186,7 +186,13 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
     assert too_long.status_code == 200
     assert "Welcome text must be 5,000 characters or fewer" in too_long.get_data(as_text=True)
 
-    client.post("/staff/home-page", data={"body": ""})
+    # Emptying the box over published text asks first (issue 21 §7), keeping the text meanwhile.
+    asked = client.post("/staff/home-page", data={"body": ""})
+    assert asked.status_code == 200
+    asked_html = asked.get_data(as_text=True)
+    assert "The welcome text is empty" in asked_html and "Yes, remove the welcome text" in asked_html
+    assert "our story" in _home(client)
+    client.post("/staff/home-page", data={"body": "", "confirm_empty": "y"})
     assert "A network and community of practice for Black" in _home(client)  # back to the standard text
 
 
