@@ -333,6 +333,13 @@ def test_you_said_suppression_and_publication(client, db, login_as):
     assert "fewer than 5" in page or all(r.count is not None for i in findings for r in i["rows"])
     assert "Name 1" not in page  # free text never published
 
+    # Unticking every question while "Publish" stays ticked is refused, not an empty published page.
+    login_as("staff")
+    emptied = client.post(f"/staff/toolkits/{toolkit.slug}/you-said", data={"summary": "", "publish": "y"})
+    assert emptied.status_code == 200
+    assert "Choose at least one question to keep" in emptied.get_data(as_text=True)
+    assert db.session.get(Toolkit, toolkit.id).you_said_question_ids
+
 
 def test_you_said_hides_questions_with_few_answers(client, db, login_as):
     toolkit = small_toolkit(threshold=5)

@@ -106,6 +106,13 @@ def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     if len(chosen) != len(form.questions.data or []):
         form.questions.errors = ["Choose only questions listed here (free text is never published)"]
         return False
+    if form.publish.data and not chosen and toolkit.you_said_published_at:
+        # Unticking every question would empty the published page without a word (issue 21 §7).
+        form.questions.errors = [
+            "Choose at least one question to keep “This is what you said” published, or untick “Publish” "
+            "to take the page down"
+        ]
+        return False
     toolkit.you_said_question_ids = chosen
     toolkit.you_said_summary = sanitize_html(form.summary.data)
     was_published = bool(toolkit.you_said_published_at)
