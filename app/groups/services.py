@@ -386,7 +386,9 @@ PROFILE_CHECKS = (
     ("service_types", "the types of service you offer", lambda o: bool(o.tags_of("service_type"))),
     ("area", "the area or ward where you work", lambda o: o.area is not None),
     ("contact_name", "a contact person", lambda o: bool(o.contact_name)),
-    ("address", "your address and postcode", lambda o: bool(o.address and o.postcode)),
+    # Asked for apart, so a postcode already given is not asked for again (issue 21 §7).
+    ("address", "your address", lambda o: bool((o.address or "").strip())),
+    ("postcode", "your postcode", lambda o: bool((o.postcode or "").strip())),
     ("website", "your website", lambda o: bool(o.website)),
     ("email", "a public email address", lambda o: bool(o.email)),
     ("phone", "a phone number", lambda o: bool(o.phone)),

@@ -117,7 +117,7 @@ def test_member_dashboard_registers_in_one_click_with_htmx(site, app, db):
     site.goto("/my-group")
     assert page.url.endswith(f"/my-group/{group.id}")
     expect(page.get_by_role("heading", name="Somali Parents Network")).to_be_visible()
-    expect(page.get_by_text("Your entry has 3 of 13 details filled in")).to_be_visible()
+    expect(page.get_by_text("Your entry has 3 of 14 details filled in")).to_be_visible()
     expect(page.get_by_role("link", name="Add a phone number")).to_be_visible()
     expect(page.get_by_role("row", name="Mental health mapping").get_by_text("In progress")).to_be_visible()
     expect(page.get_by_text("Somali Parents Network attended 1 of the last 1 network meeting.")).to_be_visible()

@@ -88,8 +88,8 @@ def test_completeness_names_what_is_missing_with_links_to_fix_it(client, db, log
     db.session.commit()
     html = _dashboard(client, org)
     text = page_text(html)
-    assert "Your entry has 1 of 13 details filled in (8%)" in text
-    assert re.search(r'<progress class="portal-completeness" max="13" value="1"', html)
+    assert "Your entry has 1 of 14 details filled in (7%)" in text
+    assert re.search(r'<progress class="portal-completeness" max="14" value="1"', html)
     assert f'href="/my-group/{org.id}/edit#themes">Add the themes of your work</a>' in html
     assert f'href="/my-group/{org.id}/edit#phone">Add a phone number</a>' in html
     # The anchors are real: each names a field on the edit page.
@@ -119,7 +119,7 @@ def test_completeness_names_what_is_missing_with_links_to_fix_it(client, db, log
     )
     db.session.commit()
     text = page_text(_dashboard(client, full))
-    assert "Your entry is complete: all 13 details are filled in" in text and "Still to add" not in text
+    assert "Your entry is complete: all 14 details are filled in" in text and "Still to add" not in text
 
 
 def test_members_and_invitations_waiting(client, db, login_as):
