@@ -41,6 +41,7 @@ MIN_COMPRESS_BYTES = 512  # below this gzip's own header outweighs the saving
 # References to other static files: CSS url(...), and a JavaScript module's import specifiers.
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 _JS_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])([^"']+)\2""")
+_OLD_HASH = re.compile(rf"^(.+)\.[0-9a-f]{{{HASH_LENGTH}}}(\.[^./]+)?$")  # app.0123456789ab.css: app.css
 
 
 @dataclass(frozen=True)
@@ -61,27 +62,28 @@ class Manifest:
         self.url_prefix = url_prefix
         self.auto_refresh = auto_refresh
         self._checked = 0.0
-        self._by_name, self._by_hashed = _build(folder, url_prefix, _signature(folder))
+        self._tables = _build(folder, url_prefix, _signature(folder))  # (by name, by hashed name), swapped whole
 
     def _refresh(self) -> None:
         now = time.monotonic()
         if self.auto_refresh and now - self._checked >= REFRESH_SECONDS:
             self._checked = now
-            self._by_name, self._by_hashed = _build(self.folder, self.url_prefix, _signature(self.folder))
+            self._tables = _build(self.folder, self.url_prefix, _signature(self.folder))
 
     def hashed_name(self, name: str) -> str:
         self._refresh()
-        asset = self._by_name.get(name)
+        asset = self._tables[0].get(name)
         return asset.hashed if asset else name
 
     def find(self, name: str) -> tuple[Asset, bool] | None:
-        """The asset a request path names, and whether it was named by its hash."""
+        """The asset a request path names, and whether it was named by its current hash. A name with an
+        older hash (a page rendered before a release, by a worker not yet restarted) gets today's file."""
         self._refresh()
-        if name in self._by_hashed:
-            return self._by_hashed[name], True
-        if name in self._by_name:
-            return self._by_name[name], False
-        return None
+        by_name, by_hashed = self._tables
+        if name in by_hashed:
+            return by_hashed[name], True
+        asset = by_name.get(name) or by_name.get(_OLD_HASH.sub(r"\1\2", name))
+        return (asset, False) if asset else None
 
 
 def _signature(folder: str) -> tuple[tuple[str, int, int], ...]:
