@@ -143,6 +143,11 @@ class Config:
     STAFF_STALE_ACTION_WEEKS = _int("STAFF_STALE_ACTION_WEEKS", 6)
     # Events (issue 5): reminders go this many days before an event starts.
     EVENT_REMINDER_DAYS = _int("EVENT_REMINDER_DAYS", 2)
+    # Assets (issue 21, app/assets.py): gzip HTML, CSS, JS, JSON and SVG in the app (turn off only when
+    # the reverse proxy compresses instead); look for edited static files about once a second, so a
+    # changed stylesheet gets a new hashed URL without a restart (development only).
+    COMPRESS_RESPONSES = _bool("COMPRESS_RESPONSES", True)
+    ASSETS_AUTO_REFRESH = _bool("ASSETS_AUTO_REFRESH", True)
 
 
 class ProductionConfig(Config):
@@ -152,6 +157,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
     BENCH_MODE = False
     WTF_CSRF_ENABLED = True
+    ASSETS_AUTO_REFRESH = False  # files change only with a deployment, which restarts the app
 
     @classmethod
     def from_environment(cls, environ) -> type[ProductionConfig]:
@@ -236,3 +242,4 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
     WORKER_POLL_SECONDS = 0.1
     BENCH_MODE = False
+    ASSETS_AUTO_REFRESH = False

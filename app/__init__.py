@@ -13,6 +13,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 # Module imports, not names: the app.db and app.mail subpackages would shadow `db`/`mail` here.
+from app import assets
 from app import extensions as ext
 from app.db import query_counter
 from app.ratelimits import trust_proxies
@@ -44,6 +45,7 @@ def create_app(config_class=None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_templates(app)
+    assets.init_app(app)  # first, so that its gzip runs after every other after_request hook
     _init_extensions(app)
     trust_proxies(app)
     _register_features(app)
