@@ -96,22 +96,28 @@ def staff_you_said(slug: str):
     return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit)
 
 
+def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) -> tuple[str, str] | None:
+    """(field, message) when the choice cannot be saved as it is."""
+    if form.publish.data and toolkit.status == "draft":
+        return "publish", "Publish the toolkit before you publish what organisations said"
+    if len(chosen) != len(form.questions.data or []):
+        return "questions", "Choose only questions listed here (free text is never published)"
+    if form.publish.data and not chosen and toolkit.you_said_published_at:
+        # Unticking every question would empty the published page without a word (issue 21 §7).
+        return "questions", (
+            "Choose at least one question to keep “This is what you said” published, or untick “Publish” "
+            "to take the page down"
+        )
+    return None
+
+
 def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> bool:
     """Store the chosen questions, summary and publication; False (errors on the form) when refused."""
     allowed = {q.id for q in publishable}
     chosen = [int(v) for v in form.questions.data or [] if v.isdigit() and int(v) in allowed]
-    if form.publish.data and toolkit.status == "draft":
-        form.publish.errors = ["Publish the toolkit before you publish what organisations said"]
-        return False
-    if len(chosen) != len(form.questions.data or []):
-        form.questions.errors = ["Choose only questions listed here (free text is never published)"]
-        return False
-    if form.publish.data and not chosen and toolkit.you_said_published_at:
-        # Unticking every question would empty the published page without a word (issue 21 §7).
-        form.questions.errors = [
-            "Choose at least one question to keep “This is what you said” published, or untick “Publish” "
-            "to take the page down"
-        ]
+    problem = _you_said_problem(toolkit, form, chosen)
+    if problem:
+        getattr(form, problem[0]).errors = [problem[1]]
         return False
     toolkit.you_said_question_ids = chosen
     toolkit.you_said_summary = sanitize_html(form.summary.data)
