@@ -160,3 +160,29 @@ def test_error_swap_says_error_in_the_title_and_focuses_a_visible_summary(site, 
     page.wait_for_function(f"document.title === {title!r}")
     assert page.evaluate(FOCUS_CONTRAST) >= 3
     _no_violations(page)
+
+
+def test_agenda_item_error_and_confirmation_take_a_visible_focus(site, db):
+    factories.user(role="staff", email="staff@example.org")
+    event = event_factories.event(title="Health partnership meeting")
+    db.session.commit()
+    page = site.page
+    page.context.add_init_script(RECORD_VIOLATIONS)
+    site.sign_in("staff@example.org")
+    site.goto(f"/staff/events/{event.id}/agenda")
+    title = page.title()
+
+    with page.expect_response(lambda r: r.status == 422):
+        page.get_by_role("button", name="Add item").click()
+    expect(page.locator("#agenda-editor .govuk-error-summary")).to_be_focused()
+    page.wait_for_function("document.title.startsWith('Error: ')")
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+
+    page.get_by_label("Item", exact=True).fill("Mapping toolkit findings")
+    page.get_by_role("button", name="Add item").click()
+    message = page.get_by_text("Added “Mapping toolkit findings” to the agenda.")
+    expect(message).to_be_focused()
+    page.wait_for_function(f"document.title === {title!r}")
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+    site.axe_check()
+    _no_violations(page)
