@@ -2,10 +2,7 @@
 // Loaded as a module, after htmx (deferred), so both are ready when it runs.
 import { initAll } from "./vendor/govuk-frontend/govuk-frontend.min.js";
 
-document.body.classList.add("js-enabled");
-if ("noModule" in HTMLScriptElement.prototype) {
-  document.body.classList.add("govuk-frontend-supported");
-}
+// <body> already has js-enabled and govuk-frontend-supported (static/js-enabled.js, before first paint).
 initAll();
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content;
@@ -82,8 +79,22 @@ if (window.htmx) {
       live.textContent = "";
       window.setTimeout(() => { live.textContent = message.dataset.announce; }, 50);
     }
-    const focusTarget = find(added, "[data-focus-after-swap]");
-    if (focusTarget) focusTarget.focus();
+    // An error summary (a form sent back as 422) takes focus first, as on a full page with errors.
+    const focusTarget = find(added, ".govuk-error-summary") || find(added, "[data-focus-after-swap]");
+    if (focusTarget) {
+      if (!focusTarget.hasAttribute("tabindex")) focusTarget.tabIndex = -1;
+      focusTarget.focus();
+    }
+  });
+
+  // The title says "Error: " while the page shows an error summary, as base.html does on a full load;
+  // a later swap that clears the errors takes it off again. Runs after htmx has applied any <title>
+  // sent with the fragment.
+  const ERROR_PREFIX = "Error: ";
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const title = document.title.startsWith(ERROR_PREFIX) ? document.title.slice(ERROR_PREFIX.length) : document.title;
+    const hasError = document.querySelector("main .govuk-error-summary") !== null;
+    document.title = hasError ? ERROR_PREFIX + title : title;
   });
 }
 
