@@ -53,3 +53,12 @@ def test_bulletin_email_keeps_paragraphs_typed_in_a_browser(client, db, login_as
     paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.findall(r"<p[^>]*>(.*?)</p>", html, flags=re.S)]
     for text in ("First paragraph of the introduction.", "Second paragraph.", "Third paragraph.", "One.", "Two."):
         assert text in paragraphs, paragraphs
+
+    # The staff preview and the web version of the bulletin share _bulletin_body.html: the same paragraphs.
+    from flask import render_template
+
+    with client.application.test_request_context():
+        page = render_template("mailing/_bulletin_body.html", bulletin=db.session.get(Bulletin, bulletin_id))
+    on_page = [re.sub(r"\s+", " ", p).strip() for p in re.findall(r"<p[^>]*>(.*?)</p>", page, flags=re.S)]
+    for text in ("First paragraph of the introduction.", "Second paragraph.", "One.", "Two."):
+        assert text in on_page, on_page
