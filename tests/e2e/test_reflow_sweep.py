@@ -67,24 +67,45 @@ def sign_in(page, base_url: str, role: str) -> None:
     assert "/login" not in page.url, page.url
 
 
+def offenders(browser, base_url: str, role: str, urls: list[str]) -> list[str]:
+    """Visit `urls` as `role` in one browser context 320 px wide; one line for each page too wide."""
+    context = _context(browser, base_url, javascript=True)
+    page = context.new_page()
+    page.set_viewport_size({"width": WIDTH, "height": 640})
+    found = []
+    try:
+        if role != "anonymous":
+            sign_in(page, base_url, role)
+        for url in urls:
+            response = page.goto(base_url + url, wait_until="domcontentloaded")
+            assert response is not None and response.status < 500, (role, url, response and response.status)
+            overflow = page.evaluate(MEASURE)
+            if overflow:
+                found.append(f"{url}: {overflow['scrollWidth']} px; widest: {overflow['worst']}")
+    finally:
+        context.close()
+    return found
+
+
 @pytest.mark.parametrize("role", support.ROLES)
 def test_every_page_reflows_at_320px_for_each_role(app, client, demo, browser, live_server, role):
     urls = html_pages(app, client, role)
     assert len(urls) >= 15, urls
-    context = _context(browser, live_server.url, javascript=True)
-    page = context.new_page()
-    page.set_viewport_size({"width": WIDTH, "height": 640})
-    offenders = []
-    try:
-        if role != "anonymous":
-            sign_in(page, live_server.url, role)
-        for url in urls:
-            response = page.goto(live_server.url + url, wait_until="domcontentloaded")
-            assert response is not None and response.status < 500, (role, url, response and response.status)
-            overflow = page.evaluate(MEASURE)
-            if overflow:
-                offenders.append((url, overflow["scrollWidth"], overflow["worst"]))
-    finally:
-        context.close()
-    report = "\n".join(f"{url}: {width} px; widest: {worst}" for url, width, worst in offenders)
-    assert offenders == [], f"{role}: {len(offenders)} of {len(urls)} pages scroll sideways at {WIDTH} px\n{report}"
+    found = offenders(browser, live_server.url, role, urls)
+    assert found == [], f"{role}: {len(found)} of {len(urls)} pages scroll sideways at {WIDTH} px\n" + "\n".join(found)
+
+
+def test_every_toolkit_section_reflows_at_320px(app, demo, browser, live_server):
+    """The sweep opens a toolkit's first section only; the questions (the ranking one among them)
+    are spread over all of them."""
+    from flask import url_for
+    from sqlalchemy import select
+
+    from app.toolkits.models import Section, Toolkit
+
+    rows = demo.session.execute(select(Toolkit.slug, Section.id).join(Section, Section.toolkit_id == Toolkit.id))
+    with app.test_request_context():
+        urls = [url_for("toolkits.section", slug=slug, section_id=section_id) for slug, section_id in rows]
+    assert len(urls) > 1, urls
+    found = offenders(browser, live_server.url, "member", urls)
+    assert found == [], f"{len(found)} of {len(urls)} sections scroll sideways at {WIDTH} px\n" + "\n".join(found)
