@@ -89,9 +89,23 @@ def from_token(token: str) -> GroupInvitation:
 
 
 def accept(invitation: GroupInvitation, user: User) -> None:
-    """Use the invitation up (it never works again) and make `user` a member."""
-    invitation.used_at = utcnow()
-    invitation.used_by_id = user.id
+    """Use the invitation up (it never works again) and make `user` a member. The claim is one
+    conditional UPDATE, so of two submits at once (a double click, two tabs) only one joins; the
+    other is told the link was used (InvitationProblem) instead of failing on the membership's
+    unique constraint."""
+    claimed = db.session.execute(
+        update(GroupInvitation)
+        .where(
+            GroupInvitation.id == invitation.id,
+            GroupInvitation.used_at.is_(None),
+            GroupInvitation.ended_at.is_(None),
+        )
+        .values(used_at=utcnow(), used_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(invitation)
+        raise InvitationProblem(invitation.problem(utcnow()) or "used", invitation)
     exists = db.session.scalar(
         select(Membership.id).where(
             Membership.user_id == user.id, Membership.organisation_id == invitation.organisation_id

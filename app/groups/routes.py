@@ -162,7 +162,11 @@ def join(token: str):
         return render_template("groups/invite_problem.html", reason="wrong_account", email=invitation.email), 403
     form = ConfirmForm()
     if form.validate_on_submit():
-        invitations.accept(invitation, current_user)
+        try:
+            invitations.accept(invitation, current_user)
+        except invitations.InvitationProblem as problem:
+            db.session.rollback()
+            return render_template("groups/invite_problem.html", reason=problem.reason, org=org), 400
         db.session.commit()
         flash(f"You are now a member of {org.name}.", "success")
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)

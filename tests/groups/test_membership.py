@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.groups.models import Membership, Organisation
@@ -300,3 +302,30 @@ def test_a_colleague_without_an_account_comes_back_to_the_invitation(client, db,
     )
     assert signed_in.headers["Location"].endswith(path)
     assert "Accept the invitation" in client.get(path).get_data(as_text=True)
+
+
+def test_two_submits_of_one_invitation_join_once(client, db, login_as):
+    """A double click or a second tab: the second accept is told the link was used, not a 500."""
+    from sqlalchemy import update
+
+    from app.groups import invitations
+    from app.groups.models import GroupInvitation
+
+    org, owner = _group(db)
+    colleague = factories.user(email="colleague@example.org")
+    db.session.commit()
+    login_as(owner)
+    path = _invite(client, db, org, "colleague@example.org")
+    token = path.rsplit("/", 1)[1]
+    with client.application.test_request_context():
+        first = invitations.from_token(token)  # both requests read it as live ...
+        # ... then the other request claims it first.
+        db.session.execute(update(GroupInvitation).values(used_at=dt.datetime.now(dt.UTC), used_by_id=colleague.id))
+        db.session.commit()
+        with pytest.raises(invitations.InvitationProblem) as refused:
+            invitations.accept(first, colleague)
+    assert refused.value.reason == "used"
+    login_as(colleague)
+    second = client.post(path)
+    assert second.status_code == 400 and "already been used" in second.get_data(as_text=True)
+    assert db.session.scalar(select(Membership.id).where(Membership.user_id == colleague.id)) is None

@@ -17,7 +17,7 @@ class NumberType(QuestionType):
     settings = ("range",)  # min_value and max_value
     numeric = True
     input_type = "text"  # with inputmode, as GOV.UK advises, so "1,000" can be typed and explained
-    input_attrs = 'inputmode="decimal"'
+    input_attrs = {"inputmode": "decimal"}
     input_class = " govuk-input--width-10"
 
     def validate(self, value) -> list[dict]:

@@ -25,7 +25,8 @@ class ShortTextType(QuestionType):
     limit: ClassVar[int] = SHORT_TEXT_MAX
     #: attributes of the <input> (type first)
     input_type: ClassVar[str] = "text"
-    input_attrs: ClassVar[str] = ""
+    # Extra attributes of the input, escaped by the template's xmlattr filter (no |safe).
+    input_attrs: ClassVar[dict[str, str]] = {}
     input_class: ClassVar[str] = ""
 
     def validate(self, value) -> list[dict]:
@@ -62,7 +63,7 @@ class LongTextType(ShortTextType):
 class EmailType(ShortTextType):
     name = "email"
     input_type = "email"
-    input_attrs = ' autocomplete="email" spellcheck="false"'
+    input_attrs = {"autocomplete": "email", "spellcheck": "false"}
 
     def check_characters(self, text: str) -> None:
         super().check_characters(text)
