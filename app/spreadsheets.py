@@ -218,33 +218,56 @@ def read_delimited(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_xlsx(rows: Iterable[list], out: IO[bytes], title: str, *, wrap: bool = False) -> None:
+def write_xlsx(
+    rows: Iterable[list],
+    out: IO[bytes],
+    title: str,
+    *,
+    wrap: bool = False,
+    freeze_header: bool = False,
+    autofilter: bool = False,
+    widths: list[int] | None = None,
+) -> None:
     """Write rows (the first is the bold header) as a one-sheet workbook, streaming. Text is always
-    stored as text, never as a formula or a number (4.10 stays 4.10); numbers stay numbers.
-    Callers escape formulas first, as they do for CSV."""
+    stored as text, never as a formula or a number (4.10 stays 4.10); numbers stay numbers and dates
+    are real dates shown dd/mm/yyyy. Callers escape formulas first, as they do for CSV.
+    `freeze_header` keeps the header row in view, `autofilter` adds filter buttons to it, and
+    `widths` sets column widths (in characters)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title)
+    if autofilter:
+        rows = list(rows)  # the filter names the last row; otherwise rows stream
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if freeze_header:
+        sheet.freeze_panes = "A2"
+    if autofilter and rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(rows[0]), 1))}{len(rows)}"
+    for index, row in enumerate(rows):
+        sheet.append([_xlsx_cell(sheet, value, wrap, index == 0) for value in row])
+    book.save(out)
+
+
+def _xlsx_cell(sheet, value: Any, wrap: bool, header: bool):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title)
-    alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
-    for index, row in enumerate(rows):
-        cells = []
-        for value in row:
-            is_text = isinstance(value, str)
-            # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if is_text else value)
-            if is_text:
-                cell.data_type = "s"
-            if alignment is not None:
-                cell.alignment = alignment
-            if index == 0:
-                cell.font = Font(bold=True)
-            cells.append(cell)
-        sheet.append(cells)
-    book.save(out)
+    is_text = isinstance(value, str)
+    # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if is_text else value)
+    if is_text:
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.number_format = "DD/MM/YYYY" if not isinstance(value, dt.datetime) else "DD/MM/YYYY HH:MM"
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if header:
+        cell.font = Font(bold=True)
+    return cell
 
 
 # --- JSON ------------------------------------------------------------------------------------

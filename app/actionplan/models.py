@@ -77,6 +77,9 @@ class ActionPlan(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Board (partnership) meeting dates as ISO strings, oldest first: the board report offers
+    # "since the last board meeting" from them.
+    board_dates: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     themes: Mapped[list[Theme]] = relationship(
         back_populates="plan", order_by="Theme.position", cascade="all, delete-orphan", lazy="raise"
@@ -116,6 +119,8 @@ class Action(db.Model):
     number: Mapped[str] = mapped_column(String(40))
     sort_key: Mapped[str] = mapped_column(String(80))
     headline: Mapped[str] = mapped_column(Text)
+    # A lead-in label from the spreadsheet ("Hate crime action plan"), shown before the headline.
+    label: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
     deliverables: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
     wider_benefits: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
@@ -125,6 +130,9 @@ class Action(db.Model):
     quick_win_note: Mapped[str] = mapped_column(Text, default="")
     lead_services: Mapped[list[str]] = mapped_column(JSON, default=list)
     lead_officers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What a lead cell said when it named nobody ("N/A", "TBC", "Various").
+    lead_service_note: Mapped[str] = mapped_column(String(200), default="")
+    lead_officer_note: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default="not_started", index=True)
     rag: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,8 +17,15 @@ from app.spreadsheets import escape_formula
 from tests.actionplan.conftest import FIXTURES, xlsx_bytes
 
 
+def _words(html: str) -> str:
+    from app.text import html_to_text
+
+    return " ".join(html_to_text(html).split())
+
+
 def _snapshot(db, plan):
-    """Everything that makes up a plan, independent of ids and timestamps."""
+    """Everything that makes up a plan, independent of ids and timestamps. Exports are plain text,
+    so rich text is compared by its words (bold and lists become plain lines)."""
     actions = db.session.scalars(
         select(Action)
         .where(Action.plan_id == plan.id)
@@ -27,10 +34,10 @@ def _snapshot(db, plan):
     ).all()
     return [
         (
-            a.theme.name, a.theme.secondary, a.theme.position, a.number, a.headline, a.detail, a.deliverables,
-            a.wider_benefits, a.timescale, a.target_date, a.quick_win, a.quick_win_note, a.lead_services,
-            a.lead_officers, a.status, a.rag,
-            sorted((u.dated.isoformat() if u.dated else "", u.status or "", u.body) for u in a.updates),
+            a.theme.name, a.theme.secondary, a.theme.position, a.number, a.label, a.headline, _words(a.detail),
+            _words(a.deliverables), _words(a.wider_benefits), a.timescale, a.target_date, a.quick_win,
+            a.quick_win_note, a.lead_services, a.lead_officers, a.lead_service_note, a.lead_officer_note, a.status,
+            a.rag, sorted((u.dated.isoformat() if u.dated else "", u.status or "", _words(u.body)) for u in a.updates),
         )
         for a in actions
     ]  # fmt: skip

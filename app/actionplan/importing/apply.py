@@ -14,6 +14,7 @@ from app.actionplan.services import change_status, slugify
 from app.db import utcnow
 from app.extensions import db
 from app.spreadsheets import ImportRefused
+from app.text import html_to_text
 
 
 @dataclass
@@ -33,9 +34,35 @@ class ImportResult:
 
 
 FIELDS = (
-    "headline", "detail", "deliverables", "wider_benefits", "timescale", "target_date",
-    "quick_win", "quick_win_note", "lead_services", "lead_officers",
+    "headline", "label", "detail", "deliverables", "wider_benefits", "timescale", "target_date",
+    "quick_win", "quick_win_note", "lead_services", "lead_officers", "lead_service_note", "lead_officer_note",
 )  # fmt: skip
+RICH = {"detail", "deliverables", "wider_benefits"}
+FIELD_LABELS = {
+    "headline": "title", "label": "label", "detail": "description", "deliverables": "what it will deliver",
+    "wider_benefits": "wider benefits", "timescale": "timescale", "target_date": "target date",
+    "quick_win": "quick win", "quick_win_note": "quick win", "lead_services": "lead service",
+    "lead_officers": "lead officers", "lead_service_note": "lead service", "lead_officer_note": "lead officers",
+    "theme": "theme", "rag": "RAG",
+}  # fmt: skip
+
+
+def _same(name: str, old, new) -> bool:
+    """Rich text is the same when its words are: a file exported as plain text and imported again
+    does not overwrite the formatting kept here."""
+    if name in RICH:
+        return " ".join(html_to_text(old or "").split()) == " ".join(html_to_text(new or "").split())
+    return (old or type(new)()) == new if isinstance(new, (str, list)) else old == new
+
+
+def changed_fields(action: Action, item: ParsedAction, theme_id: int | None) -> list[str]:
+    """The fields (names in FIELDS, "theme", "rag") the file would change on an existing action."""
+    names = [name for name in FIELDS if not _same(name, getattr(action, name), getattr(item, name))]
+    if theme_id != action.theme_id:
+        names.append("theme")
+    if item.rag_given and action.rag != item.rag:
+        names.append("rag")
+    return names
 
 
 class _Writer:
@@ -72,7 +99,7 @@ class _Writer:
         created = action is None
         if created:
             action = Action(plan_id=self.plan.id, theme_id=theme.id, status="not_started", created_at=self.now,
-                            updated_at=self.now)  # fmt: skip
+                            updated_at=self.now, label="", lead_service_note="", lead_officer_note="")  # fmt: skip
             action.set_number(item.number)
             action.updates = []
             db.session.add(action)
@@ -129,17 +156,13 @@ class _Writer:
 
 def _write_fields(action: Action, item: ParsedAction, theme: Theme) -> bool:
     """Writes only the fields that differ; → whether any did."""
-    changed = action.theme_id != theme.id
-    action.theme_id = theme.id
-    for name in FIELDS:
-        new = getattr(item, name)
-        if getattr(action, name) != new:
-            setattr(action, name, new)
-            changed = True
-    if item.rag_given and action.rag != item.rag:
-        action.rag = item.rag
-        changed = True
-    return changed
+    names = changed_fields(action, item, theme.id)
+    for name in names:
+        if name == "theme":
+            action.theme_id = theme.id
+        else:
+            setattr(action, name, getattr(item, name))
+    return bool(names)
 
 
 def apply_import(parsed: ParsedPlan, plan: ActionPlan, user=None) -> ImportResult:
@@ -159,3 +182,81 @@ def apply_import(parsed: ParsedPlan, plan: ActionPlan, user=None) -> ImportResul
 
 def plan_by_name(name: str) -> ActionPlan | None:
     return db.session.scalar(select(ActionPlan).where((ActionPlan.title == name) | (ActionPlan.slug == slugify(name))))
+
+
+# --- what an import would change (the preview) ------------------------------------------------
+
+
+@dataclass
+class ActionChange:
+    number: str
+    kind: str  # new | changed | unchanged
+    fields: list[str]
+    new_updates: int
+    status_from: str | None = None
+    status_to: str | None = None
+
+    @property
+    def described(self) -> str:
+        parts = []
+        labels = list(dict.fromkeys(FIELD_LABELS.get(f, f) for f in self.fields))
+        if labels:
+            parts.append("changes " + ", ".join(labels))
+        if self.new_updates:
+            parts.append(f"adds {self.new_updates} progress update" + ("s" if self.new_updates != 1 else ""))
+        if self.status_to:
+            parts.append("status becomes " + self.status_to.replace("_", " "))
+        return "; ".join(parts)
+
+
+@dataclass
+class ChangePreview:
+    actions: dict[str, ActionChange]
+    new_themes: list[str]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.actions.values() if c.kind == kind)
+
+    @property
+    def new_updates(self) -> int:
+        return sum(c.new_updates for c in self.actions.values())
+
+    @property
+    def nothing(self) -> bool:
+        return not self.new_themes and all(c.kind == "unchanged" for c in self.actions.values())
+
+
+def preview_changes(parsed: ParsedPlan, plan: ActionPlan | None) -> ChangePreview:
+    """Exactly what apply_import would change, without writing anything."""
+    themes: dict[str, int] = {}
+    actions: dict[str, Action] = {}
+    if plan is not None and plan.id is not None:
+        themes = {t.name.lower(): t.id for t in db.session.scalars(select(Theme).where(Theme.plan_id == plan.id))}
+        actions = {
+            a.number: a
+            for a in db.session.scalars(
+                select(Action).where(Action.plan_id == plan.id).options(selectinload(Action.updates))
+            )
+        }
+    new_themes = list(dict.fromkeys(a.theme for a in parsed.actions if a.theme.lower() not in themes))
+    return ChangePreview(
+        {a.number: _action_change(a, actions.get(a.number), themes) for a in parsed.actions}, new_themes
+    )
+
+
+def _action_change(item: ParsedAction, action: Action | None, themes: dict[str, int]) -> ActionChange:
+    if action is None:
+        return ActionChange(item.number, "new", [], len(item.updates), None, item.status)
+    fields = changed_fields(action, item, themes.get(item.theme.lower()))
+    known = {u.fingerprint for u in action.updates}
+    fresh = [u for u in item.updates if u.fingerprint not in known]
+    fresh = list({u.fingerprint: u for u in fresh}.values())
+    status = None
+    if item.status_given:
+        status = item.status if item.status != action.status else None
+    elif fresh:
+        everything = [ParsedUpdate(u.dated, u.status, u.body) for u in action.updates] + fresh
+        derived = derive_status(everything)
+        status = derived if derived != action.status else None
+    kind = "changed" if fields or fresh or status else "unchanged"
+    return ActionChange(item.number, kind, fields, len(fresh), action.status if status else None, status)

@@ -4,6 +4,7 @@ action numbers and headlines."""
 from __future__ import annotations
 
 import calendar
+import html
 import datetime as dt
 import re
 
@@ -80,13 +81,60 @@ def parse_quick_win(value: str) -> tuple[str, str, bool]:
     return "unknown", text, False
 
 
-def split_names(value: str) -> list[str]:
-    names = []
-    for part in re.split(r"\s*(?:/|;|\n|\r|\|)\s*", plain_text(value.replace("\n", " / ")) if value else ""):
-        part = part.strip(" ,.")
-        if part and part.lower() not in (n.lower() for n in names):
-            names.append(part)
-    return names
+PLACEHOLDERS = (
+    "n/a",
+    "na",
+    "n.a.",
+    "-",
+    "--",
+    "–",
+    "—",
+    "tbc",
+    "tbd",
+    "none",
+    "various",
+    "nil",
+    "n/k",
+    "not known",
+    "?",
+)
+SPLIT_RULES = (
+    "Commas, semicolons, line breaks and slashes between names separate two leads: "
+    "'Jane Smith/ Tom Brown' is two people, but 'N/A' is not.",
+    "' and ' and ' & ' with spaces round them separate two leads; 'CR&S' (no spaces) is one name.",
+    "A cell of only N/A, n/a, -, TBC, None or Various names nobody: it is kept as a note, not as a lead.",
+)
+_NAME_SEPARATORS = r"\s*(?:[,;|\n\r]|\s/\s*|\s*/\s|(?<=[A-Za-z]{2})/(?=[A-Za-z]{2}))\s*"
+_AND_SEPARATORS = r"\s+(?:and|&|\+)\s+"
+
+
+def is_placeholder(value: str) -> bool:
+    """'N/A', 'TBC', 'Various'…: a cell that names nobody."""
+    text = " ".join(plain_text(value or "").lower().split())
+    return text in PLACEHOLDERS or text.strip(" .") in PLACEHOLDERS
+
+
+def split_lead_cell(value: str, split_and: bool = True) -> tuple[list[str], str]:
+    """A lead-service or lead-officer cell → (names, note). A placeholder ('N/A', 'Various') is the
+    note and names nobody; see SPLIT_RULES for how names are separated."""
+    text = html_to_text(sanitize_html(value)) if value and looks_like_html(value) else (value or "")
+    text = text.strip()
+    if not text:
+        return [], ""
+    if is_placeholder(text):
+        return [], " ".join(text.split())
+    names: list[str] = []
+    for part in re.split(_NAME_SEPARATORS, text):
+        pieces = re.split(_AND_SEPARATORS, part, flags=re.I) if split_and else [part]
+        for piece in pieces:
+            piece = " ".join(piece.split()).strip(" ,.")
+            if piece and not is_placeholder(piece) and piece.lower() not in (n.lower() for n in names):
+                names.append(piece)
+    return names, ""
+
+
+def split_names(value: str, split_and: bool = True) -> list[str]:
+    return split_lead_cell(value, split_and)[0]
 
 
 def split_themes(value: str) -> tuple[str, str]:
@@ -105,49 +153,104 @@ def normalise_number(value: str) -> str:
     return text[:40]
 
 
-_BOLD_LEAD = re.compile(r"^\s*(?:<p>\s*)?<(b|strong)>(.*?)</\1>\s*(?:<br>\s*)?", re.S | re.I)
+_BOLD_LEAD = re.compile(r"^\s*(?:<p>\s*)?<(b|strong)>(.*?)</\1>\s*(:?)\s*(?:<br>\s*)?", re.S | re.I)
+_PLAIN_LABEL = re.compile(r"^([A-Za-z][^\n:.!?]{1,58}):[ \t]+(?=\S)")
+TITLE_MAX = 150
 
 
 def split_headline(value: str) -> tuple[str, str]:
-    """Action text → (plain headline, detail HTML). A bold lead sentence becomes the headline;
-    otherwise the first line or sentence of a long text."""
+    """Action text → (plain headline, detail HTML); see read_action_text."""
+    _label, headline, detail = read_action_text(value)
+    return headline, detail
+
+
+def read_action_text(value: str) -> tuple[str, str, str]:
+    """The "what actions" cell → (label, title, description HTML).
+
+    A bold lead-in that is only a label ("Hate crime action plan:") is the label, and the title is
+    the first sentence of the real text; a wholly bold first sentence is the title. Titles are plain
+    text of at most TITLE_MAX characters; the rest of the text is the description."""
     value = (value or "").strip()
     if not value:
-        return "", ""
+        return "", "", ""
     if looks_like_html(value):
-        return _split_html_headline(sanitize_html(value).strip())
-    text = value.replace("\r\n", "\n").strip()
-    if "\n" in text:
-        first, rest = text.split("\n", 1)
-        if len(first.strip()) <= 300:
-            return " ".join(first.split()), canonical_html(rest)
-    if len(text) <= 300:
-        return " ".join(text.split()), ""
-    headline = _first_sentence(text)
-    return headline, canonical_html(text)
+        return _read_html(sanitize_html(value).strip())
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    label = ""
+    if (match := _PLAIN_LABEL.match(text)) and _is_label(match.group(1)):
+        label, text = " ".join(match.group(1).split()), text[match.end() :]
+    title, rest = _title_and_rest(text, whole_line=not label)
+    return label, title, canonical_html(rest)
 
 
-def _split_html_headline(clean: str) -> tuple[str, str]:
+def _is_label(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 6 and not re.search(r"\d{1,2}[/.-]\d", text)
+
+
+def _title_and_rest(text: str, whole_line: bool = True) -> tuple[str, str]:
+    """Plain text → (title, the text left for the description)."""
+    first, _, rest = text.partition("\n")
+    first = " ".join(first.split())
+    if whole_line and len(first) <= TITLE_MAX:
+        return first, rest.strip()
+    sentence = _first_sentence(first)
+    if len(sentence) <= TITLE_MAX and sentence != first:
+        return sentence, (first[len(sentence) :].strip() + "\n" + rest).strip()
+    if len(first) <= TITLE_MAX:
+        return first, rest.strip()
+    return _shorten(first), text  # the whole text stays as the description
+
+
+def _shorten(text: str) -> str:
+    cut = text[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def _read_html(clean: str) -> tuple[str, str, str]:
     match = _BOLD_LEAD.match(clean)
-    if match and plain_text(match.group(2)):
-        headline = plain_text(match.group(2))
-        rest = clean[match.end() :]
-        in_paragraph = clean.lstrip().startswith("<p>")
-        rest = re.sub(r"^\s*</p>", "", rest) if in_paragraph else rest
-        if in_paragraph and rest.strip() and not rest.lstrip().startswith("<"):
-            rest = "<p>" + rest
-        return headline, canonical_html(rest)
-    text = canonical_html(clean)
-    plain = html_to_text(text)
-    if "\n" not in plain and len(plain) <= 300:
-        return plain, ""
-    first = plain.split("\n", 1)[0]
-    return (first if len(first) <= 300 else _first_sentence(first)), text
+    bold = plain_text(match.group(2)) if match else ""
+    if not bold:
+        text = html_to_text(canonical_html(clean))
+        title, rest = _title_and_rest(text)
+        return "", title, canonical_html(clean) if rest and not is_simple_text(clean) else canonical_html(rest)
+    rest = _after_bold(clean, match)
+    if match.group(3) or bold.endswith(":"):
+        label = bold.rstrip(": ")
+        if _is_label(label):
+            title, remaining = _title_and_rest(html_to_text(canonical_html(rest)), whole_line=False)
+            return label, title, _description(rest, title, remaining)
+    if len(bold) <= TITLE_MAX:
+        return "", bold, canonical_html(rest)
+    return "", _shorten(bold), canonical_html(clean)
+
+
+def _after_bold(clean: str, match: re.Match) -> str:
+    rest = clean[match.end() :]
+    in_paragraph = clean.lstrip().startswith("<p>")
+    rest = re.sub(r"^\s*</p>", "", rest) if in_paragraph else rest
+    if in_paragraph and rest.strip() and not rest.lstrip().startswith("<"):
+        rest = "<p>" + rest
+    return rest
+
+
+def is_simple_text(html_text: str) -> bool:
+    return not re.search(r"<(?!/?(?:p|br)\b)[a-z]", html_text, re.I)
+
+
+def _description(rest_html: str, title: str, remaining: str) -> str:
+    """The description after a title taken from the start of `rest_html`: rich HTML is kept whole
+    unless the title can be cut from its start; simple text becomes the remaining text."""
+    if is_simple_text(rest_html):
+        return canonical_html(remaining)
+    escaped = html.escape(title.rstrip("…"), quote=False)
+    body = re.sub(r"^(\s*(?:<p>)?\s*)" + re.escape(escaped) + r"\s*", r"\1", rest_html, count=1)
+    return canonical_html(body)
 
 
 def _first_sentence(text: str) -> str:
-    match = re.match(r"(.{20,280}?[.!?])\s", text, re.S)
-    return " ".join((match.group(1) if match else text[:280] + "…").split())
+    match = re.match(r"(.{10,}?[.!?])(?:\s|$)", text, re.S)
+    return " ".join((match.group(1) if match else text).split())
 
 
 def is_dashes(row: list[str]) -> bool:

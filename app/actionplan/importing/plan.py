@@ -10,12 +10,12 @@ from app.actionplan.importing.cells import (
     is_dashes,
     normalise_number,
     parse_quick_win,
-    split_headline,
-    split_names,
+    read_action_text,
+    split_lead_cell,
     split_themes,
     target_date_from,
 )
-from app.actionplan.importing.progress import STATUS_WORDS, ParsedUpdate, derive_status, parse_progress
+from app.actionplan.importing.progress import STATUS_WORDS, ParsedUpdate, deciding_update, parse_progress
 from app.actionplan.importing.reader import COLUMN_LABELS, MAX_ROWS, find_header, read_rows
 from app.actionplan.models import RAG
 from app.actionplan.richtext import canonical_html, plain_text
@@ -43,6 +43,31 @@ class ParsedAction:
     status_given: bool
     rag: str | None
     rag_given: bool
+    label: str = ""  # a bold lead-in such as "Hate crime action plan", kept as the action's label
+    lead_service_note: str = ""  # "N/A", "Various"…: the lead cell named nobody
+    lead_officer_note: str = ""
+    status_words: str = ""  # the words in the file that set the status ("Status column: Done")
+    theme_as_written: str = ""  # set when the theme was merged into another ("Jobs & Skills Council…")
+
+
+@dataclass
+class ImportOptions:
+    """What staff chose in the preview's mapping step (kept on the ImportBatch as JSON)."""
+
+    columns: dict[int, str] = field(default_factory=dict)  # column index → kind or "ignore"
+    split_and: bool = True  # " and " / " & " separate two leads
+    keep_themes: set[str] = field(default_factory=set)  # variants NOT to merge into their theme
+    known_themes: list[str] = field(default_factory=list)  # the plan's themes already
+
+    @classmethod
+    def from_json(cls, data: dict | None, known_themes: list[str] | None = None) -> ImportOptions:
+        data = data or {}
+        columns = {int(k): str(v) for k, v in (data.get("columns") or {}).items() if str(k).isdigit()}
+        return cls(columns, bool(data.get("split_and", True)), set(data.get("keep_themes") or []), known_themes or [])
+
+    def as_json(self) -> dict:
+        columns = {str(k): v for k, v in self.columns.items()}
+        return {"columns": columns, "split_and": self.split_and, "keep_themes": sorted(self.keep_themes)}
 
 
 @dataclass
@@ -52,6 +77,9 @@ class ParsedPlan:
     actions: list[ParsedAction] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
     errors: list[tuple[int | None, str]] = field(default_factory=list)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (index, heading, detected kind)
+    merges: dict[str, str] = field(default_factory=dict)  # theme variant → the theme it is merged into
+    kept_variants: dict[str, str] = field(default_factory=dict)  # variants staff chose to keep apart
 
     @property
     def ok(self) -> bool:
@@ -98,13 +126,15 @@ class _Context:
     """What earlier rows tell the next one: the theme above it and the numbers seen."""
 
     filename: str
+    split_and: bool = True
     theme: str = ""
     secondary: str = ""
     seen: dict[str, int] = field(default_factory=dict)
     last_by_prefix: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
-def parse_rows(rows: list[list[str]], filename: str = "") -> ParsedPlan:
+def parse_rows(rows: list[list[str]], filename: str = "", options: ImportOptions | None = None) -> ParsedPlan:
+    options = options or ImportOptions()
     parsed = ParsedPlan(filename=filename)
     header_index, columns = find_header(rows)
     if header_index is None:
@@ -112,18 +142,71 @@ def parse_rows(rows: list[list[str]], filename: str = "") -> ParsedPlan:
             "We could not find the column headings. The first rows of the sheet must include headings such as "
             "'Theme', 'Action No' and 'What actions are we taking'."
         )
-    parsed.columns = columns
+    parsed.headings = _headings(rows[header_index], columns)
+    parsed.columns = _mapped_columns(parsed, columns, options)
+    if "number" not in parsed.columns or "action" not in parsed.columns:
+        return parsed  # the mapping step says which column is missing
+    columns = parsed.columns
     body = rows[header_index + 1 :]
     if len(body) > MAX_ROWS:
         raise ImportRefused(f"The file has more than {MAX_ROWS} rows. Split it into smaller files.")
-    context = _Context(filename=filename)
+    context = _Context(filename=filename, split_and=options.split_and)
     for offset, raw in enumerate(body):
         row = _Row(header_index + 2 + offset, raw, columns)
         if not row.skipped and (action := _read_action(parsed, context, row)):
             parsed.actions.append(action)
     if not parsed.actions and not parsed.errors:
         raise ImportRefused("The file has column headings but no actions under them.")
+    merge_theme_variants(parsed, options)
     return parsed
+
+
+def _headings(row: list[str], columns: dict[str, int]) -> list[tuple[int, str, str]]:
+    detected = {index: kind for kind, index in columns.items()}
+    return [(i, plain_text(cell), detected.get(i, "")) for i, cell in enumerate(row) if cell.strip() or i in detected]
+
+
+def _mapped_columns(parsed: ParsedPlan, detected: dict[str, int], options: ImportOptions) -> dict[str, int]:
+    """The detected columns, changed by what staff chose in the mapping step."""
+    if not options.columns:
+        return dict(detected)
+    chosen: dict[str, int] = {}
+    for index, _heading, kind in parsed.headings:
+        kind = options.columns.get(index, kind)
+        if kind not in COLUMN_LABELS:
+            continue
+        if kind in chosen:
+            parsed.errors.append((None, f"Two columns are both mapped to '{COLUMN_LABELS[kind]}'. Choose one."))
+            continue
+        chosen[kind] = index
+    for kind in ("number", "action"):
+        if kind not in chosen:
+            parsed.errors.append((None, f"No column is mapped to '{COLUMN_LABELS[kind]}', which every import needs."))
+    return chosen
+
+
+def _theme_key(name: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).split())
+
+
+def merge_theme_variants(parsed: ParsedPlan, options: ImportOptions) -> None:
+    """A theme that extends a known theme ("Jobs & Skills Council Workforce…" beside "Jobs & Skills")
+    is merged into it, unless staff chose to keep it apart in the preview."""
+    names = list(dict.fromkeys([*options.known_themes, *(a.theme for a in parsed.actions)]))
+    keys = {_theme_key(n): n for n in reversed(names)}
+    for name in names:
+        key = _theme_key(name)
+        bases = [k for k in keys if k != key and key.startswith(k + " ")]
+        if not bases:
+            continue
+        base = keys[max(bases, key=len)]
+        if name in options.keep_themes:
+            parsed.kept_variants[name] = base
+        else:
+            parsed.merges[name] = base
+    for action in parsed.actions:
+        if action.theme in parsed.merges:
+            action.theme_as_written, action.theme = action.theme, parsed.merges[action.theme]
 
 
 def _read_action(parsed: ParsedPlan, context: _Context, row: _Row) -> ParsedAction | None:
@@ -169,7 +252,7 @@ def _identified(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -
 
 def _action(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -> ParsedAction:
     warn = parsed.warnings.append
-    headline, detail = split_headline(row.cell("action"))
+    label, headline, detail = read_action_text(row.cell("action"))
     quick_win, quick_note, understood = parse_quick_win(row.cell("quick_win"))
     if not understood:
         warn((row.number, f"Quick win for {number} is not yes or no ('{quick_note[:60]}'); kept as written."))
@@ -180,6 +263,15 @@ def _action(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -> Pa
     status = STATUS_WORDS.get(status_text)
     if status_text and not status:
         warn((row.number, f"Status '{row.cell('status')[:40]}' for {number} was not recognised."))
+    derived, deciding = deciding_update(updates)
+    if status:
+        words = f"Status column: {plain_text(row.cell('status'))}"
+    elif deciding is not None:
+        words = f"Progress update: \u201c{deciding.words}\u201d" if deciding.words else "Progress update"
+    else:
+        words = "No status words: progress text means In progress" if updates else "No progress text"
+    services, service_note = split_lead_cell(row.cell("lead_service"), context.split_and)
+    officers, officer_note = split_lead_cell(row.cell("lead_officer"), context.split_and)
     rag_text = plain_text(row.cell("rag")).lower()
     timescale = plain_text(row.cell("timescale"))
     if any(re.search(r"<\s*script|\bon\w+\s*=|javascript:", row.cell(k), re.I) for k in COLUMN_LABELS):
@@ -197,13 +289,17 @@ def _action(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -> Pa
         target_date=target_date_from(timescale),
         quick_win=quick_win,
         quick_win_note=quick_note,
-        lead_services=split_names(row.cell("lead_service")),
-        lead_officers=split_names(row.cell("lead_officer")),
+        lead_services=services,
+        lead_officers=officers,
         updates=updates,
-        status=status or derive_status(updates),
+        status=status or derived,
         status_given=bool(status),
         rag=rag_text if rag_text in RAG else {"r": "red", "a": "amber", "g": "green"}.get(rag_text),
         rag_given="rag" in row.columns,
+        label=label,
+        lead_service_note=service_note,
+        lead_officer_note=officer_note,
+        status_words=words,
     )
 
 
@@ -221,5 +317,5 @@ def _gap_warning(parsed: ParsedPlan, last: dict, number: str, row: int) -> None:
     last[prefix] = (n, number)
 
 
-def parse_file(content: bytes, filename: str) -> ParsedPlan:
-    return parse_rows(read_rows(content, filename), filename)
+def parse_file(content: bytes, filename: str, options: ImportOptions | None = None) -> ParsedPlan:
+    return parse_rows(read_rows(content, filename), filename, options)

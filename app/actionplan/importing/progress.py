@@ -34,12 +34,27 @@ HEADINGS = {
     "latest update": None,
     "note": None,
 }
-_HEADING = re.compile(
-    r"^\s*(?:<(?:b|strong|u|em|i)>\s*)*("
-    + "|".join(sorted(map(re.escape, HEADINGS), key=len, reverse=True))
-    + r")\s*(?:</(?:b|strong|u|em|i)>\s*)*\s*[:\-–]\s*(?:</(?:b|strong|u|em|i)>\s*)*",
-    re.I,
+_WORDS = "|".join(sorted(map(re.escape, HEADINGS), key=len, reverse=True))
+_OPEN = r"(?:<(?:b|strong|u|em|i)>\s*)*"
+_CLOSE = r"(?:</(?:b|strong|u|em|i)>\s*)*"
+# A status heading starts a line: followed by a colon or dash, alone on its line, or in bold.
+_HEADINGS_RE = (
+    re.compile(rf"^\s*{_OPEN}({_WORDS})\s*{_CLOSE}\s*[:\-–]\s*{_CLOSE}", re.I),
+    re.compile(rf"^\s*{_OPEN}({_WORDS})\s*{_CLOSE}\s*[:.]?\s*{_CLOSE}$", re.I),
+    re.compile(rf"^\s*<(?:b|strong)>\s*({_WORDS})\s*[:.]?\s*</(?:b|strong)>\s*", re.I),
 )
+# "… done. <b>In progress:</b> next step" starts a new entry in the middle of a line.
+_MID_LINE = re.compile(rf"(?<=\S)\s*(?=<(b|strong)>\s*(?:{_WORDS})\s*(?::\s*</\1>|</\1>\s*:))", re.I)
+
+
+def heading_match(line: str) -> re.Match | None:
+    """The status heading at the start of a line, if it has one."""
+    for pattern in _HEADINGS_RE:
+        if match := pattern.match(line):
+            return match
+    return None
+
+
 _DATE_LEAD = re.compile(
     r"^\s*(?:<(?:b|strong|u|em|i)>\s*)*"
     rf"(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/\-.]\d{{1,2}}[/\-.](?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_RE}\.?,?\s+(?:\d{{4}}|\d{{2}})|{MONTH_RE}\.?[\s\-']*(?:\d{{4}}|\d{{2}}))"
@@ -53,6 +68,7 @@ class ParsedUpdate:
     dated: dt.date | None
     status: str | None
     body: str  # canonical sanitised HTML
+    words: str = ""  # the heading that set the status, as written ("In progress:"), for the preview
 
     @property
     def fingerprint(self) -> str:
@@ -67,6 +83,7 @@ def _progress_lines(value: str) -> list[str]:
         value = re.sub(r"<br\s*/?>|</?p>|</?div>|</?ul>|</?ol>|</li>|</?h\d>|</?table>|</?tbody>|</?tr>", "\n", value)
         value = re.sub(r"<li>", "\n", value)
         value = re.sub(r"</?(?:td|th|thead|caption)[^>]*>", " ", value)
+        value = _MID_LINE.sub("\n", value)
     else:
         value = html.escape(value, quote=False)
     return [line.strip() for line in value.split("\n")]
@@ -76,6 +93,7 @@ def _progress_lines(value: str) -> list[str]:
 class _Entry:
     dated: dt.date | None
     status: str | None
+    words: str = ""
     lines: list[str] = field(default_factory=list)
 
 
@@ -87,6 +105,7 @@ class _Splitter:
         self.entries: list[_Entry] = []
         self.notes: list[str] = []
         self.status: str | None = None
+        self.words = ""
         self.current: _Entry | None = None
         self.found_structure = False
 
@@ -102,27 +121,29 @@ class _Splitter:
         if date_match:
             self.notes.append(f"'{html_to_text(date_match.group(1))}' is not a real date; kept as text")
         if self.current is None:
-            self.current = _Entry(None, self.status)
+            self.current = _Entry(None, self.status, self.words)
             self.entries.append(self.current)
         self.current.lines.append(line)
 
     def _heading(self, line: str) -> str:
         """The line after a leading status heading (which ends the current entry)."""
-        heading = _HEADING.match(line)
+        heading = heading_match(line)
         if not heading:
             return line
         self.found_structure = True
-        self.status = HEADINGS[heading.group(1).lower()]
+        self.status = HEADINGS[" ".join(heading.group(1).lower().split())]
+        self.words = html_to_text(heading.group(0)).strip()
         self.current = None
         return line[heading.end() :].strip()
 
     def _dated_entry(self, dated: dt.date, line: str) -> None:
         self.found_structure = True
-        self.current = _Entry(dated, self.status)
+        self.current = _Entry(dated, self.status, self.words)
         self.entries.append(self.current)
-        inline = _HEADING.match(line)
-        if inline and HEADINGS[inline.group(1).lower()]:
-            self.current.status = self.status = HEADINGS[inline.group(1).lower()]
+        inline = heading_match(line)
+        if inline and HEADINGS[" ".join(inline.group(1).lower().split())]:
+            self.current.status = self.status = HEADINGS[" ".join(inline.group(1).lower().split())]
+            self.current.words = self.words = html_to_text(inline.group(0)).strip()
             line = line[inline.end() :].strip()
         if line:
             self.current.lines.append(line)
@@ -142,19 +163,25 @@ def parse_progress(value: str) -> tuple[list[ParsedUpdate], list[str]]:
     for entry in splitter.entries:
         body = canonical_html("\n\n".join(entry.lines) if entry.lines else "")
         if body or entry.dated:
-            updates.append(ParsedUpdate(entry.dated, entry.status, body or "<p>(no text)</p>"))
+            updates.append(ParsedUpdate(entry.dated, entry.status, body or "<p>(no text)</p>", entry.words))
     return updates, splitter.notes
 
 
 def derive_status(updates: list[ParsedUpdate]) -> str:
-    """The status of the newest dated update that has one, else the last with one in the text."""
+    return deciding_update(updates)[0]
+
+
+def deciding_update(updates: list[ParsedUpdate]) -> tuple[str, ParsedUpdate | None]:
+    """(the action's status, the update that sets it): the newest dated update with a status when
+    there is one, else the last update with a status in reading order."""
     if not updates:
-        return "not_started"
-    dated = [(u.dated, i, u.status) for i, u in enumerate(updates) if u.dated and u.status]
+        return "not_started", None
+    dated = [(u.dated, i) for i, u in enumerate(updates) if u.dated and u.status]
     if dated:
-        return max(dated)[2]
-    with_status = [u.status for u in updates if u.status]
-    return with_status[-1] if with_status else "in_progress"
+        chosen = updates[max(dated)[1]]
+        return chosen.status, chosen
+    with_status = [u for u in updates if u.status]
+    return (with_status[-1].status, with_status[-1]) if with_status else ("in_progress", None)
 
 
 STATUS_WORDS = {label.lower(): key for key, label in STATUSES.items()} | {k.replace("_", " "): k for k in STATUSES}
