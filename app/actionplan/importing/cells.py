@@ -4,8 +4,8 @@ action numbers and headlines."""
 from __future__ import annotations
 
 import calendar
-import html
 import datetime as dt
+import html
 import re
 
 from app.actionplan.richtext import canonical_html, html_to_text, looks_like_html, plain_text
