@@ -11,13 +11,13 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp, services
 from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
-from app.actionplan.importing.apply import apply_import
-from app.actionplan.importing.cells import split_names
-from app.actionplan.importing.plan import parse_file
-from app.actionplan.importing.reader import MAX_BYTES
+from app.actionplan.importing.apply import apply_import, preview_changes
+from app.actionplan.importing.cells import SPLIT_RULES, split_names
+from app.actionplan.importing.plan import ImportOptions, ParsedPlan, parse_file
+from app.actionplan.importing.reader import COLUMN_LABELS, MAX_BYTES
 from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
 from app.actionplan.richtext import canonical_html
-from app.actionplan.services import change_status, unique_slug
+from app.actionplan.services import change_status, themes_of, unique_slug
 from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import child_or_404, utcnow
@@ -305,43 +305,74 @@ def staff_import():
     return render_template("actionplan/staff/import.html", form=form)
 
 
+def _options(batch: ImportBatch, plan: ActionPlan | None) -> ImportOptions:
+    known = [t.name for t in themes_of(plan)] if plan is not None else []
+    return ImportOptions.from_json((batch.summary or {}).get("options"), known)
+
+
+def _save_mapping(batch: ImportBatch, parsed: ParsedPlan, options: ImportOptions) -> None:
+    """The mapping step's choices: each column's meaning, how leads split, which variants merge."""
+    columns = {}
+    for index, _heading, detected in parsed.headings:
+        chosen = request.form.get(f"column-{index}", detected or "ignore")
+        if chosen in COLUMN_LABELS or chosen == "ignore":
+            columns[index] = chosen
+    options.columns = columns
+    options.split_and = request.form.get("split_and") == "yes"
+    merged = set(request.form.getlist("merge"))
+    options.keep_themes = {name for name in parsed.variants if name not in merged}
+    batch.summary = {**(batch.summary or {}), "options": options.as_json()}
+    db.session.commit()
+
+
+def _commit_import(batch: ImportBatch, plan: ActionPlan | None, parsed: ParsedPlan):
+    if plan is None:
+        plan = ActionPlan(
+            title=batch.new_plan_title, slug=unique_slug(batch.new_plan_title), status="draft", visibility="public"
+        )
+    result = apply_import(parsed, plan, user=current_user)
+    batch.plan_id = plan.id
+    batch.committed_at = utcnow()
+    batch.summary = {**batch.summary, **result.as_dict()}
+    record("actionplan.imported", plan, filename=batch.filename, **result.as_dict())
+    db.session.commit()
+    if result.changed:
+        flash(
+            f"Imported {batch.filename}: {result.actions_added} actions added, {result.actions_updated} updated, "
+            f"{result.updates_added} progress updates added.",
+            "success",
+        )
+    else:
+        flash(f"Imported {batch.filename}: nothing had changed, so the plan is as it was.", "success")
+    return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+
+
 @bp.route(PREFIX + "/import/<int:batch_id>", methods=["GET", "POST"])
 @staff_required
 def staff_import_preview(batch_id: int):
+    """The dry run: the mapping step (columns, lead splitting, theme variants) and exactly what the
+    import would change. POST step=mapping saves the choices; any other POST imports."""
     batch = child_or_404(ImportBatch, batch_id)
     plan = db.session.get(ActionPlan, batch.plan_id) if batch.plan_id else None
+    options = _options(batch, plan)
     try:
-        parsed = parse_file(batch.content, batch.filename)
+        parsed = parse_file(batch.content, batch.filename, options)
     except ImportRefused as exc:  # the file was checked on upload; this is belt and braces
         flash(str(exc), "important")
         return redirect(url_for("actionplan.staff_import"), code=303)
-    existing = set()
-    if plan is not None:
-        existing = set(db.session.scalars(select(Action.number).where(Action.plan_id == plan.id)))
-    if batch.committed_at is None and request.method == "POST" and parsed.ok:  # CSRFProtect has checked the POST
-        if plan is None:
-            plan = ActionPlan(
-                title=batch.new_plan_title, slug=unique_slug(batch.new_plan_title), status="draft", visibility="public"
-            )
-        result = apply_import(parsed, plan, user=current_user)
-        batch.plan_id = plan.id
-        batch.committed_at = utcnow()
-        batch.summary = {**batch.summary, **result.as_dict()}
-        record("actionplan.imported", plan, filename=batch.filename, **result.as_dict())
-        db.session.commit()
-        if result.changed:
-            flash(
-                f"Imported {batch.filename}: {result.actions_added} actions added, {result.actions_updated} updated, "
-                f"{result.updates_added} progress updates added.",
-                "success",
-            )
-        else:
-            flash(f"Imported {batch.filename}: nothing had changed, so the plan is as it was.", "success")
-        return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
+    if batch.committed_at is None and request.method == "POST":  # CSRFProtect has checked the POST
+        if request.form.get("step") == "mapping":
+            _save_mapping(batch, parsed, options)
+            return redirect(url_for("actionplan.staff_import_preview", batch_id=batch.id) + "#mapping", code=303)
+        if parsed.ok:
+            return _commit_import(batch, plan, parsed)
     return render_template(
         "actionplan/staff/import_preview.html",
         batch=batch,
         plan=plan,
         parsed=parsed,
-        existing=existing,
+        options=options,
+        changes=preview_changes(parsed, plan),
+        column_labels=COLUMN_LABELS,
+        split_rules=SPLIT_RULES,
     )

@@ -126,6 +126,8 @@ def split_lead_cell(value: str, split_and: bool = True) -> tuple[list[str], str]
     names: list[str] = []
     for part in re.split(_NAME_SEPARATORS, text):
         pieces = re.split(_AND_SEPARATORS, part, flags=re.I) if split_and else [part]
+        if any(len(piece.strip(" ,.")) <= 1 for piece in pieces):
+            pieces = [part]  # "A & B Team", "R and D": initials, not two names
         for piece in pieces:
             piece = " ".join(piece.split()).strip(" ,.")
             if piece and not is_placeholder(piece) and piece.lower() not in (n.lower() for n in names):
@@ -241,6 +243,8 @@ def is_simple_text(html_text: str) -> bool:
 def _description(rest_html: str, title: str, remaining: str) -> str:
     """The description after a title taken from the start of `rest_html`: rich HTML is kept whole
     unless the title can be cut from its start; simple text becomes the remaining text."""
+    if title.endswith("…"):
+        return canonical_html(rest_html)  # a shortened title: the description keeps the whole text
     if is_simple_text(rest_html):
         return canonical_html(remaining)
     escaped = html.escape(title.rstrip("…"), quote=False)

@@ -92,6 +92,11 @@ class ParsedPlan:
         return list(grouped.items())
 
     @property
+    def variants(self) -> dict[str, str]:
+        """Every theme variant → its theme, merged or kept apart."""
+        return {**self.merges, **self.kept_variants}
+
+    @property
     def update_count(self) -> int:
         return sum(len(a.updates) for a in self.actions)
 
