@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.actionplan.importing.cells import parse_date_text
 from app.actionplan.models import PLAN_STATUSES, PLAN_VISIBILITY, QUICK_WIN, RAG, STATUSES
 from app.forms import GovDateField, strip_filter, submit_field, text_field
 
@@ -44,7 +45,27 @@ class PlanForm(FlaskForm):
         default="draft",
         validators=[InputRequired(message="Choose a status")],
     )
+    board_dates = TextAreaField(
+        "Board meeting dates (optional)",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message="Board meeting dates must be 2,000 characters or fewer")],
+    )
     submit = submit_field("Save plan")
+
+    def validate_board_dates(self, field) -> None:
+        self.meeting_dates = []
+        for line in (field.data or "").replace(",", "\n").splitlines():
+            if not line.strip():
+                continue
+            value = parse_date_text(line.strip())
+            if value is None:
+                raise ValidationError(
+                    "Board meeting dates must be real dates, one a line, like 12/03/2026 "
+                    f"('{line.strip()[:20]}' is not)"
+                )
+            self.meeting_dates.append(value.isoformat())
+        self.meeting_dates = sorted(set(self.meeting_dates))
 
 
 class ThemeForm(FlaskForm):

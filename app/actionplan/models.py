@@ -88,6 +88,17 @@ class ActionPlan(db.Model):
     def __repr__(self) -> str:
         return f"<ActionPlan {self.slug}>"
 
+    @property
+    def meeting_dates(self) -> list[dt.date]:
+        """The board meeting dates entered on the plan, oldest first."""
+        dates = []
+        for value in self.board_dates or []:
+            try:
+                dates.append(dt.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                continue
+        return sorted(set(dates))
+
 
 class Theme(db.Model):
     __tablename__ = "action_themes"

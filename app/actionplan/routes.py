@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp
+from app.actionplan.board_docx import board_report_docx
 from app.actionplan.exporter import export_csv, export_xlsx
 from app.actionplan.forms import ProgressForm
 from app.actionplan.models import (
@@ -162,8 +163,10 @@ def add_update(slug: str, number: str):
             )
             db.session.commit()
             message = f"Progress update added to action {action.number}."
-            if is_partial():
-                return render_template("actionplan/_timeline.html", **_action_context(plan, action, message=message))
+            if is_partial():  # the status tag at the top changes in the same swap (out of band)
+                return render_template(
+                    "actionplan/_timeline.html", **_action_context(plan, action, message=message), oob=True
+                )
             flash(message, "success")
             return hx_redirect(url_for("actionplan.action", slug=plan.slug, number=action.number))
     return render("actionplan/action.html", "actionplan/_timeline.html", **_action_context(plan, action, form=form))
@@ -182,20 +185,53 @@ def _since(value: str | None) -> tuple[dt.date, str | None]:
     return since, None
 
 
+def _report_since(plan: ActionPlan, args) -> dict:
+    """The board report's start: a typed date, one of the plan's past board meeting dates, or by
+    default the last board meeting (91 days ago when the plan has none)."""
+    today = dt.date.today()
+    meetings = [d for d in reversed(plan.meeting_dates) if d <= today]
+    since, error, meeting = meetings[0] if meetings else today - dt.timedelta(days=91), None, ""
+    if args.get("since"):
+        since, error = _since(args.get("since"))
+    elif args.get("meeting"):
+        chosen = next((d for d in meetings if d.isoformat() == args.get("meeting")), None)
+        if chosen is None:
+            error = "Choose one of the board meeting dates"
+        else:
+            since = chosen
+    if not args.get("since") and since in meetings:
+        meeting = since.isoformat()
+    return {"since": since, "since_error": error, "meetings": meetings, "meeting": meeting}
+
+
 @bp.route("/action-plans/<slug>/report")
 @public
 def report(slug: str):
-    """The board report: what changed since a date (the previous partnership meeting)."""
+    """The board report: what changed since a date (the previous board meeting)."""
     plan = plan_or_404(slug)
-    since, error = _since(request.args.get("since"))
-    data = board_report(plan, since)
+    chosen = _report_since(plan, request.args)
+    data = board_report(plan, chosen["since"])
     return render_template(
         "actionplan/report.html",
         plan=plan,
         report=data,
-        since_error=error,
-        since_value=request.args.get("since", since.isoformat()),
+        since_value=request.args.get("since") or "",
         today=dt.date.today(),
+        **chosen,
+    )
+
+
+@bp.route("/action-plans/<slug>/report.docx")
+@public
+def report_docx(slug: str):
+    """The board report as a Word document for the board papers."""
+    plan = plan_or_404(slug)
+    chosen = _report_since(plan, request.args)
+    body = board_report_docx(plan, board_report(plan, chosen["since"]), dt.date.today())
+    return _download(
+        body,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"{plan.slug}-board-report-{chosen['since'].isoformat()}.docx",
     )
 
 

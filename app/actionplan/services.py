@@ -26,6 +26,7 @@ from app.actionplan.models import (
 from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.security import has_role
+from app.times import london_to_utc
 from app.urls import link_context
 
 
@@ -267,10 +268,34 @@ class Report:
     by_action: dict[int, dict]
 
 
+def news_update_conditions(first_day: dt.date, last_day: dt.date | None = None) -> tuple:
+    """A progress update is news for the days first_day..last_day (to today when None): entered by a
+    person (an imported update is history, whatever its date) and dated in those days, or undated and
+    entered in them. The board report and the funder report both count with this."""
+    dated = ProgressUpdate.dated >= first_day
+    entered = ProgressUpdate.created_at >= london_to_utc(first_day)
+    if last_day is not None:
+        end = london_to_utc(last_day + dt.timedelta(days=1))
+        dated = and_(dated, ProgressUpdate.dated <= last_day)
+        entered = and_(entered, ProgressUpdate.created_at < end)
+    return (
+        ProgressUpdate.source != "import",
+        or_(dated, and_(ProgressUpdate.dated.is_(None), entered)),
+    )
+
+
+def imported_at_creation():
+    """Actions that came from a spreadsheet: their first status was set by an import."""
+    return exists().where(
+        StatusChange.action_id == Action.id, StatusChange.from_status.is_(None), StatusChange.source == "import"
+    )
+
+
 def board_report(plan: ActionPlan, since: dt.date) -> Report:
-    """What changed since `since`: status changes, progress updates dated (or, if undated,
-    entered) since then, and actions added since then; grouped by action in number order."""
-    start = dt.datetime.combine(since, dt.time(0), tzinfo=dt.UTC)
+    """What changed since `since`: status changes, progress updates people entered (dated, or if
+    undated entered, since then), and actions added by hand since then; grouped by action in number
+    order. Imported history is not news (see news_update_conditions)."""
+    start = london_to_utc(since)
     changes = list(
         db.session.scalars(
             select(StatusChange)
@@ -284,13 +309,7 @@ def board_report(plan: ActionPlan, since: dt.date) -> Report:
         db.session.scalars(
             select(ProgressUpdate)
             .join(Action, ProgressUpdate.action_id == Action.id)
-            .where(
-                Action.plan_id == plan.id,
-                or_(
-                    ProgressUpdate.dated >= since,
-                    and_(ProgressUpdate.dated.is_(None), ProgressUpdate.created_at >= start),
-                ),
-            )
+            .where(Action.plan_id == plan.id, *news_update_conditions(since))
             .options(
                 selectinload(ProgressUpdate.action).selectinload(Action.theme), selectinload(ProgressUpdate.author)
             )
@@ -300,7 +319,7 @@ def board_report(plan: ActionPlan, since: dt.date) -> Report:
     new_actions = list(
         db.session.scalars(
             select(Action)
-            .where(Action.plan_id == plan.id, Action.created_at >= start)
+            .where(Action.plan_id == plan.id, Action.created_at >= start, ~imported_at_creation())
             .options(selectinload(Action.theme))
             .order_by(Action.sort_key)
         )

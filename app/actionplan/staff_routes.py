@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.actionplan import bp, services
 from app.actionplan.forms import ActionForm, ImportForm, PlanForm, ThemeForm
 from app.actionplan.importing.apply import apply_import, preview_changes
-from app.actionplan.importing.cells import SPLIT_RULES, split_names
+from app.actionplan.importing.cells import SPLIT_RULES, split_lead_cell
 from app.actionplan.importing.plan import ImportOptions, ParsedPlan, parse_file
 from app.actionplan.importing.reader import COLUMN_LABELS, MAX_BYTES
 from app.actionplan.models import Action, ActionPlan, ImportBatch, Theme
@@ -49,6 +49,7 @@ def staff_new_plan():
             description=canonical_html(form.description.data),
             visibility=form.visibility.data,
             status=form.status.data,
+            board_dates=form.meeting_dates,
         )
         db.session.add(plan)
         record("actionplan.created", plan, title=plan.title)
@@ -67,7 +68,9 @@ def staff_edit_plan(plan_id: int):
         from app.actionplan.richtext import html_for_export
 
         form.description.data = html_for_export(plan.description)
+        form.board_dates.data = "\n".join(d.strftime("%d/%m/%Y") for d in plan.meeting_dates)
     if form.validate_on_submit():
+        plan.board_dates = form.meeting_dates
         plan.title = form.title.data
         plan.description = canonical_html(form.description.data)
         plan.visibility = form.visibility.data
@@ -149,10 +152,6 @@ def staff_theme(plan_id: int, theme_id: int | None = None):
 # --- actions ----------------------------------------------------------------------------------
 
 
-def _split(value: str) -> list[str]:
-    return split_names(value or "")
-
-
 def _fill_action_form(form: ActionForm, action: Action) -> None:
     """Stored HTML and lists shown as the text a person types."""
     from app.actionplan.richtext import html_for_export
@@ -160,8 +159,8 @@ def _fill_action_form(form: ActionForm, action: Action) -> None:
     form.detail.data = html_for_export(action.detail)
     form.deliverables.data = html_for_export(action.deliverables)
     form.wider_benefits.data = html_for_export(action.wider_benefits)
-    form.lead_services.data = " / ".join(action.lead_services or [])
-    form.lead_officers.data = " / ".join(action.lead_officers or [])
+    form.lead_services.data = " / ".join(action.lead_services or []) or action.lead_service_note
+    form.lead_officers.data = " / ".join(action.lead_officers or []) or action.lead_officer_note
     form.lead_user_emails.data = "\n".join(u.email for u in action.lead_users)
     form.rag.data = action.rag or ""
 
@@ -206,8 +205,8 @@ def _save_action(form: ActionForm, plan: ActionPlan, action: Action | None, user
     action.target_date = form.target_date.data
     action.quick_win = form.quick_win.data
     action.quick_win_note = form.quick_win_note.data or ""
-    action.lead_services = _split(form.lead_services.data)
-    action.lead_officers = _split(form.lead_officers.data)
+    action.lead_services, action.lead_service_note = split_lead_cell(form.lead_services.data or "")
+    action.lead_officers, action.lead_officer_note = split_lead_cell(form.lead_officers.data or "")
     action.lead_users = users
     action.rag = form.rag.data or None
     action.updated_at = utcnow()

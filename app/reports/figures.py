@@ -15,6 +15,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, sel
 
 from app.actionplan.models import STATUSES as ACTION_STATUSES
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange
+from app.actionplan.services import news_update_conditions
 from app.audit import AuditEvent
 from app.db import utcnow
 from app.events.models import KINDS as EVENT_KINDS
@@ -408,19 +409,11 @@ def action_changes(p: Period) -> list[dict]:
 
 
 def progress_updates(p: Period) -> int:
+    """Progress updates people entered for the period (imported history never counts: the same
+    rule as the board report's news)."""
     return _count(
         select(func.count())
         .select_from(ProgressUpdate)
         .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(
-            _in_published_plan(),
-            or_(
-                and_(ProgressUpdate.dated >= p.first_day, ProgressUpdate.dated <= p.last_day),
-                and_(
-                    ProgressUpdate.dated.is_(None),
-                    ProgressUpdate.created_at >= p.start,
-                    ProgressUpdate.created_at < p.end,
-                ),
-            ),
-        )
+        .where(_in_published_plan(), *news_update_conditions(p.first_day, p.last_day))
     )

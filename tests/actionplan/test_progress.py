@@ -43,6 +43,9 @@ def test_lead_officer_adds_an_update_to_their_action_with_htmx(client, db, impor
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and text.lstrip().startswith('<div id="action-timeline">')
     assert "Progress update added to action 3.1." in text and "5 October 2026" in text
+    # the status tag at the top of the page changes in the same swap (out of band)
+    status_line = text.split('id="action-status"')[1]
+    assert status_line.startswith(' hx-swap-oob="true">') and "In progress" in status_line.split("</p>")[0]
     update = db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.action_id == _action(db, "3.1").id))
     assert update.body == "<p>Centres opened in two libraries</p>" and update.author_id == officer.id
     assert update.source == "manual"
