@@ -15,13 +15,12 @@ from app.groups import bp, csvio
 from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
 from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
+from app.groups.review_queue import QUEUE_STATUSES, waiting_for_decision
 from app.groups.routes import WITH_TAGS, details_form
 from app.htmx import is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
-
-QUEUE_STATUSES = ("pending", "changes_requested")
 
 
 @bp.route("/staff/groups")
@@ -44,6 +43,7 @@ def staff_groups():
         "status": status,
         "q": q,
         "counts": counts,
+        "waiting": waiting_for_decision(),
         "status_labels": STATUS_LABELS,
         "decision_form": DecisionForm(),
         "pagination": govuk_pagination(pager, "groups.staff_groups", status=status, q=q),

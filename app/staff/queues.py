@@ -17,6 +17,7 @@ from app.db import utcnow
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.groups.models import Organisation
+from app.groups.review_queue import waiting_for_decision
 from app.mail.models import OutboxMessage
 from app.mailing.models import Bulletin
 from app.toolkits.models import Response, Toolkit
@@ -26,9 +27,8 @@ LIST_LIMIT = 10
 
 
 def applications_to_review() -> int:
-    """Group applications waiting for a decision (the groups queue's "Waiting for review")."""
-    query = select(func.count()).select_from(Organisation).where(Organisation.status == "pending")
-    return int(db.session.scalar(query) or 0)
+    """Group applications waiting for a decision: the very count the groups queue shows."""
+    return waiting_for_decision()
 
 
 def waiting_lists(now: dt.datetime | None = None) -> dict:
