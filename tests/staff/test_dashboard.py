@@ -20,7 +20,8 @@ def _count(html: str, queue: str) -> int:
 
 
 def _data(db):
-    """Known queues: 3 applications waiting for a decision (one with changes requested), 3 people waiting for 2 events, 3 bulletins in progress,
+    """Known queues: 3 applications waiting for a decision (one with changes requested),
+    3 people waiting for 2 events, 3 bulletins in progress,
     2 toolkits open, 2 stale actions in one plan, 2 failed emails (one a bulletin's)."""
     now = utcnow()
     gh.organisation(status="pending")
