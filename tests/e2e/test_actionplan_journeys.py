@@ -4,6 +4,8 @@ progress update (HTMX, and without JavaScript) → board report."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
 import pytest
 from playwright.sync_api import expect
@@ -116,7 +118,8 @@ def test_lead_officer_adds_an_update_without_javascript(site_without_js, app, db
 
 # --- issue 20: mapping, theme variants, status swap, board meetings, downloads --------------------
 
-SHOTS = "/tmp/i20-shots"
+# Screenshots at 1280 and 320 px for a person to look at (E2E_SCREENSHOTS names another folder).
+SHOTS = os.environ.get("E2E_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "actionplan-shots"))
 
 
 def _no_sideways_scroll(page) -> None:
@@ -125,8 +128,6 @@ def _no_sideways_scroll(page) -> None:
 
 
 def _shoot(page, name: str) -> None:
-    import os
-
     os.makedirs(SHOTS, exist_ok=True)
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
