@@ -7,6 +7,7 @@ app/actionplan/__init__.py), as bulletin content sources do in app/mailing/sourc
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,3 +32,17 @@ def register_agenda_report(endpoint: str, query: Callable[[], Select]) -> None:
 def agenda_reports() -> list[tuple[str, object]]:
     """(endpoint, row) for every report the current user may see, in registration order."""
     return [(report.endpoint, row) for report in _REPORTS for row in db.session.scalars(report.query())]
+
+
+# The other direction: a report's page offers "since the last meeting" from the network's meetings.
+# A provider returns the days (London) of meetings held on or before `today`.
+_MEETING_DAYS: list[Callable[[dt.date], list[dt.date]]] = []
+
+
+def register_meeting_days(provider: Callable[[dt.date], list[dt.date]]) -> None:
+    _MEETING_DAYS.append(provider)
+
+
+def network_meeting_days(today: dt.date) -> list[dt.date]:
+    """Days of network meetings held up to `today`, oldest first (from every registered provider)."""
+    return sorted({day for provider in _MEETING_DAYS for day in provider(today) if day <= today})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp
 from app.actionplan.board_docx import board_report_docx
+from app.agenda_reports import network_meeting_days
 from app.actionplan.exporter import export_csv, export_xlsx
 from app.actionplan.forms import ProgressForm
 from app.actionplan.models import (
@@ -185,21 +186,30 @@ def _since(value: str | None) -> tuple[dt.date, str | None]:
     return since, None
 
 
+def _meetings(plan: ActionPlan, today: dt.date) -> list[tuple[dt.date, str]]:
+    """Past meetings the board report can start from, newest first: the plan's board meeting dates
+    and the network meetings (registered by the events side in app/agenda_reports.py)."""
+    kinds = {day: "Network meeting" for day in network_meeting_days(today)}
+    kinds.update({day: "Board meeting" for day in plan.meeting_dates if day <= today})
+    return sorted(kinds.items(), reverse=True)
+
+
 def _report_since(plan: ActionPlan, args) -> dict:
-    """The board report's start: a typed date, one of the plan's past board meeting dates, or by
-    default the last board meeting (91 days ago when the plan has none)."""
+    """The board report's start: a typed date, one of the past meeting dates, or by default the
+    last meeting (91 days ago when there is none)."""
     today = dt.date.today()
-    meetings = [d for d in reversed(plan.meeting_dates) if d <= today]
-    since, error, meeting = meetings[0] if meetings else today - dt.timedelta(days=91), None, ""
+    meetings = _meetings(plan, today)
+    days = [day for day, _kind in meetings]
+    since, error, meeting = days[0] if days else today - dt.timedelta(days=91), None, ""
     if args.get("since"):
         since, error = _since(args.get("since"))
     elif args.get("meeting"):
-        chosen = next((d for d in meetings if d.isoformat() == args.get("meeting")), None)
+        chosen = next((d for d in days if d.isoformat() == args.get("meeting")), None)
         if chosen is None:
-            error = "Choose one of the board meeting dates"
+            error = "Choose one of the meeting dates"
         else:
             since = chosen
-    if not args.get("since") and since in meetings:
+    if not args.get("since") and since in days:
         meeting = since.isoformat()
     return {"since": since, "since_error": error, "meetings": meetings, "meeting": meeting}
 

@@ -14,6 +14,7 @@ from app.actionplan.importing.plan import parse_file
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate
 from app.actionplan.services import add_progress_update, board_report
 from app.db import utcnow
+from app.times import to_london
 from tests import factories
 from tests.actionplan.conftest import fixture_bytes
 
@@ -136,12 +137,12 @@ def test_board_report_since_the_last_board_meeting(client, db, login_as):
     plan = _plan(db, board_dates=[earlier.isoformat(), last.isoformat(), future.isoformat()])
     page = client.get("/action-plans/race-2026/report").get_data(as_text=True)
     assert f"What changed since {last.day} " in page  # the default: since the last board meeting
-    assert f'<option value="{last.isoformat()}" selected>The last board meeting' in page
+    assert f'<option value="{last.isoformat()}" selected>The last meeting (board meeting)' in page
     assert future.isoformat() not in page  # a meeting still to come is not offered
     page = client.get(f"/action-plans/race-2026/report?meeting={earlier.isoformat()}").get_data(as_text=True)
     assert f"What changed since {earlier.day} " in page
     page = client.get("/action-plans/race-2026/report?meeting=2001-01-01").get_data(as_text=True)
-    assert "Choose one of the board meeting dates" in page and "govuk-error-summary" in page
+    assert "Choose one of the meeting dates" in page and "govuk-error-summary" in page
     # staff enter the dates on the plan; a date that is not a date is explained next to the field
     login_as("staff")
     form = {"title": plan.title, "description": "", "visibility": "public", "status": "published"}
@@ -151,6 +152,25 @@ def test_board_report_since_the_last_board_meeting(client, db, login_as):
     client.post(f"/staff/action-plans/{plan.id}/edit", data={**form, "board_dates": "12/03/2026\n2026-01-15"})
     db.session.refresh(plan)
     assert plan.board_dates == ["2026-01-15", "2026-03-12"]
+
+
+def test_board_report_offers_the_network_meetings_too(client, db):
+    from tests.factories import events as eh
+
+    today = dt.date.today()
+    board = today - dt.timedelta(days=40)
+    _plan(db, board_dates=[board.isoformat()])
+    held = eh.event(days=-12, kind="network_meeting")
+    eh.event(days=-5, kind="networking")  # not a network meeting
+    eh.event(days=-3, kind="network_meeting", cancelled_at=held.starts_at)  # cancelled
+    eh.event(days=6, kind="network_meeting")  # still to come
+    db.session.commit()
+    page = client.get("/action-plans/race-2026/report").get_data(as_text=True)
+    held_day = to_london(held.starts_at).date()
+    assert f'<option value="{held_day.isoformat()}" selected>The last meeting (network meeting)' in page
+    assert f'<option value="{board.isoformat()}" >Board meeting, ' in page
+    assert page.count("<option value=") == 2
+    assert f"What changed since {held_day.day} " in page
 
 
 def test_board_report_as_a_word_document(client, db, login_as):

@@ -213,7 +213,7 @@ def test_import_with_mapping_then_update_board_report_and_downloads(site, app, d
     page.get_by_role("link", name="What changed since the last meeting").click()
     page.wait_for_url("**/report")
     site.axe_check()
-    expect(page.get_by_label("Changes since a board meeting")).to_have_value(last_meeting.isoformat())
+    expect(page.get_by_label("Changes since a meeting")).to_have_value(last_meeting.isoformat())
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"What changed since {last_meeting.day}")
     expect(page.get_by_text("1 action with news")).to_be_visible()
     expect(page.get_by_text("All twelve placements filled.")).to_be_visible()
