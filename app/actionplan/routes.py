@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan import bp
 from app.actionplan.board_docx import board_report_docx
-from app.agenda_reports import network_meeting_days
 from app.actionplan.exporter import export_csv, export_xlsx
 from app.actionplan.forms import ProgressForm
 from app.actionplan.models import (
@@ -39,6 +38,7 @@ from app.actionplan.services import (
     themes_of,
     visible_plans_query,
 )
+from app.agenda_reports import network_meeting_days
 from app.db import first_or_404
 from app.extensions import db
 from app.htmx import hx_push_url, hx_redirect, is_partial, render
@@ -189,7 +189,7 @@ def _since(value: str | None) -> tuple[dt.date, str | None]:
 def _meetings(plan: ActionPlan, today: dt.date) -> list[tuple[dt.date, str]]:
     """Past meetings the board report can start from, newest first: the plan's board meeting dates
     and the network meetings (registered by the events side in app/agenda_reports.py)."""
-    kinds = {day: "Network meeting" for day in network_meeting_days(today)}
+    kinds = dict.fromkeys(network_meeting_days(today), "Network meeting")
     kinds.update({day: "Board meeting" for day in plan.meeting_dates if day <= today})
     return sorted(kinds.items(), reverse=True)
 
