@@ -102,6 +102,12 @@ class ActionForm(FlaskForm):
             ),
         ],
     )
+    label = StringField(
+        "Label (optional)",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Length(max=200, message="Label must be 200 characters or fewer")],
+    )
     headline = TextAreaField(
         "What action are we taking (headline)",
         widget=GovTextArea(),

@@ -198,6 +198,7 @@ def _save_action(form: ActionForm, plan: ActionPlan, action: Action | None, user
     action.theme_id = form.theme_id.data
     action.set_number(form.number.data)
     action.headline = " ".join(form.headline.data.split())
+    action.label = " ".join((form.label.data or "").split())
     action.detail = canonical_html(form.detail.data)
     action.deliverables = canonical_html(form.deliverables.data)
     action.wider_benefits = canonical_html(form.wider_benefits.data)

@@ -197,3 +197,24 @@ def test_board_report_as_a_word_document(client, db, login_as):
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Status", "Actions"]
     assert [c.text for c in table.rows[-1].cells] == ["Total", "6"]
+
+
+def test_staff_action_form_keeps_the_label_and_lead_notes(client, db, login_as):
+    plan = _plan(db)
+    login_as("staff")
+    action = db.session.scalar(select(Action).where(Action.plan_id == plan.id, Action.number == "1.1"))
+    url = f"/staff/action-plans/{plan.id}/actions/{action.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Hate crime action plan"' in page and 'value="N/A"' in page
+    form = {
+        "theme_id": action.theme_id, "number": "1.1", "label": "Hate crime", "headline": action.headline,
+        "quick_win": "yes", "status": "completed", "lead_services": "CR&S", "lead_officers": "TBC", "rag": "",
+        "target_date": ["", "", ""], "lead_user_emails": "",
+    }  # fmt: skip
+    assert client.post(url, data=form).status_code == 303
+    db.session.refresh(action)
+    assert (action.label, action.lead_services, action.lead_officers, action.lead_officer_note) == (
+        "Hate crime", ["CR&S"], [], "TBC",
+    )  # fmt: skip
+    overview = client.get("/action-plans/race-2026").get_data(as_text=True)
+    assert "Hate crime: Refresh the hate crime action plan with partners." in overview
