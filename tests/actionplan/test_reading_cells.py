@@ -353,3 +353,16 @@ def test_mapping_a_column_twice_or_losing_the_number_is_explained(client, db, lo
     page = client.get(url).get_data(as_text=True)
     assert "Two columns are both mapped to" in page and "No column is mapped to &#39;Action No&#39;" in page
     assert "govuk-error-summary" in page and 'value="import"' not in page
+
+
+def test_cli_dry_run_says_what_would_change_and_which_themes_merge(app, db):
+    from tests.actionplan.conftest import FIXTURES
+
+    args = ["action-plans", "import", str(FIXTURES / TSV), "--plan", "Race 2026"]
+    result = app.test_cli_runner().invoke(args=[*args, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Theme 'Jobs & Skills Council Workforce Development' is merged into 'Jobs & Skills'." in result.output
+    assert "6 new, 0 changed, 0 unchanged, 10 progress updates added. Nothing was written." in result.output
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    again = app.test_cli_runner().invoke(args=[*args, "--dry-run"])
+    assert "0 new, 0 changed, 6 unchanged, 0 progress updates added" in again.output
