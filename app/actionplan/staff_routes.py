@@ -321,6 +321,7 @@ def _save_mapping(batch: ImportBatch, parsed: ParsedPlan, options: ImportOptions
     options.split_and = request.form.get("split_and") == "yes"
     merged = set(request.form.getlist("merge"))
     options.keep_themes = {name for name in parsed.variants if name not in merged}
+    options.merge_themes = {name for name in parsed.variants if name in merged}
     batch.summary = {**(batch.summary or {}), "options": options.as_json()}
     db.session.commit()
 

@@ -366,3 +366,17 @@ def test_cli_dry_run_says_what_would_change_and_which_themes_merge(app, db):
     assert app.test_cli_runner().invoke(args=args).exit_code == 0
     again = app.test_cli_runner().invoke(args=[*args, "--dry-run"])
     assert "0 new, 0 changed, 6 unchanged, 0 progress updates added" in again.output
+
+
+def test_a_variant_kept_apart_stays_apart_when_the_file_is_imported_again(db):
+    plan = ActionPlan(title="Original", slug="original")
+    variant = "Jobs & Skills Council Workforce Development"
+    apply_import(parsed(options=ImportOptions(keep_themes={variant})), plan)
+    db.session.commit()
+    known = [t.name for t in _themes(db, plan)]
+    assert variant in known
+    again = parsed(options=ImportOptions(known_themes=known))
+    assert again.kept_variants == {variant: "Jobs & Skills"} and not again.merges
+    assert preview_changes(again, plan).nothing
+    ticked = parsed(options=ImportOptions(known_themes=known, merge_themes={variant}))
+    assert ticked.merges == {variant: "Jobs & Skills"}

@@ -57,17 +57,28 @@ class ImportOptions:
     columns: dict[int, str] = field(default_factory=dict)  # column index → kind or "ignore"
     split_and: bool = True  # " and " / " & " separate two leads
     keep_themes: set[str] = field(default_factory=set)  # variants NOT to merge into their theme
+    merge_themes: set[str] = field(default_factory=set)  # variants staff ticked to merge
     known_themes: list[str] = field(default_factory=list)  # the plan's themes already
 
     @classmethod
     def from_json(cls, data: dict | None, known_themes: list[str] | None = None) -> ImportOptions:
         data = data or {}
         columns = {int(k): str(v) for k, v in (data.get("columns") or {}).items() if str(k).isdigit()}
-        return cls(columns, bool(data.get("split_and", True)), set(data.get("keep_themes") or []), known_themes or [])
+        return cls(
+            columns,
+            bool(data.get("split_and", True)),
+            set(data.get("keep_themes") or []),
+            set(data.get("merge_themes") or []),
+            known_themes or [],
+        )
 
     def as_json(self) -> dict:
-        columns = {str(k): v for k, v in self.columns.items()}
-        return {"columns": columns, "split_and": self.split_and, "keep_themes": sorted(self.keep_themes)}
+        return {
+            "columns": {str(k): v for k, v in self.columns.items()},
+            "split_and": self.split_and,
+            "keep_themes": sorted(self.keep_themes),
+            "merge_themes": sorted(self.merge_themes),
+        }
 
 
 @dataclass
@@ -199,13 +210,15 @@ def merge_theme_variants(parsed: ParsedPlan, options: ImportOptions) -> None:
     is merged into it, unless staff chose to keep it apart in the preview."""
     names = list(dict.fromkeys([*options.known_themes, *(a.theme for a in parsed.actions)]))
     keys = {_theme_key(n): n for n in reversed(names)}
+    known = {_theme_key(n) for n in options.known_themes}
     for name in names:
         key = _theme_key(name)
         bases = [k for k in keys if k != key and key.startswith(k + " ")]
         if not bases:
             continue
         base = keys[max(bases, key=len)]
-        if name in options.keep_themes:
+        # A theme the plan has already stays itself unless staff tick it.
+        if name not in options.merge_themes and (name in options.keep_themes or key in known):
             parsed.kept_variants[name] = base
         else:
             parsed.merges[name] = base
