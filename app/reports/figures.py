@@ -63,7 +63,10 @@ DEFINITIONS = {
     "action_status": "Action-plan status: actions in published plans that existed at the end of the period, "
     "by their status at that moment (from the status history).",
     "action_changes": "Status changes: changes of an action's status in the period, by the new status.",
-    "progress_updates": "Progress updates: updates dated in the period (undated ones by when they were entered).",
+    "progress_updates": (
+        "Progress updates: updates people entered, dated in the period (undated ones by when they were entered); "
+        "history imported from a spreadsheet is not counted."
+    ),
 }
 
 
