@@ -35,7 +35,9 @@ def progress_text(updates: list[ProgressUpdate]) -> str:
         body = html_to_text(update.body)
         if update.dated:
             body = f"{update.dated.strftime('%d/%m/%Y')} - {body}"
-        blocks.append(f"{heading}:\n{body}")
+        elif body.lower() == heading.lower():  # a bare "Completed" heading in the file: write it once
+            body = ""
+        blocks.append(f"{heading}:\n{body}".rstrip())
     return "\n\n".join(blocks)
 
 

@@ -39,7 +39,7 @@ def merged_xlsx() -> bytes:
                   "2023", "Housing and Advice", "N/A", "Completed:\n01/02/2023 - Hub opened.", None])  # fmt: skip
     sheet.append([None, "7.2", '=HYPERLINK("https://example.org","Landlord forum")', "2023", "Housing",
                   "Jo Bloggs & Ali Khan", "<p>Set up. <b>On hold:</b> budget review.</p>", None])  # fmt: skip
-    sheet.append([None, "7.3", "Tenant panels", "2023", "-", "TBC", "", "=TODAY()"])
+    sheet.append([None, "7.3", "Tenant panels", "2023", "-", "TBC", "<p><b>Completed</b></p>", "=TODAY()"])
     sheet.merge_cells("A3:A5")
     sheet["H3"] = dt.datetime(2023, 2, 1)
     out = io.BytesIO()
@@ -142,6 +142,9 @@ def test_titles_are_plain_and_at_most_150_characters_with_the_rest_kept():
         ("<p>Set up. <b>In progress:</b> mentoring next.</p>", [None, "in_progress"], ["", "In progress:"]),
         ("<p>Set up. <b>In progress</b>: mentoring next.</p>", [None, "in_progress"], ["", "In progress"]),
         ("Completed the survey in May", [None], [""]),  # a sentence, not a heading
+        ("Completed", ["completed"], ["Completed"]),  # a heading alone is an entry of its own
+        ("<p><b>Completed</b></p>", ["completed"], ["Completed"]),
+        ("Completed\n\nIn progress", ["completed", "in_progress"], ["Completed", "In progress"]),
     ],
 )
 def test_status_headings_start_entries(cell, statuses, words):
@@ -228,6 +231,7 @@ def test_xlsx_with_merged_cells_and_formulas():
     assert actions["7.2"].lead_officers == ["Jo Bloggs", "Ali Khan"]
     assert actions["7.2"].status == "on_hold"
     assert actions["7.3"].lead_service_note == "-" and actions["7.3"].lead_officer_note == "TBC"
+    assert actions["7.3"].status == "completed" and len(actions["7.3"].updates) == 1  # a bare heading
 
 
 # --- re-import and the round trip -------------------------------------------------------------------

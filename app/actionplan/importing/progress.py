@@ -94,6 +94,7 @@ class _Entry:
     dated: dt.date | None
     status: str | None
     words: str = ""
+    heading: bool = False  # opened by a status heading (entries under it may follow)
     lines: list[str] = field(default_factory=list)
 
 
@@ -133,7 +134,8 @@ class _Splitter:
         self.found_structure = True
         self.status = HEADINGS[" ".join(heading.group(1).lower().split())]
         self.words = html_to_text(heading.group(0)).strip()
-        self.current = None
+        self.current = _Entry(None, self.status, self.words, heading=True)
+        self.entries.append(self.current)
         return line[heading.end() :].strip()
 
     def _dated_entry(self, dated: dt.date, line: str) -> None:
@@ -160,8 +162,11 @@ def parse_progress(value: str) -> tuple[list[ParsedUpdate], list[str]]:
     if not splitter.found_structure:
         return [ParsedUpdate(None, None, canonical_html(value))], splitter.notes
     updates = []
-    for entry in splitter.entries:
+    entries = splitter.entries
+    for index, entry in enumerate(entries):
         body = canonical_html("\n\n".join(entry.lines) if entry.lines else "")
+        if not body and entry.heading and entry.status and (index + 1 == len(entries) or entries[index + 1].heading):
+            body = canonical_html(entry.words.rstrip(" :-–"))  # "Completed" alone: the heading is the entry
         if body or entry.dated:
             updates.append(ParsedUpdate(entry.dated, entry.status, body or "<p>(no text)</p>", entry.words))
     return updates, splitter.notes
