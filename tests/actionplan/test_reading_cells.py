@@ -59,7 +59,9 @@ def by_number(result):
 # --- leads ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cell", ["N/A", "n/a", "-", "TBC", "None", "Various", " n/a. "])
+@pytest.mark.parametrize(
+    "cell", ["N/A", "n/a", "-", "TBC", "None", "Various", " n/a. ", "TBC (restructure)", "N/A - see 1.2"]
+)
 def test_placeholder_lead_cells_name_nobody_and_are_kept_as_a_note(cell):
     names, note = split_lead_cell(cell)
     assert names == [] and note == cell.strip()
@@ -384,3 +386,21 @@ def test_a_variant_kept_apart_stays_apart_when_the_file_is_imported_again(db):
     assert preview_changes(again, plan).nothing
     ticked = parsed(options=ImportOptions(known_themes=known, merge_themes={variant}))
     assert ticked.merges == {variant: "Jobs & Skills"}
+
+
+def test_the_same_theme_spelled_another_way_is_one_theme(db):
+    rows = [
+        ["Theme", "Action No", "What actions are we taking"],
+        ["Jobs & Skills", "1.1", "Apprenticeships"],
+        ["Jobs and skills", "1.2", "Mentoring"],
+        ["JOBS & SKILLS.", "1.3", "Work placements"],
+    ]
+    result = parse_file("\n".join("\t".join(r) for r in rows).encode(), "x.tsv")
+    assert {a.theme for a in result.actions} == {"Jobs & Skills"}
+    assert result.merges == {
+        "Jobs and skills": "Jobs & Skills",
+        "JOBS & SKILLS": "Jobs & Skills",
+    }  # the stop is dropped
+    plan = ActionPlan(title="P", slug="p")
+    apply_import(result, plan)
+    assert db.session.scalar(select(func.count()).select_from(Theme)) == 1

@@ -104,6 +104,8 @@ SPLIT_RULES = (
     "' and ' and ' & ' with spaces round them separate two leads; 'CR&S' (no spaces) is one name.",
     "A cell of only N/A, n/a, -, TBC, None or Various names nobody: it is kept as a note, not as a lead.",
 )
+# "TBC (restructure)", "N/A - see 1.2", "Various teams": a placeholder with a remark is still a note.
+_PLACEHOLDER_LEAD = re.compile(r"^(?:n/a|n\.a\.|tbc|tbd|various|n/k)(?:\s*[-–:(,;]|\s+\w)")
 _NAME_SEPARATORS = r"\s*(?:[,;|\n\r]|\s/\s*|\s*/\s|(?<=[A-Za-z]{2})/(?=[A-Za-z]{2}))\s*"
 _AND_SEPARATORS = r"\s+(?:and|&|\+)\s+"
 
@@ -111,7 +113,7 @@ _AND_SEPARATORS = r"\s+(?:and|&|\+)\s+"
 def is_placeholder(value: str) -> bool:
     """'N/A', 'TBC', 'Various'…: a cell that names nobody."""
     text = " ".join(plain_text(value or "").lower().split())
-    return text in PLACEHOLDERS or text.strip(" .") in PLACEHOLDERS
+    return text in PLACEHOLDERS or text.strip(" .") in PLACEHOLDERS or bool(_PLACEHOLDER_LEAD.match(text))
 
 
 def split_lead_cell(value: str, split_and: bool = True) -> tuple[list[str], str]:

@@ -205,20 +205,28 @@ def _theme_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).split())
 
 
+def _variant_base(name: str, keys: dict[str, str]) -> str | None:
+    """The theme `name` is a variant of: the same words spelled another way ("Jobs and skills" for
+    "Jobs & Skills"), or the longest theme whose words it starts with."""
+    key = _theme_key(name)
+    if keys.get(key, name) != name:
+        return keys[key]
+    bases = [k for k in keys if k != key and key.startswith(k + " ")]
+    return keys[max(bases, key=len)] if bases else None
+
+
 def merge_theme_variants(parsed: ParsedPlan, options: ImportOptions) -> None:
-    """A theme that extends a known theme ("Jobs & Skills Council Workforce…" beside "Jobs & Skills")
-    is merged into it, unless staff chose to keep it apart in the preview."""
+    """A theme that extends a known theme ("Jobs & Skills Council Workforce…" beside "Jobs & Skills"),
+    or spells it another way, is merged into it, unless staff chose to keep it apart in the preview."""
     names = list(dict.fromkeys([*options.known_themes, *(a.theme for a in parsed.actions)]))
-    keys = {_theme_key(n): n for n in reversed(names)}
+    keys = {_theme_key(n): n for n in reversed(names)}  # the first spelling of each theme
     known = {_theme_key(n) for n in options.known_themes}
     for name in names:
-        key = _theme_key(name)
-        bases = [k for k in keys if k != key and key.startswith(k + " ")]
-        if not bases:
+        base = _variant_base(name, keys)
+        if base is None or name in options.known_themes and _theme_key(name) == _theme_key(base):
             continue
-        base = keys[max(bases, key=len)]
         # A theme the plan has already stays itself unless staff tick it.
-        if name not in options.merge_themes and (name in options.keep_themes or key in known):
+        if name not in options.merge_themes and (name in options.keep_themes or _theme_key(name) in known):
             parsed.kept_variants[name] = base
         else:
             parsed.merges[name] = base
