@@ -223,7 +223,7 @@ def merge_theme_variants(parsed: ParsedPlan, options: ImportOptions) -> None:
     known = {_theme_key(n) for n in options.known_themes}
     for name in names:
         base = _variant_base(name, keys)
-        if base is None or name in options.known_themes and _theme_key(name) == _theme_key(base):
+        if base is None or (name in options.known_themes and _theme_key(name) == _theme_key(base)):
             continue
         # A theme the plan has already stays itself unless staff tick it.
         if name not in options.merge_themes and (name in options.keep_themes or _theme_key(name) in known):
