@@ -340,7 +340,8 @@ def _commit_import(batch: ImportBatch, plan: ActionPlan | None, parsed: ParsedPl
     if result.changed:
         flash(
             f"Imported {batch.filename}: {result.actions_added} actions added, {result.actions_updated} updated, "
-            f"{result.updates_added} progress updates added.",
+            f"{result.updates_added} progress updates added"
+            + (f", {result.updates_edited} corrected." if result.updates_edited else "."),
             "success",
         )
     else:

@@ -404,3 +404,22 @@ def test_the_same_theme_spelled_another_way_is_one_theme(db):
     plan = ActionPlan(title="P", slug="p")
     apply_import(result, plan)
     assert db.session.scalar(select(func.count()).select_from(Theme)) == 1
+
+
+def test_a_corrected_progress_update_is_rewritten_not_added_twice(db):
+    plan = ActionPlan(title="Original", slug="original")
+    apply_import(parsed(), plan)
+    db.session.commit()
+    text = fixture_bytes(TSV).decode().replace("First worker started.", "First youth worker started in January.")
+    result = parse_file(text.encode(), TSV)
+    change = preview_changes(result, plan).actions["1.2"]
+    assert (change.kind, change.new_updates, change.edited_updates) == ("changed", 0, 1)
+    assert change.described == "corrects the text of 1 progress update"
+    outcome = apply_import(result, plan)
+    assert (outcome.updates_added, outcome.updates_edited, outcome.actions_updated) == (0, 1, 1)
+    db.session.commit()
+    bodies = db.session.scalars(
+        select(ProgressUpdate.body).join(Action).where(Action.number == "1.2").order_by(ProgressUpdate.dated)
+    ).all()
+    assert bodies == ["<p>First youth worker started in January.</p>", "<p>Second post advertised.</p>"]
+    assert preview_changes(parse_file(text.encode(), TSV), plan).nothing

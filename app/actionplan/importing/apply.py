@@ -24,13 +24,16 @@ class ImportResult:
     actions_updated: int = 0
     actions_unchanged: int = 0
     updates_added: int = 0
+    updates_edited: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
     @property
     def changed(self) -> bool:
-        return bool(self.themes_added or self.actions_added or self.actions_updated or self.updates_added)
+        return bool(
+            self.themes_added or self.actions_added or self.actions_updated or self.updates_added or self.updates_edited
+        )
 
 
 FIELDS = (
@@ -117,13 +120,12 @@ class _Writer:
             self.result.actions_unchanged += 1
 
     def add_updates(self, action: Action, updates: list[ParsedUpdate]) -> int:
-        """Adds the updates whose fingerprint the action does not have yet; → how many."""
-        known = {u.fingerprint for u in action.updates}
-        added = 0
-        for update in updates:
-            if update.fingerprint in known:
-                continue
-            known.add(update.fingerprint)
+        """Adds the updates the action does not have yet and rewrites the imported ones whose text
+        the file changed (same date and status); → how many changed."""
+        fresh, edits = match_updates(action.updates, updates)
+        for existing, update in edits:
+            existing.body, existing.fingerprint = update.body, update.fingerprint
+        for update in fresh:
             action.updates.append(
                 ProgressUpdate(
                     dated=update.dated,
@@ -135,11 +137,11 @@ class _Writer:
                     created_at=self.now,
                 )
             )
-            added += 1
-        self.result.updates_added += added
-        if added:
+        self.result.updates_added += len(fresh)
+        self.result.updates_edited += len(edits)
+        if fresh:
             action.last_update_at = self.now
-        return added
+        return len(fresh) + len(edits)
 
     def set_status(self, action: Action, item: ParsedAction, created: bool) -> bool:
         """The status the file gives, else the one its updates imply; → whether it changed."""
@@ -184,6 +186,30 @@ def plan_by_name(name: str) -> ActionPlan | None:
     return db.session.scalar(select(ActionPlan).where((ActionPlan.title == name) | (ActionPlan.slug == slugify(name))))
 
 
+def match_updates(
+    existing: list[ProgressUpdate], parsed: list[ParsedUpdate]
+) -> tuple[list[ParsedUpdate], list[tuple[ProgressUpdate, ParsedUpdate]]]:
+    """(updates to add, (imported update, its new text) pairs). An update is known by its fingerprint;
+    an imported update the file no longer has, with the same date and status as a new one, is that
+    update with its text corrected, not a second update."""
+    known = {u.fingerprint for u in existing}
+    in_file = {u.fingerprint for u in parsed}
+    orphans = [u for u in existing if u.source == "import" and u.fingerprint not in in_file]
+    fresh: list[ParsedUpdate] = []
+    edits: list[tuple[ProgressUpdate, ParsedUpdate]] = []
+    for update in parsed:
+        if update.fingerprint in known:
+            continue
+        known.add(update.fingerprint)
+        same = next((o for o in orphans if (o.dated, o.status) == (update.dated, update.status)), None)
+        if same is not None:
+            orphans.remove(same)
+            edits.append((same, update))
+        else:
+            fresh.append(update)
+    return fresh, edits
+
+
 # --- what an import would change (the preview) ------------------------------------------------
 
 
@@ -195,6 +221,7 @@ class ActionChange:
     new_updates: int
     status_from: str | None = None
     status_to: str | None = None
+    edited_updates: int = 0
 
     @property
     def described(self) -> str:
@@ -204,6 +231,9 @@ class ActionChange:
             parts.append("changes " + ", ".join(labels))
         if self.new_updates:
             parts.append(f"adds {self.new_updates} progress update" + ("s" if self.new_updates != 1 else ""))
+        if self.edited_updates:
+            plural = "s" if self.edited_updates != 1 else ""
+            parts.append(f"corrects the text of {self.edited_updates} progress update{plural}")
         if self.status_to:
             parts.append("status becomes " + self.status_to.replace("_", " "))
         return "; ".join(parts)
@@ -220,6 +250,10 @@ class ChangePreview:
     @property
     def new_updates(self) -> int:
         return sum(c.new_updates for c in self.actions.values())
+
+    @property
+    def edited_updates(self) -> int:
+        return sum(c.edited_updates for c in self.actions.values())
 
     @property
     def nothing(self) -> bool:
@@ -248,9 +282,7 @@ def _action_change(item: ParsedAction, action: Action | None, themes: dict[str, 
     if action is None:
         return ActionChange(item.number, "new", [], len(item.updates), None, item.status)
     fields = changed_fields(action, item, themes.get(item.theme.lower()))
-    known = {u.fingerprint for u in action.updates}
-    fresh = [u for u in item.updates if u.fingerprint not in known]
-    fresh = list({u.fingerprint: u for u in fresh}.values())
+    fresh, edits = match_updates(action.updates, item.updates)
     status = None
     if item.status_given:
         status = item.status if item.status != action.status else None
@@ -258,5 +290,7 @@ def _action_change(item: ParsedAction, action: Action | None, themes: dict[str, 
         everything = [ParsedUpdate(u.dated, u.status, u.body) for u in action.updates] + fresh
         derived = derive_status(everything)
         status = derived if derived != action.status else None
-    kind = "changed" if fields or fresh or status else "unchanged"
-    return ActionChange(item.number, kind, fields, len(fresh), action.status if status else None, status)
+    kind = "changed" if fields or fresh or edits or status else "unchanged"
+    return ActionChange(
+        item.number, kind, fields, len(fresh), action.status if status else None, status, edited_updates=len(edits)
+    )
