@@ -34,7 +34,8 @@ def _plural(count: int, word: str, words: str) -> str:
 
 def _action_news(document, entry: dict) -> None:
     action = entry["action"]
-    document.add_heading(f"{action.number} {action.headline}", level=3)
+    label = f"{action.label}: " if action.label else ""
+    document.add_heading(f"{action.number} {label}{action.headline}", level=3)
     meta = f"{action.theme.name} · Now {STATUSES[action.status]}"
     if action.lead_officers:
         meta += " · Lead: " + ", ".join(action.lead_officers)
