@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
+from app.groups.locations import sync_main_location
 from app.groups.search import text_match
 from app.groups.validation import name_key
 from app.mail import enqueue
@@ -141,6 +142,7 @@ def apply_fields(org: Organisation, data: dict, tag_ids: list[int]) -> None:
     tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))) if tag_ids else []
     org.tags = tags
     refresh_search(org)
+    sync_main_location(org)
 
 
 def submit_application(user: User, data: dict, tag_ids: list[int]) -> Organisation:
