@@ -51,9 +51,10 @@ def postcodes_load_command(file: str) -> None:
     from app.groups.locations import PostcodeFileError, load_centroids
 
     size = os.path.getsize(file)
-    with open(file, encoding="utf-8-sig", newline="") as handle, click.progressbar(
-        length=size, label="Loading postcodes", show_pos=False
-    ) as bar:
+    with (
+        open(file, encoding="utf-8-sig", newline="") as handle,
+        click.progressbar(length=size, label="Loading postcodes", show_pos=False) as bar,
+    ):
 
         def progress(rows: int) -> None:
             bar.update(handle.buffer.tell() - bar.pos)

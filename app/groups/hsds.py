@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.groups import bp
-from app.groups.locations import bounding_box, distance_m
 from app.groups.hsds_params import MAX_PER_PAGE, ApiError, ListParams, list_params
+from app.groups.locations import bounding_box, distance_m
 from app.groups.models import TAG_KINDS, GroupLocation, Organisation, Tag, organisation_tags
 from app.groups.services import DirectoryFilters, filtered_ids
 from app.security import public
@@ -212,7 +212,9 @@ def service(org: Organisation, nested: bool = False, locations: list[GroupLocati
         "attributes": _attributes(service_id(org), org, ("theme", "community", "language", "service_type")),
     }
     if locations is not None:
-        data["service_at_locations"] = [service_at_location(loc, org, full=True, with_service=False) for loc in locations]
+        data["service_at_locations"] = [
+            service_at_location(loc, org, full=True, with_service=False) for loc in locations
+        ]
     if not nested:
         data["organization"] = organization(org)
     return _clean(data)
@@ -344,7 +346,9 @@ def _service_at_locations_near(params: ListParams) -> dict:
             found.append((d, location_id))
     found.sort()
     page_ids = [location_id for _d, location_id in found[params.offset : params.offset + params.per_page]]
-    rows = {loc.id: (loc, org) for loc, org in db.session.execute(_located(params).where(GroupLocation.id.in_(page_ids)))}
+    rows = {
+        loc.id: (loc, org) for loc, org in db.session.execute(_located(params).where(GroupLocation.id.in_(page_ids)))
+    }
     items = [service_at_location(*rows[i]) for i in page_ids if i in rows]
     return _page_body(len(found), params, items)
 

@@ -104,7 +104,9 @@ class _Walker:
         return body
 
     def freshness(self, url: str, items: list) -> None:
-        stale = [i for i in items if "assured_date" in i and _days_since(i["assured_date"], self.today) > STALE_AFTER_DAYS]
+        stale = [
+            i for i in items if "assured_date" in i and _days_since(i["assured_date"], self.today) > STALE_AFTER_DAYS
+        ]
         missing = [i for i in items if "status" in i and "assured_date" not in i]
         if stale:
             self.report.add("warn", f"{url}: {len(stale)} with an assured_date over three months old")

@@ -17,7 +17,8 @@ _ERROR = {
 }
 _READING = {
     "page": "Page number, from 1. A page past the last is an empty page.",
-    "per_page": f"Items per page, from 1 (default {DEFAULT_PER_PAGE}); above {MAX_PER_PAGE} it is read as {MAX_PER_PAGE}.",
+    "per_page": f"Items per page, from 1 (default {DEFAULT_PER_PAGE}); "
+    f"above {MAX_PER_PAGE} it is read as {MAX_PER_PAGE}.",
     "search": "Full-text search of the name, description and taxonomy terms: every word, as a prefix.",
     "minimum_age": "A number from 0 to 150. Groups in this directory state no age limits (all ages are "
     "welcome), so every service matches.",
@@ -67,7 +68,9 @@ def _get(operation_id: str, summary: str, schema: dict, parameters: list) -> dic
 
 
 def _organization_paths(ref) -> dict:
-    by_id = _get("getOrganizationById", "A fully nested organization.", {"$ref": PROFILE_BASE + "compiled/organization.json"}, [])
+    by_id = _get(
+        "getOrganizationById", "A fully nested organization.", {"$ref": PROFILE_BASE + "compiled/organization.json"}, []
+    )
     by_id["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
     listed = _get("getPaginatedListOfOrganizations", "A paginated list of organizations.",
                   _page_of("compiled/organization_list.json"),
@@ -119,7 +122,7 @@ def openapi_document(base_url: str) -> dict:
     doc["info"]["title"] = "Community group directory: Open Referral UK 3.0 feed"
     doc["info"]["description"] = (
         "Open Referral UK 3.0 profile of HSDS 3.0. Every response, errors included, has "
-        "Access-Control-Allow-Origin: *. Errors are JSON: {\"error\": ..., \"parameter\": ...}."
+        'Access-Control-Allow-Origin: *. Errors are JSON: {"error": ..., "parameter": ...}.'
     )
     doc["servers"] = [{"url": base_url}]
     return doc

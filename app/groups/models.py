@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    Float,
     false,
     true,
 )
@@ -171,7 +171,6 @@ class Organisation(db.Model):
     locations: Mapped[list[GroupLocation]] = relationship(
         back_populates="organisation", lazy="raise", cascade="all, delete-orphan", order_by="GroupLocation.position"
     )
-
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.slug}>"

@@ -15,8 +15,8 @@ from app.audit import record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
 from app.groups.locations import sync_main_location
+from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
 from app.groups.search import text_match
 from app.groups.validation import name_key
 from app.mail import enqueue
