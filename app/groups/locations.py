@@ -60,34 +60,21 @@ def bounding_box(lat: float, lon: float, metres: float) -> tuple[float, float, f
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def near(lat: float, lon: float, metres: float | None, public_only: bool = True) -> list[tuple[int, float]]:
-    """(location id, distance) of located venues within `metres` (all when None), nearest first."""
-    query = select(GroupLocation.id, GroupLocation.latitude, GroupLocation.longitude).where(
-        GroupLocation.latitude.is_not(None)
-    )
-    if public_only:
-        query = query.where(GroupLocation.public.is_(True))
-    if metres is not None:
-        south, north, west, east = bounding_box(lat, lon, metres)
-        query = query.where(GroupLocation.latitude.between(south, north), GroupLocation.longitude.between(west, east))
-    found = []
-    for location_id, lat2, lon2 in db.session.execute(query):
-        d = distance_m(lat, lon, lat2, lon2)
-        if metres is None or d <= metres:
-            found.append((location_id, d))
-    found.sort(key=lambda pair: (pair[1], pair[0]))
-    return found
-
-
 def groups_near(lat: float, lon: float, metres: float) -> list[int]:
-    """Ids of listed groups with a public venue within `metres` (the public directory's "near")."""
-    ids = [location_id for location_id, _d in near(lat, lon, metres)]
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(GroupLocation.organisation_id).where(GroupLocation.id.in_(ids)).distinct()
-    )  # at most a few thousand venues within a few miles
-    return list(rows)
+    """Ids of listed groups with a public venue within `metres` (the public directory's "near"):
+    one query, a bounding box cut in SQL and the exact distance here."""
+    south, north, west, east = bounding_box(lat, lon, metres)
+    rows = db.session.execute(
+        select(GroupLocation.organisation_id, GroupLocation.latitude, GroupLocation.longitude)
+        .join(Organisation, Organisation.id == GroupLocation.organisation_id)
+        .where(
+            Organisation.status == "approved",
+            GroupLocation.public.is_(True),
+            GroupLocation.latitude.between(south, north),
+            GroupLocation.longitude.between(west, east),
+        )
+    )
+    return sorted({org_id for org_id, lat2, lon2 in rows if distance_m(lat, lon, lat2, lon2) <= metres})
 
 
 def locate(location: GroupLocation) -> None:

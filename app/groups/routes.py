@@ -3,6 +3,8 @@ members, leave); the member dashboard itself (/my-group) is in app/main/my_group
 
 from __future__ import annotations
 
+import time
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -40,7 +42,9 @@ def details_form(org: Organisation | None = None) -> GroupDetailsForm:
 @bp.route("/groups")
 @public
 def index():
+    _test_delay()
     filters = svc.DirectoryFilters.from_args(request.args)
+    filters.locate()
     # From the per-process directory index (app/groups/directory.py): the same groups, order and
     # counts as svc.directory_query / svc.facet_counts, in at most three small queries.
     result = directory.listing(filters, page=page_number(), per_page=current_app.config.get("PAGE_SIZE", 20))
@@ -51,10 +55,23 @@ def index():
         "facets": result.facets,
         "tag_kinds": TAG_KINDS,
         "sorts": svc.SORTS,
+        "within_miles": svc.WITHIN_MILES,
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
+        # ?page=99 past the last page: say so, with a link to the last page (not "34 found" beside
+        # "No groups match").
+        "past_the_end": pager.total > 0 and not pager.items,
+        "last_page_url": url_for("groups.index", page=pager.pages, **filters.params()),
     }
     context["oob"] = is_partial()
     return render("groups/index.html", "groups/_results.html", **context)
+
+
+def _test_delay() -> None:
+    """Test-only: DIRECTORY_TEST_DELAY_MS (honoured only when TESTING) slows the directory, so the
+    browser tests can show that a slow response never undoes a newer tick (issue 18 §3)."""
+    delay = current_app.config.get("DIRECTORY_TEST_DELAY_MS") if current_app.testing else None
+    if delay:
+        time.sleep(delay / 1000)
 
 
 @bp.route("/groups/<slug>")
