@@ -15,10 +15,17 @@ from app.auth.models import User, normalise_email
 from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
-from app.groups import bp, directory, invitations
+from app.groups import bp, directory, freshness, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
-from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, GroupInvitation, Membership, Organisation
+from app.groups.models import (
+    PUBLIC_FIELD_LABELS,
+    TAG_KINDS,
+    GroupInvitation,
+    ListingCheck,
+    Membership,
+    Organisation,
+)
 from app.htmx import is_partial, render
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
@@ -84,8 +91,15 @@ def profile(slug: str):
     can_see_all = membership is not None or has_role(current_user, "staff")
     if org.status != "approved" and not can_see_all:
         abort(404)
+    check = db.session.get(ListingCheck, org.id)
     return render_template(
-        "groups/profile.html", org=org, can_see_all=can_see_all, membership=membership, field_labels=PUBLIC_FIELD_LABELS
+        "groups/profile.html",
+        org=org,
+        can_see_all=can_see_all,
+        membership=membership,
+        field_labels=PUBLIC_FIELD_LABELS,
+        last_checked=freshness.checked_at(org, check),
+        stale=freshness.needs_checking(org, check),
     )
 
 

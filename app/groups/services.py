@@ -350,8 +350,10 @@ class DirectoryFilters:
 
 
 def _with_tags(kind: str, slugs: list[str]):
-    return select(organisation_tags.c.organisation_id).join(Tag, Tag.id == organisation_tags.c.tag_id).where(
-        Tag.kind == kind, Tag.slug.in_(slugs)
+    return (
+        select(organisation_tags.c.organisation_id)
+        .join(Tag, Tag.id == organisation_tags.c.tag_id)
+        .where(Tag.kind == kind, Tag.slug.in_(slugs))
     )
 
 
