@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import EmailAddress, PhoneNumber, WebAddress, email_field, strip_filter, submit_field, text_field
 from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
@@ -254,7 +254,7 @@ class ReportProblemForm(FlaskForm):
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter what is wrong with this listing"),
+            DataRequired(message="Enter what is wrong with this listing"),  # after stripping spaces
             Length(max=2000, message="What is wrong must be 2,000 characters or fewer"),
         ],
     )

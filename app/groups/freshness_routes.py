@@ -30,7 +30,10 @@ def listing_check(token: str):
     """GET shows the listing and a "Yes, it is correct" button; POST confirms. The signed link names
     the group and the owner it was sent to, who must still own the group."""
     payload = freshness.read_confirm_token(token)
-    org = db.session.get(Organisation, payload["org"], options=[selectinload(Organisation.tags)]) if payload else None
+    org = None
+    if payload:
+        query = select(Organisation).where(Organisation.id == payload["org"]).options(selectinload(Organisation.tags))
+        org = db.session.scalars(query).first()
     owner = db.session.get(User, payload["user"]) if payload else None
     owns = (
         owner is not None

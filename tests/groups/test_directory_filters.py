@@ -22,7 +22,9 @@ def groups(db):
     made = {
         "a": organisation("Alpha Diabetes", tags=[shadwell, diabetes], postcode="E1 6AN", public_fields=["address"]),
         "b": organisation("Beta Housing", tags=[whitechapel, housing], postcode="E1 1BB", public_fields=["address"]),
-        "c": organisation("Gamma Diabetes", tags=[whitechapel, diabetes], postcode="E14 2BG", public_fields=["address"]),
+        "c": organisation(
+            "Gamma Diabetes", tags=[whitechapel, diabetes], postcode="E14 2BG", public_fields=["address"]
+        ),
         "d": organisation("Delta Bow", tags=[bow, diabetes], postcode="E3 4SS"),  # address not public
     }
     db.session.flush()
