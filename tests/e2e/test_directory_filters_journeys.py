@@ -107,7 +107,7 @@ def test_phone_layout_results_first_and_folded_filters(browser, live_server, dir
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         # From the search box, the first result is a few Tab stops away.
         page.get_by_label("Search groups").focus()
-        for stops in range(1, 8):
+        for stops in range(1, 8):  # noqa: B007 (read after the loop)
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.closest('.portal-results') !== null"):
                 break

@@ -280,6 +280,21 @@ def _event_cancel_token() -> str:
     return cancel_token(_registration())
 
 
+def _listing_check_token() -> str:
+    from app.groups.freshness import LINK_PURPOSE
+
+    return make_token(LINK_PURPOSE, {"org": _member_org(), "user": user("member").id})
+
+
+def _listing_report_id() -> int:
+    from app.groups.models import ListingReport
+
+    report = ListingReport(organisation_id=_member_org(), problem="The phone number does not work.")
+    db.session.add(report)
+    db.session.commit()
+    return report.id
+
+
 def _group_invite_token() -> str:
     from app.groups.invitations import MAX_AGE
     from app.groups.models import GroupInvitation
@@ -363,6 +378,8 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups", "taxonomy_uuid"): lambda: _taxonomy_uuid(),
     ("groups", "term_uuid"): lambda: _term_uuid(),
     ("groups.join", "token"): _group_invite_token,
+    ("groups.listing_check", "token"): lambda: _listing_check_token(),
+    ("groups", "report_id"): lambda: _listing_report_id(),
     # events
     ("events", "slug"): lambda: _event().slug,
     ("events.agenda", "slug"): lambda: _meeting().slug,
