@@ -45,7 +45,7 @@ def upgrade():
         sa.Column("address_1", sa.String(length=300), server_default="", nullable=False),
         sa.Column("city", sa.String(length=100), server_default="London", nullable=False),
         sa.Column("postcode", sa.String(length=10), nullable=False),
-        sa.Column("public", sa.Boolean(), server_default=sa.text("1"), nullable=False),
+        sa.Column("public", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("latitude", sa.Float(), nullable=True),
         sa.Column("longitude", sa.Float(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
