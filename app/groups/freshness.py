@@ -20,6 +20,7 @@ from flask import current_app, url_for
 from sqlalchemy import and_, func, or_, select
 
 from app.audit import record
+from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import ListingCheck, ListingReport, Organisation
@@ -56,6 +57,19 @@ def check_of(org: Organisation) -> ListingCheck:
         check = ListingCheck(organisation_id=org.id)
         db.session.add(check)
     return check
+
+
+def describe(org: Organisation) -> dict:
+    """For staff: when the listing was last checked, how, by whom, and whether it needs checking."""
+    check = db.session.get(ListingCheck, org.id)
+    by = db.session.get(User, check.confirmed_by_id) if check and check.confirmed_by_id else None
+    return {
+        "last_checked": checked_at(org, check),
+        "how": (check.confirmed_as if check and check.confirmed_at else None),
+        "by": by,
+        "asked": check.requested_at if check else None,
+        "stale": needs_checking(org, check),
+    }
 
 
 def needs_checking(org: Organisation, check: ListingCheck | None, now: dt.datetime | None = None) -> bool:

@@ -194,3 +194,13 @@ def test_reports_only_for_listed_groups(db, client):
     pending = organisation("Pending Group", status="pending")
     db.session.commit()
     assert client.get(f"/groups/{pending.slug}/report").status_code == 404
+
+
+def test_staff_group_page_says_when_and_by_whom(db, client, login_as, listed):
+    from app.groups import freshness as fr
+
+    fr.confirm(listed["old"], listed["owner"])
+    db.session.commit()
+    login_as("staff")
+    text = page_text(client.get(f"/staff/groups/{listed['old'].id}").get_data(as_text=True))
+    assert "confirmed by Olu Owner (group owner)" in text
