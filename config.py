@@ -104,6 +104,10 @@ class Config:
     RATELIMIT_EVENT_REGISTRATION_PER_EVENT = os.environ.get(
         "RATELIMIT_EVENT_REGISTRATION_PER_EVENT", "200 per minute;2000 per hour"
     )
+    # Directory (issue 18): public reports of a problem with a listing, per client address; owners are
+    # asked to confirm their listing this many months after it was last checked.
+    RATELIMIT_LISTING_REPORT = os.environ.get("RATELIMIT_LISTING_REPORT", "5 per hour;20 per day")
+    LISTING_CHECK_MONTHS = _int("LISTING_CHECK_MONTHS", 6)
     # How many reverse proxies stand in front of the app (nginx: 1). Their X-Forwarded-For entry is
     # then the client's address, and rate limits count per client, not per proxy.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

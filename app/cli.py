@@ -65,11 +65,13 @@ def register_cli(app: Flask) -> None:
     from app.captured_mail import captured_mail_command
 
     app.cli.add_command(captured_mail_command)
-    from app.groups.cli import groups_cli
+    from app.groups.cli import groups_cli, hsds_cli, postcodes_cli
 
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(hsds_cli)
+    app.cli.add_command(postcodes_cli)
     try:  # benchmark data generators; a deployment may leave bench/ out
         from bench.loaddata.cli import generate_load_data_command
     except ModuleNotFoundError as missing:

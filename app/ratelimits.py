@@ -42,6 +42,11 @@ def event_registration_total_limit() -> str:
     return current_app.config["RATELIMIT_EVENT_REGISTRATION_PER_EVENT"]
 
 
+def listing_report_limit() -> str:
+    """Reports of a problem with a directory listing, per client address (no account needed)."""
+    return current_app.config.get("RATELIMIT_LISTING_REPORT", "5 per hour;20 per day")
+
+
 def client_and_event() -> str:
     return f"{get_remote_address()}|event:{(request.view_args or {}).get('slug', '')}"
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 
 from sqlalchemy import func, select
 
 from app.auth.models import find_user_by_email
 from app.extensions import db
-from app.groups.models import Membership, Organisation, Tag
+from app.groups.locations import load_demo_centroids, place_all_locations
+from app.groups.models import GroupLocation, Membership, Organisation, Tag
 from app.groups.seed import seed_taxonomy
 from app.groups.services import refresh_search, slugify, unique_slug
 
@@ -126,10 +128,36 @@ def demo_organisation(
         public_fields=["website", "email", "phone", "founded_year", "beneficiaries", "registration"],
         created_at=created,
         updated_at=created,
+        reviewed_at=created if status == "approved" else None,  # approved the day it applied
     )
     org.tags = tags
     refresh_search(org)
+    _venues(org)
     return org
+
+
+VENUE_POSTCODES = ["E1 6AN", "E1 0AA", "E2 9PJ", "E3 4SS", "E14 2BG", "E1W 3PA", "E1 1BB", "E1 4NS"]
+
+
+def _venues(org: Organisation) -> None:
+    """Where the group meets (HSDS locations): its address, public for two groups in three, and
+    for one in four a second venue. Chosen from the name (not the seeded random numbers, which the
+    rest of the demo data depends on); coordinates come from place_all_locations() afterwards."""
+    pick = zlib.crc32(org.name.encode("utf-8"))
+    if pick % 3:
+        org.public_fields = [*org.public_fields, "address"]
+    org.locations.append(
+        GroupLocation(position=0, address_1=org.address or "", postcode=org.postcode, public=bool(pick % 3))
+    )
+    if pick % 4 == 0:
+        org.locations.append(
+            GroupLocation(
+                position=1,
+                name=f"{org.name}: community hall",
+                address_1=f"{pick % 200 + 1} {STREETS[pick % len(STREETS)]}, London",
+                postcode=VENUE_POSTCODES[pick % len(VENUE_POSTCODES)],
+            )
+        )
 
 
 def _tags_for(row: tuple, by_name: dict[tuple[str, str], Tag], areas: list[Tag], rng: random.Random) -> list[Tag]:
@@ -164,3 +192,5 @@ def seed_demo() -> None:
             if i == 0 and owner:
                 org.memberships.append(Membership(user_id=owner.id, role="owner"))
     db.session.flush()
+    load_demo_centroids()
+    place_all_locations()

@@ -227,24 +227,51 @@ class Listing:
     facets: dict[str, list[dict]]
 
 
-def matching(filters, index: DirectoryIndex) -> int:
-    """Bitset of approved groups matching the search words and every selected tag."""
-    bits = index.listed
+@dataclass
+class Match:
+    """The groups matching a search, as bitsets: `base` (words and postcode), `by_kind` (per
+    facet, the groups with any of its ticked tags: OR within a facet) and `bits` (all of it,
+    AND across facets)."""
+
+    base: int
+    by_kind: dict[str, int]
+    bits: int
+
+    def without(self, kind: str) -> int:
+        """What would match with the facet `kind` unticked: the base for its options' counts."""
+        bits = self.base
+        for other, other_bits in self.by_kind.items():
+            if other != kind:
+                bits &= other_bits
+        return bits
+
+
+def matching(filters, index: DirectoryIndex) -> Match:
+    """Approved groups matching the search words, the postcode, and in each facet any ticked tag."""
+    base = index.listed
     prefixes = postgres_prefixes(filters.q) if index.lexemes is not None else None
     if prefixes is not None:
         # In process, from PostgreSQL's own lexemes (the stored tsvectors) and its own parse of
         # the query: the same groups as the tsquery, without evaluating 10,000 tsvectors.
         for prefix in prefixes:
-            bits &= index.prefix_bits(prefix)
+            base &= index.prefix_bits(prefix)
     else:
         ids = matching_ids(filters.q)
         if ids is not None:
-            bits &= bitset(ids)
+            base &= bitset(ids)
+    if filters.near_ids is not None:
+        base &= bitset(filters.near_ids)
+    by_kind = {}
     for kind, slugs in filters.selected.items():
+        union = 0
         for slug in slugs:
             tag = index.by_slug.get((kind, slug))
-            bits &= tag.bits if tag is not None else 0
-    return bits
+            union |= tag.bits if tag is not None else 0
+        by_kind[kind] = union
+    bits = base
+    for union in by_kind.values():
+        bits &= union
+    return Match(base, by_kind, bits)
 
 
 def _page_ids(order: list[int], bits: int, everything: bool, offset: int, limit: int) -> list[int]:
@@ -281,24 +308,26 @@ def _entries(ids: list[int], index: DirectoryIndex) -> list[Entry]:
     return [index.entries[org_id] for org_id in ids if org_id in index.entries]
 
 
-def facet_counts(filters, index: DirectoryIndex, bits: int) -> dict[str, list[FacetItem]]:
-    """Tags of each facet kind with the number of current results that have them. A selected tag
-    stays listed even when nothing matches, so it can be unticked; retired tags are not listed."""
-    selected_slugs = {s for slugs in filters.selected.values() for s in slugs}
+def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list[FacetItem]]:
+    """Tags of each facet kind with the number of results each would give: the groups matching all
+    but that facet's own ticks, with the tag (OR within a facet). A selected tag stays listed even
+    when nothing matches, so it can be unticked; retired tags are not listed."""
     result: dict[str, list[FacetItem]] = {kind: [] for kind in FACET_KINDS}
+    base_of = {kind: match.without(kind) for kind in FACET_KINDS}
     for tag in index.facet_tags:
         if tag.retired:
             continue
-        n = (tag.bits & bits).bit_count()
-        if n or tag.slug in selected_slugs:
-            selected = filters.is_selected(tag.kind, tag.slug)
+        n = (tag.bits & base_of[tag.kind]).bit_count()
+        selected = filters.is_selected(tag.kind, tag.slug)
+        if n or selected:
             result[tag.kind].append(FacetItem(tag.name_html, tag.slug_html, n, selected))
     return result
 
 
 def listing(filters, page: int, per_page: int) -> Listing:
     index = directory_index()
-    bits = matching(filters, index)
+    match = matching(filters, index)
+    bits = match.bits
     everything = bits == index.listed
     order = index.by_newest if filters.sort == "newest" else index.by_name
 
@@ -306,4 +335,4 @@ def listing(filters, page: int, per_page: int) -> Listing:
         return _entries(_page_ids(order, bits, everything, offset, limit), index)
 
     pager = ListPagination(page=page, per_page=per_page, error_out=False, fetch=fetch, total=bits.bit_count())
-    return Listing(pager=pager, facets=facet_counts(filters, index, bits))
+    return Listing(pager=pager, facets=facet_counts(filters, index, match))

@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import EmailAddress, PhoneNumber, WebAddress, email_field, strip_filter, submit_field, text_field
 from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
@@ -243,3 +243,30 @@ class ImportForm(FlaskForm):
         "Upload a CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file of groups")]
     )
     submit = submit_field("Check the file")
+
+
+class ReportProblemForm(FlaskForm):
+    """A member of the public reports a problem with a listing (issue 18 §2): no account needed."""
+
+    problem = TextAreaField(
+        "What is wrong with this listing?",
+        description="For example, the group has closed, moved, or the phone number does not work.",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(message="Enter what is wrong with this listing"),  # after stripping spaces
+            Length(max=2000, message="What is wrong must be 2,000 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Your email address (optional)",
+        description="Only if you are happy for the network team to contact you about it.",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            EmailAddress(),
+        ],
+    )
+    submit = submit_field("Send report")

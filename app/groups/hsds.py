@@ -1,8 +1,11 @@
-"""Open Referral HSDS 3.0 read API (/api/hsds/): public, read-only, public fields only.
+"""Open Referral UK 3.0 read API (/api/hsds/): public, read-only, public fields only (issue 18 §1).
 
-Each listed group is an HSDS organization, and its work is one HSDS service. Tag kinds are
-taxonomies and tags are taxonomy terms (themes and communities included), linked to services
-and organizations as attributes. Ids are stable UUIDs stored on the rows (or derived from them).
+Each listed group is an HSDS organization, and its work is one HSDS service. Its public venues
+(GroupLocation) are HSDS locations, and the service at each is a service_at_location. Tag kinds are
+taxonomies and tags are taxonomy terms, linked to services and organizations as attributes. Ids are
+stable UUIDs stored on the rows (or derived from them). The portal's own OpenAPI document, served
+at /api/hsds/openapi.json, is the UK profile's with what this feed adds and how it reads each
+parameter (app/groups/hsds_params.py). `flask hsds check` walks the feed as the ORUK validator does.
 """
 
 from __future__ import annotations
@@ -11,20 +14,26 @@ import datetime as dt
 import math
 import uuid
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.groups import bp
-from app.groups.models import TAG_KINDS, Organisation, Tag
+from app.groups.hsds_params import MAX_PER_PAGE, ApiError, ListParams, list_params
+from app.groups.locations import bounding_box, distance_m
+from app.groups.models import TAG_KINDS, GroupLocation, Organisation, Tag, organisation_tags
 from app.groups.services import DirectoryFilters, filtered_ids
 from app.security import public
 
 HSDS_VERSION = "3.0"
+PROFILE_URL = "https://github.com/openreferral/uk-profile"
 NAMESPACE = uuid.UUID("6f1d5c6e-8a4b-4f0e-9f51-1c0de7a0c0de")
-MAX_PER_PAGE = 200
 _ID_SCHEMES = {"GB-SC": "SC", "GB-NIC": "NIC"}
+# What a service or organization page loads with each group.
+_WITH = (selectinload(Organisation.tags), selectinload(Organisation.check))
+
+__all__ = ["MAX_PER_PAGE", "ApiError"]
 
 
 def taxonomy_id(kind: str) -> str:
@@ -35,77 +44,60 @@ def service_id(org: Organisation) -> str:
     return org.service_uuid
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    response = jsonify({"error": error.message})
+    body = {"error": error.message}
+    if error.parameter:
+        body["parameter"] = error.parameter
+    response = jsonify(body)
     response.status_code = error.status
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 @bp.after_app_request
 def _cors(response):
-    if request.path.startswith("/api/hsds"):
+    # Every response under /api/, errors (404, 405, 400, 500) included: ORUK compliance.
+    if request.path.startswith("/api/"):
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        if response.status_code == 200:
+            response.headers.setdefault("Cache-Control", "public, max-age=60")
     return response
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ApiError(400, f"{name} must be a whole number") from exc
-    if value < 1:
-        raise ApiError(400, f"{name} must be 1 or more")
-    return min(value, maximum)
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _modified_after() -> dt.datetime | None:
-    raw = request.args.get("modified_after")
-    if not raw:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
-        # In UTC here, so a date at the edge of the calendar (0001-01-01T00:00:00+14:00) is
-        # refused as a bad parameter rather than overflowing when the query binds it.
-        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-    except ValueError as exc:
-        raise ApiError(400, "modified_after must be an ISO 8601 date-time, like 2026-11-01T00:00:00Z") from exc
-    except OverflowError as exc:
-        raise ApiError(400, "modified_after is outside the range of dates the directory holds") from exc
-
-
-def _page(query, count_query, serialise) -> dict:
-    page = _int_arg("page", 1, 1_000_000)
-    per_page = _int_arg("per_page", 50, MAX_PER_PAGE)
-    total = db.session.scalar(count_query) or 0
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    total_pages = max(1, math.ceil(total / per_page))
+def _page_body(total: int, params: ListParams, items: list) -> dict:
+    total_pages = max(1, math.ceil(total / params.per_page))
     return {
         "total_items": total,
         "total_pages": total_pages,
-        "page_number": page,
+        "page_number": params.page,
         "size": len(items),
-        "first_page": page == 1,
-        "last_page": page >= total_pages,
+        "first_page": params.page == 1,
+        "last_page": params.page >= total_pages,
         "empty": not items,
-        "contents": [serialise(item) for item in items],
+        "contents": items,
     }
 
 
+def _page(query, count_query, serialise, params: ListParams) -> dict:
+    total = db.session.scalar(count_query) or 0
+    rows = db.session.scalars(query.limit(params.per_page).offset(params.offset)).all() if params.offset < total else []
+    return _page_body(total, params, [serialise(row) for row in rows])
+
+
+def _page_of_list(items: list, params: ListParams) -> dict:
+    return _page_body(len(items), params, items[params.offset : params.offset + params.per_page])
+
+
 def _clean(data: dict) -> dict:
+    """Optional fields are left out rather than sent as null or empty."""
     return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+# --- serialisers ----------------------------------------------------------------------------
 
 
 def _term(tag: Tag) -> dict:
@@ -127,7 +119,7 @@ def _taxonomy(kind: str) -> dict:
         "id": taxonomy_id(kind),
         "name": TAG_KINDS[kind],
         "description": f"{TAG_KINDS[kind]} used by the community-group directory",
-        "uri": url_for("groups.hsds_taxonomy_terms", taxonomy_id=taxonomy_id(kind), _external=True),
+        "uri": url_for("groups.hsds_taxonomy", taxonomy_uuid=taxonomy_id(kind), _external=True),
         "version": "1",
     }
 
@@ -178,11 +170,19 @@ def _phones(org: Organisation, owner: str) -> list[dict]:
              f"{owner}_id": org.uuid if owner == "organization" else service_id(org)}]  # fmt: skip
 
 
+def assured_date(org: Organisation) -> str | None:
+    """The date the listing was last checked: confirmed by its owners or by staff for them (issue
+    18 §2), else approved by staff."""
+    check = org.check
+    when = (check.confirmed_at if check is not None else None) or org.reviewed_at
+    return when.astimezone(dt.UTC).date().isoformat() if when else None
+
+
 def organization(org: Organisation, full: bool = False) -> dict:
     data = {
         "id": org.uuid,
         "name": org.name,
-        "description": org.description or "",
+        "description": org.description or org.name,
         "email": org.email if org.is_public("email") else None,
         "website": org.website if org.is_public("website") else None,
         "year_incorporated": org.founded_year if org.is_public("founded_year") else None,
@@ -197,47 +197,163 @@ def organization(org: Organisation, full: bool = False) -> dict:
     return _clean(data)
 
 
-def service(org: Organisation, nested: bool = False) -> dict:
+def service(org: Organisation, nested: bool = False, locations: list[GroupLocation] | None = None) -> dict:
     data = {
         "id": service_id(org),
         "organization_id": org.uuid,
         "name": org.name,
-        "description": org.description or "",
+        "description": org.description or org.name,
         "url": org.website if org.is_public("website") else None,
         "email": org.email if org.is_public("email") else None,
         "status": "active",
-        "last_modified": org.updated_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "assured_date": assured_date(org),
+        "last_modified": _timestamp(org.updated_at),
         "phones": _phones(org, "service"),
         "attributes": _attributes(service_id(org), org, ("theme", "community", "language", "service_type")),
     }
+    if locations is not None:
+        data["service_at_locations"] = [
+            service_at_location(loc, org, full=True, with_service=False) for loc in locations
+        ]
     if not nested:
         data["organization"] = organization(org)
     return _clean(data)
 
 
-def _organisations_query():
-    filters = DirectoryFilters(q=(request.args.get("search") or "").strip()[:200])
-    ids = filtered_ids(filters)
-    modified = _modified_after()
-    if modified is not None:
-        ids = ids.where(Organisation.updated_at >= modified)
-    query = (
-        select(Organisation)
-        .where(Organisation.id.in_(ids))
-        .options(selectinload(Organisation.tags))
-        .order_by(func.lower(Organisation.name), Organisation.id)
-    )
-    count = select(func.count()).select_from(ids.subquery())
-    return query, count
+def _city(loc: GroupLocation) -> str:
+    parts = [p.strip() for p in (loc.address_1 or "").split(",") if p.strip()]
+    return parts[-1] if len(parts) > 1 else (loc.city or "London")
+
+
+def location(loc: GroupLocation, org: Organisation, full: bool = False) -> dict:
+    data = {
+        "id": loc.uuid,
+        "location_type": "physical",
+        "name": loc.name or org.name,
+        "latitude": loc.latitude,
+        "longitude": loc.longitude,
+    }
+    if full:
+        street = ", ".join(p.strip() for p in (loc.address_1 or "").split(",")[:-1]) or loc.address_1 or loc.name
+        data["addresses"] = [
+            {
+                "id": str(uuid.uuid5(NAMESPACE, f"address:{loc.uuid}")),
+                "location_id": loc.uuid,
+                "address_1": street or org.name,
+                "city": _city(loc),
+                "state_province": current_app.config.get("HSDS_STATE_PROVINCE", "Greater London"),
+                "postal_code": loc.postcode,
+                "country": "GB",
+                "address_type": "physical",
+            }
+        ]
+    return _clean(data)
+
+
+def service_at_location(loc: GroupLocation, org: Organisation, full: bool = False, with_service: bool = True) -> dict:
+    data = {
+        "id": loc.service_at_location_uuid,
+        "service_id": service_id(org),
+        "location_id": loc.uuid,
+        "location": location(loc, org, full=full),
+    }
+    if with_service:
+        data["service"] = service(org, nested=not full)
+    return data
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def _listed_ids(params: ListParams):
+    """select(Organisation.id) of listed groups matching the search, taxonomy and date filters."""
+    ids = filtered_ids(DirectoryFilters(q=params.search))
+    if params.modified_after is not None:
+        ids = ids.where(Organisation.updated_at >= params.modified_after)
+    if params.taxonomy_term_id is not None:
+        ids = ids.where(
+            Organisation.id.in_(
+                select(organisation_tags.c.organisation_id)
+                .join(Tag, Tag.id == organisation_tags.c.tag_id)
+                .where(Tag.uuid == params.taxonomy_term_id, Tag.retired.is_(False))
+            )
+        )
+    if params.taxonomy_id is not None:
+        kinds = [k for k in TAG_KINDS if taxonomy_id(k) == params.taxonomy_id]
+        ids = ids.where(
+            Organisation.id.in_(
+                select(organisation_tags.c.organisation_id)
+                .join(Tag, Tag.id == organisation_tags.c.tag_id)
+                .where(Tag.kind.in_(kinds or [""]), Tag.retired.is_(False))
+            )
+        )
+    return ids
+
+
+def _organisations(params: ListParams):
+    ids = _listed_ids(params)
+    query = select(Organisation).where(Organisation.id.in_(ids)).options(*_WITH)
+    query = query.order_by(func.lower(Organisation.name), Organisation.id)
+    return query, select(func.count()).select_from(ids.subquery())
 
 
 def _approved(org_uuid: str, by_service: bool = False) -> Organisation:
-    query = select(Organisation).where(Organisation.status == "approved").options(selectinload(Organisation.tags))
+    query = select(Organisation).where(Organisation.status == "approved").options(*_WITH)
     column = Organisation.service_uuid if by_service else Organisation.uuid
     org = db.session.scalar(query.where(column == org_uuid[:36]))
     if org is None:
-        raise ApiError(404, "Not found")
+        raise ApiError(404, "There is no listed service or organization with this id.")
     return org
+
+
+def public_locations(org: Organisation) -> list[GroupLocation]:
+    return list(
+        db.session.scalars(
+            select(GroupLocation)
+            .where(GroupLocation.organisation_id == org.id, GroupLocation.public.is_(True))
+            .order_by(GroupLocation.position, GroupLocation.id)
+        )
+    )
+
+
+def _located(params: ListParams):
+    """select of (GroupLocation, Organisation) for public venues of listed matching groups."""
+    ids = _listed_ids(params)
+    return (
+        select(GroupLocation, Organisation)
+        .join(Organisation, Organisation.id == GroupLocation.organisation_id)
+        .where(GroupLocation.public.is_(True), Organisation.id.in_(ids))
+        .options(*_WITH)
+    )
+
+
+def _service_at_locations_near(params: ListParams) -> dict:
+    """Nearest first from the postcode's centre, within `proximity` metres when given."""
+    lat, lon = params.point
+    ids = _listed_ids(params)
+    query = (
+        select(GroupLocation.id, GroupLocation.latitude, GroupLocation.longitude)
+        .join(Organisation, Organisation.id == GroupLocation.organisation_id)
+        .where(GroupLocation.public.is_(True), GroupLocation.latitude.is_not(None), Organisation.id.in_(ids))
+    )
+    if params.proximity is not None:
+        south, north, west, east = bounding_box(lat, lon, params.proximity)
+        query = query.where(GroupLocation.latitude.between(south, north), GroupLocation.longitude.between(west, east))
+    found = []
+    for location_id, lat2, lon2 in db.session.execute(query):
+        d = distance_m(lat, lon, lat2, lon2)
+        if params.proximity is None or d <= params.proximity:
+            found.append((d, location_id))
+    found.sort()
+    page_ids = [location_id for _d, location_id in found[params.offset : params.offset + params.per_page]]
+    rows = {
+        loc.id: (loc, org) for loc, org in db.session.execute(_located(params).where(GroupLocation.id.in_(page_ids)))
+    }
+    items = [service_at_location(*rows[i]) for i in page_ids if i in rows]
+    return _page_body(len(found), params, items)
+
+
+# --- routes ----------------------------------------------------------------------------------
 
 
 @bp.route("/api/hsds/")
@@ -246,17 +362,26 @@ def hsds_root():
     return jsonify(
         {
             "version": HSDS_VERSION,
-            "profile": "https://openreferral.org/",
-            "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+            "profile": PROFILE_URL,
+            "openapi_url": url_for("groups.hsds_openapi", _external=True),
         }
     )
+
+
+@bp.route("/api/hsds/openapi.json")
+@public
+def hsds_openapi():
+    from app.groups.hsds_openapi import openapi_document
+
+    return jsonify(openapi_document(url_for("groups.hsds_root", _external=True).rstrip("/")))
 
 
 @bp.route("/api/hsds/organizations")
 @public
 def hsds_organizations():
-    query, count = _organisations_query()
-    return jsonify(_page(query, count, organization))
+    params = list_params("organizations")
+    query, count = _organisations(params)
+    return jsonify(_page(query, count, organization, params))
 
 
 @bp.route("/api/hsds/organizations/<org_id>")
@@ -268,44 +393,83 @@ def hsds_organization(org_id: str):
 @bp.route("/api/hsds/services")
 @public
 def hsds_services():
-    query, count = _organisations_query()
-    return jsonify(_page(query, count, service))
+    params = list_params("services")
+    query, count = _organisations(params)
+    return jsonify(_page(query, count, service, params))
 
 
 @bp.route("/api/hsds/services/<service_uuid>")
 @public
 def hsds_service(service_uuid: str):
-    return jsonify(service(_approved(service_uuid, by_service=True)))
+    org = _approved(service_uuid, by_service=True)
+    return jsonify(service(org, locations=public_locations(org)))
+
+
+@bp.route("/api/hsds/service_at_locations")
+@public
+def hsds_service_at_locations():
+    params = list_params("service_at_locations")
+    if params.point is not None:
+        return jsonify(_service_at_locations_near(params))
+    query = _located(params).order_by(func.lower(Organisation.name), Organisation.id, GroupLocation.position)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(params.per_page).offset(params.offset)).all() if params.offset < total else []
+    return jsonify(_page_body(total, params, [service_at_location(loc, org) for loc, org in rows]))
+
+
+@bp.route("/api/hsds/service_at_locations/<sal_uuid>")
+@public
+def hsds_service_at_location(sal_uuid: str):
+    row = db.session.execute(
+        select(GroupLocation, Organisation)
+        .join(Organisation, Organisation.id == GroupLocation.organisation_id)
+        .where(
+            GroupLocation.service_at_location_uuid == sal_uuid[:36],
+            GroupLocation.public.is_(True),
+            Organisation.status == "approved",
+        )
+        .options(*_WITH)
+    ).first()
+    if row is None:
+        raise ApiError(404, "There is no listed service at a location with this id.")
+    return jsonify(service_at_location(row[0], row[1], full=True))
 
 
 @bp.route("/api/hsds/taxonomies")
 @public
 def hsds_taxonomies():
-    kinds = list(TAG_KINDS)
-    return jsonify(
-        {
-            "total_items": len(kinds),
-            "total_pages": 1,
-            "page_number": 1,
-            "size": len(kinds),
-            "first_page": True,
-            "last_page": True,
-            "empty": False,
-            "contents": [_taxonomy(k) for k in kinds],
-        }
-    )
+    params = list_params("taxonomies")
+    return jsonify(_page_of_list([_taxonomy(k) for k in TAG_KINDS], params))
+
+
+@bp.route("/api/hsds/taxonomies/<taxonomy_uuid>")
+@public
+def hsds_taxonomy(taxonomy_uuid: str):
+    for kind in TAG_KINDS:
+        if taxonomy_id(kind) == taxonomy_uuid:
+            return jsonify(_taxonomy(kind))
+    raise ApiError(404, "There is no taxonomy with this id.")
 
 
 @bp.route("/api/hsds/taxonomy_terms")
 @public
 def hsds_taxonomy_terms():
+    params = list_params("taxonomy_terms")
     query = select(Tag).where(Tag.retired.is_(False)).order_by(Tag.kind, Tag.name, Tag.id)
-    wanted = request.args.get("taxonomy_id")
-    if wanted:
-        kinds = [k for k in TAG_KINDS if taxonomy_id(k) == wanted]
+    if params.taxonomy_id is not None:
+        kinds = [k for k in TAG_KINDS if taxonomy_id(k) == params.taxonomy_id]
         query = query.where(Tag.kind.in_(kinds or [""]))
-    search = (request.args.get("search") or "").strip()[:100]
-    if search:
-        query = query.where(func.lower(Tag.name).like(f"%{search.lower()}%"))
-    count = select(func.count()).select_from(query.subquery())
-    return jsonify(_page(query, count, _term))
+    if params.search:
+        words = params.search.lower()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Tag.name).like(f"%{words}%", escape="\\"))
+    count = select(func.count()).select_from(query.order_by(None).subquery())
+    return jsonify(_page(query, count, _term, params))
+
+
+@bp.route("/api/hsds/taxonomy_terms/<term_uuid>")
+@public
+def hsds_taxonomy_term(term_uuid: str):
+    tag = db.session.scalar(select(Tag).where(Tag.uuid == term_uuid[:36], Tag.retired.is_(False)))
+    if tag is None:
+        raise ApiError(404, "There is no taxonomy term with this id.")
+    return jsonify(_term(tag))

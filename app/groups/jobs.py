@@ -9,7 +9,9 @@ from sqlalchemy import delete
 
 from app.db import utcnow
 from app.extensions import db
+from app.groups.freshness import run_listing_checks
 from app.groups.models import GroupImportBatch, GroupInvitation, Organisation
+from app.jobs import periodic
 from app.retention import retention_rule
 
 IMPORT_RETENTION_DAYS = 30  # docs/data-protection.md
@@ -37,3 +39,10 @@ def delete_old_invitations(now: dt.datetime | None = None) -> int:
 def delete_old_imports(now: dt.datetime | None = None) -> int:
     cutoff = (now or utcnow()) - dt.timedelta(days=IMPORT_RETENTION_DAYS)
     return db.session.execute(delete(GroupImportBatch).where(GroupImportBatch.created_at < cutoff)).rowcount
+
+
+@periodic("listing_checks", every_seconds=3600)
+def ask_for_listing_checks() -> None:
+    """Every hour: ask owners whose listing is due a check, and remind those who have not answered
+    (issue 18 §2, app/groups/freshness.py)."""
+    run_listing_checks()

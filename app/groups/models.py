@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -165,6 +167,10 @@ class Organisation(db.Model):
         back_populates="organisation", lazy="raise", cascade="all, delete-orphan"
     )
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id], lazy="raise")
+    check: Mapped[ListingCheck | None] = relationship(back_populates="organisation", lazy="raise", uselist=False)
+    locations: Mapped[list[GroupLocation]] = relationship(
+        back_populates="organisation", lazy="raise", cascade="all, delete-orphan", order_by="GroupLocation.position"
+    )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.slug}>"
@@ -261,3 +267,74 @@ class GroupInvitation(db.Model):
         if self.expires_at <= now:
             return "expired"
         return None
+
+
+class GroupLocation(db.Model):
+    """A place where a group meets or works (issue 18): an HSDS location, with the group's service
+    at it an HSDS service_at_location. Latitude and longitude come from the postcode-centroid table
+    (PostcodeCentroid) when the postcode is placed; a group may have several, or none public."""
+
+    __tablename__ = "group_locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    service_at_location_uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    name: Mapped[str | None] = mapped_column(String(200))
+    address_1: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(100), default="London", server_default="London")
+    postcode: Mapped[str] = mapped_column(String(10))
+    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="locations", lazy="raise")
+
+
+class PostcodeCentroid(db.Model):
+    """One postcode's centre (WGS84), loaded offline by `flask postcodes load FILE` (ONS Postcode
+    Directory or Code-Point Open). Keyed by the postcode without its space, upper case."""
+
+    __tablename__ = "postcode_centroids"
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+
+
+class ListingReport(db.Model):
+    """A member of the public's "Report a problem with this listing" (issue 18 §2), for staff."""
+
+    __tablename__ = "listing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    problem: Mapped[str] = mapped_column(Text)
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+
+class ListingCheck(db.Model):
+    """Freshness of one group's listing (issue 18 §2): when it was last confirmed correct and by
+    whom (an owner from the e-mailed link, or staff on the group's behalf, audited), and when the
+    owners were last asked and reminded. A table of its own, so a confirmation is not a change to
+    the listing (the directory index and `last_modified` stay as they are)."""
+
+    __tablename__ = "listing_checks"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    confirmed_as: Mapped[str | None] = mapped_column(String(10))  # "owner" or "staff"
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="check", lazy="raise")
+    confirmed_by = relationship("User", lazy="raise")

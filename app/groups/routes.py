@@ -3,6 +3,8 @@ members, leave); the member dashboard itself (/my-group) is in app/main/my_group
 
 from __future__ import annotations
 
+import time
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,10 +15,17 @@ from app.auth.models import User, normalise_email
 from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
-from app.groups import bp, directory, invitations
+from app.groups import bp, directory, freshness, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
-from app.groups.models import PUBLIC_FIELD_LABELS, TAG_KINDS, GroupInvitation, Membership, Organisation
+from app.groups.models import (
+    PUBLIC_FIELD_LABELS,
+    TAG_KINDS,
+    GroupInvitation,
+    ListingCheck,
+    Membership,
+    Organisation,
+)
 from app.htmx import is_partial, render
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
@@ -40,7 +49,9 @@ def details_form(org: Organisation | None = None) -> GroupDetailsForm:
 @bp.route("/groups")
 @public
 def index():
+    _test_delay()
     filters = svc.DirectoryFilters.from_args(request.args)
+    filters.locate()
     # From the per-process directory index (app/groups/directory.py): the same groups, order and
     # counts as svc.directory_query / svc.facet_counts, in at most three small queries.
     result = directory.listing(filters, page=page_number(), per_page=current_app.config.get("PAGE_SIZE", 20))
@@ -51,10 +62,23 @@ def index():
         "facets": result.facets,
         "tag_kinds": TAG_KINDS,
         "sorts": svc.SORTS,
+        "within_miles": svc.WITHIN_MILES,
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
+        # ?page=99 past the last page: say so, with a link to the last page (not "34 found" beside
+        # "No groups match").
+        "past_the_end": pager.total > 0 and not pager.items,
+        "last_page_url": url_for("groups.index", page=pager.pages, **filters.params()),
     }
     context["oob"] = is_partial()
     return render("groups/index.html", "groups/_results.html", **context)
+
+
+def _test_delay() -> None:
+    """Test-only: DIRECTORY_TEST_DELAY_MS (honoured only when TESTING) slows the directory, so the
+    browser tests can show that a slow response never undoes a newer tick (issue 18 §3)."""
+    delay = current_app.config.get("DIRECTORY_TEST_DELAY_MS") if current_app.testing else None
+    if delay:
+        time.sleep(delay / 1000)
 
 
 @bp.route("/groups/<slug>")
@@ -67,8 +91,15 @@ def profile(slug: str):
     can_see_all = membership is not None or has_role(current_user, "staff")
     if org.status != "approved" and not can_see_all:
         abort(404)
+    check = db.session.get(ListingCheck, org.id)
     return render_template(
-        "groups/profile.html", org=org, can_see_all=can_see_all, membership=membership, field_labels=PUBLIC_FIELD_LABELS
+        "groups/profile.html",
+        org=org,
+        can_see_all=can_see_all,
+        membership=membership,
+        field_labels=PUBLIC_FIELD_LABELS,
+        last_checked=freshness.checked_at(org, check),
+        stale=freshness.needs_checking(org, check),
     )
 
 

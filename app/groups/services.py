@@ -15,9 +15,10 @@ from app.audit import record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.groups.locations import groups_near, place, sync_main_location
 from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
 from app.groups.search import text_match
-from app.groups.validation import name_key
+from app.groups.validation import name_key, normalise_postcode
 from app.mail import enqueue
 from app.merge_hooks import move_organisation_links
 
@@ -141,6 +142,7 @@ def apply_fields(org: Organisation, data: dict, tag_ids: list[int]) -> None:
     tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))) if tag_ids else []
     org.tags = tags
     refresh_search(org)
+    sync_main_location(org)
 
 
 def submit_application(user: User, data: dict, tag_ids: list[int]) -> Organisation:
@@ -283,11 +285,22 @@ def memberships_for(user: User) -> list[Membership]:
 # --- the public listing --------------------------------------------------------------------
 
 
+WITHIN_MILES = {"0.5": "half a mile", "1": "1 mile", "2": "2 miles", "5": "5 miles"}
+METRES_PER_MILE = 1609.344
+
+
 @dataclass
 class DirectoryFilters:
+    """What the public directory shows: search words, ticked tags (OR within a facet, AND across
+    facets, issue 18 §3) and "near a postcode" (issue 18 §1, from the offline postcode table)."""
+
     q: str = ""
     sort: str = "name"
     selected: dict[str, list[str]] = field(default_factory=dict)  # kind -> tag slugs
+    near: str = ""  # a postcode as typed
+    within: str = "1"  # miles, a key of WITHIN_MILES
+    near_ids: list[int] | None = None  # groups with a public venue that near, once placed
+    near_problem: str | None = None  # why the postcode could not be used
 
     @classmethod
     def from_args(cls, args) -> DirectoryFilters:
@@ -295,39 +308,67 @@ class DirectoryFilters:
         sort = args.get("sort") if args.get("sort") in SORTS else "name"
         selected = {}
         for kind in FACET_KINDS:
-            values = [v[:140] for v in args.getlist(kind) if v][:10]
+            values = list(dict.fromkeys(v[:140] for v in args.getlist(kind) if v))[:10]
             if values:
                 selected[kind] = values
-        return cls(q=q, sort=sort, selected=selected)
+        near = (args.get("near") or "").strip()[:12]
+        within = args.get("within") if args.get("within") in WITHIN_MILES else "1"
+        return cls(q=q, sort=sort, selected=selected, near=near, within=within)
+
+    def locate(self) -> None:
+        """Place `near` from the postcode table: the groups with a public venue within `within`
+        miles, or `near_problem` saying why it cannot be used (the filter is then left off)."""
+        if not self.near:
+            return
+        postcode = normalise_postcode(self.near)
+        point = place(postcode) if postcode else None
+        if postcode is None:
+            self.near_problem = "Enter a UK postcode, like E1 6AN"
+        elif point is None:
+            self.near_problem = f"We cannot find {postcode}. Check the postcode, or try a nearby one"
+        else:
+            self.near = postcode
+            self.near_ids = groups_near(point[0], point[1], float(self.within) * METRES_PER_MILE)
 
     def params(self) -> dict:
         result: dict = {"q": self.q or None, "sort": self.sort if self.sort != "name" else None}
         result.update(self.selected)
+        if self.near:
+            result.update(near=self.near, within=self.within if self.within != "1" else None)
         return result
 
     def is_selected(self, kind: str, slug: str) -> bool:
         return slug in self.selected.get(kind, [])
 
     @property
+    def selected_count(self) -> int:
+        return sum(len(slugs) for slugs in self.selected.values()) + (1 if self.near_ids is not None else 0)
+
+    @property
     def active(self) -> bool:
-        return bool(self.q or self.selected)
+        return bool(self.q or self.selected or self.near)
 
 
-def filtered_ids(filters: DirectoryFilters, statuses=("approved",)):
-    """select(Organisation.id) of groups that match the search and every selected tag."""
+def _with_tags(kind: str, slugs: list[str]):
+    return (
+        select(organisation_tags.c.organisation_id)
+        .join(Tag, Tag.id == organisation_tags.c.tag_id)
+        .where(Tag.kind == kind, Tag.slug.in_(slugs))
+    )
+
+
+def filtered_ids(filters: DirectoryFilters, statuses=("approved",), skip_kind: str | None = None):
+    """select(Organisation.id) of groups that match the search, the postcode, and in each facet
+    any of its ticked tags (`skip_kind`: all but that facet, for its counts)."""
     query = select(Organisation.id).where(Organisation.status.in_(statuses))
     match = text_match(filters.q)
     if match is not None:
         query = query.where(match)
+    if filters.near_ids is not None:
+        query = query.where(Organisation.id.in_(filters.near_ids or [-1]))
     for kind, slugs in filters.selected.items():
-        for slug in slugs:
-            query = query.where(
-                Organisation.id.in_(
-                    select(organisation_tags.c.organisation_id)
-                    .join(Tag, Tag.id == organisation_tags.c.tag_id)
-                    .where(Tag.kind == kind, Tag.slug == slug)
-                )
-            )
+        if kind != skip_kind:
+            query = query.where(Organisation.id.in_(_with_tags(kind, slugs)))
     return query
 
 
@@ -344,19 +385,19 @@ def directory_query(filters: DirectoryFilters, statuses=("approved",)):
 
 
 def facet_counts(filters: DirectoryFilters) -> dict[str, list[dict]]:
-    """Tags of each facet kind with the number of current results that have them (one query).
-    A selected tag stays listed even when nothing matches, so it can be unticked."""
-    ids = filtered_ids(filters).scalar_subquery()
+    """Tags of each facet kind with the number of results each would give: the groups matching
+    everything but that facet's own ticks (OR within a facet), that have the tag. One query: a
+    grouped count per facet kind, UNION ALL. A selected tag stays listed even when nothing
+    matches, so it can be unticked. The reference for the in-process index (directory.py)."""
     selected_slugs = [s for slugs in filters.selected.values() for s in slugs]
-    # Count per tag over the matching groups in a grouped subquery: with the IN in a WHERE clause
-    # PostgreSQL runs the search once as a hashed semi-join (inside the outer join's ON it ran
-    # the full-text match per tag row: 1.7 s at 1,000 groups).
-    counts = (
+    parts = [
         select(organisation_tags.c.tag_id, func.count().label("n"))
-        .where(organisation_tags.c.organisation_id.in_(ids))
+        .join(Tag, Tag.id == organisation_tags.c.tag_id)
+        .where(Tag.kind == kind, organisation_tags.c.organisation_id.in_(filtered_ids(filters, skip_kind=kind)))
         .group_by(organisation_tags.c.tag_id)
-        .subquery()
-    )
+        for kind in FACET_KINDS
+    ]
+    counts = parts[0].union_all(*parts[1:]).subquery()
     count = func.coalesce(counts.c.n, 0)
     rows = db.session.execute(
         select(Tag.kind, Tag.name, Tag.slug, count)
@@ -368,7 +409,8 @@ def facet_counts(filters: DirectoryFilters) -> dict[str, list[dict]]:
     )
     result: dict[str, list[dict]] = {kind: [] for kind in FACET_KINDS}
     for kind, name, slug, n in rows:
-        result[kind].append({"name": name, "slug": slug, "count": n, "selected": filters.is_selected(kind, slug)})
+        if n or filters.is_selected(kind, slug):
+            result[kind].append({"name": name, "slug": slug, "count": n, "selected": filters.is_selected(kind, slug)})
     return result
 
 

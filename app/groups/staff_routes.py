@@ -11,7 +11,7 @@ from app.audit import record
 from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.groups import bp, csvio
+from app.groups import bp, csvio, freshness
 from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
 from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
@@ -67,6 +67,7 @@ def staff_group(org_id: int):
         decision_form=DecisionForm(),
         action_form=ConfirmForm(),
         merge_form=merge_form,
+        listing_check=freshness.describe(org),  # issue 18 §2
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.groups.demo import DEMO_GROUPS, demo_organisation
+from app.groups.locations import load_demo_centroids, place_all_locations
 from app.groups.models import Organisation, Tag
 from app.groups.seed import DEFAULT_TAGS, seed_taxonomy
 from app.groups.services import slugify
@@ -45,4 +46,7 @@ def generate_groups(count: int, seed: int = 1) -> int:
         if i % 500 == 499:
             db.session.flush()
     db.session.flush()
+    # Venues placed from the demo's postcode table (the groups use the demo's postcodes).
+    load_demo_centroids()
+    place_all_locations()
     return count

@@ -48,6 +48,12 @@ def _sql_listing(filters, page: int, per_page: int):
         {"theme": ["mental-health"]},
         {"theme": ["mental-health", "older-people"], "q": "club"},
         {"community": ["no-such-community"]},
+        {"theme": ["mental-health", "diabetes"], "community": ["somali", "bangladeshi"]},
+        {"theme": ["mental-health"], "language": ["english", "bengali"], "area": ["whitechapel"], "q": "support"},
+        {"theme": ["no-such-theme", "diabetes"]},
+        {"near": "E1 6AN", "within": "0.5"},
+        {"near": "E1 6AN", "within": "5", "theme": ["diabetes", "housing"], "sort": "newest"},
+        {"near": "ZZ99 9ZZ"},
         {"page": "3"},
         {"page": "999"},
     ],
@@ -63,6 +69,7 @@ def test_index_matches_the_sql_listing(app, db, args):
     page = int(args.get("page", 1))
     with app.test_request_context("/groups", query_string=query):
         filters = svc.DirectoryFilters.from_args(query)
+        filters.locate()
         result = directory.listing(filters, page=page, per_page=20)
         total, ids, facets = _sql_listing(filters, page, 20)
         assert result.pager.total == total

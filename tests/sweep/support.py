@@ -280,6 +280,21 @@ def _event_cancel_token() -> str:
     return cancel_token(_registration())
 
 
+def _listing_check_token() -> str:
+    from app.groups.freshness import LINK_PURPOSE
+
+    return make_token(LINK_PURPOSE, {"org": _member_org(), "user": user("member").id})
+
+
+def _listing_report_id() -> int:
+    from app.groups.models import ListingReport
+
+    report = ListingReport(organisation_id=_member_org(), problem="The phone number does not work.")
+    db.session.add(report)
+    db.session.commit()
+    return report.id
+
+
 def _group_invite_token() -> str:
     from app.groups.invitations import MAX_AGE
     from app.groups.models import GroupInvitation
@@ -305,6 +320,30 @@ def _agenda_item_id() -> int:
     from app.events.models import AgendaItem
 
     return _first(select(AgendaItem.id).where(AgendaItem.event_id == _meeting().id).order_by(AgendaItem.id))
+
+
+def _public_location():
+    from app.groups.models import GroupLocation, Organisation
+
+    return db.session.scalar(
+        select(GroupLocation)
+        .join(Organisation, Organisation.id == GroupLocation.organisation_id)
+        .where(GroupLocation.public.is_(True), Organisation.status == "approved")
+        .order_by(GroupLocation.id)
+        .limit(1)
+    )
+
+
+def _taxonomy_uuid() -> str:
+    from app.groups.hsds import taxonomy_id
+
+    return taxonomy_id("theme")
+
+
+def _term_uuid() -> str:
+    from app.groups.models import Tag
+
+    return _first(select(Tag.uuid).order_by(Tag.id))
 
 
 def _tag_id() -> int:
@@ -335,7 +374,12 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups.hsds_organization", "org_id"): lambda: _org().uuid,
     ("groups", "service_uuid"): lambda: _org().service_uuid,
     ("groups", "tag_id"): _tag_id,
+    ("groups", "sal_uuid"): lambda: _public_location().service_at_location_uuid,
+    ("groups", "taxonomy_uuid"): lambda: _taxonomy_uuid(),
+    ("groups", "term_uuid"): lambda: _term_uuid(),
     ("groups.join", "token"): _group_invite_token,
+    ("groups.listing_check", "token"): lambda: _listing_check_token(),
+    ("groups", "report_id"): lambda: _listing_report_id(),
     # events
     ("events", "slug"): lambda: _event().slug,
     ("events.agenda", "slug"): lambda: _meeting().slug,

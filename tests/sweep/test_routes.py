@@ -94,6 +94,10 @@ def _query_names(app, visits) -> list[str]:
             names.update(re.findall(r"\bname=\"([^\"]+)\"", form))
     for path in pathlib.Path(app.root_path).rglob("*.py"):
         names.update(re.findall(r"request\.(?:args|values)(?:\.get|\.getlist)?[\(\[]\"([a-z_-]+)\"", path.read_text()))
+    # The Open Referral feed reads its parameters by name from one table (app/groups/hsds_params.py).
+    from app.groups.hsds_params import OPERATIONS
+
+    names.update({"page", "per_page"}, *OPERATIONS.values())
     return sorted(names - {"csrf_token"})
 
 
