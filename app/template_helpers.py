@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from app.navigation import navigation_items
+from app.navigation import account_items, navigation_items
 from app.security import has_role
 from app.times import clock, clock_range, to_london
 
@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
             "organisation_name": current_app.config["ORGANISATION_NAME"],
             "contact_email": current_app.config["CONTACT_EMAIL"],
             "navigation_items": navigation_items,
+            "account_items": account_items,
             "has_role": has_role,
             "endpoint_exists": lambda endpoint: endpoint in current_app.view_functions,
         }
