@@ -98,6 +98,20 @@ if (window.htmx) {
   });
 }
 
+// GOV.UK Frontend focuses an error summary or a success banner as the page starts. A page reached at a
+// #fragment (a form whose action ends in one keeps it across the redirect) then has the browser move
+// focus back to <body> when it scrolls to the fragment, so nothing is read out: put it back.
+window.addEventListener("load", () => {
+  window.requestAnimationFrame(() => {
+    if (!window.location.hash || (document.activeElement && document.activeElement !== document.body)) return;
+    const target = document.querySelector("main .govuk-error-summary, main .govuk-notification-banner[role='alert']");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+      target.focus();
+    }
+  });
+});
+
 // Type-ahead for long lists of checkboxes or radios (themes, communities, languages, areas,
 // partner organisations): `data-module="portal-checkbox-filter"` around a GOV.UK fieldset.
 // Without JavaScript the plain list works as it is. With it, a labelled search box above the

@@ -186,3 +186,36 @@ def test_agenda_item_error_and_confirmation_take_a_visible_focus(site, db):
     assert page.evaluate(FOCUS_CONTRAST) >= 3
     site.axe_check()
     _no_violations(page)
+
+
+def test_add_someone_focuses_the_error_summary_then_the_confirmation(site, db):
+    """Staff "Add someone" on an event's registrants page: the error summary, then the success banner,
+    takes a focus that can be seen, also when the form's action ends in a #fragment."""
+    factories.user(role="staff", email="staff@example.org")
+    event = event_factories.event(title="Health partnership meeting")
+    db.session.commit()
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(f"/staff/events/{event.id}/registrants")
+
+    site.submit("Add person")
+    expect(page.locator("main .govuk-error-summary")).to_be_focused()
+    assert page.title().startswith("Error: ")
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+
+    page.get_by_label("Their full name").fill("Farah Ahmed")
+    page.get_by_label("Their email address").fill("farah@example.org")
+    site.submit("Add person")
+    banner = page.locator("main .govuk-notification-banner--success")
+    expect(banner).to_contain_text("Farah Ahmed added")
+    expect(banner).to_be_focused()
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+
+    # A form whose action ends in a #fragment keeps it across the redirect; the browser's scroll to the
+    # fragment would leave focus on <body>, and app.js puts it back on the banner.
+    page.get_by_label("Their full name").fill("Bilal Ahmed")
+    page.get_by_label("Their email address").fill("bilal@example.org")
+    page.locator("main form:has(#name)").evaluate("form => { form.action = form.action + '#add'; }")
+    site.submit("Add person")
+    assert page.url.endswith("#add")
+    expect(page.locator("main .govuk-notification-banner--success")).to_be_focused()
