@@ -21,9 +21,10 @@ TARGET = 60
 # the like. Flesch's formula measures sentences, so what is not one is left out: headings, the labels
 # of long tick-box and radio lists (names of themes, communities, languages), table cells (figures and
 # names), form controls, pagination, visually hidden text, and runs of fewer than MIN_WORDS words
-# (a label, a name, a date, "Already a member?"). A line break ends a run too; a line of facts joined by " · " is a run each; facts
-# (summary lists: names, addresses, numbers; the directory's line of themes and communities) are left
-# out too. A group's own description is measured: it is what a visitor reads about the group.
+# (a label, a name, a date, "Already a member?"). A line break ends a run too; a line of facts joined
+# by " · " is a run each; facts (summary lists: names, addresses, numbers; the directory's line of
+# themes and communities) are left out too. A group's own description is measured: it is what a
+# visitor reads about the group.
 BLOCKS = {"p", "li", "dt", "dd", "caption", "summary", "legend", "div", "blockquote", "label"}
 SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "table", "select", "option", "textarea", "input", "button",
              "script", "style"}  # fmt: skip
@@ -141,7 +142,7 @@ def email_text(text: str) -> str:
     """The prose of a plain-text e-mail: a paragraph (or a line of a list) a run; web addresses and rules
     of "=" or "-" are not words to read."""
     text = re.sub(r"\S*(://|@)\S*", "", text)
-    blocks = [block for block in re.split(r"\n\s*\n|\n(?=[-*•] )|\n(?=[=\-]{3,})", text)]
+    blocks = re.split(r"\n\s*\n|\n(?=[-*•] )|\n(?=[=\-]{3,})", text)
     return sentences([re.sub(r"^[-*•=\s]+", "", block) for block in blocks])
 
 
