@@ -5,12 +5,13 @@ Editing the entry and managing members stay in app/groups/routes.py."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.events import services as event_services
+from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import invitations
@@ -91,3 +92,24 @@ def _dashboard(org: Organisation, members: list[Membership]) -> dict:
         },
         "attendance": event_services.organisation_attendance(org.id) if listed else [],
     }
+
+
+@bp.route("/my-group/<int:org_id>/members/<int:membership_id>/remove/confirm")
+@signed_in_required
+def confirm_remove_member(org_id: int, membership_id: int):
+    """Asks before someone is taken off the group (or leaves it): the dashboard's "Remove" and "Leave this
+    group" lead here, and the button here sends the POST that groups.remove_member acts on."""
+    membership = group_services.membership_of(current_user, org_id)
+    if membership is None:  # only the group's own members (no IDOR)
+        abort(404)
+    org = db.session.get(Organisation, org_id)
+    target = child_or_404(Membership, membership_id, parent=org, load=(Membership.user,))
+    leaving = target.id == membership.id
+    if not leaving and membership.role != "owner":
+        abort(403)
+    if target.role == "owner":
+        flash("Hand over ownership to someone else before the owner leaves the group.", "important")
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
+    return render_template(
+        "main/confirm_remove_member.html", org=org, target=target, leaving=leaving, form=ConfirmForm()
+    )

@@ -219,3 +219,82 @@ def test_add_someone_focuses_the_error_summary_then_the_confirmation(site, db):
     site.submit("Add person")
     assert page.url.endswith("#add")
     expect(page.locator("main .govuk-notification-banner--success")).to_be_focused()
+
+
+def _section_id(toolkit) -> int:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.toolkits.models import Section
+
+    return db.session.scalar(select(Section.id).where(Section.toolkit_id == toolkit.id).order_by(Section.id))
+
+
+def test_question_builder_shows_the_chosen_types_fields(site, site_without_js, db):
+    """With JavaScript only the chosen type's settings show (the others' fields are disabled, so not sent);
+    without it every group shows under its heading."""
+    factories.user(role="staff", email="staff@example.org")
+    toolkit = toolkit_factories.small_toolkit(status="draft")
+    db.session.commit()
+    path = f"/staff/toolkits/{toolkit.slug}/sections/{_section_id(toolkit)}/questions/new"
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(path)
+    headings = page.locator("main form h2")
+
+    def visible_headings() -> list[str]:
+        return [h.inner_text() for h in headings.all() if h.is_visible()]
+
+    assert visible_headings() == ["Condition"]  # short text, the first type, has no settings
+    page.get_by_label("Type of question").select_option("ranking")
+    assert visible_headings() == ["For choice and ranking questions", "Condition"]
+    expect(page.get_by_label("How many to rank (optional)")).to_be_visible()
+    expect(page.get_by_label("Offer “Other, please specify”")).to_be_hidden()
+    page.get_by_label("Type of question").select_option("number")
+    assert visible_headings() == ["For number questions", "Condition"]
+    expect(page.get_by_label("Options", exact=True)).to_be_disabled()
+    page.get_by_label("Type of question").select_option("single_choice")
+    expect(page.get_by_label("Offer “Other, please specify”")).to_be_visible()
+    expect(page.get_by_label("How many to rank (optional)")).to_be_hidden()
+    site.axe_check()
+
+    # Sent with errors, the page comes back showing the chosen type's fields and its errors in order.
+    page.get_by_label("Options", exact=True).fill("Only one")
+    site.submit("Add question")
+    assert visible_headings() == ["For choice and ranking questions", "Condition"]
+    summary = page.locator(".govuk-error-summary__list a")
+    assert [summary.nth(i).get_attribute("href") for i in range(summary.count())] == ["#label", "#options"]
+
+    site_without_js.sign_in("staff@example.org")
+    site_without_js.goto(path)
+    nojs = site_without_js.page
+    assert [h.inner_text() for h in nojs.locator("main form h2").all() if h.is_visible()] == [
+        "For choice and ranking questions",
+        "For number questions",
+        "For scale questions",
+        "Condition",
+    ]
+
+
+def test_removing_a_member_asks_first(site, site_without_js, db):
+    amina = factories.user(email="amina@example.org", name="Amina Hussain")
+    joseph = factories.user(email="joseph@example.org", name="Joseph Okafor")
+    org = organisation("Bangla Wellbeing Circle", owner=amina, members=[joseph])
+    db.session.commit()
+    for checked in (site_without_js, site):
+        page = checked.page
+        checked.sign_in("amina@example.org")
+        checked.goto(f"/my-group/{org.id}")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Remove Joseph Okafor").click()
+        checked.axe_check()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to remove Joseph Okafor?")
+        assert page.title().startswith("Remove Joseph Okafor from Bangla Wellbeing Circle – ")
+        if checked is site_without_js:
+            with page.expect_navigation():
+                page.get_by_role("link", name="No, go back").click()
+            expect(page.get_by_text("joseph@example.org")).to_have_count(1)
+            continue
+        checked.submit("Yes, remove Joseph Okafor")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Joseph Okafor has been removed")
+        expect(page.get_by_text("joseph@example.org")).to_have_count(0)
