@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.events import services as event_services
 from app.db import child_or_404
+from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.groups import invitations
