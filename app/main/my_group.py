@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.db import child_or_404
 from app.events import services as event_services
@@ -39,18 +39,7 @@ def my_group():
 @bp.route("/my-group/<int:org_id>")
 @signed_in_required
 def group_dashboard(org_id: int):
-    membership = group_services.membership_of(current_user, org_id)
-    if membership is None:  # only the group's own members (no IDOR)
-        abort(404)
-    org = db.session.scalar(
-        select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.tags))
-    )
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.organisation_id == org.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.role.desc(), Membership.id)
-    ).all()
+    org, members, membership = _group_and_members(org_id)
     return render_template(
         "main/group_dashboard.html",
         org=org,
@@ -61,6 +50,25 @@ def group_dashboard(org_id: int):
         leave_form=LeaveForm(),
         **_dashboard(org, members),
     )
+
+
+def _group_and_members(org_id: int) -> tuple[Organisation, list[Membership], Membership]:
+    """The group with its tags and its members (with their accounts) in one query, and the current
+    user's membership among them; 404 for anyone who is not a member (no IDOR). Owners first."""
+    org = (
+        db.session.execute(
+            select(Organisation)
+            .where(Organisation.id == org_id)
+            .options(joinedload(Organisation.tags), joinedload(Organisation.memberships).joinedload(Membership.user))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    membership = next((m for m in org.memberships if m.user_id == current_user.id), None) if org else None
+    if membership is None:  # only the group's own members (no IDOR)
+        abort(404)
+    members = sorted(org.memberships, key=lambda m: (m.role != "owner", m.id))
+    return org, members, membership
 
 
 def _dashboard(org: Organisation, members: list[Membership]) -> dict:
