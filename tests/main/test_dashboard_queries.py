@@ -1,5 +1,5 @@
-"""Issue 21 §4a: the member dashboard (/my-group/<id>) runs a fixed number of SQL statements (11; the issue asks for 8), however many
-events, toolkits, members and invitations the group has."""
+"""Issue 21 §4a: the member dashboard (/my-group/<id>) runs a fixed number of SQL statements (11; the
+issue asks for 8), however many events, toolkits, members and invitations the group has."""
 
 from __future__ import annotations
 
