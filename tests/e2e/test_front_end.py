@@ -180,7 +180,7 @@ def test_agenda_item_error_and_confirmation_take_a_visible_focus(site, db):
 
     page.get_by_label("Item", exact=True).fill("Mapping toolkit findings")
     page.get_by_role("button", name="Add item").click()
-    message = page.get_by_text("Added “Mapping toolkit findings” to the agenda.")
+    message = page.locator("#agenda-editor").get_by_text("Added “Mapping toolkit findings” to the agenda.")
     expect(message).to_be_focused()
     page.wait_for_function(f"document.title === {title!r}")
     assert page.evaluate(FOCUS_CONTRAST) >= 3
