@@ -33,7 +33,7 @@ def page_titles(app, client, role: str) -> dict[str, list[str]]:
     return titles
 
 
-@pytest.mark.parametrize("role", ["anonymous", "member", "admin"])
+@pytest.mark.parametrize("role", ["anonymous", "member", "other_member", "staff", "admin"])
 def test_every_page_has_its_own_title(app, client, demo, role):
     titles = page_titles(app, client, role)
     shared = {title: endpoints for title, endpoints in titles.items() if len(set(endpoints)) > 1}
