@@ -9,7 +9,7 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint format install install-dev browser bench clean
+.PHONY: run test test-sqlite test-postgres lint format install install-dev browser bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,5 +76,14 @@ bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS) $(if $(SOAK),--soak $(SOAK))
 	$(BIN)/python -m bench.spreadsheets
 
+# Lighthouse on eight key pages (docs/performance.md): npm's lighthouse, pinned in package.json and
+# package-lock.json, installed into ./node_modules; Debian's Chromium (`make browser`).
+node_modules/.bin/lighthouse: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+audit: install-dev browser node_modules/.bin/lighthouse
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.audit $(AUDIT_ARGS)
+
 clean:
-	rm -rf $(VENV) instance/portal.db* .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance/portal.db* .pytest_cache .ruff_cache node_modules

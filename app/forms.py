@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from markupsafe import Markup
 from wtforms import DateField, EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -195,3 +197,36 @@ class GovDateField(DateField):
         except ValueError as exc:
             self.data = None
             raise ValueError(self.message) from exc
+
+
+# --- the error summary in the page's order -------------------------------------------------
+
+_SUMMARY_LIST = re.compile(r'(<ul class="govuk-list govuk-error-summary__list">)(.*?)(</ul>)', re.S)
+_SUMMARY_ITEM = re.compile(r"<li>.*?</li>", re.S)
+_SUMMARY_HREF = re.compile(r'href="#([^"]+)"')
+
+
+def errors_in_page_order(html: Markup) -> Markup:
+    """A page's HTML with each error summary listing its errors in the order their fields appear on the
+    page (issue 21 §7). The summary comes from the form class's field order, which a template may not
+    follow; base.html passes the rendered page content through this. An error whose field is not found
+    keeps its place relative to the others that are not found, after those that are."""
+    if not isinstance(html, Markup):
+        raise TypeError("errors_in_page_order takes rendered template output (Markup)")
+
+    def position(item: str) -> int:
+        href = _SUMMARY_HREF.search(item)
+        if href is None:
+            return len(html)
+        for marker in (f'id="{href.group(1)}"', f'id="{href.group(1)}-'):  # a date's first input: id="date-day"
+            found = html.find(marker)
+            if found >= 0:
+                return found
+        return len(html)
+
+    def reorder(match: re.Match) -> str:
+        items = _SUMMARY_ITEM.findall(match.group(2))
+        return match.group(1) + "\n".join(sorted(items, key=position)) + match.group(3)
+
+    # Safe: the input is rendered, escaped template output, and only whole <li> items of it move.
+    return Markup(_SUMMARY_LIST.sub(reorder, str(html)))  # noqa: S704

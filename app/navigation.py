@@ -1,5 +1,11 @@
 """Header navigation. An item appears only when its feature's endpoint exists, so the
-menu never links to a page that is not built yet; features add themselves by endpoint."""
+menu never links to a page that is not built yet; features add themselves by endpoint.
+
+Two lists (issue 21 §6): the main navigation (what the portal offers, plus the signed-in person's
+group and, for staff, the staff area) and a short account bar above it (sign in, or the account page
+and sign out). Splitting them keeps the main list short enough to sit on one line from the width where
+the menu button gives way (`--govuk-breakpoint-tablet` in static/app.css) up to 1920 px, for every
+role; tests/e2e/test_header_navigation.py measures it."""
 
 from __future__ import annotations
 
@@ -8,37 +14,38 @@ from flask_login import current_user
 
 from app.security import has_role
 
-# (label, endpoint): order as the issue names them.
+# (label, endpoint): order as the issue names them. Joining the mailing list is linked from the
+# bulletins page, the home page and the footer rather than from the header.
 PUBLIC_NAV = [
     ("Groups", "groups.index"),
     ("Events", "events.index"),
     ("Toolkits", "toolkits.index"),
     ("Action plans", "actionplan.index"),
     ("Bulletins", "mailing.bulletins"),
-    ("Join the mailing list", "mailing.signup"),
 ]
+
+
+def _item(text: str, endpoint: str, path: str) -> dict:
+    href = url_for(endpoint)
+    return {"text": text, "href": href, "active": path.startswith(href) and href != "/"}
 
 
 def navigation_items() -> list[dict]:
     views = current_app.view_functions
-    items = []
     path = request.path if request else ""
-    for label, endpoint in PUBLIC_NAV:
-        if endpoint in views:
-            href = url_for(endpoint)
-            items.append({"text": label, "href": href, "active": path.startswith(href) and href != "/"})
-    if has_role(current_user, "staff"):
-        href = url_for("staff.dashboard")
-        items.append({"text": "Staff", "href": href, "active": path.startswith(href)})
+    items = [_item(label, endpoint, path) for label, endpoint in PUBLIC_NAV if endpoint in views]
     if current_user.is_authenticated and "main.my_group" in views:
         # The member dashboard: their group's entry, toolkits to answer, registrations. No query here
         # (every page draws the menu); the page itself says how to join or add a group when there is none.
-        href = url_for("main.my_group")
-        items.append({"text": "Your group", "href": href, "active": path.startswith(href)})
-    if current_user.is_authenticated:
-        href = url_for("auth.account")
-        items.append({"text": "Your account", "href": href, "active": path.startswith(href)})
-    else:
-        href = url_for("auth.login")
-        items.append({"text": "Sign in", "href": href, "active": path.startswith(href)})
+        items.append(_item("Your group", "main.my_group", path))
+    if has_role(current_user, "staff"):
+        items.append(_item("Staff", "staff.dashboard", path))
     return items
+
+
+def account_items() -> list[dict]:
+    """The account bar's links; "Sign out" (a POST form) follows them in base.html when signed in."""
+    path = request.path if request else ""
+    if current_user.is_authenticated:
+        return [_item("Your account", "auth.account", path)]
+    return [_item("Sign in", "auth.login", path)]

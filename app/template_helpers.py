@@ -8,7 +8,8 @@ from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from app.navigation import navigation_items
+from app.forms import errors_in_page_order
+from app.navigation import account_items, navigation_items
 from app.security import has_role
 from app.times import clock, clock_range, to_london
 
@@ -44,6 +45,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_format
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.globals["clock_range"] = clock_range
+    app.jinja_env.filters["errors_in_page_order"] = errors_in_page_order
 
     @app.context_processor
     def _globals():
@@ -52,6 +54,7 @@ def register(app: Flask) -> None:
             "organisation_name": current_app.config["ORGANISATION_NAME"],
             "contact_email": current_app.config["CONTACT_EMAIL"],
             "navigation_items": navigation_items,
+            "account_items": account_items,
             "has_role": has_role,
             "endpoint_exists": lambda endpoint: endpoint in current_app.view_functions,
         }

@@ -98,6 +98,50 @@ if (window.htmx) {
   });
 }
 
+// GOV.UK Frontend focuses an error summary or a success banner as the page starts. A page reached at a
+// #fragment (a form whose action ends in one keeps it across the redirect) then has the browser move
+// focus back to <body> when it scrolls to the fragment, so nothing is read out: put it back.
+window.addEventListener("load", () => {
+  window.requestAnimationFrame(() => {
+    if (!window.location.hash || (document.activeElement && document.activeElement !== document.body)) return;
+    const target = document.querySelector("main .govuk-error-summary, main .govuk-notification-banner[role='alert']");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+      target.focus();
+    }
+  });
+});
+
+// A form whose fields depend on a choice (the toolkit question builder: the settings of each question
+// type): `data-module="portal-fields-by-type"` with `data-type-field` naming the <select>, and
+// `data-question-types="a b"` on each part that belongs to some types. Without JavaScript every part
+// shows under its heading. With it, only the chosen type's parts show; a hidden part's fields are
+// disabled, so they are neither sent nor reached by keyboard.
+function initFieldsByType(form) {
+  if (form.dataset.portalFieldsReady) return;
+  const select = form.querySelector(`#${form.dataset.typeField}`);
+  if (!select) return;
+  form.dataset.portalFieldsReady = "true";
+  const parts = Array.from(form.querySelectorAll("[data-question-types]"));
+  const apply = () => {
+    parts.forEach((part) => {
+      const shown = part.dataset.questionTypes.split(/\s+/).includes(select.value)
+        && !(part.parentElement.closest("[data-question-types][hidden]"));
+      part.hidden = !shown;
+    });
+    parts.forEach((part) => {
+      const hidden = part.hidden || part.closest("[data-question-types][hidden]") !== null;
+      part.querySelectorAll("input, textarea, select").forEach((field) => { field.disabled = hidden; });
+    });
+  };
+  select.addEventListener("change", apply);
+  apply();
+}
+const initFieldsByTypeIn = (root) =>
+  root.querySelectorAll('[data-module="portal-fields-by-type"]').forEach(initFieldsByType);
+initFieldsByTypeIn(document);
+document.body.addEventListener("htmx:load", (event) => initFieldsByTypeIn(event.detail.elt));
+
 // Type-ahead for long lists of checkboxes or radios (themes, communities, languages, areas,
 // partner organisations): `data-module="portal-checkbox-filter"` around a GOV.UK fieldset.
 // Without JavaScript the plain list works as it is. With it, a labelled search box above the

@@ -51,8 +51,9 @@ def seed_demo() -> None:
 # A partner of the network rather than a member group, listed in the directory.
 WELLBEING_PARTNERSHIP = (
     "Borough Wellbeing Partnership",
-    "The borough's mental health and wellbeing partnership of the NHS, the council's public health team "
-    "and voluntary groups. Co-hosts the community of practice on mental health support for BAME communities.",
+    "The borough's mental health and wellbeing partnership: the NHS, the council's public health team and "
+    "local groups. With the network, it runs learning sessions on mental health support for Black, Asian and "
+    "minority ethnic communities.",
 )
 
 
@@ -114,8 +115,8 @@ def _network_meetings(today: dt.date) -> None:
         address="12 Market Street\nTown Centre",
         online_link="https://meet.example.org/bame-network",
         capacity=40,
-        description="<p>The network's quarterly meeting: updates from member groups and partners, "
-        "and progress on the race equality action plan.</p>",
+        description="<p>The network meets every 3 months. Member groups and partners share news, "
+        "and we look at how the race equality action plan is going.</p>",
     )
     db.session.add(series)
     db.session.flush()
@@ -185,8 +186,8 @@ def _one_off_events(today: dt.date) -> None:
         online_link="https://meet.example.org/cop-wellbeing",
         capacity=30,
         audience="members",
-        description="<p>A multisectoral dialogue with the wellbeing partnership on mental health support "
-        "for BAME communities.</p>",
+        description="<p>A talk with the wellbeing partnership about mental health support "
+        "for Black, Asian and minority ethnic communities.</p>",
     )
     starts = london_to_utc(today + dt.timedelta(days=35), dt.time(13, 0))
     networking = Event(

@@ -28,9 +28,9 @@ SENT_ITEMS = [
     ("funding", "Community capacity fund now open",
      "Grants of up to £10,000 for groups led by and for Black, Asian and minority ethnic communities. "
      "Apply by the end of next month.", "https://www.example.org/funding/capacity"),
-    ("research", "Mental health is the main disparity, our pilot finds",
-     "Thirty member organisations answered the mapping toolkit. Mental health came first, closely followed "
-     "by diabetes.", "https://www.example.org/toolkit/findings"),
+    ("research", "Mental health is the biggest gap, our pilot finds",
+     "Thirty member groups answered the mapping toolkit. Mental health came first, with diabetes close "
+     "behind.", "https://www.example.org/toolkit/findings"),
     ("job", "Outreach worker, employment and skills (part time)",
      "Help people from our communities into work and training. 21 hours a week.",
      "https://www.example.org/jobs/outreach-worker"),

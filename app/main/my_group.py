@@ -5,11 +5,12 @@ Editing the entry and managing members stay in app/groups/routes.py."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
+from app.db import child_or_404
 from app.events import services as event_services
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -38,18 +39,7 @@ def my_group():
 @bp.route("/my-group/<int:org_id>")
 @signed_in_required
 def group_dashboard(org_id: int):
-    membership = group_services.membership_of(current_user, org_id)
-    if membership is None:  # only the group's own members (no IDOR)
-        abort(404)
-    org = db.session.scalar(
-        select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.tags))
-    )
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.organisation_id == org.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.role.desc(), Membership.id)
-    ).all()
+    org, members, membership = _group_and_members(org_id)
     return render_template(
         "main/group_dashboard.html",
         org=org,
@@ -60,6 +50,25 @@ def group_dashboard(org_id: int):
         leave_form=LeaveForm(),
         **_dashboard(org, members),
     )
+
+
+def _group_and_members(org_id: int) -> tuple[Organisation, list[Membership], Membership]:
+    """The group with its tags and its members (with their accounts) in one query, and the current
+    user's membership among them; 404 for anyone who is not a member (no IDOR). Owners first."""
+    org = (
+        db.session.execute(
+            select(Organisation)
+            .where(Organisation.id == org_id)
+            .options(joinedload(Organisation.tags), joinedload(Organisation.memberships).joinedload(Membership.user))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    membership = next((m for m in org.memberships if m.user_id == current_user.id), None) if org else None
+    if membership is None:  # only the group's own members (no IDOR)
+        abort(404)
+    members = sorted(org.memberships, key=lambda m: (m.role != "owner", m.id))
+    return org, members, membership
 
 
 def _dashboard(org: Organisation, members: list[Membership]) -> dict:
@@ -91,3 +100,24 @@ def _dashboard(org: Organisation, members: list[Membership]) -> dict:
         },
         "attendance": event_services.organisation_attendance(org.id) if listed else [],
     }
+
+
+@bp.route("/my-group/<int:org_id>/members/<int:membership_id>/remove/confirm")
+@signed_in_required
+def confirm_remove_member(org_id: int, membership_id: int):
+    """Asks before someone is taken off the group (or leaves it): the dashboard's "Remove" and "Leave this
+    group" lead here, and the button here sends the POST that groups.remove_member acts on."""
+    membership = group_services.membership_of(current_user, org_id)
+    if membership is None:  # only the group's own members (no IDOR)
+        abort(404)
+    org = db.session.get(Organisation, org_id)
+    target = child_or_404(Membership, membership_id, parent=org, load=(Membership.user,))
+    leaving = target.id == membership.id
+    if not leaving and membership.role != "owner":
+        abort(403)
+    if target.role == "owner":
+        flash("Hand over ownership to someone else before the owner leaves the group.", "important")
+        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
+    return render_template(
+        "main/confirm_remove_member.html", org=org, target=target, leaving=leaving, form=ConfirmForm()
+    )

@@ -49,7 +49,8 @@ MENTAL_HEALTH_TOOLKIT = {
     "suppression_threshold": 5,
     "description": (
         "<p>This toolkit was written by the Community of Practice working group to understand the "
-        "mental-health work that BAME-led organisations do with the people they support.</p>"
+        "mental-health work that groups led by Black, Asian and minority ethnic people do with the people they "
+        "support.</p>"
         "<p>One person or several colleagues can fill it in for your organisation: everything is saved "
         "as you go. It takes about 20 minutes. We publish what organisations told us as "
         "&ldquo;This is what you said&rdquo;, with small numbers hidden so no organisation can be "

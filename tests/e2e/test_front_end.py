@@ -180,9 +180,121 @@ def test_agenda_item_error_and_confirmation_take_a_visible_focus(site, db):
 
     page.get_by_label("Item", exact=True).fill("Mapping toolkit findings")
     page.get_by_role("button", name="Add item").click()
-    message = page.get_by_text("Added “Mapping toolkit findings” to the agenda.")
+    message = page.locator("#agenda-editor").get_by_text("Added “Mapping toolkit findings” to the agenda.")
     expect(message).to_be_focused()
     page.wait_for_function(f"document.title === {title!r}")
     assert page.evaluate(FOCUS_CONTRAST) >= 3
     site.axe_check()
     _no_violations(page)
+
+
+def test_add_someone_focuses_the_error_summary_then_the_confirmation(site, db):
+    """Staff "Add someone" on an event's registrants page: the error summary, then the success banner,
+    takes a focus that can be seen, also when the form's action ends in a #fragment."""
+    factories.user(role="staff", email="staff@example.org")
+    event = event_factories.event(title="Health partnership meeting")
+    db.session.commit()
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(f"/staff/events/{event.id}/registrants")
+
+    site.submit("Add person")
+    expect(page.locator("main .govuk-error-summary")).to_be_focused()
+    assert page.title().startswith("Error: ")
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+
+    page.get_by_label("Their full name").fill("Farah Ahmed")
+    page.get_by_label("Their email address").fill("farah@example.org")
+    site.submit("Add person")
+    banner = page.locator("main .govuk-notification-banner--success")
+    expect(banner).to_contain_text("Farah Ahmed added")
+    expect(banner).to_be_focused()
+    assert page.evaluate(FOCUS_CONTRAST) >= 3
+
+    # A form whose action ends in a #fragment keeps it across the redirect; the browser's scroll to the
+    # fragment would leave focus on <body>, and app.js puts it back on the banner.
+    page.get_by_label("Their full name").fill("Bilal Ahmed")
+    page.get_by_label("Their email address").fill("bilal@example.org")
+    page.locator("main form:has(#name)").evaluate("form => { form.action = form.action + '#add'; }")
+    site.submit("Add person")
+    assert page.url.endswith("#add")
+    expect(page.locator("main .govuk-notification-banner--success")).to_be_focused()
+
+
+def _section_id(toolkit) -> int:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.toolkits.models import Section
+
+    return db.session.scalar(select(Section.id).where(Section.toolkit_id == toolkit.id).order_by(Section.id))
+
+
+def test_question_builder_shows_the_chosen_types_fields(site, site_without_js, db):
+    """With JavaScript only the chosen type's settings show (the others' fields are disabled, so not sent);
+    without it every group shows under its heading."""
+    factories.user(role="staff", email="staff@example.org")
+    toolkit = toolkit_factories.small_toolkit(status="draft")
+    db.session.commit()
+    path = f"/staff/toolkits/{toolkit.slug}/sections/{_section_id(toolkit)}/questions/new"
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(path)
+    headings = page.locator("main form h2")
+
+    def visible_headings() -> list[str]:
+        return [h.inner_text() for h in headings.all() if h.is_visible()]
+
+    assert visible_headings() == ["Condition"]  # short text, the first type, has no settings
+    page.get_by_label("Type of question").select_option("ranking")
+    assert visible_headings() == ["For choice and ranking questions", "Condition"]
+    expect(page.get_by_label("How many to rank (optional)")).to_be_visible()
+    expect(page.get_by_label("Offer “Other, please specify”")).to_be_hidden()
+    page.get_by_label("Type of question").select_option("number")
+    assert visible_headings() == ["For number questions", "Condition"]
+    expect(page.get_by_label("Options", exact=True)).to_be_disabled()
+    page.get_by_label("Type of question").select_option("single_choice")
+    expect(page.get_by_label("Offer “Other, please specify”")).to_be_visible()
+    expect(page.get_by_label("How many to rank (optional)")).to_be_hidden()
+    site.axe_check()
+
+    # Sent with errors, the page comes back showing the chosen type's fields and its errors in order.
+    page.get_by_label("Options", exact=True).fill("Only one")
+    site.submit("Add question")
+    assert visible_headings() == ["For choice and ranking questions", "Condition"]
+    summary = page.locator(".govuk-error-summary__list a")
+    assert [summary.nth(i).get_attribute("href") for i in range(summary.count())] == ["#label", "#options"]
+
+    site_without_js.sign_in("staff@example.org")
+    site_without_js.goto(path)
+    nojs = site_without_js.page
+    assert [h.inner_text() for h in nojs.locator("main form h2").all() if h.is_visible()] == [
+        "For choice and ranking questions",
+        "For number questions",
+        "For scale questions",
+        "Condition",
+    ]
+
+
+def test_removing_a_member_asks_first(site, site_without_js, db):
+    amina = factories.user(email="amina@example.org", name="Amina Hussain")
+    joseph = factories.user(email="joseph@example.org", name="Joseph Okafor")
+    org = organisation("Bangla Wellbeing Circle", owner=amina, members=[joseph])
+    db.session.commit()
+    for checked in (site_without_js, site):
+        page = checked.page
+        checked.sign_in("amina@example.org")
+        checked.goto(f"/my-group/{org.id}")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Remove Joseph Okafor").click()
+        checked.axe_check()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to remove Joseph Okafor?")
+        assert page.title().startswith("Remove Joseph Okafor from Bangla Wellbeing Circle – ")
+        if checked is site_without_js:
+            with page.expect_navigation():
+                page.get_by_role("link", name="No, go back").click()
+            expect(page.get_by_text("joseph@example.org")).to_have_count(1)
+            continue
+        checked.submit("Yes, remove Joseph Okafor")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Joseph Okafor has been removed")
+        expect(page.get_by_text("joseph@example.org")).to_have_count(0)

@@ -60,7 +60,7 @@ def _content(db):
 
 def test_empty_site_reads_well(client, db):
     text = page_text(_home(client))
-    assert "A network and community of practice for Black, Asian and minority ethnic" in text  # the standard text
+    assert "A network for community groups led by Black, Asian and minority ethnic people" in text  # the standard text
     assert "The date of the next network meeting has not been set yet" in text
     assert "No other events are planned yet" in text
     assert "No toolkits are open at the moment" in text
@@ -169,7 +169,7 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "site_content.edited")) is not None
     home = _home(client)
     assert "<p>We are the borough's BAME network.</p><p>We meet every quarter.</p>" in home
-    assert "A network and community of practice for Black" not in home
+    assert "A network for community groups led by Black" not in home
     # The form shows the plain text again, not the stored markup.
     form_page = client.get("/staff/home-page").get_data(as_text=True)
     assert "We are the borough&#39;s BAME network.\n\nWe meet every quarter." in form_page
@@ -193,7 +193,7 @@ def test_staff_edit_the_welcome_text(client, db, login_as):
     assert "The welcome text is empty" in asked_html and "Yes, remove the welcome text" in asked_html
     assert "our story" in _home(client)
     client.post("/staff/home-page", data={"body": "", "confirm_empty": "y"})
-    assert "A network and community of practice for Black" in _home(client)  # back to the standard text
+    assert "A network for community groups led by Black" in _home(client)  # back to the standard text
 
 
 def test_demo_data_fills_the_home_page_and_the_members_dashboard(client, db):

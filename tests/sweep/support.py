@@ -42,6 +42,7 @@ OBJECT_LEVEL = {
     "groups.applied",
     "groups.edit",
     "main.group_dashboard",
+    "main.confirm_remove_member",
     # Only members of an approved group answer its toolkit or send its apologies.
     "events.apologies",
     "toolkits.check",
@@ -64,6 +65,8 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "events.minutes": {"anonymous": (302,)},
     # A bulletin item's own URL serves HTMX; a plain request is sent to the item in the composer.
     "mailing.staff_item": {"staff": (302,), "admin": (302,)},
+    # The demo group's only member is its owner, who must hand over before leaving: back to the dashboard.
+    "main.confirm_remove_member": {"member": (303,)},
     # One group: "My group" goes straight to it.
     "main.my_group": {"member": (302,), "other_member": (302,)},
     # A colleague invitation (to the member's group, addressed to the other member) works only for
@@ -120,6 +123,12 @@ def _member_org():
     from app.groups.models import Membership
 
     return _first(select(Membership.organisation_id).where(Membership.user_id == user("member").id))
+
+
+def _membership_id() -> int:
+    from app.groups.models import Membership
+
+    return _first(select(Membership.id).where(Membership.user_id == user("member").id))
 
 
 def _org():
@@ -380,6 +389,8 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups.join", "token"): _group_invite_token,
     ("groups.listing_check", "token"): lambda: _listing_check_token(),
     ("groups", "report_id"): lambda: _listing_report_id(),
+
+    ("main.confirm_remove_member", "membership_id"): _membership_id,
     # events
     ("events", "slug"): lambda: _event().slug,
     ("events.agenda", "slug"): lambda: _meeting().slug,
