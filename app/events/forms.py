@@ -16,6 +16,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    FieldList,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,12 +25,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms import Form as PlainForm
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.events.models import (
     ACCESS_FEATURES,
     ACTION_STATUSES,
     AUDIENCES,
+    DEFAULT_MAX_GUESTS,
     EVENT_STATUSES,
     KINDS,
     MODES,
@@ -36,6 +40,7 @@ from app.events.models import (
     WEEKDAYS,
 )
 from app.forms import (
+    EmailAddress,
     Form,
     GovDateField,
     WebAddress,
@@ -136,6 +141,18 @@ def attendance_mode_field() -> RadioField:
     )
 
 
+def max_guests_field():
+    return IntegerField(
+        "Guests each person may bring",
+        widget=GovTextInput(),
+        default=DEFAULT_MAX_GUESTS,
+        validators=[
+            Optional(),  # empty: the default
+            NumberRange(min=0, max=10, message="Guests each person may bring must be between 0 and 10"),
+        ],
+    )
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         "Type of event",
@@ -157,6 +174,7 @@ class EventForm(FlaskForm):
     access_notes = area("Other access information", 2000)
     online_link = online_link_field()
     capacity = capacity_field()
+    max_guests = max_guests_field()
     registration_opens = GovDateField("Registration opens", validators=[Optional()])
     registration_closes = GovDateField("Registration closes", validators=[Optional()])
     audience = RadioField(
@@ -279,6 +297,45 @@ class AgendaItemForm(FlaskForm):
     submit = submit_field("Save item")
 
 
+GUEST_EMAIL_FORMAT = "Enter the guest's email address in the correct format, like name@example.com"
+
+
+class GuestForm(PlainForm):
+    """One guest (part of RegistrationForm; no CSRF of its own). All empty = no guest."""
+
+    name = StringField(
+        "Guest's full name",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Length(max=120, message="Guest's name must be 120 characters or fewer")],
+    )
+    email = StringField(
+        "Guest's email address (optional)",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), EmailAddress(GUEST_EMAIL_FORMAT)],
+    )
+    access_needs = area("Guest's access needs (optional)", 2000)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.data or self.email.data or self.access_needs.data)
+
+    def validate_name(self, field):
+        if not field.data and not self.is_empty:
+            raise ValidationError("Enter the guest's full name, or clear their details")
+
+
+class GuestList(FieldList):
+    """FieldList whose errors keep each guest's position, so the error summary links to the right box."""
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if not valid:
+            self.errors = [entry.errors for entry in self.entries]
+        return valid
+
+
 class RegistrationForm(Form):
     name = name_field()
     email = email_field()
@@ -292,7 +349,20 @@ class RegistrationForm(Form):
     show_on_attendee_list = BooleanField(
         "Show my name and organisation on the list of people attending", widget=GovCheckboxInput()
     )
+    guests = GuestList(FormField(GuestForm), min_entries=0, max_entries=10)
     submit = submit_field("Register")
+
+    def offer_guests(self, maximum: int) -> None:
+        """Show `maximum` guest slots (the event's limit); posted slots beyond it are refused."""
+        while len(self.guests) < maximum:
+            self.guests.append_entry()
+
+    def guest_details(self) -> list[dict]:
+        return [
+            {"name": g.form.name.data, "email": g.form.email.data or "", "access_needs": g.form.access_needs.data or ""}
+            for g in self.guests
+            if not g.form.is_empty
+        ]
 
 
 class ApologiesForm(Form):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.events.models import ActionArising, AgendaItem, Event, Minutes, Registration
+from app.events.services import guests_by_host
 from app.extensions import db
 
 
@@ -31,14 +32,18 @@ def minutes_for(event: Event) -> Minutes:
     return minutes
 
 
-def attendance(event_id: int) -> dict[str, list[Registration]]:
+def attendance(event_id: int) -> dict:
+    """Present, apologies and absent registrants; "guests": host id -> their guests (listed under
+    the host, present when checked in)."""
     rows = db.session.scalars(
         select(Registration).where(Registration.event_id == event_id).order_by(func.lower(Registration.name))
     ).all()
+    guests = guests_by_host([r.id for r in rows if r.guest_count and r.status in ("attended", "confirmed")])
     return {
         "present": [r for r in rows if r.status == "attended"],
         "apologies": [r for r in rows if r.status == "apologies"],
         "absent": [r for r in rows if r.status == "confirmed"],
+        "guests": guests,
     }
 
 

@@ -69,6 +69,7 @@ KIND_DEFAULTS = {
     "workshop": {"audience": "anyone", "capacity": 25, "minutes": 120, "standing": False},
     "training": {"audience": "anyone", "capacity": 20, "minutes": 180, "standing": False},
 }
+DEFAULT_MAX_GUESTS = 2
 STANDING_ITEMS = [
     ("Welcome and apologies", 10),
     ("Minutes of the last meeting", 10),
@@ -145,6 +146,7 @@ class Event(db.Model):
         CheckConstraint(one_of("status", EVENT_STATUSES), name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+        CheckConstraint("max_guests BETWEEN 0 AND 10", name="max_guests"),
         Index("ix_events_status_starts", "status", "starts_at"),
     )
 
@@ -167,6 +169,10 @@ class Event(db.Model):
     access_notes: Mapped[str] = mapped_column(Text, default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Guests each registrant may bring (each takes a place); 0 turns guests off.
+    max_guests: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_GUESTS, server_default=str(DEFAULT_MAX_GUESTS))
+    # The iCalendar SEQUENCE: raised by one each time registrants are told of a change.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     audience: Mapped[str] = mapped_column(String(20), default="anyone")
@@ -296,6 +302,7 @@ class Registration(db.Model):
     __tablename__ = "event_registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="event_email"),
+        CheckConstraint("guest_count >= 0", name="guest_count"),
         CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status"),
         Index("ix_event_registrations_event_status", "event_id", "status"),
     )
@@ -312,6 +319,9 @@ class Registration(db.Model):
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     show_on_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    # How many guests come with this person (rows in event_guests); kept here so that counting the
+    # places taken stays one indexed SUM on the hot path of registering.
+    guest_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(20), default="self")  # self or staff
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -321,6 +331,13 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="registrations", lazy="raise")
     organisation: Mapped[Organisation | None] = relationship("Organisation", lazy="raise")
+    guests: Mapped[list[Guest]] = relationship(
+        back_populates="registration", order_by="Guest.id", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    @property
+    def party_size(self) -> int:
+        return 1 + (self.guest_count or 0)
 
     @property
     def status_label(self) -> str:
@@ -329,3 +346,29 @@ class Registration(db.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in ("confirmed", "attended")
+
+
+class Guest(db.Model):
+    """Someone a registrant brings: takes a place with them, is on the waiting list with them."""
+
+    __tablename__ = "event_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="guests", lazy="raise")
+
+
+class EventOldAddress(db.Model):
+    """An address an event had before staff moved it (the slug carries the date): it redirects."""
+
+    __tablename__ = "event_old_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

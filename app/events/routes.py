@@ -17,7 +17,7 @@ from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for
 from app.events.minutes import agenda as agenda_items
 from app.events.minutes import attendance, find_minutes
-from app.events.models import KINDS, Event, Registration
+from app.events.models import KINDS, Event, Guest, Registration
 from app.events.series import previous_in_series
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
@@ -146,6 +146,7 @@ def detail(slug: str):
         event=event,
         mine=mine,
         rank=services.waitlist_rank(mine) if mine else None,
+        guests=services.guests_of(mine),
         places_left=services.places_left(event),
         attendees=attendees,
         minutes=minutes if minutes and minutes.status == "published" else None,
@@ -178,6 +179,8 @@ def register(slug: str):
     form = RegistrationForm()
     groups = _my_groups()
     _set_group_choices(form, groups)
+    if request.method == "GET":
+        form.offer_guests(event.max_guests)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data, form.email.data = current_user.name, current_user.email
         if len(groups) == 1:
@@ -189,8 +192,15 @@ def register(slug: str):
         response = _submit_registration(event, form, groups)
         if response is not None:
             return response
+    form.offer_guests(event.max_guests)
     return render(
-        "events/register.html", "events/_register_form.html", event=event, form=form, state=state, groups=groups
+        "events/register.html",
+        "events/_register_form.html",
+        event=event,
+        form=form,
+        state=state,
+        groups=groups,
+        places_left=services.places_left(event),
     )
 
 
@@ -224,6 +234,7 @@ def _registration_request(
         access_needs=form.access_needs.data or "",
         dietary_needs=form.dietary_needs.data or "",
         show_on_attendee_list=form.show_on_attendee_list.data,
+        guests=tuple(registering.GuestDetails(**guest) for guest in form.guest_details()),
     )
 
 
@@ -299,13 +310,23 @@ def _registered_response(event: Event, registration: Registration, created: bool
             event=event,
             mine=registration,
             rank=rank,
+            guests=services.guests_of(registration),
             groups=groups,
             can_send_apologies=services.can_send_apologies(event, groups, registration),
             next_url=_next_url(),
+            # The event page's "Places left" is swapped in the same response (hx-swap-oob).
+            places_left_oob=services.places_left(event) if event.capacity is not None else None,
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
     if not current_user.is_authenticated:
-        return render_template("events/registered.html", event=event, registration=registration, rank=rank)
+        return render_template(
+            "events/registered.html",
+            event=event,
+            registration=registration,
+            rank=rank,
+            guests=services.guests_of(registration),
+            free=services.places_left(event) if registration.status == "waitlisted" else None,
+        )
     if created:
         flash(
             f"You're on the waiting list (position {rank})."
@@ -328,6 +349,20 @@ def cancel_mine(slug: str):
             "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
         )
     return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
+
+
+@bp.route("/events/<slug>/guests/<int:guest_id>/cancel", methods=["POST"])
+@signed_in_required
+def cancel_my_guest(slug: str, guest_id: int):
+    """The registrant says one of their guests is not coming: that place is freed."""
+    event = _visible_event(slug)
+    mine = _my_registration(event)
+    guest = db.session.get(Guest, guest_id)
+    if mine is None or guest is None or guest.registration_id != mine.id:
+        abort(404)  # only your own guests
+    registering.cancel_guest(guest.id)
+    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    return redirect(url_for("events.detail", slug=event.slug), code=303)
 
 
 def _registration_from_token(token: str) -> Registration:
@@ -354,7 +389,30 @@ def cancel_by_token(token: str):
         if registration.status != "cancelled":
             registering.cancel_registration(registration.id)
         return render_template("events/cancelled.html", event=event, registration=registration)
-    return render_template("events/cancel.html", event=event, registration=registration, form=form)
+    return render_template(
+        "events/cancel.html",
+        event=event,
+        registration=registration,
+        form=form,
+        token=token,
+        guests=services.guests_of(registration) if registration.status != "cancelled" else [],
+    )
+
+
+@bp.route("/events/cancel/<token>/guests/<int:guest_id>", methods=["POST"])
+@public
+def cancel_guest_by_token(token: str, guest_id: int):
+    """From the e-mailed link: one guest is not coming (people who registered without an account)."""
+    try:
+        registration = _registration_from_token(token)
+    except TokenError as exc:
+        return render_template("events/link_problem.html", reason=exc.reason), 400
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.registration_id != registration.id:
+        abort(404)
+    registering.cancel_guest(guest.id)
+    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    return redirect(url_for("events.cancel_by_token", token=token), code=303)
 
 
 @bp.route("/events/<slug>/agenda")

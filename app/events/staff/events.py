@@ -12,7 +12,15 @@ from app.db import child_or_404, utcnow
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import CancelEventForm, EventForm, parse_time
-from app.events.models import ACCESS_FEATURES, KIND_DEFAULTS, KINDS, Event, EventSeries, Registration
+from app.events.models import (
+    ACCESS_FEATURES,
+    DEFAULT_MAX_GUESTS,
+    KIND_DEFAULTS,
+    KINDS,
+    Event,
+    EventSeries,
+    Registration,
+)
 from app.events.series import add_standing_items
 from app.extensions import db
 from app.groups.models import Organisation
@@ -73,6 +81,7 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.access_notes = form.access_notes.data or ""
     event.online_link = form.online_link.data or ""
     event.capacity = form.capacity.data
+    event.max_guests = DEFAULT_MAX_GUESTS if form.max_guests.data is None else form.max_guests.data
     opens, closes = form.registration_opens.data, form.registration_closes.data
     event.registration_opens_at = london_to_utc(opens, dt.time(0, 0)) if opens else None
     event.registration_closes_at = london_to_utc(closes, END_OF_DAY) if closes else None
@@ -110,6 +119,7 @@ def _form_from_event(event: Event) -> EventForm:
         "access_notes": event.access_notes,
         "online_link": event.online_link,
         "capacity": event.capacity,
+        "max_guests": event.max_guests,
         "audience": event.audience,
         "status": event.status,
         "registration_opens": to_london(event.registration_opens_at).date() if event.registration_opens_at else None,
