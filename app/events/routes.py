@@ -301,6 +301,14 @@ def _next_url() -> str | None:
     return safe_next(target, "") or None
 
 
+def _places_left_swap(event: Event) -> int | None:
+    """Places left, for the event page's one-click form (it asks with swap_places; other pages that
+    include the box have no "Places left" to swap)."""
+    if request.form.get("swap_places") != "1" or event.capacity is None:
+        return None
+    return services.places_left(event)
+
+
 def _registered_response(event: Event, registration: Registration, created: bool):
     rank = services.waitlist_rank(registration)
     if is_partial():
@@ -315,7 +323,7 @@ def _registered_response(event: Event, registration: Registration, created: bool
             can_send_apologies=services.can_send_apologies(event, groups, registration),
             next_url=_next_url(),
             # The event page's "Places left" is swapped in the same response (hx-swap-oob).
-            places_left_oob=services.places_left(event) if event.capacity is not None else None,
+            places_left_oob=_places_left_swap(event),
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
     if not current_user.is_authenticated:

@@ -220,7 +220,7 @@ def test_one_click_registration_swaps_places_left_in_the_same_response(client, d
     assert '<span id="places-left">5 of 5' in page_text(client.get(f"/events/{event.slug}"), markup=True)
     response = client.post(
         f"/events/{event.slug}/register",
-        data={"name": member.name, "email": member.email},
+        data={"name": member.name, "email": member.email, "swap_places": "1"},
         headers={"HX-Request": "true"},
     )
     page = page_text(response, markup=True)
