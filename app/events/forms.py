@@ -227,9 +227,27 @@ class EventForm(FlaskForm):
             raise ValidationError("Registration must close on or before the day of the event")
 
 
+def notify_field() -> RadioField:
+    return RadioField(
+        "Tell the people registered?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes, email them the change and an updated calendar file"), ("no", "No, do not tell them")],
+        default="yes",
+        validators=[Optional()],
+    )
+
+
 class CancelEventForm(FlaskForm):
     reason = area("Reason (shown on the event page and sent to registrants)", 2000)
+    notify = notify_field()
     submit = submit_field("Cancel event")
+
+
+class ChangeNoticeForm(FlaskForm):
+    """The question staff answer after changing what registrants need to know (the edit is re-posted)."""
+
+    notify = notify_field()
+    submit = submit_field("Save changes")
 
 
 class SeriesForm(FlaskForm):

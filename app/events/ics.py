@@ -75,7 +75,8 @@ def calendar_for(events: Iterable[Event], name: str | None = None) -> bytes:
         if location:
             item.add("location", location)
         item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
-        # A moved or cancelled event must replace the copy people already have.
-        item.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)
+        # A moved or cancelled event must replace the copy people already have: the counter is raised
+        # each time registrants are told of a change (app/events/changes.py).
+        item.add("sequence", event.sequence or 0)
         cal.add_component(item)
     return cal.to_ical()

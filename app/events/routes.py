@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.agenda_reports import agenda_reports
-from app.db import first_or_404, utcnow
-from app.events import bp, services
+from app.db import utcnow
+from app.events import bp, changes, services
 from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for
@@ -38,10 +38,24 @@ def _visible_event(slug: str, with_partners: bool = False) -> Event:
     query = select(Event).where(Event.slug == slug)
     if with_partners:
         query = query.options(selectinload(Event.partners))
-    event = first_or_404(query)
+    event = db.session.scalar(query)
+    if event is None:
+        _redirect_old_address(slug)
+        abort(404)
     if event.status != "published" and not has_role(current_user, "staff"):
         abort(404)  # a draft is not there for the public
     return event
+
+
+def _redirect_old_address(slug: str) -> None:
+    """An address the event had before it moved to another day: a permanent redirect to the same
+    page at its new address (the query string kept)."""
+    new = changes.current_slug(slug)
+    if new is None:
+        return
+    path = request.path.replace(f"/events/{slug}", f"/events/{new}", 1)
+    query = request.query_string.decode("latin-1")
+    abort(redirect(path + (f"?{query}" if query else ""), code=301))
 
 
 def _my_registration(event: Event) -> Registration | None:
