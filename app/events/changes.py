@@ -20,7 +20,6 @@ from app.times import to_london
 from app.urls import link_context
 
 TOLD = ("confirmed", "waitlisted")  # who hears about changes: people with a place or waiting for one
-WHEN = "%A %-d %B %Y, %-I:%M%p"
 
 
 @dataclass(frozen=True)
@@ -39,14 +38,18 @@ class Snapshot:
         return cls(event.starts_at, event.ends_at, event.attendance_mode, event.venue, event.address, event.online_link)
 
 
+def _span(starts_at, ends_at) -> str:
+    """'Tuesday 12 January 2027 at 6pm to 8pm' (London time)."""
+    return f"{datetime_format(starts_at, weekday=True)} to {datetime_format(ends_at).rsplit(' at ', 1)[-1]}"
+
+
 def what_changed(before: Snapshot, event: Event) -> list[str]:
     """Plain sentences for the e-mail, one per change that matters to someone coming."""
     changes = []
     if (before.starts_at, before.ends_at) != (event.starts_at, event.ends_at):
         changes.append(
-            f"The date or time has changed. It was {datetime_format(before.starts_at, WHEN)} to "
-            f"{datetime_format(before.ends_at, '%-I:%M%p')}; it is now {datetime_format(event.starts_at, WHEN)} "
-            f"to {datetime_format(event.ends_at, '%-I:%M%p')} (UK time)."
+            f"The date or time has changed. It was {_span(before.starts_at, before.ends_at)}; "
+            f"it is now {_span(event.starts_at, event.ends_at)} (UK time)."
         )
     if before.attendance_mode != event.attendance_mode:
         changes.append(f"How people take part has changed: it is now {event.mode_label.lower()}.")
@@ -82,7 +85,7 @@ def _context(event: Event, registration: Registration | None, changes: list[str]
 def subject_for(event: Event, changes: list[str]) -> str:
     if event.is_cancelled:
         return f"Cancelled: {event.title}"
-    return f"Changed: {event.title}, {datetime_format(event.starts_at, WHEN)}"
+    return f"Changed: {event.title}, {datetime_format(event.starts_at, weekday=True)}"
 
 
 def preview(event: Event, changes: list[str]) -> dict[str, str]:

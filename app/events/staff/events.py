@@ -162,6 +162,7 @@ def staff_edit(event_id: int):
         answer = request.form.get("notify")
         if changed and answer not in ("yes", "no") and changes.people_to_tell(event.id):
             # Ask first, showing the e-mail; nothing is saved until staff answer (the edit is re-posted).
+            changes.move_address(event, before)  # so the e-mail shows the address it will have
             draft = changes.preview(event, changed)
             db.session.rollback()
             return render_template(

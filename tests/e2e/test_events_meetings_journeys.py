@@ -1,0 +1,71 @@
+"""Issue 17 journeys in Chromium with axe on every page, JavaScript on and off: staff move a meeting
+and a registrant receives the change with a valid updated calendar file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import icalendar
+import pytest
+from playwright.sync_api import expect
+
+from app.events.models import Event
+from app.times import london_to_utc, to_london
+from tests import factories
+from tests.factories import events as helpers
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("I17_SHOTS")
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True, caret="initial")
+
+
+def _meeting(title: str, days: int, **kwargs) -> Event:
+    event = helpers.event(title=title, kind="network_meeting", days=days, **kwargs)
+    day = to_london(event.starts_at).date()
+    event.starts_at, event.ends_at = london_to_utc(day, dt.time(18, 0)), london_to_utc(day, dt.time(20, 0))
+    return event
+
+
+@pytest.mark.parametrize("fixture", ["site", "site_without_js"])
+def test_staff_move_a_meeting_and_the_registrant_gets_an_updated_calendar(request, fixture, db, smtp_server, worker):
+    site = request.getfixturevalue(fixture)
+    factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
+    event = _meeting("BAME network meeting", 30, slug="bame-network-meeting-old")
+    helpers.registration(event, name="Amina Yusuf", email="amina@example.org")
+    db.session.commit()
+    old_path = f"/events/{event.slug}"
+    new_day = to_london(event.starts_at).date() + dt.timedelta(days=7)
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(f"/staff/events/{event.id}/edit")
+    date = page.get_by_role("group", name="Date", exact=True)
+    date.get_by_label("Day").fill(str(new_day.day))
+    date.get_by_label("Month").fill(str(new_day.month))
+    date.get_by_label("Year").fill(str(new_day.year))
+    page.get_by_label("Venue name").fill("Town Hall")
+    site.submit("Save event")
+    expect(page.get_by_role("heading", name="Tell people about the change?")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="The venue has changed. It is now: Town Hall")).to_be_visible()
+    expect(page.get_by_label("Yes, email them the change and an updated calendar file")).to_be_checked()
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        _shot(page, f"confirm-change-{fixture}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    site.submit("Save changes")
+    expect(page.get_by_text("1 person has been emailed the change.")).to_be_visible()
+    [message] = [m for m in smtp_server.wait_for(1, timeout=15) if m["Subject"].startswith("Changed:")]
+    assert message["To"] == "amina@example.org"
+    [attachment] = [a for a in message.iter_attachments() if a.get_content_type() == "text/calendar"]
+    [vevent] = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(vevent["UID"]).startswith(f"event-{event.id}@") and int(vevent["SEQUENCE"]) == 1
+    assert vevent.decoded("DTSTART").date() == new_day
+    # The old address, as in e-mails already sent, leads to the meeting's new page.
+    site.goto(old_path)
+    assert page.url.endswith(new_day.strftime("%Y-%m-%d"))
+    expect(page.get_by_text("Town Hall")).to_be_visible()
