@@ -14,10 +14,10 @@ from app.db import utcnow
 from app.events import bp, changes, services
 from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
-from app.events.ics import calendar_for
+from app.events.ics import calendar_for, calendar_links
 from app.events.minutes import agenda as agenda_items
 from app.events.minutes import attendance, find_minutes
-from app.events.models import KINDS, Event, Guest, Registration
+from app.events.models import KINDS, ActionArising, Event, Guest, Registration
 from app.events.series import previous_in_series
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
@@ -157,6 +157,8 @@ def detail(slug: str):
     previous_minutes = find_minutes(previous) if previous else None
     return render_template(
         "events/detail.html",
+        **_past_context(event),
+        calendar_links=calendar_links(event) if not (event.is_past or event.is_cancelled) else None,
         event=event,
         mine=mine,
         rank=services.waitlist_rank(mine) if mine else None,
@@ -171,6 +173,20 @@ def detail(slug: str):
         groups=groups,
         can_send_apologies=services.can_send_apologies(event, groups, mine),
     )
+
+
+def _past_context(event: Event) -> dict:
+    """A meeting that has happened: who came (once recorded) and the actions arising, which lead
+    the page with the minutes."""
+    if not event.is_past:
+        return {"record": None, "actions": []}
+    record = attendance(event.id)
+    if not (record["present"] or record["apologies"]):
+        record = None
+    actions = db.session.scalars(
+        select(ActionArising).where(ActionArising.event_id == event.id).order_by(ActionArising.id)
+    ).all()
+    return {"record": record, "actions": actions}
 
 
 def _can_see_agenda(event: Event) -> bool:

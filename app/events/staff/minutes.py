@@ -23,18 +23,31 @@ def staff_minutes(event_id: int):
     minutes = find_minutes(event)
     form = MinutesForm(data={"body": minutes.body if minutes else ""}) if request.method == "GET" else MinutesForm()
     if request.method == "POST" and form.validate_on_submit():
-        minutes = minutes or minutes_for(event)
-        minutes.body = sanitize_html(form.body.data)
-        if form.publish.data:
-            minutes.status, minutes.published_at = "published", minutes.published_at or utcnow()
-            carry_actions_forward(event)
-            record("event.minutes_published", event)
-            flash("The minutes are published.", "success")
+        if form.publish.data and event.starts_at > utcnow():
+            form.publish.errors = [
+                "Minutes cannot be published before the meeting starts. Save them as a draft for now"
+            ]
         else:
-            record("event.minutes_saved", event)
-            flash("The draft minutes are saved.", "success")
-        db.session.commit()
-        return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
+            return _save_minutes(event, minutes, form)
+    return _minutes_page(event, minutes, form)
+
+
+def _save_minutes(event: Event, minutes, form: MinutesForm):
+    minutes = minutes or minutes_for(event)
+    minutes.body = sanitize_html(form.body.data)
+    if form.publish.data:
+        minutes.status, minutes.published_at = "published", minutes.published_at or utcnow()
+        carry_actions_forward(event)
+        record("event.minutes_published", event)
+        flash("The minutes are published.", "success")
+    else:
+        record("event.minutes_saved", event)
+        flash("The draft minutes are saved.", "success")
+    db.session.commit()
+    return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
+
+
+def _minutes_page(event: Event, minutes, form: MinutesForm):
     actions = db.session.scalars(
         select(ActionArising).where(ActionArising.event_id == event.id).order_by(ActionArising.id)
     ).all()
@@ -51,6 +64,7 @@ def staff_minutes(event_id: int):
         carried=open_actions_before(event) if event.series_id else [],
         previous=previous,
         previous_minutes=find_minutes(previous) if previous else None,
+        too_early=event.starts_at > utcnow(),
     )
 
 

@@ -1,0 +1,105 @@
+"""Past, present and papers (issue 17 §4): a past meeting looks past, minutes and attendance lead,
+minutes wait for the meeting, members-only papers say so before the click, calendar links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+
+from app.db import utcnow
+from app.events.minutes import find_minutes
+from app.events.models import ActionArising, EventSeries, Minutes
+from tests.factories import events as helpers
+from tests.pages import page_text
+
+
+def _past(**kwargs):
+    return helpers.event(days=-3, **kwargs)
+
+
+def test_a_past_meeting_shows_as_past_with_minutes_actions_and_attendance_leading(client, db, login_as):
+    event = _past(title="Quarterly network meeting", kind="network_meeting", audience="anyone", capacity=20)
+    db.session.commit()
+    page = page_text(client.get(f"/events/{event.slug}"))
+    assert "Past meeting This took place on" in page
+    assert "Places left" not in page and "Register" not in page and "Who came" not in page
+    assert "The minutes have not been published yet." in page
+    assert "Add to your calendar" not in page
+    helpers.registration(
+        event, name="Amina Yusuf", organisation_name="Roots Trust", status="attended", show_on_attendee_list=True
+    )
+    helpers.registration(event, name="Sam Lee", status="attended")
+    helpers.registration(event, name="Kofi Boateng", organisation_name="Hope Centre", status="apologies")
+    member = login_as("member")
+    helpers.registration(event, name=member.name, email=member.email, status="attended")
+    db.session.add(Minutes(event_id=event.id, status="published", body="<p>Notes</p>", published_at=utcnow()))
+    db.session.add(ActionArising(event_id=event.id, description="Share the findings", owner="Kwame"))
+    db.session.commit()
+    markup = page_text(client.get(f"/events/{event.slug}"), markup=True)
+    page = page_text(client.get(f"/events/{event.slug}"))
+    assert "meet.example.org" not in markup  # no live joining link, even for someone who attended
+    assert "You attended." in page
+    assert page.index("Minutes and actions") < page.index("When")  # the minutes lead
+    assert "Read the minutes of this meeting" in page and "Share the findings" in page
+    assert "3 present, 1 apology." in page
+    assert "Amina Yusuf, Roots Trust" in page and "and 2 more who chose not to be listed" in page
+    assert "Apologies from Hope Centre" in page and "Sam Lee" not in page
+
+
+def test_attendance_counts_only_for_people_not_signed_in(client, db):
+    event = _past(kind="network_meeting", audience="anyone")
+    helpers.registration(event, name="Amina Yusuf", status="attended", show_on_attendee_list=True)
+    db.session.commit()
+    page = page_text(client.get(f"/events/{event.slug}"))
+    assert "1 present, 0 apologies." in page and "Amina Yusuf" not in page
+
+
+def test_minutes_cannot_be_published_before_the_meeting_starts(client, db, login_as):
+    event = helpers.event(days=2, kind="network_meeting")
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get(f"/staff/events/{event.id}/minutes"))
+    assert "The meeting has not started yet. You can save draft minutes now" in page
+    response = client.post(f"/staff/events/{event.id}/minutes", data={"body": "<p>Early</p>", "publish": "Publish"})
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "There is a problem Minutes cannot be published before the meeting starts" in page
+    assert find_minutes(event) is None  # nothing saved, and what was typed is still there
+    assert "Early" in response.get_data(as_text=True).split("<textarea", 1)[1].split("</textarea>", 1)[0]
+    client.post(f"/staff/events/{event.id}/minutes", data={"body": "<p>Early</p>", "save": "Save"})
+    assert find_minutes(event).status == "draft"
+
+
+def test_members_only_papers_say_so_before_the_click(client, db, login_as):
+    series = EventSeries(name="BAME network", start_time=dt.time(10), kind="network_meeting")
+    db.session.add(series)
+    db.session.flush()
+    last = _past(kind="network_meeting", audience="members", series_id=series.id)
+    upcoming = helpers.event(kind="network_meeting", audience="members", series_id=series.id, agenda_published=True)
+    db.session.add(Minutes(event_id=last.id, status="published", body="<p>Notes</p>", published_at=utcnow()))
+    db.session.commit()
+    markup = page_text(client.get(f"/events/{upcoming.slug}"), markup=True)
+    page = page_text(client.get(f"/events/{upcoming.slug}"))
+    assert "Minutes of the last meeting" in page and "(members only: sign in to read)" in page
+    minutes_login = f"/login?next=/events/{last.slug}/minutes"
+    agenda_login = f"/login?next=/events/{upcoming.slug}/agenda"
+    assert f'href="{minutes_login}"' in markup and f'href="{agenda_login}"' in markup
+    login_as("member")
+    markup = page_text(client.get(f"/events/{upcoming.slug}"), markup=True)
+    assert "members only" not in markup and f'href="/events/{last.slug}/minutes"' in markup
+
+
+def test_google_and_outlook_calendar_links_beside_the_ics(client, db):
+    event = helpers.event(title="Funding bids workshop")
+    db.session.commit()
+    markup = page_text(client.get(f"/events/{event.slug}"), markup=True)
+    assert f'href="/events/{event.slug}.ics"' in markup
+    google = next(part for part in markup.split('"') if part.startswith("https://calendar.google.com/"))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(google.replace("&amp;", "&")).query)
+    assert query["text"] == ["Funding bids workshop"] and query["action"] == ["TEMPLATE"]
+    assert query["dates"] == [f"{event.starts_at:%Y%m%dT%H%M%SZ}/{event.ends_at:%Y%m%dT%H%M%SZ}"]
+    outlook = next(part for part in markup.split('"') if part.startswith("https://outlook.live.com/"))
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(outlook.replace("&amp;", "&")).query)
+    assert query["subject"] == ["Funding bids workshop"] and query["startdt"] == [
+        f"{event.starts_at:%Y-%m-%dT%H:%M:%SZ}"
+    ]
