@@ -69,3 +69,32 @@ def test_staff_move_a_meeting_and_the_registrant_gets_an_updated_calendar(reques
     site.goto(old_path)
     assert page.url.endswith(new_day.strftime("%Y-%m-%d"))
     expect(page.get_by_text("Town Hall")).to_be_visible()
+
+
+@pytest.mark.parametrize("fixture", ["site", "site_without_js"])
+def test_a_past_meeting_page(request, fixture, db):
+    from app.db import utcnow
+    from app.events.models import ActionArising, Minutes
+
+    site = request.getfixturevalue(fixture)
+    member = factories.user(email="farah@example.org", name="Farah Ahmed")
+    event = _meeting("Autumn network meeting", -10, audience="anyone")
+    helpers.registration(event, name="Farah Ahmed", email=member.email, status="attended", show_on_attendee_list=True)
+    helpers.registration(event, name="Kofi Boateng", organisation_name="Hope Centre", status="apologies")
+    db.session.add(Minutes(event_id=event.id, status="published", body="<p>Notes</p>", published_at=utcnow()))
+    db.session.add(ActionArising(event_id=event.id, description="Share the toolkit findings", owner="Kwame"))
+    db.session.commit()
+    page = site.page
+    site.sign_in("farah@example.org")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        site.goto(f"/events/{event.slug}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        _shot(page, f"past-meeting-{fixture}-{width}")
+    expect(page.get_by_text("This took place on")).to_be_visible()
+    expect(page.get_by_role("link", name="Read the minutes of this meeting")).to_be_visible()
+    expect(page.get_by_text("1 present, 1 apology.")).to_be_visible()
+    expect(page.get_by_text("You attended.")).to_be_visible()
+    assert page.get_by_text("Places left").count() == 0
+    assert page.get_by_role("button", name="Register").count() == 0
+    assert page.get_by_role("link", name="join the meeting").count() == 0
