@@ -35,6 +35,7 @@ from app.events.models import (
     DEFAULT_MAX_GUESTS,
     EVENT_STATUSES,
     KINDS,
+    MESSAGE_AUDIENCES,
     MODES,
     ORDINALS,
     WEEKDAYS,
@@ -153,6 +154,39 @@ def max_guests_field():
     )
 
 
+def joining_days_field():
+    return IntegerField(
+        "Send joining instructions this many days before",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=60, message="Enter a number of days between 0 and 60")],
+    )
+
+
+class EventMessageForm(FlaskForm):
+    """Staff write to an event's registrants: preview, a test to themselves, then send."""
+
+    audience = RadioField(
+        "Who to send it to",
+        widget=GovRadioInput(),
+        choices=_choices(MESSAGE_AUDIENCES),
+        default="all",
+        validators=[InputRequired(message="Choose who to send it to")],
+    )
+    subject = text_field("Subject", required="Enter a subject", max_length=200)
+    body = TextAreaField(
+        "Message",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter the message"),
+            Length(max=10_000, message="Message must be 10,000 characters or fewer"),
+        ],
+    )
+    preview = submit_field("Preview")
+    test = submit_field("Send a test to me")
+    send = submit_field("Send")
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         "Type of event",
@@ -175,6 +209,8 @@ class EventForm(FlaskForm):
     online_link = online_link_field()
     capacity = capacity_field()
     max_guests = max_guests_field()
+    joining_days = joining_days_field()
+    joining_text = area("Joining instructions", 5000)
     registration_opens = GovDateField("Registration opens", validators=[Optional()])
     registration_closes = GovDateField("Registration closes", validators=[Optional()])
     audience = RadioField(

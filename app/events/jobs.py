@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 
 from app.db import utcnow
+from app.events.messages import send_joining_instructions
 from app.events.models import Event, Registration, event_partners
 from app.events.reminders import send_reminders
 from app.extensions import db
@@ -22,6 +23,12 @@ EVENT_NEEDS_DAYS = 30  # access and dietary needs (may be health data) are clear
 def event_reminders_job() -> None:
     """Reminders EVENT_REMINDER_DAYS before each event; the outbox dedupe_key makes each one go once."""
     send_reminders()
+
+
+@periodic("event_joining_instructions", every_seconds=900)
+def event_joining_job() -> None:
+    """Joining instructions N days before events that have them; each goes once (dedupe_key)."""
+    send_joining_instructions()
 
 
 @retention_rule("event_needs")

@@ -147,6 +147,7 @@ class Event(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
         CheckConstraint("max_guests BETWEEN 0 AND 10", name="max_guests"),
+        CheckConstraint("joining_days IS NULL OR joining_days BETWEEN 0 AND 60", name="joining_days"),
         Index("ix_events_status_starts", "status", "starts_at"),
     )
 
@@ -171,6 +172,10 @@ class Event(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     # Guests each registrant may bring (each takes a place); 0 turns guests off.
     max_guests: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_GUESTS, server_default=str(DEFAULT_MAX_GUESTS))
+    # Joining instructions e-mailed automatically this many days before (None: not sent), with the
+    # online link, to people with a place.
+    joining_days: Mapped[int | None] = mapped_column(Integer)
+    joining_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The iCalendar SEQUENCE: raised by one each time registrants are told of a change.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -362,6 +367,35 @@ class Guest(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="guests", lazy="raise")
+
+
+MESSAGE_AUDIENCES = {
+    "all": "Everyone registered or on the waiting list",
+    "confirmed": "People with a place",
+    "waitlisted": "People on the waiting list",
+    "attended": "People who attended",
+}
+MESSAGE_STATUSES = {"all": ("confirmed", "waitlisted", "attended"), "confirmed": ("confirmed", "attended")}
+
+
+class EventMessage(db.Model):
+    """A message staff sent to an event's registrants (each copy goes through the outbox)."""
+
+    __tablename__ = "event_messages"
+    __table_args__ = (CheckConstraint(one_of("audience", MESSAGE_AUDIENCES), name="audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def audience_label(self) -> str:
+        return MESSAGE_AUDIENCES[self.audience]
 
 
 class EventOldAddress(db.Model):

@@ -80,6 +80,8 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.access_notes = form.access_notes.data or ""
     event.online_link = form.online_link.data or ""
     event.capacity = form.capacity.data
+    event.joining_days = form.joining_days.data
+    event.joining_text = form.joining_text.data or ""
     event.max_guests = DEFAULT_MAX_GUESTS if form.max_guests.data is None else form.max_guests.data
     opens, closes = form.registration_opens.data, form.registration_closes.data
     event.registration_opens_at = london_to_utc(opens, dt.time(0, 0)) if opens else None
@@ -119,6 +121,8 @@ def _form_from_event(event: Event) -> EventForm:
         "online_link": event.online_link,
         "capacity": event.capacity,
         "max_guests": event.max_guests,
+        "joining_days": event.joining_days,
+        "joining_text": event.joining_text,
         "audience": event.audience,
         "status": event.status,
         "registration_opens": to_london(event.registration_opens_at).date() if event.registration_opens_at else None,
