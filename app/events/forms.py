@@ -329,6 +329,30 @@ class SeriesForm(FlaskForm):
     validate_online_link = EventForm.validate_online_link
 
 
+class SeriesEditForm(FlaskForm):
+    """A series' time, place, places and standing items; applied to its meetings not yet held."""
+
+    start_time = time_field("Start time", "a start time", "the start time")
+    end_time = time_field("End time", "an end time", "the end time")
+    attendance_mode = attendance_mode_field()
+    venue = text_field("Venue name")
+    address = area("Address", 1000)
+    online_link = online_link_field()
+    capacity = capacity_field()
+    standing_items = TextAreaField(
+        "Standing items",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=5000, message="Standing items must be 5,000 characters or fewer")],
+    )
+    notify = BooleanField("Email people registered for meetings whose time or place changes", widget=GovCheckboxInput())
+    submit = submit_field("Save series")
+
+    validate_end_time = EventForm.validate_end_time
+    validate_venue = EventForm.validate_venue
+    validate_online_link = EventForm.validate_online_link
+
+
 class AgendaItemForm(FlaskForm):
     title = text_field("Item", required="Enter the agenda item")
     presenter = text_field("Presenter")
@@ -347,7 +371,9 @@ class AgendaItemForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=5000), PaperLinks()],
     )
-    standing = BooleanField("Standing item (copied to every new meeting in the series)", widget=GovCheckboxInput())
+    standing = BooleanField(
+        "Standing item (added to every later meeting in the series not yet held)", widget=GovCheckboxInput()
+    )
     submit = submit_field("Save item")
 
 

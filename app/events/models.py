@@ -112,6 +112,9 @@ class EventSeries(db.Model):
     address: Mapped[str] = mapped_column(Text, default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Standing agenda items, one per line ("Action plan progress update (20 minutes)"); None: the
+    # kind's defaults (STANDING_ITEMS).
+    standing_items: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at", lazy="raise")

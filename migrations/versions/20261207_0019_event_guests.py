@@ -7,7 +7,7 @@ Create Date: 2026-12-06 22:43:28.297875
 Guests a registrant brings (each takes a place; registrations keep a guest_count so counting places
 stays one SUM), a per-event maximum of guests (default 2), the iCalendar SEQUENCE counter, and the
 addresses an event had before it was moved (they redirect); messages staff send to registrants and
-the joining instructions sent N days before.
+the joining instructions sent N days before; a series' own standing agenda items.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -68,6 +68,9 @@ def upgrade():
         batch_op.add_column(sa.Column('guest_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_check_constraint(op.f('ck_event_registrations_guest_count'), 'guest_count >= 0')
 
+    with op.batch_alter_table('event_series', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('standing_items', sa.Text(), nullable=True))
+
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('max_guests', sa.Integer(), server_default='2', nullable=False))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
@@ -88,6 +91,9 @@ def downgrade():
         batch_op.drop_column('joining_days')
         batch_op.drop_column('sequence')
         batch_op.drop_column('max_guests')
+
+    with op.batch_alter_table('event_series', schema=None) as batch_op:
+        batch_op.drop_column('standing_items')
 
     with op.batch_alter_table('event_registrations', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_event_registrations_guest_count'), type_='check')
