@@ -157,43 +157,60 @@ def quarter_of(value: dt.datetime) -> tuple[int, int]:
 
 
 def quarterly_report(past_only: bool = True) -> list[dict]:
-    """Per quarter: events held, participants (attended), unique people and organisations, attendance rate."""
+    """Per quarter: events held, places taken and participants (attended) counting guests, unique
+    people and organisations, attendance rate."""
     query = (
         select(Event.starts_at, Registration.status, Registration.email, organisation_key(), Event.id)
+        .add_columns(Registration.guest_count)
         .join(Registration, Registration.event_id == Event.id)
         .where(Event.cancelled_at.is_(None))
     )
     if past_only:
         query = query.where(Event.starts_at < utcnow())
+    guests_came = _guests_checked_in(past_only)
     quarters: dict[tuple[int, int], dict] = {}
-    for starts_at, status, email, organisation, event_id in db.session.execute(query):
+    for starts_at, status, email, organisation, event_id, guest_count in db.session.execute(query):
         q = quarters.setdefault(
             quarter_of(starts_at),
             {"events": set(), "registered": 0, "attended": 0, "people": set(), "organisations": set()},
         )
-        q["events"].add(event_id)
+        if event_id not in q["events"]:
+            q["events"].add(event_id)
+            q["attended"] += guests_came.get(event_id, 0)
         if status in HOLDS_PLACE:
-            q["registered"] += 1
+            q["registered"] += 1 + (guest_count or 0)
         if status == "attended":
             q["attended"] += 1
             q["people"].add(email)
             if organisation:
                 q["organisations"].add(organisation)
-    report = []
-    for (year, quarter), q in sorted(quarters.items(), reverse=True):
-        months = f"{calendar.month_abbr[quarter * 3 - 2]}–{calendar.month_abbr[quarter * 3]}"
-        report.append(
-            {
-                "label": f"{year} quarter {quarter} ({months})",
-                "events": len(q["events"]),
-                "registered": q["registered"],
-                "participants": q["attended"],
-                "people": len(q["people"]),
-                "organisations": len(q["organisations"]),
-                "rate": round(100 * q["attended"] / q["registered"]) if q["registered"] else None,
-            }
-        )
-    return report
+    return [_quarter_row(year, quarter, q) for (year, quarter), q in sorted(quarters.items(), reverse=True)]
+
+
+def _guests_checked_in(past_only: bool) -> dict[int, int]:
+    query = (
+        select(Registration.event_id, func.count(Guest.id))
+        .join(Guest, Guest.registration_id == Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Guest.checked_in_at.is_not(None), Registration.status.in_(HOLDS_PLACE), Event.cancelled_at.is_(None))
+        .group_by(Registration.event_id)
+    )
+    if past_only:
+        query = query.where(Event.starts_at < utcnow())
+    return dict(db.session.execute(query).all())
+
+
+def _quarter_row(year: int, quarter: int, q: dict) -> dict:
+    months = f"{calendar.month_abbr[quarter * 3 - 2]}–{calendar.month_abbr[quarter * 3]}"
+    return {
+        "label": f"{year} quarter {quarter} ({months})",
+        "events": len(q["events"]),
+        "registered": q["registered"],
+        "participants": q["attended"],
+        "people": len(q["people"]),
+        "organisations": len(q["organisations"]),
+        "rate": round(100 * q["attended"] / q["registered"]) if q["registered"] else None,
+    }
 
 
 # --- what is coming up (the events list, the home page and the member dashboard) ------------

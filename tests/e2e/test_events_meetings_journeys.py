@@ -98,3 +98,55 @@ def test_a_past_meeting_page(request, fixture, db):
     assert page.get_by_text("Places left").count() == 0
     assert page.get_by_role("button", name="Register").count() == 0
     assert page.get_by_role("link", name="join the meeting").count() == 0
+
+
+def test_the_events_report_charts_fit_1280_and_reflow_at_320(site, db):
+    factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
+    for days in (-20, -120, -220):
+        event = _meeting(f"Meeting {days}", days)
+        for n in range(3):
+            helpers.registration(event, status="attended", organisation_name=f"Group {n}")
+    db.session.commit()
+    page = site.page
+    site.sign_in("staff@example.org")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        site.goto("/staff/events/report")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        for chart in ("#chart-participants-title", "#chart-organisations-title"):
+            box = page.locator(chart).locator("xpath=..").bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (chart, width, box)
+        _shot(page, f"events-report-{width}")
+    expect(page.get_by_role("link", name="Download the report (CSV)")).to_be_visible()
+
+
+@pytest.mark.parametrize("fixture", ["site", "site_without_js"])
+def test_a_standing_item_reaches_the_next_three_meetings(request, fixture, db):
+    from app.events.minutes import agenda
+    from app.events.models import EventSeries
+    from app.events.series import generate_series
+
+    site = request.getfixturevalue(fixture)
+    factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
+    series = EventSeries(
+        name="BAME network meeting", kind="network_meeting", start_time=dt.time(10), duration_minutes=120
+    )
+    db.session.add(series)
+    db.session.flush()
+    first, *later = generate_series(series, 4)
+    db.session.commit()
+    page = site.page
+    site.sign_in("staff@example.org")
+    site.goto(f"/staff/events/{first.id}/agenda")
+    page.get_by_label("Item", exact=True).fill("Mental health roundtable")
+    page.get_by_label("Standing item (added to every later meeting in the series not yet held)").check()
+    if fixture == "site":
+        page.get_by_role("button", name="Add item").click()
+        expect(page.locator("#agenda-editor")).to_contain_text("As a standing item it was also added to")
+        site.axe_check()
+    else:
+        site.submit("Add item")
+    for event in later:
+        expect(page.get_by_text(event.title).first).to_be_visible()
+        assert "Mental health roundtable" in [item.title for item in agenda(event.id)]
+    _shot(page, f"standing-item-{fixture}")

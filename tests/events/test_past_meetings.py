@@ -103,3 +103,27 @@ def test_google_and_outlook_calendar_links_beside_the_ics(client, db):
     assert query["subject"] == ["Funding bids workshop"] and query["startdt"] == [
         f"{event.starts_at:%Y-%m-%dT%H:%M:%SZ}"
     ]
+
+
+def test_quarterly_report_csv_counts_guests(client, db, login_as):
+    from app.events.models import Guest
+
+    event = _past(kind="network_meeting")
+    host = helpers.registration(event, name="Amina Yusuf", status="attended", guest_count=2)
+    db.session.add_all(
+        [
+            Guest(registration_id=host.id, name="Came", checked_in_at=utcnow()),
+            Guest(registration_id=host.id, name="Did not"),
+        ]
+    )
+    helpers.registration(event, status="confirmed")
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get("/staff/events/report"))
+    assert "Download the report (CSV)" in page
+    response = client.get("/staff/events/report.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith('Quarter,Events held,Places taken (registered and guests),"Participants')
+    # 3 + 1 places taken; 1 host and 1 guest came: a 50% attendance rate.
+    assert lines[1].endswith(",1,4,2,1,0,50")
