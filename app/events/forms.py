@@ -496,8 +496,13 @@ class MinutesForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
+    """Choices of agenda_item_id and owner_user_id are set by the view (the meeting's items, the
+    portal's active users)."""
+
     description = area("Action", 2000)
-    owner = text_field("Who will do it")
+    agenda_item_id = SelectField("Agenda item", widget=GovSelect(), choices=[], validate_choice=False)
+    owner_user_id = SelectField("Owner from the portal's users", widget=GovSelect(), choices=[], validate_choice=False)
+    owner = text_field("Or type who will do it")
     due_on = GovDateField("Due by", validators=[Optional()])
     status = SelectField("Status", widget=GovSelect(), choices=_choices(ACTION_STATUSES), default="open")
     submit = submit_field("Add action")
@@ -505,6 +510,14 @@ class ActionForm(FlaskForm):
     def validate_description(self, field):
         if not field.data:
             raise ValidationError("Enter the action")
+
+    def validate_agenda_item_id(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose an agenda item from the list")
+
+    def validate_owner_user_id(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose the owner from the list, or type their name")
 
 
 class ActionStatusForm(FlaskForm):

@@ -264,6 +264,9 @@ class AgendaItem(db.Model):
     paper_links: Mapped[str] = mapped_column(Text, default="")  # one "https://…" per line
     standing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions_arising.id", ondelete="SET NULL"))
+    # The minutes of this item (plain text): what was said, and what was decided.
+    minute_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decisions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="agenda_items", lazy="raise")
 
@@ -294,6 +297,12 @@ class ActionArising(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
+    # A portal user picked as the owner (they are e-mailed a link to the minutes once published).
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner_told_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The agenda item it arose under (no foreign key: agenda items already point at actions, and
+    # an item removed from the agenda leaves its actions under "other business").
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

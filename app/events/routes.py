@@ -15,8 +15,8 @@ from app.events import bp, changes, services
 from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
 from app.events.ics import calendar_for, calendar_links
+from app.events.minutes import actions_by_item, attendance, find_minutes
 from app.events.minutes import agenda as agenda_items
-from app.events.minutes import attendance, find_minutes
 from app.events.models import KINDS, ActionArising, Event, Guest, Registration
 from app.events.series import previous_in_series
 from app.extensions import db
@@ -489,11 +489,14 @@ def minutes(slug: str):
     event_with_actions = db.session.scalar(
         select(Event).where(Event.id == event.id).options(selectinload(Event.actions))
     )
+    items = agenda_items(event.id)
     return render_template(
         "events/minutes.html",
         event=event_with_actions,
         minutes=record,
         attendance=attendance(event.id),
+        items=items,
+        by_item=actions_by_item(event_with_actions.actions, items),
     )
 
 

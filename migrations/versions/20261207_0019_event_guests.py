@@ -7,7 +7,8 @@ Create Date: 2026-12-06 22:43:28.297875
 Guests a registrant brings (each takes a place; registrations keep a guest_count so counting places
 stays one SUM), a per-event maximum of guests (default 2), the iCalendar SEQUENCE counter, and the
 addresses an event had before it was moved (they redirect); messages staff send to registrants and
-the joining instructions sent N days before; a series' own standing agenda items.
+the joining instructions sent N days before; a series' own standing agenda items; minutes per agenda item (notes, decisions) and actions with an
+owner picked from the portal's users.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -71,6 +72,17 @@ def upgrade():
     with op.batch_alter_table('event_series', schema=None) as batch_op:
         batch_op.add_column(sa.Column('standing_items', sa.Text(), nullable=True))
 
+    with op.batch_alter_table('actions_arising', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('owner_user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('owner_told_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('agenda_item_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_actions_arising_owner_user_id'), ['owner_user_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_actions_arising_owner_user_id_users'), 'users', ['owner_user_id'], ['id'], ondelete='SET NULL')
+
+    with op.batch_alter_table('agenda_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('minute_notes', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('decisions', sa.Text(), server_default='', nullable=False))
+
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('max_guests', sa.Integer(), server_default='2', nullable=False))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
@@ -94,6 +106,17 @@ def downgrade():
 
     with op.batch_alter_table('event_series', schema=None) as batch_op:
         batch_op.drop_column('standing_items')
+
+    with op.batch_alter_table('agenda_items', schema=None) as batch_op:
+        batch_op.drop_column('decisions')
+        batch_op.drop_column('minute_notes')
+
+    with op.batch_alter_table('actions_arising', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_actions_arising_owner_user_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_actions_arising_owner_user_id'))
+        batch_op.drop_column('agenda_item_id')
+        batch_op.drop_column('owner_told_at')
+        batch_op.drop_column('owner_user_id')
 
     with op.batch_alter_table('event_registrations', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_event_registrations_guest_count'), type_='check')

@@ -127,3 +127,64 @@ def test_quarterly_report_csv_counts_guests(client, db, login_as):
     assert lines[0].startswith('Quarter,Events held,Places taken (registered and guests),"Participants')
     # 3 + 1 places taken; 1 host and 1 guest came: a 50% attendance rate.
     assert lines[1].endswith(",1,4,2,1,0,50")
+
+
+def test_structured_minutes_per_item_and_action_owners_are_emailed_once_published(client, db, login_as, smtp_server):
+    import re
+
+    from sqlalchemy import select
+
+    from app.events.models import AgendaItem
+    from app.mail.worker import drain_outbox
+    from tests import factories
+    from tests.conftest import body_of
+
+    owner = factories.user(email="kofi@example.org", name="Kofi Boateng")
+    event = _past(title="Spring network meeting", kind="network_meeting", audience="anyone")
+    item = AgendaItem(event_id=event.id, position=1, title="Mapping toolkit findings")
+    db.session.add(item)
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get(f"/staff/events/{event.id}/minutes"))
+    assert "Minutes by agenda item" in page and "Kofi Boateng (kofi@example.org)" in page
+    response = client.post(
+        f"/staff/events/{event.id}/actions",
+        data={
+            "description": "Share the findings with the CoP",
+            "agenda_item_id": str(item.id),
+            "owner_user_id": str(owner.id),
+            "status": "open",
+        },
+    )
+    assert response.status_code == 303
+    bad = client.post(
+        f"/staff/events/{event.id}/actions",
+        data={"description": "x", "owner_user_id": "999999", "status": "open"},
+        follow_redirects=True,
+    )
+    assert "Choose the owner from the list, or type their name" in page_text(bad)
+    client.post(
+        f"/staff/events/{event.id}/minutes",
+        data={
+            f"item-{item.id}-notes": "Mental health came first, then diabetes.",
+            f"item-{item.id}-decisions": "Publish the findings to members.",
+            "body": "",
+            "publish": "Publish",
+        },
+    )
+    db.session.expire_all()
+    saved = db.session.get(AgendaItem, item.id)
+    assert saved.minute_notes == "Mental health came first, then diabetes."
+    page = page_text(client.get(f"/events/{event.slug}/minutes"))
+    assert "Minutes by agenda item Mapping toolkit findings Mental health came first" in page
+    assert "Decided: Publish the findings to members." in page
+    assert "Action: Share the findings with the CoP (Kofi Boateng)" in page
+    drain_outbox()
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == "kofi@example.org" and mail["Subject"] == "An action for you from Spring network meeting"
+    assert re.search(rf"http://\S+/events/{event.slug}/minutes", body_of(mail))
+    # Publishing again (a correction) does not e-mail the owner twice.
+    client.post(f"/staff/events/{event.id}/minutes", data={"body": "", "publish": "Publish"})
+    from app.mail.models import OutboxMessage
+
+    assert len(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "event_action")).all()) == 1
