@@ -363,7 +363,10 @@ def _registered_response(event: Event, registration: Registration, created: bool
             registration=registration,
             rank=rank,
             guests=services.guests_of(registration),
-            free=services.places_left(event) if registration.status == "waitlisted" else None,
+            # Only a waiting party is told how many places are free (no query on the common path).
+            free=services.places_left(event)
+            if registration.status == "waitlisted" and registration.guest_count
+            else None,
         )
     if created:
         flash(
