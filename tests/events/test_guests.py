@@ -226,3 +226,21 @@ def test_one_click_registration_swaps_places_left_in_the_same_response(client, d
     page = page_text(response, markup=True)
     assert "You're registered" in page
     assert re.search(r'<span id="places-left" hx-swap-oob="true">\s*4 of 5', page)
+
+
+def test_guests_access_needs_and_addresses_are_cleared_30_days_after_the_event(db):
+    from app.events.jobs import clear_event_needs
+
+    old = helpers.event(days=-31)
+    recent = helpers.event(days=-5)
+    host = helpers.registration(old, guest_count=1)
+    kept = helpers.registration(recent, guest_count=1)
+    gone = helpers.guest(host, name="Bola Ade", email="bola@example.org", access_needs="Ramp")
+    stays = helpers.guest(kept, name="Chen Li", access_needs="Hearing loop")
+    db.session.commit()
+    assert clear_event_needs() == 1
+    db.session.commit()
+    db.session.expire_all()
+    cleared = db.session.get(Guest, gone.id)
+    assert (cleared.name, cleared.email, cleared.access_needs) == ("Bola Ade", "", "")
+    assert db.session.get(Guest, stays.id).access_needs == "Hearing loop"
