@@ -111,3 +111,44 @@ def test_the_waiting_list_takes_a_whole_party(request, fixture, db, smtp_server,
     smtp_server.wait_for(2, timeout=15)
     [promoted] = [m for m in smtp_server.to("amina@example.org") if "A place has come up" in m["Subject"]]
     assert "Bola Ade" in promoted.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("fixture", ["site", "site_without_js"])
+def test_staff_check_in_guests_and_message_registrants(request, fixture, db, smtp_server, worker):
+    site = request.getfixturevalue(fixture)
+    factories.user(role="staff", email="staff@example.org", name="Kwame Mensah")
+    event = helpers.event(title="Wellbeing dialogue", capacity=10)
+    host = helpers.registration(event, name="Kofi Boateng", email="kofi@example.org", guest_count=1)
+    helpers.guest(host, name="Efua Boateng")
+    db.session.commit()
+    page = site.page
+    site.sign_in("staff@example.org")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        site.goto(f"/staff/events/{event.id}/check-in")
+        _no_sideways_scroll(page)
+        _shot(page, f"check-in-{fixture}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    if fixture == "site":
+        page.get_by_role("button", name="Check in Efua Boateng, guest of Kofi Boateng").click()
+        expect(page.locator("#check-in-list")).to_contain_text("Efua Boateng (guest of Kofi Boateng) checked in.")
+        site.axe_check()
+    else:
+        site.submit("Check in Efua Boateng, guest of Kofi Boateng")
+        expect(page.get_by_text("Efua Boateng (guest of Kofi Boateng) checked in.")).to_be_visible()
+    site.goto(f"/staff/events/{event.id}/message")
+    page.get_by_label("Subject").fill("Parking at the hall")
+    page.get_by_label("Message").fill("Park behind the hall.\n\nThe side door has a ramp.")
+    site.submit("Preview")
+    expect(page.get_by_text("It will go to 1 person.")).to_be_visible()
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        _no_sideways_scroll(page)
+        _shot(page, f"message-preview-{fixture}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    site.submit("Send a test to me")
+    expect(page.get_by_text("A test has been sent to staff@example.org.")).to_be_visible()
+    site.submit("Send")
+    expect(page.get_by_text("Your message has been sent to 1 person.")).to_be_visible()
+    messages = smtp_server.wait_for(2, timeout=15)
+    assert {m["To"] for m in messages} == {"staff@example.org", "kofi@example.org"}
