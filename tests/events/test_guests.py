@@ -244,3 +244,13 @@ def test_guests_access_needs_and_addresses_are_cleared_30_days_after_the_event(d
     cleared = db.session.get(Guest, gone.id)
     assert (cleared.name, cleared.email, cleared.access_needs) == ("Bola Ade", "", "")
     assert db.session.get(Guest, stays.id).access_needs == "Hearing loop"
+
+
+def test_registrants_page_shows_each_persons_current_list(client, db, login_as):
+    event = helpers.event()
+    gone = helpers.registration(event, name="Gone Person", status="cancelled")
+    db.session.commit()
+    login_as("staff")
+    markup = page_text(client.get(f"/staff/events/{event.id}/registrants"), markup=True)
+    select_html = markup.split(f'id="status-{gone.id}"', 1)[1].split("</select>", 1)[0]
+    assert re.search(r'<option value="cancelled" selected', select_html)
