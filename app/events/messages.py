@@ -14,6 +14,7 @@ from app.audit import record
 from app.db import utcnow
 from app.events.models import MESSAGE_STATUSES, Event, EventMessage, Registration
 from app.events.registration import cancel_link
+from app.events.services import guests_by_host
 from app.extensions import db
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
@@ -112,18 +113,26 @@ def send_joining_instructions(now: dt.datetime | None = None) -> int:
 
 
 def _joining_for(event: Event) -> int:
+    """People with a place, and their guests who gave an address (a guest's copy has no cancel link:
+    the place is their host's to give up)."""
     people = recipients(event.id, "confirmed")
-    keys = {f"event-joining:{event.id}:{r.id}": r for r in people}
+    keys = {f"event-joining:{event.id}:{r.id}": (r.email, _context(event, r, event.joining_text or "")) for r in people}
+    for host_id, guests in guests_by_host([r.id for r in people if r.guest_count]).items():
+        for guest in guests:
+            if guest.email:
+                context = _context(event, None, event.joining_text or "")
+                context["name"] = guest.name
+                keys[f"event-joining-guest:{event.id}:{host_id}:{guest.id}"] = (guest.email, context)
     done = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
-    for key, registration in keys.items():
+    for key, (address, context) in keys.items():
         if key in done:
             continue
         enqueue(
             "event_joining",
-            to=registration.email,
+            to=address,
             subject=f"Joining instructions: {event.title}",
             kind="event_joining",
             dedupe_key=key,
-            **_context(event, registration, event.joining_text or ""),
+            **context,
         )
     return len(keys) - len(done)

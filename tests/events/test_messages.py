@@ -83,19 +83,26 @@ def test_joining_instructions_go_once_n_days_before_with_the_online_link(app, db
     later = helpers.event(days=10, joining_days=3, joining_text="Not yet")
     none = helpers.event(days=1)
     for event in (soon, later, none):
-        helpers.registration(event, email=f"in-{event.id}@example.org")
+        host = helpers.registration(event, email=f"in-{event.id}@example.org", guest_count=2)
+        helpers.guest(host, name="Bola Ade", email=f"bola-{event.id}@example.org")
+        helpers.guest(host, name="No address")
         helpers.registration(event, email=f"wait-{event.id}@example.org", status="waitlisted")
     db.session.commit()
-    assert send_joining_instructions() == 1
+    assert send_joining_instructions() == 2  # the host and their guest who gave an address
     db.session.commit()
     assert send_joining_instructions() == 0  # once each
     db.session.commit()
-    [row] = _outbox(db, "event_joining")
-    assert row.to_addr == f"in-{soon.id}@example.org"
+    assert {row.to_addr for row in _outbox(db, "event_joining")} == {
+        f"in-{soon.id}@example.org",
+        f"bola-{soon.id}@example.org",
+    }
     drain_outbox()
-    [mail] = smtp_server.wait_for(1)
+    mails = smtp_server.wait_for(2)
+    [guest_mail] = [m for m in mails if m["To"] == f"bola-{soon.id}@example.org"]
+    assert "Hello Bola Ade" in body_of(guest_mail) and "/events/cancel/" not in body_of(guest_mail)
+    [mail] = [m for m in mails if m["To"] == f"in-{soon.id}@example.org"]
     body = body_of(mail)
     assert mail["Subject"].startswith("Joining instructions:") and "https://meet.example.org/abc" in body
     assert "Join ten minutes early to test your sound." in body
     assert "event_joining_instructions" in PERIODIC_JOBS
-    assert send_joining_instructions(utcnow() + dt.timedelta(days=8)) == 1  # later's turn comes
+    assert send_joining_instructions(utcnow() + dt.timedelta(days=8)) == 2  # later's turn comes
