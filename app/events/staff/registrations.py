@@ -30,6 +30,8 @@ def _registrants(event: Event, q: str = ""):
                 func.lower(Registration.name).like(like),
                 func.lower(Registration.email).like(like),
                 func.lower(Registration.organisation_name).like(like),
+                # A guest's name finds their host's row, where the guest is listed.
+                Registration.id.in_(select(Guest.registration_id).where(func.lower(Guest.name).like(like))),
             )
         )
     return db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)).all()
