@@ -254,3 +254,15 @@ def test_registrants_page_shows_each_persons_current_list(client, db, login_as):
     markup = page_text(client.get(f"/staff/events/{event.id}/registrants"), markup=True)
     select_html = markup.split(f'id="status-{gone.id}"', 1)[1].split("</select>", 1)[0]
     assert re.search(r'<option value="cancelled" selected', select_html)
+
+
+def test_staff_events_list_counts_guests_as_places_taken(client, db, login_as):
+    event = helpers.event(title="Guest count check", capacity=10)
+    host = helpers.registration(event, guest_count=2)
+    helpers.guest(host, name="One")
+    helpers.guest(host, name="Two")
+    helpers.registration(event)
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get("/staff/events"))
+    assert re.search(r"Guest count check .*? 4 of 10", page)

@@ -47,7 +47,8 @@ def staff_index():
     counts = (
         dict(
             db.session.execute(
-                select(Registration.event_id, func.count())
+                # Places taken: each registrant with a place and their guests.
+                select(Registration.event_id, func.sum(1 + Registration.guest_count))
                 .where(Registration.event_id.in_(ids), Registration.status.in_(services.HOLDS_PLACE))
                 .group_by(Registration.event_id)
             ).all()
