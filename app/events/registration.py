@@ -174,7 +174,7 @@ def _fill(registration: Registration, wanted: RegistrationRequest) -> None:
     registration.dietary_needs = wanted.dietary_needs.strip()
     registration.show_on_attendee_list = wanted.show_on_attendee_list
     registration.source = "staff" if wanted.by_staff else "self"
-    registration.guest_count = len(wanted.guests) if wanted.status in (None, "attended") else 0
+    registration.guest_count = 0 if wanted.status == "apologies" else len(wanted.guests)
     registration.cancelled_at = None
     registration.checked_in_at = None
 

@@ -266,3 +266,18 @@ def test_staff_events_list_counts_guests_as_places_taken(client, db, login_as):
     login_as("staff")
     page = page_text(client.get("/staff/events"))
     assert re.search(r"Guest count check .*? 4 of 10", page)
+
+
+def test_staff_add_someone_with_a_guest(client, db, login_as):
+    event = helpers.event(capacity=10)
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get(f"/staff/events/{event.id}/registrants"))
+    assert "They can bring up to 2 guests" in page
+    response = client.post(
+        f"/staff/events/{event.id}/registrants",
+        data={"name": "Amina Yusuf", "email": "amina@example.org", "status": "confirmed", "guests-0-name": "Bola Ade"},
+    )
+    assert response.status_code == 303
+    registration = services.find_registration(event.id, "amina@example.org")
+    assert [g.name for g in services.guests_of(registration)] == ["Bola Ade"] and services.places_left(event) == 8

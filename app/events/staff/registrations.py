@@ -53,6 +53,7 @@ def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | N
         show_on_attendee_list=form.show_on_attendee_list.data,
         by_staff=True,
         status=form.status.data,
+        guests=tuple(registering.GuestDetails(**guest) for guest in form.guest_details()),
     )
     return registering.register(request_).registration
 
@@ -68,6 +69,7 @@ def _waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
 def staff_registrants(event_id: int):
     event = child_or_404(Event, event_id)
     form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
+    form.offer_guests(event.max_guests)
     if request.method == "POST" and form.validate_on_submit():
         registration = _add_registrant(event, form)
         if registration is not None:
