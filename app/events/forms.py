@@ -16,6 +16,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    FieldList,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,19 +25,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms import Form as PlainForm
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.events.models import (
     ACCESS_FEATURES,
     ACTION_STATUSES,
     AUDIENCES,
+    DEFAULT_MAX_GUESTS,
     EVENT_STATUSES,
     KINDS,
+    MESSAGE_AUDIENCES,
     MODES,
     ORDINALS,
     WEEKDAYS,
 )
 from app.forms import (
+    EmailAddress,
     Form,
     GovDateField,
     WebAddress,
@@ -136,6 +142,51 @@ def attendance_mode_field() -> RadioField:
     )
 
 
+def max_guests_field():
+    return IntegerField(
+        "Guests each person may bring",
+        widget=GovTextInput(),
+        default=DEFAULT_MAX_GUESTS,
+        validators=[
+            Optional(),  # empty: the default
+            NumberRange(min=0, max=10, message="Guests each person may bring must be between 0 and 10"),
+        ],
+    )
+
+
+def joining_days_field():
+    return IntegerField(
+        "Send joining instructions this many days before",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=0, max=60, message="Enter a number of days between 0 and 60")],
+    )
+
+
+class EventMessageForm(FlaskForm):
+    """Staff write to an event's registrants: preview, a test to themselves, then send."""
+
+    audience = RadioField(
+        "Who to send it to",
+        widget=GovRadioInput(),
+        choices=_choices(MESSAGE_AUDIENCES),
+        default="all",
+        validators=[InputRequired(message="Choose who to send it to")],
+    )
+    subject = text_field("Subject", required="Enter a subject", max_length=200)
+    body = TextAreaField(
+        "Message",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message="Enter the message"),
+            Length(max=10_000, message="Message must be 10,000 characters or fewer"),
+        ],
+    )
+    preview = submit_field("Preview")
+    test = submit_field("Send a test to me")
+    send = submit_field("Send")
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         "Type of event",
@@ -157,6 +208,9 @@ class EventForm(FlaskForm):
     access_notes = area("Other access information", 2000)
     online_link = online_link_field()
     capacity = capacity_field()
+    max_guests = max_guests_field()
+    joining_days = joining_days_field()
+    joining_text = area("Joining instructions", 5000)
     registration_opens = GovDateField("Registration opens", validators=[Optional()])
     registration_closes = GovDateField("Registration closes", validators=[Optional()])
     audience = RadioField(
@@ -209,9 +263,27 @@ class EventForm(FlaskForm):
             raise ValidationError("Registration must close on or before the day of the event")
 
 
+def notify_field() -> RadioField:
+    return RadioField(
+        "Tell the people registered?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes, email them the change and an updated calendar file"), ("no", "No, do not tell them")],
+        default="yes",
+        validators=[Optional()],
+    )
+
+
 class CancelEventForm(FlaskForm):
     reason = area("Reason (shown on the event page and sent to registrants)", 2000)
+    notify = notify_field()
     submit = submit_field("Cancel event")
+
+
+class ChangeNoticeForm(FlaskForm):
+    """The question staff answer after changing what registrants need to know (the edit is re-posted)."""
+
+    notify = notify_field()
+    submit = submit_field("Save changes")
 
 
 class SeriesForm(FlaskForm):
@@ -257,6 +329,30 @@ class SeriesForm(FlaskForm):
     validate_online_link = EventForm.validate_online_link
 
 
+class SeriesEditForm(FlaskForm):
+    """A series' time, place, places and standing items; applied to its meetings not yet held."""
+
+    start_time = time_field("Start time", "a start time", "the start time")
+    end_time = time_field("End time", "an end time", "the end time")
+    attendance_mode = attendance_mode_field()
+    venue = text_field("Venue name")
+    address = area("Address", 1000)
+    online_link = online_link_field()
+    capacity = capacity_field()
+    standing_items = TextAreaField(
+        "Standing items",
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=5000, message="Standing items must be 5,000 characters or fewer")],
+    )
+    notify = BooleanField("Email people registered for meetings whose time or place changes", widget=GovCheckboxInput())
+    submit = submit_field("Save series")
+
+    validate_end_time = EventForm.validate_end_time
+    validate_venue = EventForm.validate_venue
+    validate_online_link = EventForm.validate_online_link
+
+
 class AgendaItemForm(FlaskForm):
     title = text_field("Item", required="Enter the agenda item")
     presenter = text_field("Presenter")
@@ -275,8 +371,49 @@ class AgendaItemForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=5000), PaperLinks()],
     )
-    standing = BooleanField("Standing item (copied to every new meeting in the series)", widget=GovCheckboxInput())
+    standing = BooleanField(
+        "Standing item (added to every later meeting in the series not yet held)", widget=GovCheckboxInput()
+    )
     submit = submit_field("Save item")
+
+
+GUEST_EMAIL_FORMAT = "Enter the guest's email address in the correct format, like name@example.com"
+
+
+class GuestForm(PlainForm):
+    """One guest (part of RegistrationForm; no CSRF of its own). All empty = no guest."""
+
+    name = StringField(
+        "Guest's full name",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Length(max=120, message="Guest's name must be 120 characters or fewer")],
+    )
+    email = StringField(
+        "Guest's email address (optional)",
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), EmailAddress(GUEST_EMAIL_FORMAT)],
+    )
+    access_needs = area("Guest's access needs (optional)", 2000)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.data or self.email.data or self.access_needs.data)
+
+    def validate_name(self, field):
+        if not field.data and not self.is_empty:
+            raise ValidationError("Enter the guest's full name, or clear their details")
+
+
+class GuestList(FieldList):
+    """FieldList whose errors keep each guest's position, so the error summary links to the right box."""
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if not valid:
+            self.errors = [entry.errors for entry in self.entries]
+        return valid
 
 
 class RegistrationForm(Form):
@@ -292,7 +429,20 @@ class RegistrationForm(Form):
     show_on_attendee_list = BooleanField(
         "Show my name and organisation on the list of people attending", widget=GovCheckboxInput()
     )
+    guests = GuestList(FormField(GuestForm), min_entries=0, max_entries=10)
     submit = submit_field("Register")
+
+    def offer_guests(self, maximum: int) -> None:
+        """Show `maximum` guest slots (the event's limit); posted slots beyond it are refused."""
+        while len(self.guests) < maximum:
+            self.guests.append_entry()
+
+    def guest_details(self) -> list[dict]:
+        return [
+            {"name": g.form.name.data, "email": g.form.email.data or "", "access_needs": g.form.access_needs.data or ""}
+            for g in self.guests
+            if not g.form.is_empty
+        ]
 
 
 class ApologiesForm(Form):
@@ -346,8 +496,13 @@ class MinutesForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
+    """Choices of agenda_item_id and owner_user_id are set by the view (the meeting's items, the
+    portal's active users)."""
+
     description = area("Action", 2000)
-    owner = text_field("Who will do it")
+    agenda_item_id = SelectField("Agenda item", widget=GovSelect(), choices=[], validate_choice=False)
+    owner_user_id = SelectField("Owner from the portal's users", widget=GovSelect(), choices=[], validate_choice=False)
+    owner = text_field("Or type who will do it")
     due_on = GovDateField("Due by", validators=[Optional()])
     status = SelectField("Status", widget=GovSelect(), choices=_choices(ACTION_STATUSES), default="open")
     submit = submit_field("Add action")
@@ -355,6 +510,14 @@ class ActionForm(FlaskForm):
     def validate_description(self, field):
         if not field.data:
             raise ValidationError("Enter the action")
+
+    def validate_agenda_item_id(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose an agenda item from the list")
+
+    def validate_owner_user_id(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose the owner from the list, or type their name")
 
 
 class ActionStatusForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 import icalendar
 from flask import current_app, url_for
@@ -75,7 +76,36 @@ def calendar_for(events: Iterable[Event], name: str | None = None) -> bytes:
         if location:
             item.add("location", location)
         item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
-        # A moved or cancelled event must replace the copy people already have.
-        item.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)
+        # A moved or cancelled event must replace the copy people already have: the counter is raised
+        # each time registrants are told of a change (app/events/changes.py).
+        item.add("sequence", event.sequence or 0)
         cal.add_component(item)
     return cal.to_ical()
+
+
+def calendar_links(event: Event) -> dict[str, str]:
+    """ "Add to Google / Outlook calendar" links (the .ics file is the third way)."""
+    link = url_for("events.detail", slug=event.slug, _external=True)
+    location = _location(event)
+    details = f"{event.kind_label}. Details: {link}"
+    google = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{event.starts_at:%Y%m%dT%H%M%SZ}/{event.ends_at:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": location,
+        "ctz": "Europe/London",
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": event.starts_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": event.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": details,
+        "location": location,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }

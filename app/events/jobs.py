@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 
 from app.db import utcnow
-from app.events.models import Event, Registration, event_partners
+from app.events.messages import send_joining_instructions
+from app.events.models import Event, Guest, Registration, event_partners
 from app.events.reminders import send_reminders
 from app.extensions import db
 from app.jobs import periodic
@@ -24,15 +25,30 @@ def event_reminders_job() -> None:
     send_reminders()
 
 
+@periodic("event_joining_instructions", every_seconds=900)
+def event_joining_job() -> None:
+    """Joining instructions N days before events that have them; each goes once (dedupe_key)."""
+    send_joining_instructions()
+
+
 @retention_rule("event_needs")
 def clear_event_needs(now: dt.datetime | None = None) -> int:
     before = (now or utcnow()) - dt.timedelta(days=EVENT_NEEDS_DAYS)
     ended = select(Event.id).where(Event.ends_at < before).scalar_subquery()
-    return db.session.execute(
+    registrations = db.session.execute(
         update(Registration)
         .where(Registration.event_id.in_(ended), (Registration.access_needs != "") | (Registration.dietary_needs != ""))
         .values(access_needs="", dietary_needs="")
     ).rowcount
+    # Guests' access needs and addresses (given only to send them the joining details) go too;
+    # their names stay with the attendance record.
+    hosts = select(Registration.id).where(Registration.event_id.in_(ended)).scalar_subquery()
+    guests = db.session.execute(
+        update(Guest)
+        .where(Guest.registration_id.in_(hosts), (Guest.access_needs != "") | (Guest.email != ""))
+        .values(access_needs="", email="")
+    ).rowcount
+    return registrations + guests
 
 
 @on_organisation_merge

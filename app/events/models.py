@@ -69,6 +69,7 @@ KIND_DEFAULTS = {
     "workshop": {"audience": "anyone", "capacity": 25, "minutes": 120, "standing": False},
     "training": {"audience": "anyone", "capacity": 20, "minutes": 180, "standing": False},
 }
+DEFAULT_MAX_GUESTS = 2
 STANDING_ITEMS = [
     ("Welcome and apologies", 10),
     ("Minutes of the last meeting", 10),
@@ -111,6 +112,9 @@ class EventSeries(db.Model):
     address: Mapped[str] = mapped_column(Text, default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Standing agenda items, one per line ("Action plan progress update (20 minutes)"); None: the
+    # kind's defaults (STANDING_ITEMS).
+    standing_items: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at", lazy="raise")
@@ -145,6 +149,8 @@ class Event(db.Model):
         CheckConstraint(one_of("status", EVENT_STATUSES), name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+        CheckConstraint("max_guests BETWEEN 0 AND 10", name="max_guests"),
+        CheckConstraint("joining_days IS NULL OR joining_days BETWEEN 0 AND 60", name="joining_days"),
         Index("ix_events_status_starts", "status", "starts_at"),
     )
 
@@ -167,6 +173,14 @@ class Event(db.Model):
     access_notes: Mapped[str] = mapped_column(Text, default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Guests each registrant may bring (each takes a place); 0 turns guests off.
+    max_guests: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_GUESTS, server_default=str(DEFAULT_MAX_GUESTS))
+    # Joining instructions e-mailed automatically this many days before (None: not sent), with the
+    # online link, to people with a place.
+    joining_days: Mapped[int | None] = mapped_column(Integer)
+    joining_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The iCalendar SEQUENCE: raised by one each time registrants are told of a change.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     registration_opens_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     audience: Mapped[str] = mapped_column(String(20), default="anyone")
@@ -250,6 +264,9 @@ class AgendaItem(db.Model):
     paper_links: Mapped[str] = mapped_column(Text, default="")  # one "https://…" per line
     standing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions_arising.id", ondelete="SET NULL"))
+    # The minutes of this item (plain text): what was said, and what was decided.
+    minute_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decisions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="agenda_items", lazy="raise")
 
@@ -280,6 +297,12 @@ class ActionArising(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
+    # A portal user picked as the owner (they are e-mailed a link to the minutes once published).
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner_told_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The agenda item it arose under (no foreign key: agenda items already point at actions, and
+    # an item removed from the agenda leaves its actions under "other business").
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -296,6 +319,7 @@ class Registration(db.Model):
     __tablename__ = "event_registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="event_email"),
+        CheckConstraint("guest_count >= 0", name="guest_count"),
         CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status"),
         Index("ix_event_registrations_event_status", "event_id", "status"),
     )
@@ -312,6 +336,9 @@ class Registration(db.Model):
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     show_on_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    # How many guests come with this person (rows in event_guests); kept here so that counting the
+    # places taken stays one indexed SUM on the hot path of registering.
+    guest_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(20), default="self")  # self or staff
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -321,6 +348,13 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="registrations", lazy="raise")
     organisation: Mapped[Organisation | None] = relationship("Organisation", lazy="raise")
+    guests: Mapped[list[Guest]] = relationship(
+        back_populates="registration", order_by="Guest.id", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    @property
+    def party_size(self) -> int:
+        return 1 + (self.guest_count or 0)
 
     @property
     def status_label(self) -> str:
@@ -329,3 +363,58 @@ class Registration(db.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in ("confirmed", "attended")
+
+
+class Guest(db.Model):
+    """Someone a registrant brings: takes a place with them, is on the waiting list with them."""
+
+    __tablename__ = "event_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("event_registrations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="guests", lazy="raise")
+
+
+MESSAGE_AUDIENCES = {
+    "all": "Everyone registered or on the waiting list",
+    "confirmed": "People with a place",
+    "waitlisted": "People on the waiting list",
+    "attended": "People who attended",
+}
+MESSAGE_STATUSES = {"all": ("confirmed", "waitlisted", "attended"), "confirmed": ("confirmed", "attended")}
+
+
+class EventMessage(db.Model):
+    """A message staff sent to an event's registrants (each copy goes through the outbox)."""
+
+    __tablename__ = "event_messages"
+    __table_args__ = (CheckConstraint(one_of("audience", MESSAGE_AUDIENCES), name="audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def audience_label(self) -> str:
+        return MESSAGE_AUDIENCES[self.audience]
+
+
+class EventOldAddress(db.Model):
+    """An address an event had before staff moved it (the slug carries the date): it redirects."""
+
+    __tablename__ = "event_old_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -10,21 +10,30 @@ import secrets
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import record
 from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.ics import calendar_for
-from app.events.models import Event, Registration
-from app.events.services import HOLDS_PLACE, find_registration, places_taken, waitlist_rank
+from app.events.models import Event, Guest, Registration
+from app.events.services import HOLDS_PLACE, find_registration, guests_of, places_taken, waitlist_rank
 from app.extensions import db
 from app.forms import FieldProblem
 from app.mail import enqueue
 from app.template_helpers import datetime_format
 from app.tokens import make_token
 from app.urls import link_context
+
+
+@dataclass(frozen=True)
+class GuestDetails:
+    """Someone a registrant brings: a name, and optionally an address and access needs."""
+
+    name: str
+    email: str = ""
+    access_needs: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class RegistrationRequest:
     show_on_attendee_list: bool = False
     by_staff: bool = False
     status: str | None = None  # "apologies", or "attended" (staff); None: a place or the waiting list
+    guests: tuple[GuestDetails, ...] = ()
 
 
 @dataclass
@@ -93,6 +103,7 @@ def register(wanted: RegistrationRequest) -> RegistrationResult:
         event = lock_event(wanted.event_id)
         if not wanted.by_staff:
             _refuse_when_closed(event, wanted.status)
+            _refuse_too_many_guests(event, wanted.guests)
         existing = find_registration(event.id, email)
         if existing is not None and wanted.status == "apologies" and existing.status in ("confirmed", "waitlisted"):
             return _apologies_instead(event, existing, wanted)
@@ -105,6 +116,7 @@ def register(wanted: RegistrationRequest) -> RegistrationResult:
         if existing is None:
             db.session.add(registration)
         db.session.flush()
+        _add_guests(registration, wanted, replace=existing is not None)
         _tell_and_record(event, registration, wanted)
         db.session.commit()
         return RegistrationResult(registration, True)
@@ -128,6 +140,30 @@ def _refuse_when_closed(event: Event, status: str | None) -> None:
         raise FieldProblem("email", _closed_message(event, state))
 
 
+def _refuse_too_many_guests(event: Event, guests: tuple[GuestDetails, ...]) -> None:
+    if len(guests) > event.max_guests:
+        if event.max_guests == 0:
+            raise FieldProblem("guests", "This event does not take guests. Each person needs to register themselves")
+        raise FieldProblem("guests", f"You can bring up to {event.max_guests} guests to this event")
+
+
+def _add_guests(registration: Registration, wanted: RegistrationRequest, *, replace: bool) -> None:
+    """The party's guests (a cancelled registration taken up again starts with the guests now given)."""
+    if replace:
+        db.session.execute(delete(Guest).where(Guest.registration_id == registration.id))
+    if not registration.guest_count:
+        return
+    db.session.add_all(
+        Guest(
+            registration_id=registration.id,
+            name=guest.name.strip(),
+            email=normalise_email(guest.email) if guest.email.strip() else "",
+            access_needs=guest.access_needs.strip(),
+        )
+        for guest in wanted.guests
+    )
+
+
 def _fill(registration: Registration, wanted: RegistrationRequest) -> None:
     """What the person told us; a cancelled registration being taken up again starts afresh."""
     registration.name = wanted.name.strip()
@@ -138,15 +174,17 @@ def _fill(registration: Registration, wanted: RegistrationRequest) -> None:
     registration.dietary_needs = wanted.dietary_needs.strip()
     registration.show_on_attendee_list = wanted.show_on_attendee_list
     registration.source = "staff" if wanted.by_staff else "self"
+    registration.guest_count = 0 if wanted.status == "apologies" else len(wanted.guests)
     registration.cancelled_at = None
     registration.checked_in_at = None
 
 
 def _give_place(event: Event, registration: Registration, status: str | None) -> None:
-    """A place while there is one, else the end of the waiting list (the caller holds lock_event)."""
+    """Places for the whole party while there are enough, else the party goes to the end of the
+    waiting list together (the caller holds lock_event)."""
     if status in ("apologies", "attended"):
         registration.status, registration.waitlist_position = status, None
-    elif event.capacity is not None and places_taken(event.id) >= event.capacity:
+    elif event.capacity is not None and places_taken(event.id) + registration.party_size > event.capacity:
         registration.status = "waitlisted"
         registration.waitlist_position = _next_waitlist_position(event.id)
     else:
@@ -216,28 +254,70 @@ def cancel_registration(registration_id: int, *, by_staff: bool = False) -> Regi
         raise
 
 
+def waiting_parties(event_id: int) -> list[Registration]:
+    """The waiting list in order: the first party is next in line."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.status == "waitlisted")
+            .order_by(Registration.waitlist_position, Registration.id)
+        )
+    )
+
+
 def promote_waitlist(event: Event) -> list[Registration]:
-    """Fill free places from the waiting list, in order (the caller holds lock_event)."""
+    """Fill free places from the waiting list, whole parties in order (the caller holds lock_event).
+
+    A party bigger than the places free is skipped, not split: it keeps its place at the head of
+    the list, and the next party that fits is given the places (the skip is in the audit log, and
+    the waiting party's page and the staff registrants page say why)."""
     if event.is_cancelled or event.is_past:
         return []
     promoted = []
     free = None if event.capacity is None else event.capacity - places_taken(event.id)
-    waiting = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
-        .order_by(Registration.waitlist_position, Registration.id)
-    ).all()
-    for registration in waiting:
+    for registration in waiting_parties(event.id):
         if free is not None and free <= 0:
             break
+        if free is not None and registration.party_size > free:
+            record("event.waitlist_skipped", registration, event_id=event.id, party=registration.party_size, free=free)
+            continue
         registration.status = "confirmed"
         registration.waitlist_position = None
         promoted.append(registration)
         send_registration_email(event, registration, promoted=True)
         if free is not None:
-            free -= 1
+            free -= registration.party_size
     db.session.flush()
     return promoted
+
+
+def cancel_guest(guest_id: int) -> list[Registration]:
+    """One guest no longer comes: their place is freed for the waiting list; commits.
+
+    Returns whoever was promoted."""
+    try:
+        guest = db.session.get(Guest, guest_id)
+        registration = db.session.get(Registration, guest.registration_id)
+        event = lock_event(registration.event_id)
+        db.session.refresh(registration)
+        if db.session.get(Guest, guest_id) is None:  # removed meanwhile
+            db.session.rollback()
+            return []
+        db.session.delete(guest)
+        registration.guest_count = max(registration.guest_count - 1, 0)
+        record("event.guest_cancelled", registration, event_id=event.id, guest=guest.name)
+        db.session.flush()
+        promoted = promote_waitlist(event)
+        db.session.commit()
+        return promoted
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def check_in_guest(guest: Guest, attended: bool) -> None:
+    """Check-in toggle for a guest; caller commits."""
+    guest.checked_in_at = (guest.checked_in_at or utcnow()) if attended else None
 
 
 def set_status(registration: Registration, status: str) -> list[Registration]:
@@ -307,6 +387,7 @@ def _send_registration_email(event: Event, registration: Registration, *, promot
         attachments=attachments,
         event=event,
         registration=registration,
+        guests=guests_of(registration),
         promoted=promoted,
         rank=waitlist_rank(registration),
         event_link=url_for("events.detail", slug=event.slug, _external=True),

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.agenda_reports import agenda_reports
-from app.db import first_or_404, utcnow
-from app.events import bp, services
+from app.db import utcnow
+from app.events import bp, changes, services
 from app.events import registration as registering
 from app.events.forms import ApologiesForm, RegistrationForm
-from app.events.ics import calendar_for
+from app.events.ics import calendar_for, calendar_links
+from app.events.minutes import actions_by_item, attendance, find_minutes
 from app.events.minutes import agenda as agenda_items
-from app.events.minutes import attendance, find_minutes
-from app.events.models import KINDS, Event, Registration
+from app.events.models import KINDS, ActionArising, Event, Guest, Registration
 from app.events.series import previous_in_series
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
@@ -38,10 +38,24 @@ def _visible_event(slug: str, with_partners: bool = False) -> Event:
     query = select(Event).where(Event.slug == slug)
     if with_partners:
         query = query.options(selectinload(Event.partners))
-    event = first_or_404(query)
+    event = db.session.scalar(query)
+    if event is None:
+        _redirect_old_address(slug)
+        abort(404)
     if event.status != "published" and not has_role(current_user, "staff"):
         abort(404)  # a draft is not there for the public
     return event
+
+
+def _redirect_old_address(slug: str) -> None:
+    """An address the event had before it moved to another day: a permanent redirect to the same
+    page at its new address (the query string kept)."""
+    new = changes.current_slug(slug)
+    if new is None:
+        return
+    path = request.path.replace(f"/events/{slug}", f"/events/{new}", 1)
+    query = request.query_string.decode("latin-1")
+    abort(redirect(path + (f"?{query}" if query else ""), code=301))
 
 
 def _my_registration(event: Event) -> Registration | None:
@@ -143,9 +157,12 @@ def detail(slug: str):
     previous_minutes = find_minutes(previous) if previous else None
     return render_template(
         "events/detail.html",
+        **_past_context(event),
+        calendar_links=calendar_links(event) if not (event.is_past or event.is_cancelled) else None,
         event=event,
         mine=mine,
         rank=services.waitlist_rank(mine) if mine else None,
+        guests=services.guests_of(mine),
         places_left=services.places_left(event),
         attendees=attendees,
         minutes=minutes if minutes and minutes.status == "published" else None,
@@ -156,6 +173,20 @@ def detail(slug: str):
         groups=groups,
         can_send_apologies=services.can_send_apologies(event, groups, mine),
     )
+
+
+def _past_context(event: Event) -> dict:
+    """A meeting that has happened: who came (once recorded) and the actions arising, which lead
+    the page with the minutes."""
+    if not event.is_past:
+        return {"record": None, "actions": []}
+    record = attendance(event.id)
+    if not (record["present"] or record["apologies"]):
+        record = None
+    actions = db.session.scalars(
+        select(ActionArising).where(ActionArising.event_id == event.id).order_by(ActionArising.id)
+    ).all()
+    return {"record": record, "actions": actions}
 
 
 def _can_see_agenda(event: Event) -> bool:
@@ -178,6 +209,8 @@ def register(slug: str):
     form = RegistrationForm()
     groups = _my_groups()
     _set_group_choices(form, groups)
+    if request.method == "GET":
+        form.offer_guests(event.max_guests)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data, form.email.data = current_user.name, current_user.email
         if len(groups) == 1:
@@ -189,8 +222,15 @@ def register(slug: str):
         response = _submit_registration(event, form, groups)
         if response is not None:
             return response
+    form.offer_guests(event.max_guests)
     return render(
-        "events/register.html", "events/_register_form.html", event=event, form=form, state=state, groups=groups
+        "events/register.html",
+        "events/_register_form.html",
+        event=event,
+        form=form,
+        state=state,
+        groups=groups,
+        places_left=services.places_left(event),
     )
 
 
@@ -224,6 +264,7 @@ def _registration_request(
         access_needs=form.access_needs.data or "",
         dietary_needs=form.dietary_needs.data or "",
         show_on_attendee_list=form.show_on_attendee_list.data,
+        guests=tuple(registering.GuestDetails(**guest) for guest in form.guest_details()),
     )
 
 
@@ -290,6 +331,14 @@ def _next_url() -> str | None:
     return safe_next(target, "") or None
 
 
+def _places_left_swap(event: Event) -> int | None:
+    """Places left, for the event page's one-click form (it asks with swap_places; other pages that
+    include the box have no "Places left" to swap)."""
+    if request.form.get("swap_places") != "1" or event.capacity is None:
+        return None
+    return services.places_left(event)
+
+
 def _registered_response(event: Event, registration: Registration, created: bool):
     rank = services.waitlist_rank(registration)
     if is_partial():
@@ -299,13 +348,26 @@ def _registered_response(event: Event, registration: Registration, created: bool
             event=event,
             mine=registration,
             rank=rank,
+            guests=services.guests_of(registration),
             groups=groups,
             can_send_apologies=services.can_send_apologies(event, groups, registration),
             next_url=_next_url(),
+            # The event page's "Places left" is swapped in the same response (hx-swap-oob).
+            places_left_oob=_places_left_swap(event),
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
     if not current_user.is_authenticated:
-        return render_template("events/registered.html", event=event, registration=registration, rank=rank)
+        return render_template(
+            "events/registered.html",
+            event=event,
+            registration=registration,
+            rank=rank,
+            guests=services.guests_of(registration),
+            # Only a waiting party is told how many places are free (no query on the common path).
+            free=services.places_left(event)
+            if registration.status == "waitlisted" and registration.guest_count
+            else None,
+        )
     if created:
         flash(
             f"You're on the waiting list (position {rank})."
@@ -328,6 +390,20 @@ def cancel_mine(slug: str):
             "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
         )
     return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
+
+
+@bp.route("/events/<slug>/guests/<int:guest_id>/cancel", methods=["POST"])
+@signed_in_required
+def cancel_my_guest(slug: str, guest_id: int):
+    """The registrant says one of their guests is not coming: that place is freed."""
+    event = _visible_event(slug)
+    mine = _my_registration(event)
+    guest = db.session.get(Guest, guest_id)
+    if mine is None or guest is None or guest.registration_id != mine.id:
+        abort(404)  # only your own guests
+    registering.cancel_guest(guest.id)
+    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    return redirect(url_for("events.detail", slug=event.slug), code=303)
 
 
 def _registration_from_token(token: str) -> Registration:
@@ -354,7 +430,30 @@ def cancel_by_token(token: str):
         if registration.status != "cancelled":
             registering.cancel_registration(registration.id)
         return render_template("events/cancelled.html", event=event, registration=registration)
-    return render_template("events/cancel.html", event=event, registration=registration, form=form)
+    return render_template(
+        "events/cancel.html",
+        event=event,
+        registration=registration,
+        form=form,
+        token=token,
+        guests=services.guests_of(registration) if registration.status != "cancelled" else [],
+    )
+
+
+@bp.route("/events/cancel/<token>/guests/<int:guest_id>", methods=["POST"])
+@public
+def cancel_guest_by_token(token: str, guest_id: int):
+    """From the e-mailed link: one guest is not coming (people who registered without an account)."""
+    try:
+        registration = _registration_from_token(token)
+    except TokenError as exc:
+        return render_template("events/link_problem.html", reason=exc.reason), 400
+    guest = db.session.get(Guest, guest_id)
+    if guest is None or guest.registration_id != registration.id:
+        abort(404)
+    registering.cancel_guest(guest.id)
+    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    return redirect(url_for("events.cancel_by_token", token=token), code=303)
 
 
 @bp.route("/events/<slug>/agenda")
@@ -393,11 +492,14 @@ def minutes(slug: str):
     event_with_actions = db.session.scalar(
         select(Event).where(Event.id == event.id).options(selectinload(Event.actions))
     )
+    items = agenda_items(event.id)
     return render_template(
         "events/minutes.html",
         event=event_with_actions,
         minutes=record,
         attendance=attendance(event.id),
+        items=items,
+        by_item=actions_by_item(event_with_actions.actions, items),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from sqlalchemy import func, select
 
+from app.db import utcnow
 from app.events.models import KIND_DEFAULTS, STANDING_ITEMS, ActionArising, AgendaItem, Event, EventSeries
 from app.events.services import unique_slug
 from app.extensions import db
@@ -38,6 +40,76 @@ def standing_items_for(kind: str) -> list[tuple[str, int]]:
     return STANDING_ITEMS if KIND_DEFAULTS[kind]["standing"] else []
 
 
+_MINUTES = re.compile(r"^(.*?)\s*\((\d{1,3})\s*(?:min|mins|minute|minutes)\)\s*$", re.I)
+
+
+def parse_standing(text: str) -> list[tuple[str, int | None]]:
+    """One item per line, "Title (20 minutes)" or just "Title"."""
+    items = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        match = _MINUTES.match(line)
+        items.append((match.group(1)[:200], int(match.group(2))) if match else (line[:200], None))
+    return items
+
+
+def format_standing(items: list[tuple[str, int | None]]) -> str:
+    return "\n".join(f"{title} ({minutes} minutes)" if minutes else title for title, minutes in items)
+
+
+def series_standing(series: EventSeries) -> list[tuple[str, int | None]]:
+    if series.standing_items is None:
+        return list(standing_items_for(series.kind))
+    return parse_standing(series.standing_items)
+
+
+def later_meetings(series_id: int, after: dt.datetime) -> list[Event]:
+    """Meetings of the series after `after` that have not started, and are going ahead."""
+    start = max(after, utcnow())
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.series_id == series_id, Event.starts_at > start, Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def spread_standing_item(series_id: int, after: dt.datetime, title: str, minutes: int | None) -> list[Event]:
+    """Put a standing item on every later meeting not yet held that does not have it (by title);
+    returns the meetings it was added to."""
+    added = []
+    for event in later_meetings(series_id, after):
+        titles = {
+            t.lower() for t in db.session.scalars(select(AgendaItem.title).where(AgendaItem.event_id == event.id))
+        }
+        if title.lower() in titles:
+            continue
+        position = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.event_id == event.id))
+        db.session.add(
+            AgendaItem(
+                event_id=event.id, position=(position or 0) + 1, title=title, minutes_allotted=minutes, standing=True
+            )
+        )
+        added.append(event)
+    db.session.flush()
+    return added
+
+
+def make_standing(event: Event, title: str, minutes: int | None) -> list[Event]:
+    """An item ticked as standing on one meeting: it joins the series' standing items and every later
+    meeting not yet held; returns those meetings."""
+    if not event.series_id:
+        return []
+    series = db.session.get(EventSeries, event.series_id)
+    items = series_standing(series)
+    if title.lower() not in {t.lower() for t, _m in items}:
+        series.standing_items = format_standing([*items, (title, minutes)])
+    return spread_standing_item(series.id, event.starts_at, title, minutes)
+
+
 def event_for_series(series: EventSeries, day: dt.date) -> Event:
     starts = london_to_utc(day, series.start_time)
     title = f"{series.name}: {day:%B %Y}"
@@ -64,9 +136,12 @@ def event_for_series(series: EventSeries, day: dt.date) -> Event:
 
 
 def add_standing_items(event: Event) -> None:
-    """Standing items first, then every open action arising from earlier meetings of the series."""
+    """Standing items first (the series' own, else the kind's), then every open action arising from
+    earlier meetings of the series."""
     position = 0
-    for position, (title, minutes) in enumerate(standing_items_for(event.kind), start=1):
+    series = db.session.get(EventSeries, event.series_id) if event.series_id else None
+    items = series_standing(series) if series is not None else standing_items_for(event.kind)
+    for position, (title, minutes) in enumerate(items, start=1):
         db.session.add(
             AgendaItem(event_id=event.id, position=position, title=title, minutes_allotted=minutes, standing=True)
         )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager
 from app import slugs
 from app.auth.models import normalise_email
 from app.db import utcnow
-from app.events.models import Event, Registration
+from app.events.models import Event, Guest, Registration
 from app.extensions import db
 from app.times import to_london
 
@@ -37,10 +37,11 @@ def unique_slug(title: str, starts_at: dt.datetime, exclude_id: int | None = Non
 
 
 def places_taken(event_id: int) -> int:
+    """Places held: each registrant holding a place and each of their guests (one indexed SUM)."""
     return db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(Registration.event_id == event_id, Registration.status.in_(HOLDS_PLACE))
+        select(func.coalesce(func.sum(1 + Registration.guest_count), 0)).where(
+            Registration.event_id == event_id, Registration.status.in_(HOLDS_PLACE)
+        )
     )
 
 
@@ -48,6 +49,38 @@ def places_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
     return max(event.capacity - places_taken(event.id), 0)
+
+
+def guests_of(registration: Registration | None) -> list[Guest]:
+    """The registrant's guests (no query when they bring none)."""
+    if registration is None or not registration.guest_count:
+        return []
+    return list(db.session.scalars(select(Guest).where(Guest.registration_id == registration.id).order_by(Guest.id)))
+
+
+def guests_by_host(registration_ids: list[int]) -> dict[int, list[Guest]]:
+    """Guests of many registrations at once (check-in, registrants, attendance): host id -> guests."""
+    found: dict[int, list[Guest]] = {}
+    if registration_ids:
+        for guest in db.session.scalars(
+            select(Guest).where(Guest.registration_id.in_(registration_ids)).order_by(Guest.id)
+        ):
+            found.setdefault(guest.registration_id, []).append(guest)
+    return found
+
+
+def skipped_party(event: Event, free: int | None) -> Registration | None:
+    """The party at the head of the waiting list when places are free but too few for it (promotion
+    skipped it; see registration.promote_waitlist), else None."""
+    if not free:
+        return None
+    first = db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.waitlist_position, Registration.id)
+        .limit(1)
+    )
+    return first if first is not None and first.party_size > free else None
 
 
 def waitlist_rank(registration: Registration) -> int | None:
@@ -99,7 +132,15 @@ def event_counts(event_id: int) -> dict[str, int]:
         )
     )
     registered = rows.get("confirmed", 0) + rows.get("attended", 0)
+    guests, guests_attended = db.session.execute(
+        select(func.count(Guest.id), func.count(Guest.checked_in_at))
+        .join(Registration, Registration.id == Guest.registration_id)
+        .where(Registration.event_id == event_id, Registration.status.in_(HOLDS_PLACE))
+    ).one()
     return {
+        "places": registered + guests,
+        "guests": guests,
+        "guests_attended": guests_attended,
         "registered": registered,
         "attended": rows.get("attended", 0),
         "no_show": rows.get("confirmed", 0),
@@ -116,43 +157,60 @@ def quarter_of(value: dt.datetime) -> tuple[int, int]:
 
 
 def quarterly_report(past_only: bool = True) -> list[dict]:
-    """Per quarter: events held, participants (attended), unique people and organisations, attendance rate."""
+    """Per quarter: events held, places taken and participants (attended) counting guests, unique
+    people and organisations, attendance rate."""
     query = (
         select(Event.starts_at, Registration.status, Registration.email, organisation_key(), Event.id)
+        .add_columns(Registration.guest_count)
         .join(Registration, Registration.event_id == Event.id)
         .where(Event.cancelled_at.is_(None))
     )
     if past_only:
         query = query.where(Event.starts_at < utcnow())
+    guests_came = _guests_checked_in(past_only)
     quarters: dict[tuple[int, int], dict] = {}
-    for starts_at, status, email, organisation, event_id in db.session.execute(query):
+    for starts_at, status, email, organisation, event_id, guest_count in db.session.execute(query):
         q = quarters.setdefault(
             quarter_of(starts_at),
             {"events": set(), "registered": 0, "attended": 0, "people": set(), "organisations": set()},
         )
-        q["events"].add(event_id)
+        if event_id not in q["events"]:
+            q["events"].add(event_id)
+            q["attended"] += guests_came.get(event_id, 0)
         if status in HOLDS_PLACE:
-            q["registered"] += 1
+            q["registered"] += 1 + (guest_count or 0)
         if status == "attended":
             q["attended"] += 1
             q["people"].add(email)
             if organisation:
                 q["organisations"].add(organisation)
-    report = []
-    for (year, quarter), q in sorted(quarters.items(), reverse=True):
-        months = f"{calendar.month_abbr[quarter * 3 - 2]}–{calendar.month_abbr[quarter * 3]}"
-        report.append(
-            {
-                "label": f"{year} quarter {quarter} ({months})",
-                "events": len(q["events"]),
-                "registered": q["registered"],
-                "participants": q["attended"],
-                "people": len(q["people"]),
-                "organisations": len(q["organisations"]),
-                "rate": round(100 * q["attended"] / q["registered"]) if q["registered"] else None,
-            }
-        )
-    return report
+    return [_quarter_row(year, quarter, q) for (year, quarter), q in sorted(quarters.items(), reverse=True)]
+
+
+def _guests_checked_in(past_only: bool) -> dict[int, int]:
+    query = (
+        select(Registration.event_id, func.count(Guest.id))
+        .join(Guest, Guest.registration_id == Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Guest.checked_in_at.is_not(None), Registration.status.in_(HOLDS_PLACE), Event.cancelled_at.is_(None))
+        .group_by(Registration.event_id)
+    )
+    if past_only:
+        query = query.where(Event.starts_at < utcnow())
+    return dict(db.session.execute(query).all())
+
+
+def _quarter_row(year: int, quarter: int, q: dict) -> dict:
+    months = f"{calendar.month_abbr[quarter * 3 - 2]}–{calendar.month_abbr[quarter * 3]}"
+    return {
+        "label": f"{year} quarter {quarter} ({months})",
+        "events": len(q["events"]),
+        "registered": q["registered"],
+        "participants": q["attended"],
+        "people": len(q["people"]),
+        "organisations": len(q["organisations"]),
+        "rate": round(100 * q["attended"] / q["registered"]) if q["registered"] else None,
+    }
 
 
 # --- what is coming up (the events list, the home page and the member dashboard) ------------

@@ -3,12 +3,14 @@ e-mail → check-in → minutes published."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.db import utcnow
 from app.events.models import Event, Registration
 from tests import factories
 from tests.factories import events as helpers
@@ -62,7 +64,8 @@ def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, sm
     # A member registers inline and joins the waiting list.
     site.sign_in("farah@example.org")
     site.goto(f"/events/{first.slug}")
-    page.get_by_role("button", name=f"Register for {first.title}").click()
+    # The meeting is full, so the button says what it does (issue 17).
+    page.get_by_role("button", name=f"Join the waiting list for {first.title}").click()
     expect(page.locator("#registration-box")).to_contain_text("You're on the waiting list (position 1)")
     site.axe_check()
     site.goto(f"/events/{first.slug}/agenda")
@@ -87,8 +90,12 @@ def test_series_agenda_registration_promotion_check_in_minutes(site, app, db, sm
     expect(page.locator("#check-in-list")).to_contain_text("Farah Ahmed checked in")
     expect(page.locator("#check-in-counts")).to_contain_text("Attended 1")
     site.axe_check()
+    # Minutes are published once the meeting has taken place (issue 17): the meeting is over.
+    held = db.session.get(Event, first.id)
+    held.starts_at, held.ends_at = utcnow() - dt.timedelta(hours=3), utcnow() - dt.timedelta(hours=1)
+    db.session.commit()
     site.goto(f"/staff/events/{first.id}/minutes")
-    page.get_by_label("Minutes").fill("<p>Members discussed the mapping toolkit findings.</p>")
+    page.get_by_label("Other notes").fill("<p>Members discussed the mapping toolkit findings.</p>")
     site.submit("Publish minutes")
     expect(page.get_by_text("The minutes are published.")).to_be_visible()
     site.goto(f"/events/{first.slug}/minutes")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.events import services
-from app.events.models import Registration
+from app.events.models import Guest, Registration
 from app.events.registration import cancel_registration
 from app.events.reminders import send_reminders
 from app.mail.models import OutboxMessage
@@ -193,6 +193,48 @@ def test_fifty_concurrent_registrations_for_the_last_ten_places(app, db, live_se
     )
     cancel_registration(confirmed.id)
     assert _statuses(db, event.id) == {"confirmed": 30, "waitlisted": 39, "cancelled": 1}
+
+
+def test_thirty_concurrent_parties_of_one_to_three_for_ten_places(app, db, live_server):
+    """Issue 17: guests take places too; capacity is exact under concurrency for whole parties."""
+    event = helpers.event(capacity=10, max_guests=2)
+    db.session.commit()
+    url = f"{live_server.url}/events/{event.slug}/register"
+    barrier = threading.Barrier(30)
+    errors = []
+    sizes = {f"party{n}@example.org": n % 3 + 1 for n in range(30)}
+
+    def register(n: int) -> None:
+        fields = {"name": f"Host {n}", "email": f"party{n}@example.org"}
+        for g in range(n % 3):
+            fields[f"guests-{g}-name"] = f"Guest {n}.{g}"
+        body = urllib.parse.urlencode(fields).encode()
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=60) as response:  # noqa: S310
+                assert response.status == 200
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    assert errors == []
+    db.session.expire_all()
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
+    assert len(rows) == 30
+    assert all(r.guest_count == sizes[r.email] - 1 for r in rows)  # every guest was kept with their host
+    taken = sum(r.party_size for r in rows if r.status == "confirmed")
+    assert taken == services.places_taken(event.id) <= 10
+    free = 10 - taken
+    waiting = [r for r in rows if r.status == "waitlisted"]
+    # Places only shrink here, so every party left waiting is bigger than what is still free.
+    assert waiting and all(r.party_size > free for r in waiting)
+    assert len({r.waitlist_position for r in waiting}) == len(waiting)
+    guests = db.session.scalar(select(func.count()).select_from(Guest))
+    assert guests == sum(size - 1 for size in sizes.values())
 
 
 def test_reminders_go_once_to_confirmed_registrants(app, db):

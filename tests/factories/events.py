@@ -50,3 +50,13 @@ def registration(event_obj: Event, *, status: str = "confirmed", email: str | No
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def guest(host: Registration, *, name: str = "A guest", **kwargs):
+    """A guest of `host` (the caller keeps host.guest_count right)."""
+    from app.events.models import Guest
+
+    obj = Guest(registration_id=host.id, name=name, **kwargs)
+    db.session.add(obj)
+    db.session.flush()
+    return obj

@@ -12,9 +12,11 @@ from app.events import bp
 from app.events.forms import AgendaItemForm, parse_time
 from app.events.minutes import agenda
 from app.events.models import AgendaItem, Event
+from app.events.series import make_standing
 from app.extensions import db
 from app.htmx import is_partial, render
 from app.security import staff_required
+from app.text import join_words
 
 
 def _agenda_response(
@@ -89,8 +91,22 @@ def staff_agenda(event_id: int):
     _fill_item(item, form)
     db.session.add(item)
     record("event.agenda_item_added", event, title=item.title)
+    spread = _spread_if_standing(event, item, was_standing=False)
     db.session.commit()
-    return _done(event, f"Added “{item.title}” to the agenda.")
+    return _done(event, f"Added “{item.title}” to the agenda.{spread}")
+
+
+def _spread_if_standing(event: Event, item: AgendaItem, *, was_standing: bool) -> str:
+    """An item newly ticked as standing goes on every later meeting of the series not yet held; the
+    message names them."""
+    if not item.standing or was_standing or not event.series_id:
+        return ""
+    meetings = make_standing(event, item.title, item.minutes_allotted)
+    record("event.standing_item_spread", event, title=item.title, meetings=[m.id for m in meetings])
+    if not meetings:
+        return " It is now a standing item of the series."
+    names = join_words([m.title for m in meetings])
+    return f" As a standing item it was also added to {names}."
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -103,10 +119,12 @@ def staff_agenda_edit(event_id: int, item_id: int):
     edit_form = AgendaItemForm(prefix=f"item{item.id}")
     if not edit_form.validate_on_submit():
         return _edit_response(event, item, edit_form)
+    was_standing = item.standing
     _fill_item(item, edit_form)
     record("event.agenda_item_changed", event, item_id=item.id, title=item.title)
+    spread = _spread_if_standing(event, item, was_standing=was_standing)
     db.session.commit()
-    return _done(event, f"Saved “{item.title}”.")
+    return _done(event, f"Saved “{item.title}”.{spread}")
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/move/<direction>", methods=["POST"])

@@ -9,14 +9,21 @@ from sqlalchemy import func, or_, select
 
 from app.audit import record
 from app.db import child_or_404, utcnow
-from app.events import bp, services
+from app.events import bp, changes, services
 from app.events import registration as registering
-from app.events.forms import CancelEventForm, EventForm, parse_time
-from app.events.models import ACCESS_FEATURES, KIND_DEFAULTS, KINDS, Event, EventSeries, Registration
+from app.events.forms import CancelEventForm, ChangeNoticeForm, EventForm, parse_time
+from app.events.models import (
+    ACCESS_FEATURES,
+    DEFAULT_MAX_GUESTS,
+    KIND_DEFAULTS,
+    KINDS,
+    Event,
+    EventSeries,
+    Registration,
+)
 from app.events.series import add_standing_items
 from app.extensions import db
 from app.groups.models import Organisation
-from app.mail import enqueue
 from app.pagination import govuk_pagination, paginate
 from app.security import sanitize_html, staff_required
 from app.times import london_to_utc, to_london
@@ -40,7 +47,8 @@ def staff_index():
     counts = (
         dict(
             db.session.execute(
-                select(Registration.event_id, func.count())
+                # Places taken: each registrant with a place and their guests.
+                select(Registration.event_id, func.sum(1 + Registration.guest_count))
                 .where(Registration.event_id.in_(ids), Registration.status.in_(services.HOLDS_PLACE))
                 .group_by(Registration.event_id)
             ).all()
@@ -73,6 +81,9 @@ def _fill_event(event: Event, form: EventForm) -> None:
     event.access_notes = form.access_notes.data or ""
     event.online_link = form.online_link.data or ""
     event.capacity = form.capacity.data
+    event.joining_days = form.joining_days.data
+    event.joining_text = form.joining_text.data or ""
+    event.max_guests = DEFAULT_MAX_GUESTS if form.max_guests.data is None else form.max_guests.data
     opens, closes = form.registration_opens.data, form.registration_closes.data
     event.registration_opens_at = london_to_utc(opens, dt.time(0, 0)) if opens else None
     event.registration_closes_at = london_to_utc(closes, END_OF_DAY) if closes else None
@@ -110,6 +121,9 @@ def _form_from_event(event: Event) -> EventForm:
         "access_notes": event.access_notes,
         "online_link": event.online_link,
         "capacity": event.capacity,
+        "max_guests": event.max_guests,
+        "joining_days": event.joining_days,
+        "joining_text": event.joining_text,
         "audience": event.audience,
         "status": event.status,
         "registration_opens": to_london(event.registration_opens_at).date() if event.registration_opens_at else None,
@@ -146,18 +160,49 @@ def staff_edit(event_id: int):
     event = child_or_404(Event, event_id, load=(Event.partners,))
     form = _partner_choices(_form_from_event(event) if request.method == "GET" else EventForm(), event)
     if form.validate_on_submit():
-        was = event.starts_at
+        before = changes.Snapshot.of(event)
         _fill_event(event, form)
-        if event.starts_at != was:  # the audit log says "moved … from 11 May at 6pm to 18 May at 6pm"
-            record("event.moved", event, title=event.title, was=was.isoformat(), now=event.starts_at.isoformat())
-        else:
-            record("event.updated", event, title=event.title)
-        db.session.flush()
-        registering.promote_waitlist(registering.lock_event(event.id))  # more places may free the waiting list
-        db.session.commit()
-        flash(f"{event.title} has been saved.", "success")
-        return redirect(url_for("events.staff_event", event_id=event.id), code=303)
+        changed = changes.what_changed(before, event) if not event.is_cancelled else []
+        notice = ChangeNoticeForm()
+        answer = request.form.get("notify")
+        if changed and answer not in ("yes", "no") and changes.people_to_tell(event.id):
+            # Ask first, showing the e-mail; nothing is saved until staff answer (the edit is re-posted).
+            changes.move_address(event, before)  # so the e-mail shows the address it will have
+            draft = changes.preview(event, changed)
+            db.session.rollback()
+            return render_template(
+                "events/staff/confirm_change.html",
+                event=event,
+                form=notice,
+                changes=changed,
+                preview=draft,
+                count=len(changes.people_to_tell(event.id)),
+            )
+        return _save_edit(event, before, changed, told=answer == "yes")
     return render_template("events/staff/event_form.html", form=form, event=event)
+
+
+def _save_edit(event: Event, before: changes.Snapshot, changed: list[str], *, told: bool):
+    old_slug = changes.move_address(event, before)
+    if event.starts_at != before.starts_at:  # the audit log says "moved … from 11 May at 6pm to 18 May at 6pm"
+        record(
+            "event.moved", event, title=event.title, was=before.starts_at.isoformat(), now=event.starts_at.isoformat()
+        )
+    else:
+        record("event.updated", event, title=event.title)
+    db.session.flush()
+    count = changes.tell_registrants(event, changed) if changed and told else 0
+    if changed:
+        record("event.change_notice", event, told=count, changes=changed, old_slug=old_slug)
+    registering.promote_waitlist(registering.lock_event(event.id))  # more places may free the waiting list
+    db.session.commit()
+    message = f"{event.title} has been saved."
+    if count:
+        message += f" {count} {'person has' if count == 1 else 'people have'} been emailed the change."
+    if old_slug:
+        message += " Its web address has changed; the old address takes people to the new one."
+    flash(message, "success")
+    return redirect(url_for("events.staff_event", event_id=event.id), code=303)
 
 
 @bp.route("/staff/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -168,24 +213,19 @@ def staff_cancel(event_id: int):
     if form.validate_on_submit() and not event.is_cancelled:
         event.cancelled_at = utcnow()
         event.cancel_reason = form.reason.data or ""
-        registrants = db.session.scalars(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.status.in_(("confirmed", "waitlisted"))
-            )
-        ).all()
-        for registration in registrants:
-            enqueue(
-                "event_cancelled",
-                to=registration.email,
-                subject=f"Cancelled: {event.title}",
-                event=event,
-                registration=registration,
-            )
-        record("event.cancelled", event, reason=event.cancel_reason, told=len(registrants))
+        told = changes.tell_registrants(event, []) if form.notify.data != "no" else 0
+        record("event.cancelled", event, reason=event.cancel_reason, told=told)
         db.session.commit()
-        flash(f"{event.title} has been cancelled. {len(registrants)} people have been told by email.", "success")
+        flash(f"{event.title} has been cancelled. {told} people have been told by email.", "success")
         return redirect(url_for("events.staff_event", event_id=event.id), code=303)
-    return render_template("events/staff/cancel.html", form=form, event=event)
+    count = len(changes.people_to_tell(event.id))
+    draft = None
+    if count and not event.is_cancelled:
+        event.cancelled_at = utcnow()  # only to show the e-mail; never saved
+        event.cancel_reason = form.reason.data or "[the reason you give above, if any]"
+        draft = changes.preview(event, [])
+        db.session.rollback()
+    return render_template("events/staff/cancel.html", form=form, event=event, count=count, preview=draft)
 
 
 @bp.route("/staff/events/<int:event_id>")

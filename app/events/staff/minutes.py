@@ -6,10 +6,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.audit import record
+from app.auth.models import User
 from app.db import child_or_404, utcnow
 from app.events import bp
 from app.events.forms import ActionForm, ActionStatusForm, MinutesForm
-from app.events.minutes import attendance, find_minutes, mark_action_done, minutes_for
+from app.events.minutes import (
+    agenda,
+    attendance,
+    find_minutes,
+    mark_action_done,
+    minutes_for,
+    save_item_minutes,
+    tell_action_owners,
+)
 from app.events.models import ActionArising, Event
 from app.events.series import carry_actions_forward, open_actions_before, previous_in_series
 from app.extensions import db
@@ -23,34 +32,58 @@ def staff_minutes(event_id: int):
     minutes = find_minutes(event)
     form = MinutesForm(data={"body": minutes.body if minutes else ""}) if request.method == "GET" else MinutesForm()
     if request.method == "POST" and form.validate_on_submit():
-        minutes = minutes or minutes_for(event)
-        minutes.body = sanitize_html(form.body.data)
-        if form.publish.data:
-            minutes.status, minutes.published_at = "published", minutes.published_at or utcnow()
-            carry_actions_forward(event)
-            record("event.minutes_published", event)
-            flash("The minutes are published.", "success")
+        if form.publish.data and event.starts_at > utcnow():
+            form.publish.errors = [
+                "Minutes cannot be published before the meeting starts. Save them as a draft for now"
+            ]
+        elif save_item_minutes(agenda(event.id), request.form):
+            db.session.rollback()
+            form.body.errors = ["Notes and decisions for each agenda item must be 20,000 characters or fewer"]
         else:
-            record("event.minutes_saved", event)
-            flash("The draft minutes are saved.", "success")
-        db.session.commit()
-        return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
+            return _save_minutes(event, minutes, form)
+    return _minutes_page(event, minutes, form)
+
+
+def _save_minutes(event: Event, minutes, form: MinutesForm):
+    minutes = minutes or minutes_for(event)
+    minutes.body = sanitize_html(form.body.data)
+    if form.publish.data:
+        minutes.status, minutes.published_at = "published", minutes.published_at or utcnow()
+        carry_actions_forward(event)
+        told = tell_action_owners(event)
+        record("event.minutes_published", event, owners_told=told)
+        flash(
+            "The minutes are published."
+            + (f" {told} action {'owner has' if told == 1 else 'owners have'} been emailed a link." if told else ""),
+            "success",
+        )
+    else:
+        record("event.minutes_saved", event)
+        flash("The draft minutes are saved.", "success")
+    db.session.commit()
+    return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
+
+
+def _minutes_page(event: Event, minutes, form: MinutesForm):
     actions = db.session.scalars(
         select(ActionArising).where(ActionArising.event_id == event.id).order_by(ActionArising.id)
     ).all()
     previous = previous_in_series(event)
+    items = agenda(event.id)
     return render_template(
         "events/staff/minutes.html",
         event=event,
         minutes=minutes,
         form=form,
-        action_form=ActionForm(formdata=None),
+        items=items,
+        action_form=_action_choices(ActionForm(formdata=None), items),
         actions=actions,
         status_forms={a.id: ActionStatusForm(data={"status": a.status}, prefix=f"a{a.id}") for a in actions},
         attendance=attendance(event.id),
         carried=open_actions_before(event) if event.series_id else [],
         previous=previous,
         previous_minutes=find_minutes(previous) if previous else None,
+        too_early=event.starts_at > utcnow(),
     )
 
 
@@ -58,12 +91,15 @@ def staff_minutes(event_id: int):
 @staff_required
 def staff_action_add(event_id: int):
     event = child_or_404(Event, event_id)
-    form = ActionForm()
+    form = _action_choices(ActionForm(), agenda(event.id))
     if form.validate_on_submit():
+        owner = db.session.get(User, int(form.owner_user_id.data)) if form.owner_user_id.data else None
         action = ActionArising(
             event_id=event.id,
             description=form.description.data,
-            owner=form.owner.data or "",
+            owner=form.owner.data or (owner.name if owner else ""),
+            owner_user_id=owner.id if owner else None,
+            agenda_item_id=int(form.agenda_item_id.data) if form.agenda_item_id.data else None,
             due_on=form.due_on.data,
             status=form.status.data,
         )
@@ -73,6 +109,7 @@ def staff_action_add(event_id: int):
         minutes = find_minutes(event)
         if minutes is not None and minutes.status == "published":
             carry_actions_forward(event)
+            tell_action_owners(event)
         db.session.commit()
         flash("Action added.", "success")
         return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)
@@ -80,6 +117,15 @@ def staff_action_add(event_id: int):
         for error in field.errors:
             flash(error, "important")
     return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)
+
+
+def _action_choices(form: ActionForm, items: list) -> ActionForm:
+    form.agenda_item_id.choices = [("", "Other business")] + [(str(i.id), i.title) for i in items]
+    users = db.session.execute(
+        select(User.id, User.name, User.email).where(User.active.is_(True)).order_by(User.name, User.id)
+    ).all()
+    form.owner_user_id.choices = [("", "Nobody from the list")] + [(str(u.id), f"{u.name} ({u.email})") for u in users]
+    return form
 
 
 @bp.route("/staff/events/<int:event_id>/actions/<int:action_id>", methods=["POST"])

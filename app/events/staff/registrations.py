@@ -13,7 +13,7 @@ from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
-from app.events.models import Event, Registration
+from app.events.models import Event, Guest, Registration
 from app.extensions import db
 from app.htmx import is_partial, render
 from app.security import staff_required
@@ -30,6 +30,8 @@ def _registrants(event: Event, q: str = ""):
                 func.lower(Registration.name).like(like),
                 func.lower(Registration.email).like(like),
                 func.lower(Registration.organisation_name).like(like),
+                # A guest's name finds their host's row, where the guest is listed.
+                Registration.id.in_(select(Guest.registration_id).where(func.lower(Guest.name).like(like))),
             )
         )
     return db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)).all()
@@ -51,6 +53,7 @@ def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | N
         show_on_attendee_list=form.show_on_attendee_list.data,
         by_staff=True,
         status=form.status.data,
+        guests=tuple(registering.GuestDetails(**guest) for guest in form.guest_details()),
     )
     return registering.register(request_).registration
 
@@ -66,20 +69,26 @@ def _waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
 def staff_registrants(event_id: int):
     event = child_or_404(Event, event_id)
     form = StaffRegistrantForm(formdata=None) if request.method == "GET" else StaffRegistrantForm()
+    form.offer_guests(event.max_guests)
     if request.method == "POST" and form.validate_on_submit():
         registration = _add_registrant(event, form)
         if registration is not None:
             flash(f"{registration.name} added: {registration.status_label.lower()}.", "success")
             return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     rows = _registrants(event)
+    counts = services.event_counts(event.id)
+    free = None if event.capacity is None else max(event.capacity - counts["places"], 0)
     return render_template(
         "events/staff/registrants.html",
         event=event,
         rows=rows,
+        guests=services.guests_by_host([r.id for r in rows if r.guest_count]),
+        skipped=services.skipped_party(event, free),
+        free=free,
         ranks=_waitlist_ranks(rows),
         form=form,
         move_form=MoveRegistrantForm(formdata=None),
-        counts=services.event_counts(event.id),
+        counts=counts,
     )
 
 
@@ -118,9 +127,12 @@ def staff_registrants_csv(event_id: int):
             "On attendee list",
             "Registered at",
             "Checked in at",
+            "Guest of",
         ]
     )
-    for r in _registrants(event):
+    rows = _registrants(event)
+    guests = services.guests_by_host([r.id for r in rows if r.guest_count])
+    for r in rows:
         writer.writerow(
             [
                 escape_formula(v)
@@ -135,13 +147,32 @@ def staff_registrants_csv(event_id: int):
                     "Yes" if r.show_on_attendee_list else "No",
                     to_london(r.created_at).strftime("%Y-%m-%d %H:%M"),
                     to_london(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                    "",
                 )
             ]
         )
+        for guest in guests.get(r.id, []):
+            writer.writerow([escape_formula(v) for v in _guest_csv_row(r, guest)])
     response = make_response("\ufeff" + out.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrants.csv"'
     return response
+
+
+def _guest_csv_row(host: Registration, guest: Guest) -> list:
+    return [
+        guest.name,
+        guest.email,
+        host.organisation_name,
+        host.status_label,
+        host.waitlist_position or "",
+        guest.access_needs,
+        "",
+        "No",
+        to_london(guest.created_at).strftime("%Y-%m-%d %H:%M"),
+        to_london(guest.checked_in_at).strftime("%Y-%m-%d %H:%M") if guest.checked_in_at else "",
+        host.name,
+    ]
 
 
 def _check_in_rows(event: Event, q: str) -> list[Registration]:
@@ -154,15 +185,19 @@ def _check_in_rows(event: Event, q: str) -> list[Registration]:
 def staff_check_in(event_id: int):
     event = child_or_404(Event, event_id)
     q = (request.args.get("q") or "").strip()[:200]
+    return render("events/staff/check_in.html", "events/staff/_check_in_list.html", **_check_in_context(event, q))
+
+
+def _check_in_context(event: Event, q: str, messages: dict | None = None) -> dict:
     rows = _check_in_rows(event, q)
-    return render(
-        "events/staff/check_in.html",
-        "events/staff/_check_in_list.html",
-        event=event,
-        rows=rows,
-        q=q,
-        counts=services.event_counts(event.id),
-    )
+    return {
+        "event": event,
+        "rows": rows,
+        "guests": services.guests_by_host([r.id for r in rows if r.guest_count]),
+        "q": q,
+        "counts": services.event_counts(event.id),
+        "messages": messages or {},
+    }
 
 
 @bp.route("/staff/events/<int:event_id>/check-in/<int:registration_id>", methods=["POST"])
@@ -178,14 +213,48 @@ def staff_check_in_toggle(event_id: int, registration_id: int):
     db.session.commit()
     message = f"{registration.name} {'checked in' if attended else 'is no longer checked in'}."
     q = (request.values.get("q") or "").strip()[:200]
+    return _checked_in_response(event, q, f"r{registration.id}", message)
+
+
+def _checked_in_response(event: Event, q: str, key: str, message: str):
     if is_partial():
-        return render_template(
-            "events/staff/_check_in_list.html",
-            event=event,
-            rows=_check_in_rows(event, q),
-            q=q,
-            counts=services.event_counts(event.id),
-            messages={registration.id: message},
-        )
+        return render_template("events/staff/_check_in_list.html", **_check_in_context(event, q, {key: message}))
     flash(message, "success")
     return redirect(url_for("events.staff_check_in", event_id=event.id, q=q or None), code=303)
+
+
+@bp.route("/staff/events/<int:event_id>/check-in/guests/<int:guest_id>", methods=["POST"])
+@staff_required
+def staff_check_in_guest(event_id: int, guest_id: int):
+    """Check in (or undo) one guest of someone who holds a place."""
+    event = child_or_404(Event, event_id)
+    guest = db.session.get(Guest, guest_id)
+    host = db.session.get(Registration, guest.registration_id) if guest is not None else None
+    if host is None or host.event_id != event.id:
+        abort(404)
+    if host.status not in services.HOLDS_PLACE:
+        abort(409)
+    attended = request.form.get("attended") == "1"
+    registering.check_in_guest(guest, attended)
+    verb = "event.guest_check_in" if attended else "event.guest_check_in_undone"
+    record(verb, host, event_id=event.id, guest=guest.name)
+    db.session.commit()
+    q = (request.values.get("q") or "").strip()[:200]
+    message = f"{guest.name} (guest of {host.name}) {'checked in' if attended else 'is no longer checked in'}."
+    return _checked_in_response(event, q, f"g{guest.id}", message)
+
+
+@bp.route("/staff/events/<int:event_id>/guests/<int:guest_id>/cancel", methods=["POST"])
+@staff_required
+def staff_cancel_guest(event_id: int, guest_id: int):
+    """Staff take one guest off (they are not coming): their place is freed for the waiting list."""
+    event = child_or_404(Event, event_id)
+    guest = db.session.get(Guest, guest_id)
+    host = db.session.get(Registration, guest.registration_id) if guest is not None else None
+    if host is None or host.event_id != event.id:
+        abort(404)
+    name = guest.name
+    promoted = registering.cancel_guest(guest.id)
+    told = f" Promoted from the waiting list: {', '.join(p.name for p in promoted)}." if promoted else ""
+    flash(f"{name} (guest of {host.name}) is no longer coming.{told}", "success")
+    return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
