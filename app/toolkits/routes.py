@@ -15,7 +15,7 @@ from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
-from app.toolkits import bp
+from app.toolkits import bp, coediting
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.models import Response, Toolkit
@@ -138,12 +138,17 @@ def respond(slug: str):
     )
 
 
-def section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
+def section_context(who, definition, section, values, errors, editable, preview=False, saved=None):
+    """The section page's questions; `saved` (a SaveResult) after a save that comes back to the page
+    carries the versions the fields now stand for and any conflicts with a colleague's change."""
     rows = svc.answers_of(who.response) if who else {}
     selected = _selected_options(rows, values)
-    in_section = {q.id for q in definition.by_section.get(section.id, [])}
+    questions = definition.by_section.get(section.id, [])
+    in_section = {q.id for q in questions}
+    versions = saved.versions if saved else coediting.versions_of(who.response if who else None, list(in_section))
+    conflicts = saved.conflicts if saved else {}
     items = []
-    for question in definition.by_section.get(section.id, []):
+    for question in questions:
         value = values.get(question.id, question.kind.value_from_rows(rows.get(question.id, [])))
         parent_id = question.show_if_question_id
         conditional = bool(parent_id and question.show_if_option)
@@ -159,6 +164,8 @@ def section_context(who: Respondent, definition, section, values, errors, editab
                 "parent": parent,
                 "parent_option": parent.option_label(question.show_if_option) if parent else "",
                 "shown": svc.is_visible(question, selected),
+                "version": versions.get(question.id, 0),
+                "conflict": conflicts.get(question.id),
             }
         )
     return _section_page(items, errors, editable, section, definition, preview)
@@ -174,11 +181,13 @@ def _selected_options(rows: dict, values: dict) -> dict[int, set[str]]:
 
 
 def _section_page(items: list[dict], errors: dict, editable: bool, section, definition, preview: bool) -> dict:
-    error_list = [
-        {"text": errors[item["question"].id], "href": f"#{item['question'].html_id}"}
-        for item in items
-        if item["question"].id in errors
-    ]
+    error_list = []
+    for item in items:
+        question = item["question"]
+        if item["conflict"] is not None:
+            error_list.append({"text": item["conflict"].message, "href": f"#resolve-{question.html_id}"})
+        elif question.id in errors:
+            error_list.append({"text": errors[question.id], "href": f"#{question.html_id}"})
     return {
         "items": items,
         "errors": errors,
@@ -201,35 +210,55 @@ def section(slug: str, section_id: int):
     if current is None:
         abort(404)  # a section of another toolkit
     editable = svc.can_edit(who.toolkit, who.response)
-    errors: dict[int, str] = {}
-    values: dict[int, object] = {}
+    result = None
     if request.method == "POST":
         if not editable:
             flash(_closed_message(who.toolkit), "important")
             return redirect(_url("toolkits.respond", who), code=303)
-        response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
-        who.response = response
+        who.response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
         later = request.form.get("action") == "later"
-        result = svc.save_section(definition, response, current, request.form, current_user, require=not later)
+        result = svc.save_section(definition, who.response, current, request.form, current_user, require=not later)
+        coediting.mark_present(who.response, current.id, current_user)
         db.session.commit()
-        if not result.errors:
-            if later:
-                flash(f"Your answers to “{current.title}” have been saved.", "success")
-                return redirect(_url("toolkits.respond", who), code=303)
-            following = definition.next_section(current)
-            if following is not None:
-                return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
-            return redirect(_url("toolkits.check", who), code=303)
-        errors, values = result.errors, result.values
-    context = section_context(who, definition, current, values, errors, editable)
+        if not result.errors and not result.conflicts:
+            return _after_save(who, definition, current, later)
+    elif editable and who.response is not None:
+        coediting.mark_present(who.response, current.id, current_user)
+        db.session.commit()
+    return _section_page_response(who, definition, current, editable, result)
+
+
+def _after_save(who: Respondent, definition, current, later: bool):
+    if later:
+        flash(f"Your answers to “{current.title}” have been saved.", "success")
+        return redirect(_url("toolkits.respond", who), code=303)
+    following = definition.next_section(current)
+    if following is not None:
+        return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
+    return redirect(_url("toolkits.check", who), code=303)
+
+
+def _section_page_response(who: Respondent, definition, current, editable: bool, result, template=None):
+    """The section page (or, after an autosave that found a conflict, its main column)."""
+    values, errors = (result.values, result.errors) if result else ({}, {})
+    context = section_context(who, definition, current, values, errors, editable, saved=result)
     response, saved_by = _last_saved(who.response)
-    return render_template("toolkits/section.html", who=who, response=response, saved_by=saved_by, **context)
+    return render_template(
+        template or "toolkits/section.html",
+        who=who,
+        response=response,
+        saved_by=saved_by,
+        present=coediting.others_present(who.response, current.id, current_user),
+        **context,
+    )
 
 
 @bp.route("/toolkits/<slug>/respond/section/<int:section_id>/autosave", methods=["POST"])
 @signed_in_required
 def autosave(slug: str, section_id: int):
-    """HTMX: save what can be saved on every change and say so; never moves the page."""
+    """HTMX: save what can be saved on every change and say so; never moves the page. The fields'
+    versions come back out of band; a conflict with a colleague's change brings back the page's
+    main column with the error summary asking which answer to keep (422, swapped in its place)."""
     who = _respondent(slug)
     definition = svc.load_definition(who.toolkit)
     current = definition.section(section_id)
@@ -237,14 +266,33 @@ def autosave(slug: str, section_id: int):
         abort(404)
     if not svc.can_edit(who.toolkit, who.response):
         return render_template("toolkits/_save_status.html", closed=_closed_message(who.toolkit)), 409
-    response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
+    who.response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
     result = svc.save_section(
-        definition, response, current, request.form, current_user, require=False, mark_saved=False
+        definition, who.response, current, request.form, current_user, require=False, mark_saved=False
     )
+    coediting.mark_present(who.response, current.id, current_user)
     db.session.commit()
-    problems = [(definition.by_id[qid], message) for qid, message in result.errors.items()]
+    if result.conflicts:
+        page = make_response(
+            _section_page_response(who, definition, current, True, result, "toolkits/_section_main.html"), 422
+        )
+        page.headers["HX-Retarget"] = "#toolkit-section"
+        page.headers["HX-Reswap"] = "outerHTML"
+        return page
+    context = section_context(who, definition, current, result.values, result.errors, True, saved=result)
+    refreshed = [item for item in context["items"] if item["question"].id in result.refreshed]
+    response, saved_by = _last_saved(who.response)
     return render_template(
-        "toolkits/_save_status.html", response=response, saved_by=current_user.name, problems=problems
+        "toolkits/_autosaved.html",
+        response=response,
+        saved_by=saved_by,
+        problems=[(definition.by_id[qid], message) for qid, message in result.errors.items()],
+        present=coediting.others_present(who.response, current.id, current_user),
+        versions={
+            definition.by_id[qid]: version for qid, version in result.versions.items() if qid not in result.refreshed
+        },
+        refreshed=refreshed,
+        editable=True,
     )
 
 
