@@ -10,15 +10,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.db import first_or_404
+from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
+from app.times import clock, to_london
 from app.toolkits import bp, coediting
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
-from app.toolkits.models import Response, Toolkit
+from app.toolkits.models import AnswerRevision, Response, Toolkit
 
 
 @dataclass
@@ -326,7 +327,34 @@ def check(slug: str):
         editable=svc.can_edit(who.toolkit, who.response),
         response=response,
         saved_by=saved_by,
+        history=coediting.history(who.response, definition.by_id),
     )
+
+
+@bp.route("/toolkits/<slug>/respond/restore/<int:revision_id>", methods=["POST"])
+@signed_in_required
+def restore(slug: str, revision_id: int):
+    """Make an earlier saved value of one answer the answer again (members of the organisation)."""
+    who = _respondent(slug)
+    revision = db.session.get(AnswerRevision, revision_id)
+    if who.response is None or revision is None or revision.response_id != who.response.id:
+        abort(404)  # another organisation's history
+    if not svc.can_edit(who.toolkit, who.response):
+        flash(_closed_message(who.toolkit), "important")
+        return redirect(_url("toolkits.check", who), code=303)
+    question = svc.load_definition(who.toolkit).by_id[revision.question_id]
+    if coediting.restore(who.response, question, revision, current_user):
+        who.response.updated_at, who.response.updated_by_id = utcnow(), current_user.id
+        db.session.commit()
+        flash(f"The answer to “{question.label}” is back to the version saved {_when(revision)}.", "success")
+    else:
+        db.session.rollback()
+        flash(f"A colleague changed “{question.label}” at the same moment. Check it, then try again.", "important")
+    return redirect(_url("toolkits.check", who) + f"#history-{question.html_id}", code=303)
+
+
+def _when(revision: AnswerRevision) -> str:
+    return f"{clock(revision.changed_at)} on {to_london(revision.changed_at):%-d %B %Y}"
 
 
 @bp.route("/toolkits/<slug>/respond/submit", methods=["POST"])
