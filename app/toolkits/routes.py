@@ -222,6 +222,8 @@ def section(slug: str, section_id: int):
         coediting.mark_present(who.response, current.id, current_user)
         db.session.commit()
         if not result.errors and not result.conflicts:
+            for message in result.resolved:
+                flash(message, "success")
             return _after_save(who, definition, current, later)
     elif editable and who.response is not None:
         coediting.mark_present(who.response, current.id, current_user)
@@ -250,6 +252,7 @@ def _section_page_response(who: Respondent, definition, current, editable: bool,
         response=response,
         saved_by=saved_by,
         present=coediting.others_present(who.response, current.id, current_user),
+        resolved=result.resolved if result else [],
         **context,
     )
 
@@ -273,9 +276,10 @@ def autosave(slug: str, section_id: int):
     )
     coediting.mark_present(who.response, current.id, current_user)
     db.session.commit()
-    if result.conflicts:
+    if result.conflicts or result.resolved:
         page = make_response(
-            _section_page_response(who, definition, current, True, result, "toolkits/_section_main.html"), 422
+            _section_page_response(who, definition, current, True, result, "toolkits/_section_main.html"),
+            422 if result.conflicts else 200,
         )
         page.headers["HX-Retarget"] = "#toolkit-section"
         page.headers["HX-Reswap"] = "outerHTML"

@@ -253,6 +253,7 @@ class SaveResult:
     versions: dict[int, int] = field(default_factory=dict)  # the version each question's field now carries
     written: list[int] = field(default_factory=list)  # questions written with this person's answer
     refreshed: list[int] = field(default_factory=list)  # now showing a merged or a colleague's answer
+    resolved: list[str] = field(default_factory=list)  # what was kept where a conflict was shown, in words
 
 
 def save_section(
@@ -307,7 +308,10 @@ def _save_question(question, form, response, user, current, selected, result: Sa
     outcome = coediting.judge(response, question, posted, current, user)
     if outcome.conflict is not None:
         result.conflicts[question.id] = outcome.conflict
-    else:
+    elif posted.seen is not None and posted.resolve:
+        kept = "your answer" if posted.resolve == "mine" else "your colleague’s answer"
+        result.resolved.append(f"Kept {kept} to “{question.label}”.")
+    if outcome.conflict is None:
         result.versions[question.id] = outcome.version
         if outcome.written and not outcome.how:
             result.written.append(question.id)
