@@ -75,6 +75,10 @@ class Toolkit(db.Model):
     you_said_summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # sanitised HTML
     you_said_question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     you_said_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The protected figures as published (app/toolkits/disclosure.py): "You said" reads only this, so new
+    # answers do not move it until staff publish again. Kept when the page is taken down (the next
+    # publication is compared with it).
+    you_said_snapshot: Mapped[dict | None] = mapped_column(JSON)
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("toolkits.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,8 +16,7 @@ from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
 from app.times import clock, to_london
-from app.toolkits import bp, coediting
-from app.toolkits import results as results_mod
+from app.toolkits import bp, coediting, disclosure
 from app.toolkits import services as svc
 from app.toolkits.models import AnswerRevision, Response, Toolkit
 
@@ -398,20 +397,27 @@ def you_said(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug, public=True))
     if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
         abort(404)
-    published = published_findings(toolkit)
+    snapshot = published_findings(toolkit)
     return render_template(
         "toolkits/you_said.html",
         toolkit=toolkit,
-        findings=published["findings"],
-        results=published["results"],
-        threshold=toolkit.suppression_threshold,
+        snapshot=snapshot,
+        findings=[item for item in snapshot["questions"] if not item["withheld"]],
+        received_by=disclosure.received_by(snapshot),
+        threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,
     )
 
 
 def published_findings(toolkit: Toolkit) -> dict:
+    """The snapshot "You said" shows: the one staff published (taken now, once, for a page published
+    before snapshots were kept); for staff previewing an unpublished page, what publishing would show."""
+    if toolkit.you_said_published_at and toolkit.you_said_snapshot:
+        return toolkit.you_said_snapshot
     definition = svc.load_definition(toolkit)
     chosen = set(toolkit.you_said_question_ids or [])
-    questions = [q for q in definition.questions if q.id in chosen]
-    results = results_mod.compute(toolkit, questions, include_text=False)
-    return {"results": results, "findings": results_mod.suppress(results, toolkit.suppression_threshold)}
+    snapshot = disclosure.check(toolkit, [q for q in definition.questions if q.id in chosen]).snapshot
+    if toolkit.you_said_published_at:
+        toolkit.you_said_snapshot = snapshot
+        db.session.commit()
+    return snapshot

@@ -10,7 +10,7 @@ from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
 from app.security import sanitize_html, staff_required
-from app.toolkits import bp, exports
+from app.toolkits import bp, disclosure, exports
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
@@ -92,8 +92,12 @@ def staff_you_said(slug: str):
             "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
             "success",
         )
+        if getattr(form, "figures_kept", ""):
+            flash(form.figures_kept, "important")
         return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
-    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit)
+    chosen = {int(v) for v in form.questions.data or [] if str(v).isdigit()}
+    check = disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
+    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit, check=check)
 
 
 def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) -> tuple[str, str] | None:
@@ -111,6 +115,23 @@ def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) ->
     return None
 
 
+def _take_snapshot(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question], chosen: list[int]) -> bool:
+    """Publishing stores the protected figures as they are now (app/toolkits/disclosure.py). While too
+    few organisations have answered since the last snapshot, the published figures stay as they were
+    (and the questions cannot change: their new figures would be compared with the old)."""
+    check = disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
+    if not check.blocked:
+        toolkit.you_said_snapshot = check.snapshot
+        return True
+    form.figures_kept = check.blocked
+    if sorted(chosen) != sorted(toolkit.you_said_snapshot.get("question_ids", [])):
+        form.questions.errors = [
+            "Keep the same questions for now: " + check.blocked[0].lower() + check.blocked[1:].split(". The")[0] + "."
+        ]
+        return False
+    return True
+
+
 def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> bool:
     """Store the chosen questions, summary and publication; False (errors on the form) when refused."""
     allowed = {q.id for q in publishable}
@@ -118,6 +139,8 @@ def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     problem = _you_said_problem(toolkit, form, chosen)
     if problem:
         getattr(form, problem[0]).errors = [problem[1]]
+        return False
+    if form.publish.data and not _take_snapshot(toolkit, form, publishable, chosen):
         return False
     toolkit.you_said_question_ids = chosen
     toolkit.you_said_summary = sanitize_html(form.summary.data)
