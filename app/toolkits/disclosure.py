@@ -232,6 +232,12 @@ def changed_since(previous: dict | None, now: dict[str, str]) -> int:
     return len(set(before) ^ set(now)) + sum(1 for rid in set(before) & set(now) if before[rid] != now[rid])
 
 
+def may_refresh(previous: dict | None, responses: dict[str, str], threshold: int) -> bool:
+    """New figures may be published unless fewer than `threshold` organisations (but some) have
+    answered or changed their answers since the last snapshot."""
+    return not previous or not 0 < changed_since(previous, responses) < threshold
+
+
 @dataclass
 class Check:
     """What publishing now would show, what it would hold back and why, and whether it may."""
@@ -272,7 +278,7 @@ def check(toolkit: Toolkit, questions: list[Question]) -> Check:
     }
     changed = changed_since(toolkit.you_said_snapshot, responses)
     blocked = ""
-    if toolkit.you_said_snapshot and 0 < changed < threshold:
+    if not may_refresh(toolkit.you_said_snapshot, responses, threshold):
         blocked = (
             f"Only {changed} {'organisation has' if changed == 1 else 'organisations have'} answered or changed "
             f"their answers since the figures were last published. Publishing new figures now would let anyone "

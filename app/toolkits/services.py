@@ -306,21 +306,25 @@ def _save_question(question, form, response, user, current, selected, result: Sa
         result.errors[question.id] = problem
         return
     outcome = coediting.judge(response, question, posted, current, user)
-    if outcome.conflict is not None:
-        result.conflicts[question.id] = outcome.conflict
-    elif posted.seen is not None and posted.resolve:
-        kept = "your answer" if posted.resolve == "mine" else "your colleague’s answer"
-        result.resolved.append(f"Kept {kept} to “{question.label}”.")
-    if outcome.conflict is None:
-        result.versions[question.id] = outcome.version
-        if outcome.written and not outcome.how:
-            result.written.append(question.id)
-        elif not coediting.same(outcome.rows, posted.rows):
-            result.values[question.id] = question.kind.value_from_rows(coediting.answer_objects(outcome.rows))
-            result.refreshed.append(question.id)
-        result.saved += outcome.written
+    _record_outcome(question, posted, outcome, result)
     if question.kind.condition_source:
         selected[question.id] = {r["option_id"] for r in outcome.rows}
+
+
+def _record_outcome(question, posted, outcome, result: SaveResult) -> None:
+    if outcome.conflict is not None:
+        result.conflicts[question.id] = outcome.conflict
+        return
+    if posted.seen is not None and posted.resolve:
+        kept = "your answer" if posted.resolve == "mine" else "your colleague’s answer"
+        result.resolved.append(f"Kept {kept} to “{question.label}”.")
+    result.versions[question.id] = outcome.version
+    if outcome.written and not outcome.how:
+        result.written.append(question.id)
+    elif not coediting.same(outcome.rows, posted.rows):
+        result.values[question.id] = question.kind.value_from_rows(coediting.answer_objects(outcome.rows))
+        result.refreshed.append(question.id)
+    result.saved += outcome.written
 
 
 def _problem(question: Question, parsed, enforce_required: bool) -> str | None:

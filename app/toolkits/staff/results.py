@@ -95,9 +95,14 @@ def staff_you_said(slug: str):
         if getattr(form, "figures_kept", ""):
             flash(form.figures_kept, "important")
         return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
+    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit,
+                           check=_disclosure_check(toolkit, form, publishable))  # fmt: skip
+
+
+def _disclosure_check(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> disclosure.Check:
+    """What publishing the ticked questions now would show (the page shows it before staff publish)."""
     chosen = {int(v) for v in form.questions.data or [] if str(v).isdigit()}
-    check = disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
-    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit, check=check)
+    return disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
 
 
 def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) -> tuple[str, str] | None:
