@@ -110,6 +110,7 @@ def detail(slug: str):
         organisations=organisations,
         responses=responses,
         you_said=bool(toolkit.you_said_published_at),
+        minutes=svc.estimated_minutes(svc.load_definition(toolkit)),
     )
 
 

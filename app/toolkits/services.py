@@ -650,3 +650,10 @@ def _task_status(response: Response | None, statuses: dict[int, str], done: int)
     if response is not None and (done or any(s != "not_started" for s in statuses.values())):
         return "in_progress"
     return "not_started"
+
+
+def estimated_minutes(definition: Definition) -> int:
+    """About how long the toolkit takes to answer: each question type's time, summed and rounded up
+    to the next 5 minutes (at least 5). Shown on the toolkit's page and in the reminder e-mail."""
+    seconds = sum(q.kind.answer_seconds for q in definition.questions)
+    return max(5, -(-seconds // 300) * 5)

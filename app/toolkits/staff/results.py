@@ -10,7 +10,7 @@ from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
 from app.security import sanitize_html, staff_required
-from app.toolkits import bp, disclosure, exports
+from app.toolkits import bp, disclosure, exports, reminders
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
@@ -31,10 +31,11 @@ def staff_results(slug: str):
     definition = svc.load_definition(toolkit)
     kind, tag = _results_args()
     results = results_mod.compute(toolkit, definition.questions, tag=tag)
+    reach = reminders.plan(toolkit) if toolkit.is_open() and toolkit.audience == "organisation" else None
     # The filter form with htmx swaps in just the results region; only the whole page lists the tags.
     return render(
         "toolkits/staff/results.html", "toolkits/staff/_results.html", toolkit=toolkit, definition=definition,
-        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags,
+        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags, reach=reach,
     )  # fmt: skip
 
 
@@ -63,8 +64,15 @@ def staff_remind(slug: str):
     if sent is None:
         flash("Reminders for this toolkit have already been sent today. You can send them again tomorrow.", "important")
     else:
-        record("toolkit.reminders_sent", toolkit, recipients=sent)
-        flash(f"Reminders are being sent to {sent} people in organisations that have not answered.", "success")
+        record("toolkit.reminders_sent", toolkit, recipients=len(sent.people), organisations=sent.organisations)
+        flash(f"Reminders are being sent to {sent.in_words()} that have not answered.", "success")
+        if sent.unreachable:
+            count = len(sent.unreachable)
+            flash(
+                f"{count} {'organisation has' if count == 1 else 'organisations have'} no member with an account, "
+                "so cannot be reminded: they are listed on this page with a link to invite them.",
+                "important",
+            )
     db.session.commit()
     return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
 
