@@ -400,7 +400,7 @@ def test_reminders_once_a_day(client, db, login_as):
     db.session.commit()
     login_as("staff")
     first = client.post(f"/staff/toolkits/{toolkit.slug}/remind", follow_redirects=True)
-    assert "Reminders are being sent to 1 people" in first.get_data(as_text=True)
+    assert "Reminders are being sent to 1 person in 1 organisation" in first.get_data(as_text=True)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "toolkit_reminder")).all()
     assert [m.to_addr for m in mails] == [waiting_user.email]
     again = client.post(f"/staff/toolkits/{toolkit.slug}/remind", follow_redirects=True)
