@@ -61,7 +61,7 @@ class Results:
     not_responded_total: int
     questions: list[QuestionResult]
     filter_kind: str | None = None
-    filter_tag: Tag | None = None
+    filter_tag: Tag | list[Tag] | None = None
 
     @property
     def rate(self) -> int | None:
@@ -70,15 +70,31 @@ class Results:
         return round(100 * self.submitted / self.invited)
 
 
-def _org_filter(tag: Tag | None):
+def tag_list(tag) -> list[Tag]:
+    """A filter given as one tag, several (combined: all of them) or none."""
     if tag is None:
+        return []
+    return [t for t in tag if t is not None] if isinstance(tag, list | tuple) else [tag]
+
+
+def organisations_filter(tag):
+    """Organisations carrying every tag of the filter (theme and community and area at once)."""
+    tags = tag_list(tag)
+    if not tags:
         return None
-    return select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == tag.id)
+    if len(tags) == 1:
+        return select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == tags[0].id)
+    return (
+        select(organisation_tags.c.organisation_id)
+        .where(organisation_tags.c.tag_id.in_([t.id for t in tags]))
+        .group_by(organisation_tags.c.organisation_id)
+        .having(func.count(distinct(organisation_tags.c.tag_id)) == len(tags))
+    )
 
 
-def submitted_ids(toolkit: Toolkit, tag: Tag | None = None):
+def submitted_ids(toolkit: Toolkit, tag=None):
     query = select(Response.id).where(Response.toolkit_id == toolkit.id, Response.status == "submitted")
-    orgs = _org_filter(tag)
+    orgs = organisations_filter(tag)
     if orgs is not None:
         query = query.where(Response.organisation_id.in_(orgs))
     return query
@@ -101,7 +117,7 @@ def _median(histogram: list[tuple[float, int]], n: int) -> float | None:
     return sum(found) / len(found)
 
 
-def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | list[Tag] | None = None,
                include_text: bool = True) -> dict:  # fmt: skip
     """The figures behind the results page, in four GROUP BY queries over the submitted answers,
     each reading only the rows of the question types it is about (covering indexes from migration
@@ -265,10 +281,10 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 32
 
 
-def cached_aggregates(toolkit: Toolkit, questions: list[Question], version: tuple, *, tag: Tag | None = None,
-                      include_text: bool = True) -> dict:  # fmt: skip
+def cached_aggregates(toolkit: Toolkit, questions: list[Question], version: tuple, *,
+                      tag: Tag | list[Tag] | None = None, include_text: bool = True) -> dict:  # fmt: skip
     # The database and the toolkit's creation time keep apart toolkits that share an id (test databases).
-    key = (str(db.engine.url), toolkit.id, str(toolkit.created_at), tag.id if tag is not None else None,
+    key = (str(db.engine.url), toolkit.id, str(toolkit.created_at), tuple(sorted(t.id for t in tag_list(tag))),
            include_text, tuple(q.id for q in questions))  # fmt: skip
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
@@ -289,7 +305,7 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | list[Tag] | None = None,
             include_text: bool = True) -> Results:  # fmt: skip
     """Everything the results page shows: four queries, plus the aggregates when the submitted
     responses have changed since this process last computed them (see cached_aggregates)."""
@@ -302,7 +318,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
             _DIRECTORY_VERSION,
         ).where(
             Response.toolkit_id == toolkit.id,
-            *([Response.organisation_id.in_(_org_filter(tag))] if tag is not None else []),
+            *([Response.organisation_id.in_(organisations_filter(tag))] if tag_list(tag) else []),
         )
     ).one()
     version = (int(submitted or 0), int(id_sum or 0), str(last_change), directory)
@@ -318,7 +334,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
     return Results(toolkit, int(submitted or 0), int(drafts or 0), invited, not_responded, not_responded_total, results)
 
 
-def _not_responded(toolkit: Toolkit, tag: Tag | None) -> tuple[int | None, list, int]:
+def _not_responded(toolkit: Toolkit, tag: Tag | list[Tag] | None) -> tuple[int | None, list, int]:
     """Organisations invited, the first 200 that have not submitted (name and slug are all the
     page needs) and how many have not; only toolkits answered once per organisation have these."""
     if toolkit.audience != "organisation":
@@ -327,8 +343,8 @@ def _not_responded(toolkit: Toolkit, tag: Tag | None) -> tuple[int | None, list,
         Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
     )
     approved = [Organisation.status == "approved"]
-    if tag is not None:
-        approved.append(Organisation.id.in_(_org_filter(tag)))
+    if tag_list(tag):
+        approved.append(Organisation.id.in_(organisations_filter(tag)))
     rows = db.session.execute(
         select(Organisation.name, Organisation.slug, func.count().over().label("total"))
         .where(*approved, Organisation.id.not_in(responded))
@@ -392,3 +408,12 @@ def suppress(results: Results, threshold: int) -> list[dict]:
             item["stats"] = {"n": result.stats["n"], "mean": result.stats["mean"], "median": result.stats["median"]}
         published.append(item)
     return published
+
+
+def filter_words(tags: list[Tag]) -> str:
+    """ "organisations tagged Mental health and Somali" (or "all organisations")."""
+    if not tags:
+        return "all organisations"
+    names = [t.name for t in tags]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"organisations tagged {joined}"

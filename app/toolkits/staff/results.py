@@ -18,10 +18,23 @@ from app.toolkits.models import Question, Toolkit
 from app.toolkits.reminders import send_reminders
 
 
-def _results_args():
+def _filters() -> list:
+    """The directory tags the results are narrowed to, one per kind at most (theme, community and area
+    combine: organisations carrying all of them); `tag=<kind>:<slug>` is the older single filter."""
+    found = {}
     kind, _, slug = (request.args.get("tag") or "").partition(":")
-    tag = results_mod.find_filter_tag(kind, slug[:140])
-    return (kind if tag else None), tag
+    legacy = results_mod.find_filter_tag(kind, slug[:140])
+    if legacy is not None:
+        found[legacy.kind] = legacy
+    for kind in results_mod.FILTER_KINDS:
+        tag = results_mod.find_filter_tag(kind, (request.args.get(kind) or "")[:140])
+        if tag is not None:
+            found[kind] = tag
+    return [found[k] for k in results_mod.FILTER_KINDS if k in found]
+
+
+def filter_args(tags: list) -> dict[str, str]:
+    return {t.kind: t.slug for t in tags}
 
 
 @bp.route("/staff/toolkits/<slug>/results")
@@ -29,13 +42,14 @@ def _results_args():
 def staff_results(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
-    kind, tag = _results_args()
-    results = results_mod.compute(toolkit, definition.questions, tag=tag)
+    tags = _filters()
+    results = results_mod.compute(toolkit, definition.questions, tag=tags)
     reach = reminders.plan(toolkit) if toolkit.is_open() and toolkit.audience == "organisation" else None
     # The filter form with htmx swaps in just the results region; only the whole page lists the tags.
     return render(
         "toolkits/staff/results.html", "toolkits/staff/_results.html", toolkit=toolkit, definition=definition,
-        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags, reach=reach,
+        results=results, tags=tags, chosen={t.kind: t for t in tags}, filter_args=filter_args(tags),
+        filter_words=results_mod.filter_words(tags), filter_tags=results_mod.filter_tags, reach=reach,
     )  # fmt: skip
 
 
@@ -43,14 +57,14 @@ def staff_results(slug: str):
 @staff_required
 def staff_export_csv(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    return exports.csv_response(toolkit)
+    return exports.csv_response(toolkit, _filters(), drafts=request.args.get("drafts") == "1")
 
 
 @bp.route("/staff/toolkits/<slug>/results.xlsx")
 @staff_required
 def staff_export_xlsx(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    return exports.xlsx_response(toolkit)
+    return exports.xlsx_response(toolkit, _filters(), drafts=request.args.get("drafts") == "1")
 
 
 @bp.route("/staff/toolkits/<slug>/remind", methods=["POST"])
