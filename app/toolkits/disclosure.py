@@ -291,3 +291,31 @@ def check(toolkit: Toolkit, questions: list[Question]) -> Check:
 def received_by(snapshot: dict | None) -> dt.datetime | None:
     value = (snapshot or {}).get("received_by") or (snapshot or {}).get("taken_at")
     return dt.datetime.fromisoformat(value) if value else None
+
+
+# --- cross-tabulations ----------------------------------------------------------------------
+
+
+def protect_table(cells: list[list[int]], threshold: int) -> set[tuple[int, int]]:
+    """Cells of a cross-tabulation not to show: every count below the threshold (zero included), then,
+    in every row and every column, the next smallest while the hidden ones there could be worked out
+    from the row's or column's total (one alone, or adding up to fewer than the threshold)."""
+    hidden = {(i, j) for i, row in enumerate(cells) for j, count in enumerate(row) if count < threshold}
+    width = len(cells[0]) if cells else 0
+    lines = [[(i, j) for j in range(width)] for i in range(len(cells))]
+    lines += [[(i, j) for i in range(len(cells))] for j in range(width)]
+    while any(_hide_next(line, cells, hidden, threshold) for line in lines):
+        pass
+    return hidden
+
+
+def _hide_next(line: list[tuple[int, int]], cells: list[list[int]], hidden: set, threshold: int) -> bool:
+    """Hide one more cell of a row or column whose hidden cells could still be worked out."""
+    inside = [c for c in line if c in hidden]
+    if not inside or (len(inside) > 1 and sum(cells[i][j] for i, j in inside) >= threshold):
+        return False
+    shown = [c for c in line if c not in hidden]
+    if not shown:
+        return False
+    hidden.add(min(shown, key=lambda c: (cells[c[0]][c[1]], c)))
+    return True

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, column, distinct, func, select, table, union_all
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
@@ -417,3 +418,23 @@ def filter_words(tags: list[Tag]) -> str:
     names = [t.name for t in tags]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"organisations tagged {joined}"
+
+
+def crosstab(toolkit: Toolkit, rows: Question, columns: Question, *, tag=None) -> list[list[int]]:
+    """Submitted organisations that chose each option of `rows` together with each option of `columns`
+    (one GROUP BY over the answers joined to themselves)."""
+    other = aliased(Answer)
+    found = {
+        (a, b): int(n)
+        for a, b, n in db.session.execute(
+            select(Answer.option_id, other.option_id, func.count(distinct(Answer.response_id)))
+            .join(other, other.response_id == Answer.response_id)
+            .where(
+                Answer.question_id == rows.id,
+                other.question_id == columns.id,
+                Answer.response_id.in_(submitted_ids(toolkit, tag)),
+            )
+            .group_by(Answer.option_id, other.option_id)
+        ).all()
+    }
+    return [[found.get((r["id"], c["id"]), 0) for c in columns.choices] for r in rows.choices]

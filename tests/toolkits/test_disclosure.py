@@ -249,3 +249,52 @@ def test_demo_you_said_reads_the_finding_with_its_figures(app, client, db):
     ranking = next(i for i in toolkit.you_said_snapshot["questions"] if i["shape"] == "ranking")
     hidden = [r for r in ranking["rows"] if r["count"] is None]
     assert len(hidden) >= 2  # the other issues, whose places are too few to show
+
+
+# --- cross-tabulations -----------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.integers(min_value=1, max_value=5).flatmap(
+        lambda width: st.lists(
+            st.lists(st.integers(min_value=0, max_value=15), min_size=width, max_size=width), min_size=1, max_size=5
+        )
+    ),
+    threshold=thresholds,
+)
+def test_cross_tabulation_cells_cannot_be_worked_out_from_a_row_or_column(cells, threshold):
+    hidden = disclosure.protect_table(cells, threshold)
+    width = len(cells[0])
+    lines = [[(i, j) for j in range(width)] for i in range(len(cells))]
+    lines += [[(i, j) for i in range(len(cells))] for j in range(width)]
+    for i, row in enumerate(cells):
+        for j, count in enumerate(row):
+            assert (i, j) in hidden or count >= threshold
+    for line in lines:
+        inside = [c for c in line if c in hidden]
+        if not inside or len(inside) == len(line):
+            continue
+        # With the line's total known, the hidden cells' sum is known: it must not be a small count,
+        # and no hidden cell may stand alone.
+        assert len(inside) >= 2 and sum(cells[i][j] for i, j in inside) >= threshold
+
+
+def test_cross_tabulation_page_hides_small_cells(client, db, login_as):
+    toolkit = small_toolkit(threshold=2)
+    q = questions(toolkit)
+    for i in range(6):
+        user = factories.user()
+        org = organisation(f"Group {i}", owner=user)
+        _respond(db, toolkit, org, user, {q["Name"].html_id: "x", q["Size"].html_id: "small" if i < 4 else "large",
+                                           q["Offer support"].html_id: "yes" if i % 2 == 0 else "no"})  # fmt: skip
+    db.session.commit()
+    login_as("staff")
+    url = f"/staff/toolkits/{toolkit.slug}/compare?rows={q['Size'].id}&columns={q['Offer support'].id}"
+    page = page_text(client.get(url))
+    # Small: 2 yes, 2 no; Large: 1 yes, 1 no; Other: 0, 0 → Large and Other hidden, and with them
+    # nothing else (each column's hidden cells add up to 1, so Small's are hidden too).
+    assert "“Size” by “Offer support”: organisations" in page
+    assert "Small not shown not shown" in page and "Large not shown not shown" in page
+    same = page_text(client.get(f"/staff/toolkits/{toolkit.slug}/compare?rows={q['Size'].id}&columns={q['Size'].id}"))
+    assert "Choose two different questions" in same

@@ -176,3 +176,26 @@ def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     record("toolkit.you_said_saved", toolkit, questions=chosen, published=bool(form.publish.data),
            newly_published=bool(form.publish.data) and not was_published)  # fmt: skip
     return True
+
+
+@bp.route("/staff/toolkits/<slug>/compare")
+@staff_required
+def staff_crosstab(slug: str):
+    """One question's answers by another's (for example barriers by community), for the organisations
+    the results filters narrow to; small counts and the cells they could be worked out from are hidden."""
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    choices = [q for q in svc.load_definition(toolkit).questions if q.kind.counts_options]
+    by_id = {str(q.id): q for q in choices}
+    rows, columns = by_id.get(request.args.get("rows", "")), by_id.get(request.args.get("columns", ""))
+    tags = _filters()
+    error, table = None, None
+    if rows is not None and rows is columns:
+        error = "Choose two different questions"
+    elif rows is not None and columns is not None:
+        cells = results_mod.crosstab(toolkit, rows, columns, tag=tags)
+        hidden = disclosure.protect_table(cells, toolkit.suppression_threshold)
+        table = [[None if (i, j) in hidden else count for j, count in enumerate(line)] for i, line in enumerate(cells)]
+    return render_template(
+        "toolkits/staff/crosstab.html", toolkit=toolkit, choices=choices, rows=rows, columns=columns, table=table,
+        error=error, tags=tags, filter_args=filter_args(tags), filter_words=results_mod.filter_words(tags),
+    )  # fmt: skip
