@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from app.auth.models import User
 from app.toolkits import coediting
-from app.toolkits.models import Answer, AnswerRevision, AnswerState, Response
+from app.toolkits.models import Answer, AnswerRevision, AnswerState, Question, Response
 from tests import factories
 from tests.factories.groups import organisation
 from tests.factories.toolkits import questions, sections, small_toolkit
@@ -279,3 +280,48 @@ def test_old_forms_without_versions_still_save(db, two):
     page = amina.client.post(amina.url, data={q["Name"]: "Plain", "action": "later"})
     assert page.status_code == 303
     assert _stored(db, toolkit, "Name") == ["Plain"]
+
+
+def test_two_saves_racing_in_two_connections_never_both_win(app, db, two):
+    """Two colleagues' saves of one answer at the same moment, each in its own database connection
+    (threads): the conditional UPDATE lets exactly one through; the other writes nothing and is told
+    (on PostgreSQL the second UPDATE waits for the first to commit, then finds the version moved on)."""
+    import threading
+
+    toolkit, q, amina, _bilal = two
+    amina.draw()
+    amina.set(q["Name"], "Start")
+    amina.save()
+    response_id = db.session.scalar(select(Response.id))
+    question_id = questions(toolkit)["Name"].id
+    user_ids = [u.id for u in db.session.scalars(select(User).order_by(User.id)).all()[:2]]
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, bool] = {}
+
+    def save(text: str, user_id: int) -> None:
+        # Only ids cross into the thread: each thread has its own app context, session and connection.
+        with app.app_context():
+            try:
+                response = db.session.get(Response, response_id)
+                question = db.session.get(Question, question_id)
+                user = db.session.get(User, user_id)
+                seen = coediting.current_answers(response, [question_id])[question_id]
+                barrier.wait(10)
+                outcomes[text] = coediting.write(response, question, [{"text_value": text, **_blank()}], seen, user)
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=save, args=(text, uid)) for text, uid in zip(("One", "Two"), user_ids, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes.values()) == [False, True]
+    winner = next(text for text, won in outcomes.items() if won)
+    db.session.expire_all()
+    assert _stored(db, toolkit, "Name") == [winner]
+    assert db.session.scalar(select(AnswerState.version)) == 2
