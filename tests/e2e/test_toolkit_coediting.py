@@ -211,3 +211,42 @@ def test_multiple_choice_without_javascript_merge(site, site_without_js, group):
     bilal.submit("Save and come back later")
     expect(bilal.page.get_by_text("Your answers to “Everything” have been saved.")).to_be_visible()
     assert _stored(toolkit, "Work") == ["Advice", "Cooking"]
+
+
+def test_published_findings_disclosure_check_and_compare_walk(site, app, db):
+    """The demo's "You said" (a snapshot, figures protected), the disclosure check staff see before
+    publishing, the results page with reminders and exports, and a cross-tabulation, at 1280 and 320 px."""
+    from app.toolkits.demo import DEMO_SLUG
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    factories.user(role="staff", email="walker@example.org", name="Kwame Mensah")
+    db.session.commit()
+    page = site.page
+    site.goto(f"/toolkits/{DEMO_SLUG}/you-said")
+    expect(page.get_by_text("Mental health was ranked first, closely followed by Diabetes.")).to_be_visible()
+    expect(page.get_by_text("Based on 30 responses received by")).to_be_visible()
+    _shot(site, "you-said-1280")
+    _fits_320(site)
+    _shot(site, "you-said-320")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    site.sign_in("walker@example.org")
+    site.goto(f"/staff/toolkits/{DEMO_SLUG}/you-said")
+    expect(page.get_by_role("heading", name="Disclosure check")).to_be_visible()
+    _shot(site, "disclosure-check-1280")
+    _fits_320(site)
+    _shot(site, "disclosure-check-320")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    site.goto(f"/staff/toolkits/{DEMO_SLUG}/results")
+    expect(page.locator("#reminder-reach")).to_contain_text("A reminder would go to")
+    expect(page.locator("#export-scope")).to_contain_text("drafts are left out")
+    _shot(site, "results-1280")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Compare the answers to two questions").click()
+    site.axe_check()
+    page.get_by_label("Rows: answers to").select_option(index=1)
+    page.get_by_label("Columns: answers to").select_option(index=2)
+    site.submit("Compare")
+    expect(page.locator("#crosstab-caption")).to_be_visible()
+    _shot(site, "compare-1280")
+    _fits_320(site)
+    _shot(site, "compare-320")
