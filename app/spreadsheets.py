@@ -18,7 +18,10 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO, Any
+
+from app.times import LONDON
 
 MAX_UNZIPPED_BYTES = 10 * 1024 * 1024  # all members together, decompressed
 MAX_ZIP_MEMBERS = 500  # an ordinary workbook has 10 to 30
@@ -218,6 +221,19 @@ def read_delimited(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 # --- writing ---------------------------------------------------------------------------------
 
 
+@dataclass
+class XlsxSheet:
+    """One sheet of a workbook written by `write_workbook`: rows (the first is the bold header), and
+    how it is laid out. Dates and datetimes become typed Excel dates (aware datetimes in London time)."""
+
+    title: str
+    rows: Iterable[list]
+    wrap: bool = False
+    freeze_header: bool = False  # the header row stays in view while scrolling
+    autofilter: bool = False  # filter buttons on the header row
+    widths: list[float] | None = None  # column widths in characters, in column order
+
+
 def write_xlsx(
     rows: Iterable[list],
     out: IO[bytes],
@@ -226,48 +242,65 @@ def write_xlsx(
     wrap: bool = False,
     freeze_header: bool = False,
     autofilter: bool = False,
-    widths: list[int] | None = None,
+    widths: list[float] | None = None,
 ) -> None:
     """Write rows (the first is the bold header) as a one-sheet workbook, streaming. Text is always
     stored as text, never as a formula or a number (4.10 stays 4.10); numbers stay numbers and dates
-    are real dates shown dd/mm/yyyy. Callers escape formulas first, as they do for CSV.
-    `freeze_header` keeps the header row in view, `autofilter` adds filter buttons to it, and
-    `widths` sets column widths (in characters)."""
+    are real dates shown dd/mm/yyyy. Callers escape formulas first, as they do for CSV."""
+    sheet = XlsxSheet(title, rows, wrap=wrap, freeze_header=freeze_header, autofilter=autofilter, widths=widths)
+    write_workbook([sheet], out)
+
+
+def write_workbook(sheets: list[XlsxSheet], out: IO[bytes]) -> None:
+    """Several sheets in one workbook, each streamed in turn (write-only: memory stays flat)."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title)
-    if autofilter:
-        rows = list(rows)  # the filter names the last row; otherwise rows stream
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    if freeze_header:
-        sheet.freeze_panes = "A2"
-    if autofilter and rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(rows[0]), 1))}{len(rows)}"
-    for index, row in enumerate(rows):
-        sheet.append([_xlsx_cell(sheet, value, wrap, index == 0) for value in row])
+    for spec in sheets:
+        _write_sheet(book, spec)
     book.save(out)
 
 
-def _xlsx_cell(sheet, value: Any, wrap: bool, header: bool):
+def _write_sheet(book, spec: XlsxSheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title=spec.title[:31])
+    for index, width in enumerate(spec.widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if spec.freeze_header:
+        sheet.freeze_panes = "A2"
+    columns = count = 0
+    for index, row in enumerate(spec.rows):
+        sheet.append(_cells(sheet, row, header=index == 0, wrap=spec.wrap))
+        columns, count = max(columns, len(row)), index + 1
+    if spec.autofilter and columns and count:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{count}"
+
+
+def _cells(sheet, row: list, *, header: bool, wrap: bool) -> list:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
-    is_text = isinstance(value, str)
-    # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if is_text else value)
-    if is_text:
-        cell.data_type = "s"
-    elif isinstance(value, dt.date):
-        cell.number_format = "DD/MM/YYYY" if not isinstance(value, dt.datetime) else "DD/MM/YYYY HH:MM"
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if header:
-        cell.font = Font(bold=True)
-    return cell
+    cells = []
+    for value in row:
+        is_text = isinstance(value, str)
+        if isinstance(value, dt.datetime):
+            value = (value.astimezone(LONDON) if value.tzinfo else value).replace(tzinfo=None)
+        # Control characters (a NUL in old or imported text) are not allowed in XLSX cells.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if is_text else value)
+        if is_text:
+            cell.data_type = "s"
+        elif isinstance(value, dt.datetime):
+            cell.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, dt.date):
+            cell.number_format = "DD/MM/YYYY"
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if header:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
 
 
 # --- JSON ------------------------------------------------------------------------------------

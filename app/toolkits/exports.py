@@ -7,6 +7,7 @@ growth while it streams 2,500 responses × 40 questions."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterator
@@ -17,10 +18,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.groups.models import Organisation
-from app.spreadsheets import escape_formula, write_xlsx
+from app.spreadsheets import XlsxSheet, escape_formula, write_workbook
 from app.template_helpers import datetime_format
+from app.toolkits import results as results_mod
 from app.toolkits import services as svc
-from app.toolkits.models import Answer, Question, Response, Toolkit
+from app.toolkits.models import RESPONSE_STATUSES, Answer, Question, Response, Toolkit
 from app.toolkits.question_types import QuestionType
 
 BATCH = 250  # responses per answers query: ~14,000 rows at 40 questions, a few MB at most
@@ -38,17 +40,24 @@ def _columns(questions: list[Question]) -> list[tuple[str, QuestionType, str | N
     return [(heading, kind, option) for kind in kinds for heading, option in kind.export_columns()]
 
 
-def rows(toolkit: Toolkit) -> Iterator[list]:
-    """The header, then one list per response (submitted and drafts; the status column says which)."""
+def rows(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) -> Iterator[list]:
+    """The header, then one list per response: submitted ones (and drafts when asked, the status column
+    saying which), of the organisations the filter's tags narrow to. Dates stay dates (typed in XLSX)."""
     questions = svc.load_definition(toolkit).questions
     columns = _columns(questions)
     yield ["Organisation", "Status", "Submitted", "Last saved", *[c[0] for c in columns]]
-    responses = db.session.execute(
+    query = (
         select(Response.id, Organisation.name, Response.status, Response.submitted_at, Response.updated_at)
         .outerjoin(Organisation, Organisation.id == Response.organisation_id)
         .where(Response.toolkit_id == toolkit.id)
         .order_by(Response.id)
-    ).all()
+    )
+    if not drafts:
+        query = query.where(Response.status == "submitted")
+    orgs = results_mod.organisations_filter(tags)
+    if orgs is not None:
+        query = query.where(Response.organisation_id.in_(orgs))
+    responses = db.session.execute(query).all()
     for start in range(0, len(responses), BATCH):
         chunk = responses[start : start + BATCH]
         ids = [r[0] for r in chunk]
@@ -61,9 +70,9 @@ def rows(toolkit: Toolkit) -> Iterator[list]:
             answers = by_response[response_id]
             yield [
                 name or f"Response {response_id}",
-                status,
-                datetime_format(submitted_at, "%Y-%m-%d %H:%M") if submitted_at else "",
-                datetime_format(updated_at, "%Y-%m-%d %H:%M"),
+                RESPONSE_STATUSES.get(status, status),
+                submitted_at or "",
+                updated_at,
                 *[kind.export_cell(option, answers.get(kind.question.id, [])) for _heading, kind, option in columns],
             ]
         db.session.expunge_all()
@@ -73,13 +82,32 @@ def _safe(value):
     return escape_formula(value) if isinstance(value, str) else value
 
 
-def csv_response(toolkit: Toolkit) -> FlaskResponse:
+def _csv_value(value):
+    if isinstance(value, dt.datetime):
+        return datetime_format(value, "%Y-%m-%d %H:%M")
+    return _safe(value)
+
+
+def scope_words(tags: list | None, drafts: bool) -> str:
+    """What an export holds, in words (the XLSX summary sheet and the results page say it)."""
+    who = results_mod.filter_words(results_mod.tag_list(tags))
+    return f"Responses of {who}; {'drafts included' if drafts else 'submitted responses only (drafts left out)'}."
+
+
+def _filename(toolkit: Toolkit, tags: list | None, drafts: bool, extension: str) -> str:
+    parts = [toolkit.slug, "responses", *[t.slug for t in results_mod.tag_list(tags)]]
+    if drafts:
+        parts.append("with-drafts")
+    return "-".join(parts) + "." + extension
+
+
+def csv_response(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) -> FlaskResponse:
     def generate():
         yield "\ufeff"
         out = io.StringIO(newline="")
         writer = csv.writer(out)
-        for row in rows(toolkit):
-            writer.writerow([_safe(v) for v in row])
+        for row in rows(toolkit, tags, drafts=drafts):
+            writer.writerow([_csv_value(v) for v in row])
             yield out.getvalue()
             out.seek(0)
             out.truncate()
@@ -87,13 +115,48 @@ def csv_response(toolkit: Toolkit) -> FlaskResponse:
     return FlaskResponse(
         stream_with_context(generate()),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{toolkit.slug}-responses.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(toolkit, tags, drafts, "csv")}"'},
     )
 
 
-def xlsx_response(toolkit: Toolkit) -> FlaskResponse:
+STAT_WORDS = {"mean": "Average (mean)", "median": "Middle value (median)", "min": "Lowest", "max": "Highest"}
+
+
+def summary_rows(toolkit: Toolkit, tags: list | None, drafts: bool) -> Iterator[list]:
+    """The summary sheet: what the export holds, then each question's figures (submitted responses)."""
+    questions = svc.load_definition(toolkit).questions
+    results = results_mod.compute(toolkit, questions, tag=results_mod.tag_list(tags), include_text=False)
+    yield ["Question", "Answer", "Organisations", "Per cent"]
+    yield ["What this holds", scope_words(tags, drafts), "", ""]
+    yield ["Figures below", "Submitted responses only", results.submitted, ""]
+    for result in results.questions:
+        for option in result.options:
+            yield [result.question.label, option.label, option.count, option.percent]
+        if result.stats:
+            for name, words in STAT_WORDS.items():
+                yield [result.question.label, words, result.stats[name], ""]
+        if not result.options and not result.stats:
+            yield [result.question.label, "Answered by", result.answered, ""]
+
+
+def _widths(headings: list[str]) -> list[float]:
+    return [min(50.0, max(12.0, len(h) * 0.9 + 2)) for h in headings]
+
+
+def xlsx_response(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) -> FlaskResponse:
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the generator
-    write_xlsx(([_safe(v) for v in row] for row in rows(toolkit)), spool, "Responses")
+    answers = ([_safe(v) for v in row] for row in rows(toolkit, tags, drafts=drafts))
+    headings = ["Organisation", "Status", "Submitted", "Last saved", *[c[0] for c in _columns(
+        svc.load_definition(toolkit).questions)]]  # fmt: skip
+    write_workbook(
+        [
+            XlsxSheet("Answers", answers, freeze_header=True, autofilter=True,
+                      widths=[30.0, 12.0, 18.0, 18.0, *_widths(headings[4:])]),
+            XlsxSheet("Summary", ([_safe(v) for v in row] for row in summary_rows(toolkit, tags, drafts)),
+                      freeze_header=True, autofilter=True, widths=[50.0, 40.0, 15.0, 10.0]),
+        ],
+        spool,
+    )  # fmt: skip
     spool.seek(0)
 
     def generate():
@@ -106,5 +169,5 @@ def xlsx_response(toolkit: Toolkit) -> FlaskResponse:
     return FlaskResponse(
         generate(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{toolkit.slug}-responses.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(toolkit, tags, drafts, "xlsx")}"'},
     )

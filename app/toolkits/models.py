@@ -75,6 +75,10 @@ class Toolkit(db.Model):
     you_said_summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # sanitised HTML
     you_said_question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     you_said_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The protected figures as published (app/toolkits/disclosure.py): "You said" reads only this, so new
+    # answers do not move it until staff publish again. Kept when the page is taken down (the next
+    # publication is compared with it).
+    you_said_snapshot: Mapped[dict | None] = mapped_column(JSON)
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     cloned_from_id: Mapped[int | None] = mapped_column(ForeignKey("toolkits.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -244,3 +248,53 @@ class Answer(db.Model):
     number_value: Mapped[float | None] = mapped_column(Float)
     text_value: Mapped[str | None] = mapped_column(Text)
     date_value: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AnswerState(db.Model):
+    """The version of one question's answer in one shared response: every write moves it on by
+    one with a conditional UPDATE (`WHERE version = <the version the page was drawn with>`), so two
+    colleagues saving at once never overwrite each other unseen (app/toolkits/coediting.py).
+    No row means version 0: never written since the portal started keeping versions."""
+
+    __tablename__ = "toolkit_answer_states"
+    __table_args__ = (UniqueConstraint("response_id", "question_id", name="uq_toolkit_answer_states_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("toolkit_responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("toolkit_questions.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+
+class AnswerRevision(db.Model):
+    """Every saved value of one answer: who, when, old → new (rows as stored, for "restore")."""
+
+    __tablename__ = "toolkit_answer_revisions"
+    __table_args__ = (Index("ix_toolkit_answer_revisions_answer", "response_id", "question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("toolkit_responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("toolkit_questions.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # "" an ordinary save, "merged" choices merged with a colleague's, "restored" an earlier version
+    how: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    old_rows: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    new_rows: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+
+class SectionPresence(db.Model):
+    """Who had a section of a shared response open, and when last (page drawn or autosaved)."""
+
+    __tablename__ = "toolkit_section_presence"
+    __table_args__ = (
+        UniqueConstraint("response_id", "section_id", "user_id", name="uq_toolkit_section_presence_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("toolkit_responses.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("toolkit_sections.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

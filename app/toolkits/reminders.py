@@ -10,6 +10,7 @@ REMINDER_HOUR London time so nobody is e-mailed in the night."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
+from app.toolkits.services import estimated_minutes, load_definition
 from app.urls import link_context
 
 REMINDER_DAYS_BEFORE_CLOSE = (7, 1)  # a week before, and the day before the closing date
@@ -41,23 +43,55 @@ def sent_today(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
     )
 
 
-def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> int | None:
-    """Queue reminders; None when they have already been sent today for this toolkit."""
-    if sent_today(toolkit, now):
-        return None
-    prefix = _day_key(toolkit, now)
+@dataclass
+class Plan:
+    """Who a reminder would reach now: the people, their organisations, and the organisations that
+    have not answered but cannot be reminded (nobody there has an active account)."""
+
+    people: list[tuple[User, Organisation]]
+    unreachable: list[Organisation]
+
+    @property
+    def organisations(self) -> int:
+        return len({organisation.id for _user, organisation in self.people})
+
+    def in_words(self) -> str:
+        people, orgs = len(self.people), self.organisations
+        return (
+            f"{people} {'person' if people == 1 else 'people'} in {orgs} "
+            f"{'organisation' if orgs == 1 else 'organisations'}"
+        )
+
+
+def plan(toolkit: Toolkit) -> Plan:
+    """Members of approved organisations that have not submitted (two queries)."""
     responded = select(Response.organisation_id).where(
         Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
     )
+    waiting = (Organisation.status == "approved", Organisation.id.not_in(responded))
     people = db.session.execute(
         select(User, Organisation)
         .join(Membership, Membership.user_id == User.id)
         .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(Organisation.status == "approved", Organisation.id.not_in(responded), User.active.is_(True))
+        .where(*waiting, User.active.is_(True))
         .order_by(Organisation.id, User.id)
     ).all()
+    reached = select(Membership.organisation_id).join(User, User.id == Membership.user_id).where(User.active.is_(True))
+    unreachable = db.session.scalars(
+        select(Organisation).where(*waiting, Organisation.id.not_in(reached)).order_by(Organisation.name)
+    ).all()
+    return Plan([(user, organisation) for user, organisation in people], list(unreachable))
+
+
+def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> Plan | None:
+    """Queue reminders; None when they have already been sent today for this toolkit."""
+    if sent_today(toolkit, now):
+        return None
+    prefix = _day_key(toolkit, now)
+    who = plan(toolkit)
+    minutes = estimated_minutes(load_definition(toolkit))
     with link_context():
-        for user, organisation in people:
+        for user, organisation in who.people:
             enqueue(
                 "toolkit_reminder",
                 to=user.email,
@@ -66,9 +100,10 @@ def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> int | No
                 toolkit=toolkit,
                 organisation=organisation,
                 user=user,
+                minutes=minutes,
                 link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
             )
-    return len(people)
+    return who
 
 
 def reminder_due(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
@@ -91,8 +126,8 @@ def send_due_reminders(now: dt.datetime | None = None) -> dict[str, int]:
         if not reminder_due(toolkit, now):
             continue
         sent = send_reminders(toolkit, now)
-        if not sent:  # None: staff already sent today's from the results page; 0: everyone has answered
+        if not sent or not sent.people:  # None: staff already sent today's from the results page; or nobody
             continue
-        record("toolkit.reminders_sent", toolkit, recipients=sent, automatic=True)
-        reminded[toolkit.slug] = sent
+        record("toolkit.reminders_sent", toolkit, recipients=len(sent.people), automatic=True)
+        reminded[toolkit.slug] = len(sent.people)
     return reminded

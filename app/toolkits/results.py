@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, column, distinct, func, select, table, union_all
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
@@ -61,7 +62,7 @@ class Results:
     not_responded_total: int
     questions: list[QuestionResult]
     filter_kind: str | None = None
-    filter_tag: Tag | None = None
+    filter_tag: Tag | list[Tag] | None = None
 
     @property
     def rate(self) -> int | None:
@@ -70,15 +71,31 @@ class Results:
         return round(100 * self.submitted / self.invited)
 
 
-def _org_filter(tag: Tag | None):
+def tag_list(tag) -> list[Tag]:
+    """A filter given as one tag, several (combined: all of them) or none."""
     if tag is None:
+        return []
+    return [t for t in tag if t is not None] if isinstance(tag, list | tuple) else [tag]
+
+
+def organisations_filter(tag):
+    """Organisations carrying every tag of the filter (theme and community and area at once)."""
+    tags = tag_list(tag)
+    if not tags:
         return None
-    return select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == tag.id)
+    if len(tags) == 1:
+        return select(organisation_tags.c.organisation_id).where(organisation_tags.c.tag_id == tags[0].id)
+    return (
+        select(organisation_tags.c.organisation_id)
+        .where(organisation_tags.c.tag_id.in_([t.id for t in tags]))
+        .group_by(organisation_tags.c.organisation_id)
+        .having(func.count(distinct(organisation_tags.c.tag_id)) == len(tags))
+    )
 
 
-def submitted_ids(toolkit: Toolkit, tag: Tag | None = None):
+def submitted_ids(toolkit: Toolkit, tag=None):
     query = select(Response.id).where(Response.toolkit_id == toolkit.id, Response.status == "submitted")
-    orgs = _org_filter(tag)
+    orgs = organisations_filter(tag)
     if orgs is not None:
         query = query.where(Response.organisation_id.in_(orgs))
     return query
@@ -101,7 +118,7 @@ def _median(histogram: list[tuple[float, int]], n: int) -> float | None:
     return sum(found) / len(found)
 
 
-def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+def aggregates(toolkit: Toolkit, questions: list[Question], *, tag: Tag | list[Tag] | None = None,
                include_text: bool = True) -> dict:  # fmt: skip
     """The figures behind the results page, in four GROUP BY queries over the submitted answers,
     each reading only the rows of the question types it is about (covering indexes from migration
@@ -265,10 +282,10 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 32
 
 
-def cached_aggregates(toolkit: Toolkit, questions: list[Question], version: tuple, *, tag: Tag | None = None,
-                      include_text: bool = True) -> dict:  # fmt: skip
+def cached_aggregates(toolkit: Toolkit, questions: list[Question], version: tuple, *,
+                      tag: Tag | list[Tag] | None = None, include_text: bool = True) -> dict:  # fmt: skip
     # The database and the toolkit's creation time keep apart toolkits that share an id (test databases).
-    key = (str(db.engine.url), toolkit.id, str(toolkit.created_at), tag.id if tag is not None else None,
+    key = (str(db.engine.url), toolkit.id, str(toolkit.created_at), tuple(sorted(t.id for t in tag_list(tag))),
            include_text, tuple(q.id for q in questions))  # fmt: skip
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
@@ -289,7 +306,7 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = None,
+def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | list[Tag] | None = None,
             include_text: bool = True) -> Results:  # fmt: skip
     """Everything the results page shows: four queries, plus the aggregates when the submitted
     responses have changed since this process last computed them (see cached_aggregates)."""
@@ -302,7 +319,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
             _DIRECTORY_VERSION,
         ).where(
             Response.toolkit_id == toolkit.id,
-            *([Response.organisation_id.in_(_org_filter(tag))] if tag is not None else []),
+            *([Response.organisation_id.in_(organisations_filter(tag))] if tag_list(tag) else []),
         )
     ).one()
     version = (int(submitted or 0), int(id_sum or 0), str(last_change), directory)
@@ -318,7 +335,7 @@ def compute(toolkit: Toolkit, questions: list[Question], *, tag: Tag | None = No
     return Results(toolkit, int(submitted or 0), int(drafts or 0), invited, not_responded, not_responded_total, results)
 
 
-def _not_responded(toolkit: Toolkit, tag: Tag | None) -> tuple[int | None, list, int]:
+def _not_responded(toolkit: Toolkit, tag: Tag | list[Tag] | None) -> tuple[int | None, list, int]:
     """Organisations invited, the first 200 that have not submitted (name and slug are all the
     page needs) and how many have not; only toolkits answered once per organisation have these."""
     if toolkit.audience != "organisation":
@@ -327,8 +344,8 @@ def _not_responded(toolkit: Toolkit, tag: Tag | None) -> tuple[int | None, list,
         Response.toolkit_id == toolkit.id, Response.status == "submitted", Response.organisation_id.is_not(None)
     )
     approved = [Organisation.status == "approved"]
-    if tag is not None:
-        approved.append(Organisation.id.in_(_org_filter(tag)))
+    if tag_list(tag):
+        approved.append(Organisation.id.in_(organisations_filter(tag)))
     rows = db.session.execute(
         select(Organisation.name, Organisation.slug, func.count().over().label("total"))
         .where(*approved, Organisation.id.not_in(responded))
@@ -392,3 +409,32 @@ def suppress(results: Results, threshold: int) -> list[dict]:
             item["stats"] = {"n": result.stats["n"], "mean": result.stats["mean"], "median": result.stats["median"]}
         published.append(item)
     return published
+
+
+def filter_words(tags: list[Tag]) -> str:
+    """ "organisations tagged Mental health and Somali" (or "all organisations")."""
+    if not tags:
+        return "all organisations"
+    names = [t.name for t in tags]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"organisations tagged {joined}"
+
+
+def crosstab(toolkit: Toolkit, rows: Question, columns: Question, *, tag=None) -> list[list[int]]:
+    """Submitted organisations that chose each option of `rows` together with each option of `columns`
+    (one GROUP BY over the answers joined to themselves)."""
+    other = aliased(Answer)
+    found = {
+        (a, b): int(n)
+        for a, b, n in db.session.execute(
+            select(Answer.option_id, other.option_id, func.count(distinct(Answer.response_id)))
+            .join(other, other.response_id == Answer.response_id)
+            .where(
+                Answer.question_id == rows.id,
+                other.question_id == columns.id,
+                Answer.response_id.in_(submitted_ids(toolkit, tag)),
+            )
+            .group_by(Answer.option_id, other.option_id)
+        ).all()
+    }
+    return [[found.get((r["id"], c["id"]), 0) for c in columns.choices] for r in rows.choices]

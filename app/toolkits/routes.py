@@ -10,15 +10,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.db import first_or_404
+from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
 from app.security import has_role, public, signed_in_required
-from app.toolkits import bp
-from app.toolkits import results as results_mod
+from app.times import clock, to_london
+from app.toolkits import bp, coediting, disclosure
 from app.toolkits import services as svc
-from app.toolkits.models import Response, Toolkit
+from app.toolkits.models import AnswerRevision, Response, Toolkit
 
 
 @dataclass
@@ -110,6 +110,7 @@ def detail(slug: str):
         organisations=organisations,
         responses=responses,
         you_said=bool(toolkit.you_said_published_at),
+        minutes=svc.estimated_minutes(svc.load_definition(toolkit)),
     )
 
 
@@ -138,12 +139,17 @@ def respond(slug: str):
     )
 
 
-def section_context(who: Respondent, definition, section, values, errors, editable, preview=False):
+def section_context(who, definition, section, values, errors, editable, preview=False, saved=None):
+    """The section page's questions; `saved` (a SaveResult) after a save that comes back to the page
+    carries the versions the fields now stand for and any conflicts with a colleague's change."""
     rows = svc.answers_of(who.response) if who else {}
     selected = _selected_options(rows, values)
-    in_section = {q.id for q in definition.by_section.get(section.id, [])}
+    questions = definition.by_section.get(section.id, [])
+    in_section = {q.id for q in questions}
+    versions = saved.versions if saved else coediting.versions_of(who.response if who else None, list(in_section))
+    conflicts = saved.conflicts if saved else {}
     items = []
-    for question in definition.by_section.get(section.id, []):
+    for question in questions:
         value = values.get(question.id, question.kind.value_from_rows(rows.get(question.id, [])))
         parent_id = question.show_if_question_id
         conditional = bool(parent_id and question.show_if_option)
@@ -159,6 +165,8 @@ def section_context(who: Respondent, definition, section, values, errors, editab
                 "parent": parent,
                 "parent_option": parent.option_label(question.show_if_option) if parent else "",
                 "shown": svc.is_visible(question, selected),
+                "version": versions.get(question.id, 0),
+                "conflict": conflicts.get(question.id),
             }
         )
     return _section_page(items, errors, editable, section, definition, preview)
@@ -174,11 +182,13 @@ def _selected_options(rows: dict, values: dict) -> dict[int, set[str]]:
 
 
 def _section_page(items: list[dict], errors: dict, editable: bool, section, definition, preview: bool) -> dict:
-    error_list = [
-        {"text": errors[item["question"].id], "href": f"#{item['question'].html_id}"}
-        for item in items
-        if item["question"].id in errors
-    ]
+    error_list = []
+    for item in items:
+        question = item["question"]
+        if item["conflict"] is not None:
+            error_list.append({"text": item["conflict"].message, "href": f"#resolve-{question.html_id}"})
+        elif question.id in errors:
+            error_list.append({"text": errors[question.id], "href": f"#{question.html_id}"})
     return {
         "items": items,
         "errors": errors,
@@ -201,35 +211,58 @@ def section(slug: str, section_id: int):
     if current is None:
         abort(404)  # a section of another toolkit
     editable = svc.can_edit(who.toolkit, who.response)
-    errors: dict[int, str] = {}
-    values: dict[int, object] = {}
+    result = None
     if request.method == "POST":
         if not editable:
             flash(_closed_message(who.toolkit), "important")
             return redirect(_url("toolkits.respond", who), code=303)
-        response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
-        who.response = response
+        who.response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
         later = request.form.get("action") == "later"
-        result = svc.save_section(definition, response, current, request.form, current_user, require=not later)
+        result = svc.save_section(definition, who.response, current, request.form, current_user, require=not later)
+        coediting.mark_present(who.response, current.id, current_user)
         db.session.commit()
-        if not result.errors:
-            if later:
-                flash(f"Your answers to “{current.title}” have been saved.", "success")
-                return redirect(_url("toolkits.respond", who), code=303)
-            following = definition.next_section(current)
-            if following is not None:
-                return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
-            return redirect(_url("toolkits.check", who), code=303)
-        errors, values = result.errors, result.values
-    context = section_context(who, definition, current, values, errors, editable)
+        if not result.errors and not result.conflicts:
+            for message in result.resolved:
+                flash(message, "success")
+            return _after_save(who, definition, current, later)
+    elif editable and who.response is not None:
+        coediting.mark_present(who.response, current.id, current_user)
+        db.session.commit()
+    return _section_page_response(who, definition, current, editable, result)
+
+
+def _after_save(who: Respondent, definition, current, later: bool):
+    if later:
+        flash(f"Your answers to “{current.title}” have been saved.", "success")
+        return redirect(_url("toolkits.respond", who), code=303)
+    following = definition.next_section(current)
+    if following is not None:
+        return redirect(_url("toolkits.section", who, section_id=following.id), code=303)
+    return redirect(_url("toolkits.check", who), code=303)
+
+
+def _section_page_response(who: Respondent, definition, current, editable: bool, result, template=None):
+    """The section page (or, after an autosave that found a conflict, its main column)."""
+    values, errors = (result.values, result.errors) if result else ({}, {})
+    context = section_context(who, definition, current, values, errors, editable, saved=result)
     response, saved_by = _last_saved(who.response)
-    return render_template("toolkits/section.html", who=who, response=response, saved_by=saved_by, **context)
+    return render_template(
+        template or "toolkits/section.html",
+        who=who,
+        response=response,
+        saved_by=saved_by,
+        present=coediting.others_present(who.response, current.id, current_user),
+        resolved=result.resolved if result else [],
+        **context,
+    )
 
 
 @bp.route("/toolkits/<slug>/respond/section/<int:section_id>/autosave", methods=["POST"])
 @signed_in_required
 def autosave(slug: str, section_id: int):
-    """HTMX: save what can be saved on every change and say so; never moves the page."""
+    """HTMX: save what can be saved on every change and say so; never moves the page. The fields'
+    versions come back out of band; a conflict with a colleague's change brings back the page's
+    main column with the error summary asking which answer to keep (422, swapped in its place)."""
     who = _respondent(slug)
     definition = svc.load_definition(who.toolkit)
     current = definition.section(section_id)
@@ -237,14 +270,34 @@ def autosave(slug: str, section_id: int):
         abort(404)
     if not svc.can_edit(who.toolkit, who.response):
         return render_template("toolkits/_save_status.html", closed=_closed_message(who.toolkit)), 409
-    response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
+    who.response = who.response or svc.get_or_create_response(who.toolkit, who.organisation, current_user)
     result = svc.save_section(
-        definition, response, current, request.form, current_user, require=False, mark_saved=False
+        definition, who.response, current, request.form, current_user, require=False, mark_saved=False
     )
+    coediting.mark_present(who.response, current.id, current_user)
     db.session.commit()
-    problems = [(definition.by_id[qid], message) for qid, message in result.errors.items()]
+    if result.conflicts or result.resolved:
+        page = make_response(
+            _section_page_response(who, definition, current, True, result, "toolkits/_section_main.html"),
+            422 if result.conflicts else 200,
+        )
+        page.headers["HX-Retarget"] = "#toolkit-section"
+        page.headers["HX-Reswap"] = "outerHTML"
+        return page
+    context = section_context(who, definition, current, result.values, result.errors, True, saved=result)
+    refreshed = [item for item in context["items"] if item["question"].id in result.refreshed]
+    response, saved_by = _last_saved(who.response)
     return render_template(
-        "toolkits/_save_status.html", response=response, saved_by=current_user.name, problems=problems
+        "toolkits/_autosaved.html",
+        response=response,
+        saved_by=saved_by,
+        problems=[(definition.by_id[qid], message) for qid, message in result.errors.items()],
+        present=coediting.others_present(who.response, current.id, current_user),
+        versions={
+            definition.by_id[qid]: version for qid, version in result.versions.items() if qid not in result.refreshed
+        },
+        refreshed=refreshed,
+        editable=True,
     )
 
 
@@ -278,7 +331,34 @@ def check(slug: str):
         editable=svc.can_edit(who.toolkit, who.response),
         response=response,
         saved_by=saved_by,
+        history=coediting.history(who.response, definition.by_id),
     )
+
+
+@bp.route("/toolkits/<slug>/respond/restore/<int:revision_id>", methods=["POST"])
+@signed_in_required
+def restore(slug: str, revision_id: int):
+    """Make an earlier saved value of one answer the answer again (members of the organisation)."""
+    who = _respondent(slug)
+    revision = db.session.get(AnswerRevision, revision_id)
+    if who.response is None or revision is None or revision.response_id != who.response.id:
+        abort(404)  # another organisation's history
+    if not svc.can_edit(who.toolkit, who.response):
+        flash(_closed_message(who.toolkit), "important")
+        return redirect(_url("toolkits.check", who), code=303)
+    question = svc.load_definition(who.toolkit).by_id[revision.question_id]
+    if coediting.restore(who.response, question, revision, current_user):
+        who.response.updated_at, who.response.updated_by_id = utcnow(), current_user.id
+        db.session.commit()
+        flash(f"The answer to “{question.label}” is back to the version saved {_when(revision)}.", "success")
+    else:
+        db.session.rollback()
+        flash(f"A colleague changed “{question.label}” at the same moment. Check it, then try again.", "important")
+    return redirect(_url("toolkits.check", who) + f"#history-{question.html_id}", code=303)
+
+
+def _when(revision: AnswerRevision) -> str:
+    return f"{clock(revision.changed_at)} on {to_london(revision.changed_at):%-d %B %Y}"
 
 
 @bp.route("/toolkits/<slug>/respond/submit", methods=["POST"])
@@ -318,20 +398,27 @@ def you_said(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug, public=True))
     if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
         abort(404)
-    published = published_findings(toolkit)
+    snapshot = published_findings(toolkit)
     return render_template(
         "toolkits/you_said.html",
         toolkit=toolkit,
-        findings=published["findings"],
-        results=published["results"],
-        threshold=toolkit.suppression_threshold,
+        snapshot=snapshot,
+        findings=[item for item in snapshot["questions"] if not item["withheld"]],
+        received_by=disclosure.received_by(snapshot),
+        threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,
     )
 
 
 def published_findings(toolkit: Toolkit) -> dict:
+    """The snapshot "You said" shows: the one staff published (taken now, once, for a page published
+    before snapshots were kept); for staff previewing an unpublished page, what publishing would show."""
+    if toolkit.you_said_published_at and toolkit.you_said_snapshot:
+        return toolkit.you_said_snapshot
     definition = svc.load_definition(toolkit)
     chosen = set(toolkit.you_said_question_ids or [])
-    questions = [q for q in definition.questions if q.id in chosen]
-    results = results_mod.compute(toolkit, questions, include_text=False)
-    return {"results": results, "findings": results_mod.suppress(results, toolkit.suppression_threshold)}
+    snapshot = disclosure.check(toolkit, [q for q in definition.questions if q.id in chosen]).snapshot
+    if toolkit.you_said_published_at:
+        toolkit.you_said_snapshot = snapshot
+        db.session.commit()
+    return snapshot

@@ -17,6 +17,7 @@ from app.groups.models import Membership, Organisation
 from app.mail import enqueue
 from app.security import sanitize_html
 from app.slugs import slugify, unique_slug
+from app.toolkits import coediting
 from app.toolkits.models import (
     AUDIENCES,
     Answer,
@@ -248,6 +249,11 @@ class SaveResult:
     errors: dict[int, str]  # question id -> message
     values: dict[int, object]  # what to show in the form again
     saved: int  # questions written
+    conflicts: dict[int, coediting.Conflict] = field(default_factory=dict)  # changed by someone else meanwhile
+    versions: dict[int, int] = field(default_factory=dict)  # the version each question's field now carries
+    written: list[int] = field(default_factory=list)  # questions written with this person's answer
+    refreshed: list[int] = field(default_factory=list)  # now showing a merged or a colleague's answer
+    resolved: list[str] = field(default_factory=list)  # what was kept where a conflict was shown, in words
 
 
 def save_section(
@@ -260,41 +266,65 @@ def save_section(
     require: bool,
     mark_saved: bool = True,
 ) -> SaveResult:
-    """Store every acceptable answer of one section; keep the stored answer for any that is not.
+    """Store, question by question, the answers this person changed (app/toolkits/coediting.py:
+    unchanged ones are not written back, a colleague's change is never overwritten unseen, choices
+    merge); keep the stored answer for any that is not acceptable.
 
     `mark_saved` (the Save buttons, not autosave) lets the task list call the section Completed.
 
     `require` (and any submitted response) also reports required questions left empty; a
     submitted response never loses a required answer."""
-    rows = answers_of(response)
-    selected = _selected(definition, rows)
-    errors: dict[int, str] = {}
-    values: dict[int, object] = {}
-    saved = 0
+    questions = definition.by_section.get(section.id, [])
+    selected = _selected(definition, answers_of(response))
+    current = coediting.current_answers(response, [q.id for q in questions])
+    result = SaveResult({}, {}, 0)
     enforce_required = require or response.status == "submitted"
-    for question in definition.by_section.get(section.id, []):
-        parsed = question.kind.parse(form)
-        values[question.id] = parsed.value
-        if not parsed.error and question.kind.condition_source:
-            selected[question.id] = {r["option_id"] for r in parsed.rows}
-        if not is_visible(question, selected):
-            if rows.get(question.id):
-                _delete_answers(response, question)
-            continue
-        problem = _problem(question, parsed, enforce_required)
-        if problem:
-            errors[question.id] = problem
-            continue
-        _delete_answers(response, question)
-        for row in parsed.rows:
-            db.session.add(Answer(response_id=response.id, question_id=question.id, **{"option_id": "", **row}))
-        saved += 1
-    response.updated_at = utcnow()
-    response.updated_by_id = user.id
+    for question in questions:
+        _save_question(question, form, response, user, current[question.id], selected, result, enforce_required)
+    if result.saved:
+        response.updated_at = utcnow()
+        response.updated_by_id = user.id
     if mark_saved and section.id not in (response.saved_sections or []):
         response.saved_sections = [*(response.saved_sections or []), section.id]
     db.session.flush()
-    return SaveResult(errors, values, saved)
+    return result
+
+
+def _save_question(question, form, response, user, current, selected, result: SaveResult, enforce: bool) -> None:
+    parsed = question.kind.parse(form)
+    result.values[question.id] = parsed.value
+    posted = coediting.Posted.read(question, form, coediting.rows_data(parsed.rows))
+    result.versions[question.id] = posted.drawn if posted.drawn is not None else current.version
+    if not parsed.error and question.kind.condition_source:
+        selected[question.id] = {r["option_id"] for r in parsed.rows}
+    if not is_visible(question, selected):
+        if current.rows and coediting.write(response, question, [], current, user, "hidden"):
+            result.versions[question.id] = current.version + 1
+        return
+    problem = _problem(question, parsed, enforce)
+    if problem and not (parsed.empty and not parsed.error and coediting.kept(response, question, posted, current)):
+        result.errors[question.id] = problem
+        return
+    outcome = coediting.judge(response, question, posted, current, user)
+    _record_outcome(question, posted, outcome, result)
+    if question.kind.condition_source:
+        selected[question.id] = {r["option_id"] for r in outcome.rows}
+
+
+def _record_outcome(question, posted, outcome, result: SaveResult) -> None:
+    if outcome.conflict is not None:
+        result.conflicts[question.id] = outcome.conflict
+        return
+    if posted.seen is not None and posted.resolve:
+        kept = "your answer" if posted.resolve == "mine" else "your colleague’s answer"
+        result.resolved.append(f"Kept {kept} to “{question.label}”.")
+    result.versions[question.id] = outcome.version
+    if outcome.written and not outcome.how:
+        result.written.append(question.id)
+    elif not coediting.same(outcome.rows, posted.rows):
+        result.values[question.id] = question.kind.value_from_rows(coediting.answer_objects(outcome.rows))
+        result.refreshed.append(question.id)
+    result.saved += outcome.written
 
 
 def _problem(question: Question, parsed, enforce_required: bool) -> str | None:
@@ -620,3 +650,10 @@ def _task_status(response: Response | None, statuses: dict[int, str], done: int)
     if response is not None and (done or any(s != "not_started" for s in statuses.values())):
         return "in_progress"
     return "not_started"
+
+
+def estimated_minutes(definition: Definition) -> int:
+    """About how long the toolkit takes to answer: each question type's time, summed and rounded up
+    to the next 5 minutes (at least 5). Shown on the toolkit's page and in the reminder e-mail."""
+    seconds = sum(q.kind.answer_seconds for q in definition.questions)
+    return max(5, -(-seconds // 300) * 5)

@@ -103,7 +103,7 @@ def test_staff_button_and_daily_run_share_the_once_a_day_limit(client, app, db, 
     _closing_in(toolkit, 7, now)
     db.session.commit()
     login_as("staff")
-    assert "Reminders are being sent to 1 people" in client.post(
+    assert "Reminders are being sent to 1 person in 1 organisation that have not answered." in client.post(
         f"/staff/toolkits/{toolkit.slug}/remind", follow_redirects=True
     ).get_data(as_text=True)
     app.config["TOOLKIT_REMINDER_HOUR"] = 0
@@ -159,3 +159,32 @@ def test_worker_sends_the_reminder_through_smtp(app, db, smtp_server):
         PERIODIC_JOBS["toolkit_reminders"].func()
         db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_reminders_say_who_in_words_and_list_organisations_that_cannot_be_reminded(client, db, login_as):
+    """Five organisations have not answered; two have members (three people), three have nobody with an
+    account: the page says so, lists the three with a link to invite them, and the e-mail gives the
+    toolkit's own estimated time."""
+    from app.toolkits import services as svc
+    from tests.pages import page_text
+
+    toolkit = small_toolkit()
+    organisation("Alpha Group", owner=factories.user(), members=[factories.user()])
+    organisation("Beta Group", owner=factories.user())
+    for name in ("Gamma Group", "Delta Group", "Epsilon Group"):
+        org = organisation(name)
+        org.email = f"{name.split()[0].lower()}@example.org"
+    db.session.commit()
+    login_as("staff")
+    page = page_text(client.get(f"/staff/toolkits/{toolkit.slug}/results"))
+    assert "A reminder would go to 3 people in 2 organisations." in page
+    assert "3 organisations that have not answered cannot be reminded, because nobody there has an account" in page
+    html = client.get(f"/staff/toolkits/{toolkit.slug}/results").get_data(as_text=True)
+    assert 'href="mailto:gamma@example.org?subject=' in html and "invite them by email" in html
+    done = page_text(client.post(f"/staff/toolkits/{toolkit.slug}/remind", follow_redirects=True))
+    assert "Reminders are being sent to 3 people in 2 organisations that have not answered." in done
+    assert "3 organisations have no member with an account, so cannot be reminded" in done
+    minutes = svc.estimated_minutes(svc.load_definition(toolkit))
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "toolkit_reminder")).first()
+    assert f"It takes about {minutes} minutes" in mail.body_text
+    assert "20 minutes" not in mail.body_text or minutes == 20

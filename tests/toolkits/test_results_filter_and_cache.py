@@ -36,7 +36,7 @@ def test_filter_without_javascript_is_a_whole_page(client, db, login_as):
     assert page.status_code == 200 and "<html" in text
     assert "HX-Request" in page.headers["Vary"]
     assert 'action="/staff/toolkits/small-toolkit/results"' in text and 'hx-push-url="true"' in text
-    assert '<option value="theme:mental-health" selected>' in text
+    assert '<option value="mental-health" selected>' in text
     assert "Showing organisations tagged “Mental health”." in text
     assert "5 of 5 organisations have submitted" in text
     everyone = client.get(_url(toolkit)).get_data(as_text=True)

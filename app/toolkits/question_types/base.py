@@ -88,6 +88,8 @@ class QuestionType:
     several_answers: ClassVar[bool] = False
     #: options are ranked (results show first places and a Borda score)
     ranked: ClassVar[bool] = False
+    #: about how long a person takes to answer it (the toolkit's estimated time is the sum)
+    answer_seconds: ClassVar[int] = 20
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

@@ -22,6 +22,7 @@ def other_problem(other: str) -> str | None:
 
 
 class SingleChoiceType(QuestionType):
+    answer_seconds = 15
     name = "single_choice"
     macro = "options"
     settings = ("allow_other",)
@@ -119,6 +120,7 @@ class YesNoType(SingleChoiceType):
 
 
 class MultipleChoiceType(SingleChoiceType):
+    answer_seconds = 30
     name = "multiple_choice"
     multi_row = True
     several_answers = True

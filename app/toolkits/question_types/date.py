@@ -39,7 +39,7 @@ class DateType(QuestionType):
         return [rows[0].date_value.strftime("%-d %B %Y")] if rows and rows[0].date_value else []
 
     def export_cell(self, option, answers):
-        return answers[0].date_value.isoformat() if answers and answers[0].date_value else ""
+        return answers[0].date_value if answers and answers[0].date_value else ""
 
     def sample_answer(self, rng, respondent_id) -> list[dict]:
         return [{"date_value": dt.date(2027, rng.randint(1, 12), rng.randint(1, 28))}]

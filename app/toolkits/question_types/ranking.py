@@ -21,6 +21,7 @@ def ranking_statement(options: list[OptionResult]) -> str:
 
 
 class RankingType(QuestionType):
+    answer_seconds = 60
     name = "ranking"
     macro = "ranking"
     settings = ("rank_top",)

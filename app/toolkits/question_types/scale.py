@@ -9,6 +9,7 @@ POINTS = range(1, 6)
 
 
 class ScaleType(QuestionType):
+    answer_seconds = 10
     name = "scale"
     macro = "options"
     settings = ("scale_labels",)

@@ -18,6 +18,7 @@ def has_control_characters(text: str) -> bool:
 
 
 class ShortTextType(QuestionType):
+    answer_seconds = 40
     name = "short_text"
     macro = "text_input"
     free_text = True
@@ -51,6 +52,7 @@ class ShortTextType(QuestionType):
 
 
 class LongTextType(ShortTextType):
+    answer_seconds = 150
     name = "long_text"
     macro = "textarea"
     limit = LONG_TEXT_MAX

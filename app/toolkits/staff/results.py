@@ -10,7 +10,7 @@ from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
 from app.security import sanitize_html, staff_required
-from app.toolkits import bp, exports
+from app.toolkits import bp, disclosure, exports, reminders
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
@@ -18,10 +18,23 @@ from app.toolkits.models import Question, Toolkit
 from app.toolkits.reminders import send_reminders
 
 
-def _results_args():
+def _filters() -> list:
+    """The directory tags the results are narrowed to, one per kind at most (theme, community and area
+    combine: organisations carrying all of them); `tag=<kind>:<slug>` is the older single filter."""
+    found = {}
     kind, _, slug = (request.args.get("tag") or "").partition(":")
-    tag = results_mod.find_filter_tag(kind, slug[:140])
-    return (kind if tag else None), tag
+    legacy = results_mod.find_filter_tag(kind, slug[:140])
+    if legacy is not None:
+        found[legacy.kind] = legacy
+    for kind in results_mod.FILTER_KINDS:
+        tag = results_mod.find_filter_tag(kind, (request.args.get(kind) or "")[:140])
+        if tag is not None:
+            found[kind] = tag
+    return [found[k] for k in results_mod.FILTER_KINDS if k in found]
+
+
+def filter_args(tags: list) -> dict[str, str]:
+    return {t.kind: t.slug for t in tags}
 
 
 @bp.route("/staff/toolkits/<slug>/results")
@@ -29,12 +42,14 @@ def _results_args():
 def staff_results(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
     definition = svc.load_definition(toolkit)
-    kind, tag = _results_args()
-    results = results_mod.compute(toolkit, definition.questions, tag=tag)
+    tags = _filters()
+    results = results_mod.compute(toolkit, definition.questions, tag=tags)
+    reach = reminders.plan(toolkit) if toolkit.is_open() and toolkit.audience == "organisation" else None
     # The filter form with htmx swaps in just the results region; only the whole page lists the tags.
     return render(
         "toolkits/staff/results.html", "toolkits/staff/_results.html", toolkit=toolkit, definition=definition,
-        results=results, tag=tag, kind=kind, filter_tags=results_mod.filter_tags,
+        results=results, tags=tags, chosen={t.kind: t for t in tags}, filter_args=filter_args(tags),
+        filter_words=results_mod.filter_words(tags), filter_tags=results_mod.filter_tags, reach=reach,
     )  # fmt: skip
 
 
@@ -42,14 +57,14 @@ def staff_results(slug: str):
 @staff_required
 def staff_export_csv(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    return exports.csv_response(toolkit)
+    return exports.csv_response(toolkit, _filters(), drafts=request.args.get("drafts") == "1")
 
 
 @bp.route("/staff/toolkits/<slug>/results.xlsx")
 @staff_required
 def staff_export_xlsx(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    return exports.xlsx_response(toolkit)
+    return exports.xlsx_response(toolkit, _filters(), drafts=request.args.get("drafts") == "1")
 
 
 @bp.route("/staff/toolkits/<slug>/remind", methods=["POST"])
@@ -63,8 +78,15 @@ def staff_remind(slug: str):
     if sent is None:
         flash("Reminders for this toolkit have already been sent today. You can send them again tomorrow.", "important")
     else:
-        record("toolkit.reminders_sent", toolkit, recipients=sent)
-        flash(f"Reminders are being sent to {sent} people in organisations that have not answered.", "success")
+        record("toolkit.reminders_sent", toolkit, recipients=len(sent.people), organisations=sent.organisations)
+        flash(f"Reminders are being sent to {sent.in_words()} that have not answered.", "success")
+        if sent.unreachable:
+            count = len(sent.unreachable)
+            flash(
+                f"{count} {'organisation has' if count == 1 else 'organisations have'} no member with an account, "
+                "so cannot be reminded: they are listed on this page with a link to invite them.",
+                "important",
+            )
     db.session.commit()
     return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
 
@@ -92,8 +114,17 @@ def staff_you_said(slug: str):
             "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
             "success",
         )
+        if getattr(form, "figures_kept", ""):
+            flash(form.figures_kept, "important")
         return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
-    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit)
+    return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit,
+                           check=_disclosure_check(toolkit, form, publishable))  # fmt: skip
+
+
+def _disclosure_check(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> disclosure.Check:
+    """What publishing the ticked questions now would show (the page shows it before staff publish)."""
+    chosen = {int(v) for v in form.questions.data or [] if str(v).isdigit()}
+    return disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
 
 
 def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) -> tuple[str, str] | None:
@@ -111,6 +142,23 @@ def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) ->
     return None
 
 
+def _take_snapshot(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question], chosen: list[int]) -> bool:
+    """Publishing stores the protected figures as they are now (app/toolkits/disclosure.py). While too
+    few organisations have answered since the last snapshot, the published figures stay as they were
+    (and the questions cannot change: their new figures would be compared with the old)."""
+    check = disclosure.check(toolkit, [q for q in publishable if q.id in chosen])
+    if not check.blocked:
+        toolkit.you_said_snapshot = check.snapshot
+        return True
+    form.figures_kept = check.blocked
+    if sorted(chosen) != sorted(toolkit.you_said_snapshot.get("question_ids", [])):
+        form.questions.errors = [
+            "Keep the same questions for now: " + check.blocked[0].lower() + check.blocked[1:].split(". The")[0] + "."
+        ]
+        return False
+    return True
+
+
 def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Question]) -> bool:
     """Store the chosen questions, summary and publication; False (errors on the form) when refused."""
     allowed = {q.id for q in publishable}
@@ -119,6 +167,8 @@ def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     if problem:
         getattr(form, problem[0]).errors = [problem[1]]
         return False
+    if form.publish.data and not _take_snapshot(toolkit, form, publishable, chosen):
+        return False
     toolkit.you_said_question_ids = chosen
     toolkit.you_said_summary = sanitize_html(form.summary.data)
     was_published = bool(toolkit.you_said_published_at)
@@ -126,3 +176,26 @@ def _save_you_said(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     record("toolkit.you_said_saved", toolkit, questions=chosen, published=bool(form.publish.data),
            newly_published=bool(form.publish.data) and not was_published)  # fmt: skip
     return True
+
+
+@bp.route("/staff/toolkits/<slug>/compare")
+@staff_required
+def staff_crosstab(slug: str):
+    """One question's answers by another's (for example barriers by community), for the organisations
+    the results filters narrow to; small counts and the cells they could be worked out from are hidden."""
+    toolkit = first_or_404(svc.toolkit_at(slug))
+    choices = [q for q in svc.load_definition(toolkit).questions if q.kind.counts_options]
+    by_id = {str(q.id): q for q in choices}
+    rows, columns = by_id.get(request.args.get("rows", "")), by_id.get(request.args.get("columns", ""))
+    tags = _filters()
+    error, table = None, None
+    if rows is not None and rows is columns:
+        error = "Choose two different questions"
+    elif rows is not None and columns is not None:
+        cells = results_mod.crosstab(toolkit, rows, columns, tag=tags)
+        hidden = disclosure.protect_table(cells, toolkit.suppression_threshold)
+        table = [[None if (i, j) in hidden else count for j, count in enumerate(line)] for i, line in enumerate(cells)]
+    return render_template(
+        "toolkits/staff/crosstab.html", toolkit=toolkit, choices=choices, rows=rows, columns=columns, table=table,
+        error=error, tags=tags, filter_args=filter_args(tags), filter_words=results_mod.filter_words(tags),
+    )  # fmt: skip
