@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.actionplan.models import Action, ActionPlan
 from app.audit import AuditEvent
 from app.auth.models import User
-from app.events.models import Event, EventSeries
+from app.events.models import Event, EventSeries, Registration
 from app.extensions import db
 from app.groups.models import Organisation, Tag
 from app.mailing.models import Bulletin, Subscriber
@@ -79,6 +79,28 @@ SENTENCES = {
     "event.action_status": "{actor} marked an action of {target} as {status}",
     "event_series.created": "{actor} created the meeting series {name} ({meetings} meetings)",
     "event_series.extended": "{actor} added {meetings} meetings to the series {target}",
+    "event.agenda_published": "{actor} published the agenda of {target}",
+    "event.agenda_withdrawn": "{actor} withdrew the agenda of {target}",
+    "event.apologies_sent": "{target} sent apologies",
+    "event.change_notice": "{actor} changed {target} and told {told} people",
+    "event.check_in": "{actor} checked in {target}",
+    "event.check_in_undone": "{actor} undid the check-in of {target}",
+    "event.guest_cancelled": "{actor} removed the guest {guest} of {target}",
+    "event.message_sent": "{actor} sent a message about {target} to {recipients} people",
+    "event.registrant_added": "{actor} added {target} to the registrants",
+    "event.registrant_moved": "{actor} moved {target} from {old} to {new}",
+    "event.registration_cancelled": "{actor} cancelled the place of {target}",
+    "event.standing_item_spread": "{actor} added the standing item {title} to later meetings of {target}",
+    "event.waitlist_skipped": "A place came up but the party of {target} ({party} people) did not fit in {free}",
+    "event_series.updated": "{actor} changed the meeting series {target} ({meetings_changed} meetings changed)",
+    "group.listing_chased": "{actor} asked the owners of {target} to check their listing",
+    "group.listing_confirmed": "{actor} confirmed that the listing of {target} is correct",
+    "group.listing_report_resolved": "{actor} dealt with a problem reported with the listing of {target}",
+    "subscriber.topics_changed": "{actor} changed the topics of {target}",
+    "tag.retired": "{actor} retired the tag {name}",
+    "tag.restored": "{actor} brought back the tag {name}",
+    "topic.archived": "{actor} archived the mailing-list topic {name}",
+    "topic.restored": "{actor} brought back the mailing-list topic {name}",
     "bulletin.created": "{actor} started the bulletin {title}",
     "bulletin.edited": "{actor} edited the bulletin {target}",
     "bulletin.deleted": "{actor} deleted the bulletin {title}",
@@ -127,6 +149,7 @@ NAMES = {
     "Tag": Tag.name,
     "Event": Event.title,
     "EventSeries": EventSeries.name,
+    "Registration": Registration.name,
     "Bulletin": Bulletin.title,
     "Subscriber": Subscriber.email,
     "Toolkit": Toolkit.title,

@@ -1,7 +1,7 @@
 """event guests, change notices and old addresses (issue 17)
 
 Revision ID: 0019_event_guests
-Revises: 0017_group_invitations
+Revises: 0018_toolkit_coediting
 Create Date: 2026-12-06 22:43:28.297875
 
 Guests a registrant brings (each takes a place; registrations keep a guest_count so counting places
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_event_guests'
-down_revision = '0017_group_invitations'
+down_revision = '0018_toolkit_coediting'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 table, when each listing was last confirmed, and reports of problems with listings (issue 18)
 
 Revision ID: 0020_directory_freshness
-Revises: 0017_group_invitations
+Revises: 0019_event_guests
 Create Date: 2026-12-06 22:44:14.760177
 
 Each group with a postcode gets its address as its first location, public when the group shows its
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0020_directory_freshness"
-down_revision = "0017_group_invitations"
+down_revision = "0019_event_guests"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """action plan import: action labels, lead notes ("N/A", "Various") and the plan's board meeting dates
 
 Revision ID: 0022_actionplan_import
-Revises: 0017_group_invitations
+Revises: 0021_mail_bounces
 Create Date: 2026-12-06 23:10:00
 
 Existing rows get an empty label and notes and no board dates.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0022_actionplan_import"
-down_revision = "0017_group_invitations"
+down_revision = "0021_mail_bounces"
 branch_labels = None
 depends_on = None
 

@@ -73,3 +73,20 @@ def test_the_audit_page_shows_sentences_in_a_fixed_number_of_queries(client, log
     with query_budget(12):
         html = unescape(client.get("/staff/audit").get_data(as_text=True))
     assert "approved Group 11" in html
+
+
+def test_every_verb_the_portal_records_has_a_sentence():
+    """A new audit verb without a sentence would read "Event: guest cancelled" in the log."""
+    import pathlib
+    import re
+
+    from app.staff.audit_text import SENTENCES
+
+    app_dir = pathlib.Path(__file__).resolve().parents[2] / "app"
+    verbs = set()
+    for path in app_dir.rglob("*.py"):
+        text = path.read_text()
+        verbs |= set(re.findall(r'\brecord\(\s*"([a-z_]+\.[a-z_.]+)"', text))
+        verbs |= set(re.findall(r'\brecord\([^()]*?else\s+"([a-z_]+\.[a-z_.]+)"', text))
+    assert verbs, "the scan found no audit verbs"
+    assert sorted(verbs - SENTENCES.keys()) == []
