@@ -70,6 +70,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(groups_cli)
+    from app.mail.cli import mail_cli  # issue 19: flask mail bounces FILE
+
+    app.cli.add_command(mail_cli)
     try:  # benchmark data generators; a deployment may leave bench/ out
         from bench.loaddata.cli import generate_load_data_command
     except ModuleNotFoundError as missing:

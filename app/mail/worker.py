@@ -13,7 +13,8 @@ from typing import Protocol
 from flask import current_app
 
 from app.extensions import db
-from app.mail.campaigns import BatchRenderer, Rendered
+from app.mail.bounces import record_bounce
+from app.mail.campaigns import BatchRenderer, CampaignBatch, Rendered
 from app.mail.capture import CaptureTransport
 from app.mail.claims import claim_rows, release
 from app.mail.marks import DrainResult, Outcomes, SentMarks
@@ -98,12 +99,33 @@ def _send_claimed(rows: list[OutboxMessage], sender: Transport) -> DrainResult:
             if failure is None:
                 outcomes.sent(row, handler, sender.delivery)
                 continue
-            told = handler if failure.refused else None  # the campaign hears of refusals (bounces)
-            outcomes.failed(row, failure.error, permanent=failure.permanent, handler=told)
-            if failure.lost:  # the rest of the batch is released for the next pass rather than failed
-                release(rows[index + 1 :])
-                sender.close()
+            if _failed(rows, index, failure, handler, outcomes, sender):
                 break
     finally:
         outcomes.close()
     return outcomes.result
+
+
+def _failed(
+    rows: list[OutboxMessage],
+    index: int,
+    failure: Failure,
+    handler: CampaignBatch | None,
+    outcomes: Outcomes,
+    sender: Transport,
+) -> bool:
+    """Record row `index`'s failure; True when the rest of the batch must wait (given back)."""
+    row = rows[index]
+    told = handler if failure.refused else None  # the campaign hears of refusals (bounces)
+    if failure.refused and failure.permanent:  # a 5xx reply: a hard bounce, recorded with the failure
+        outcomes.flush()
+        record_bounce("hard", row.to_addr, row=row, source="smtp", detail=failure.error)
+    outcomes.failed(row, failure.error, permanent=failure.permanent, handler=told)
+    if failure.lost:  # the rest of the batch is released for the next pass rather than failed
+        release(rows[index + 1 :])
+        sender.close()
+        return True
+    if getattr(told, "halted", False):  # the campaign paused itself: the rest waits for it to resume
+        release(rows[index + 1 :])
+        return True
+    return False

@@ -104,12 +104,13 @@ def unsubscribe(token: str):
     except TokenError as exc:
         return _link_problem(exc.reason, link="manage")
     if request.method == "POST":
-        mailing.unsubscribe(subscriber, how="one-click" if request.form.get("List-Unsubscribe") else "link")
+        how = "one-click" if request.form.get("List-Unsubscribe") else "link"
+        mailing.unsubscribe(subscriber, how=how, bulletin_id=request.args.get("b", type=int))
         db.session.commit()
         return render_template("mailing/unsubscribed.html", token=token)
     if subscriber.status != "confirmed":
         return render_template("mailing/unsubscribed.html", token=token)
-    return render_template("mailing/unsubscribe.html", token=token)
+    return render_template("mailing/unsubscribe.html", token=token, bulletin_id=request.args.get("b", type=int))
 
 
 # --- archive ---------------------------------------------------------------------------------

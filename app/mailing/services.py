@@ -226,6 +226,7 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     subscriber.consent_text_version = CONSENT_VERSION
     subscriber.lawful_basis = "consent"
     subscriber.unsubscribed_at = None
+    subscriber.unsubscribe_reason = subscriber.unsubscribed_bulletin_id = None
     subscriber.bounce_count = 0
     set_topics(subscriber, topic_ids)
     # Their own new, confirmed consent lifts an earlier suppression.
@@ -236,7 +237,7 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     return True
 
 
-def _drop_queued_bulk_mail(subscriber: Subscriber) -> None:
+def drop_queued_bulk_mail(subscriber: Subscriber) -> None:
     if subscriber.email:
         db.session.execute(
             delete(OutboxMessage).where(
@@ -247,13 +248,22 @@ def _drop_queued_bulk_mail(subscriber: Subscriber) -> None:
         )
 
 
-def unsubscribe(subscriber: Subscriber, how: str) -> bool:
-    if subscriber.status == "unsubscribed":
+UNSUBSCRIBE_REASONS = {"link": "link", "one-click": "one_click", "preferences": "preferences",
+                       "staff": "staff", "complaint": "complaint"}  # fmt: skip
+
+
+def unsubscribe(subscriber: Subscriber, how: str, *, bulletin_id: int | None = None, force: bool = False) -> bool:
+    """Unsubscribe, recording how and (from a bulletin's link) which bulletin. `force`: a
+    complaint overrides an earlier reason for an address already unsubscribed."""
+    if subscriber.status == "unsubscribed" and not force:
         return False
+    if subscriber.status != "unsubscribed":
+        subscriber.unsubscribed_at = utcnow()
+        subscriber.unsubscribed_bulletin_id = bulletin_id
     subscriber.status = "unsubscribed"
-    subscriber.unsubscribed_at = utcnow()
-    _drop_queued_bulk_mail(subscriber)
-    record("subscriber.unsubscribed", subscriber, actor=None, how=how)
+    subscriber.unsubscribe_reason = UNSUBSCRIBE_REASONS.get(how, "link")
+    drop_queued_bulk_mail(subscriber)
+    record("subscriber.unsubscribed", subscriber, actor=None, how=how, bulletin_id=bulletin_id)
     return True
 
 
@@ -401,7 +411,7 @@ def delivery_counts(bulletin: Bulletin) -> dict[str, int]:
     return counts
 
 
-def pause(bulletin: Bulletin) -> bool:
+def pause(bulletin: Bulletin, **audit) -> bool:
     if bulletin.status != "sending":
         return False
     bulletin.status = "paused"
@@ -413,14 +423,14 @@ def pause(bulletin: Bulletin) -> bool:
         .values(held=True)
         .execution_options(synchronize_session=False)
     )
-    record("bulletin.paused", bulletin)
+    record("bulletin.paused", bulletin, **audit)
     return True
 
 
 def resume(bulletin: Bulletin) -> bool:
     if bulletin.status != "paused":
         return False
-    bulletin.status = "sending"
+    bulletin.status, bulletin.pause_reason = "sending", None
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.campaign == bulletin.campaign, OutboxMessage.held.is_(True))
