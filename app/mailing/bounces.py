@@ -17,7 +17,7 @@ import math
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.audit import record
+from app.audit import AuditEvent, record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
@@ -101,9 +101,22 @@ def over_threshold(bulletin: Bulletin) -> tuple[bool, int, int]:
     return (hard or 0) > limit, hard or 0, finished
 
 
+def _valve_tripped_before(bulletin: Bulletin) -> bool:
+    """Once staff have resumed a send the valve stopped, it does not stop that send again."""
+    return bool(
+        db.session.scalar(
+            select(AuditEvent.id).where(
+                AuditEvent.verb == "bulletin.bounce_valve", AuditEvent.object_type == "Bulletin",
+                AuditEvent.object_id == str(bulletin.id),
+            ).limit(1)
+        )
+    )  # fmt: skip
+
+
 def pause_for_bounces(bulletin: Bulletin, hard: int, finished: int) -> bool:
-    if not services.pause(bulletin, actor=None):
+    if _valve_tripped_before(bulletin) or not services.pause(bulletin, actor=None, why="hard bounces"):
         return False
+    record("bulletin.bounce_valve", bulletin, actor=None, hard_bounces=hard, finished=finished)
     bulletin.pause_reason = (
         f"Sending paused itself: {hard} of the first {finished} emails bounced (the address does not exist). "
         "Check the list is up to date, then resume."

@@ -4,12 +4,15 @@ apply the mailing list's retention rules (docs/data-protection.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from flask import current_app
 from sqlalchemy import delete, select
 
 from app.db import utcnow
 from app.extensions import db
 from app.jobs import periodic
+from app.mail.mailbox import poll_mailbox
 from app.mailing.models import Subscriber
 from app.mailing.services import erase, send_due_bulletins
 from app.retention import retention_rule
@@ -21,6 +24,18 @@ UNSUBSCRIBED_DAYS = 2 * 365  # then only a salted hash remains, so imports canno
 @periodic("mailing.bulletins", every_seconds=15)
 def bulletin_job() -> None:
     send_due_bulletins()
+
+
+@periodic("mail.bounce_mailbox", every_seconds=60)
+def bounce_mailbox_job() -> None:
+    """Read the bounce mailbox (BOUNCE_MAILBOX_URL) every BOUNCE_POLL_SECONDS, if one is set."""
+    now = time.monotonic()
+    if current_app.config.get("BOUNCE_MAILBOX_URL") and now >= _next_poll[0]:
+        _next_poll[0] = now + current_app.config["BOUNCE_POLL_SECONDS"]
+        poll_mailbox()
+
+
+_next_poll = [0.0]
 
 
 @retention_rule("pending_subscribers")

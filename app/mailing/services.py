@@ -18,6 +18,7 @@ from app.auth.models import normalise_email
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.mail import OutboxMessage, enqueue
+from app.mail.models import MailBounce
 from app.mail.service import clean_header
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
@@ -276,6 +277,7 @@ def erase(subscriber: Subscriber, **audit) -> None:
     if email:
         suppress(email, "erased")
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_addr == email))
+        db.session.execute(delete(MailBounce).where(func.lower(MailBounce.to_addr) == email.lower()))
     db.session.execute(delete(Subscription).where(Subscription.subscriber_id == subscriber.id))
     subscriber.email = subscriber.name = subscriber.organisation_name = subscriber.consent_evidence = None
     subscriber.status = "erased"
