@@ -16,11 +16,11 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import is_partial, render
 from app.mail.models import OutboxMessage
-from app.staff.mail_kinds import kind_label
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
 from app.staff import bp, queues
 from app.staff.audit_text import describe, verb_label
+from app.staff.mail_kinds import kind_label
 from app.staff.redaction import redact
 
 
