@@ -78,7 +78,9 @@ class Config:
     # Messages claimed at once (one lease). Rate-limited workers claim fewer, so that a batch
     # always finishes well inside its lease (app/mail/worker.py claim_batch).
     OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200)
-    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
+    # Short, and renewed every quarter lease while a batch is sent: a killed worker's batch is
+    # taken over within a minute; a stopped one (SIGTERM) gives its claim back at once (issue 19).
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 40)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     # Bulk mail (issue 4): messages per second per worker (0 = as fast as the server accepts).
