@@ -103,7 +103,8 @@ def register():
     next_url = safe_next(request.values.get("next"), default="")
     if current_user.is_authenticated:
         return redirect(next_url or url_for("auth.account"))
-    form = RegisterForm()
+    # An invitation's "Create an account" fills in the address it was sent to (issue 19).
+    form = RegisterForm(data={"email": (request.args.get("email") or "")[:254]} if request.method == "GET" else None)
     if form.validate_on_submit():
         existing = find_user_by_email(form.email.data)
         if existing is not None:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from flask import url_for
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
 
 from app.audit import record
 from app.auth.models import User, normalise_email
@@ -48,6 +49,8 @@ def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
     """Invite `email` to `org`; an older invitation to the same address stops working. Someone who
     already manages the group is not invited (FieldProblem on the email field)."""
     email = normalise_email(email)
+    if email == normalise_email(inviter.email):
+        raise FieldProblem("email", f"That is your own email address: you already manage {org.name}")
     if email in _member_emails(org.id):
         raise FieldProblem("email", f"{email} already manages {org.name}, so there is no need to invite them")
     _end_pending(org.id, email, "replaced")
@@ -160,3 +163,33 @@ def pending(org_id: int) -> list[GroupInvitation]:
             .order_by(GroupInvitation.created_at.desc(), GroupInvitation.id.desc())
         )
     )
+
+
+def join_url(invitation: GroupInvitation) -> str:
+    """A fresh link to the invitation's page, for someone already signed in with its address."""
+    return url_for("groups.join", token=make_token(PURPOSE, {"iid": invitation.id}))
+
+
+def waiting_for(email: str) -> list[tuple[GroupInvitation, Organisation, str | None]]:
+    """Live invitations to this address from groups it is not in yet, with each group and who
+    invited: the dashboard shows them so nobody is told to ask for an invitation they already have."""
+    email = normalise_email(email)
+    inviter = aliased(User)
+    rows = db.session.execute(
+        select(GroupInvitation, Organisation, inviter.name)
+        .join(Organisation, Organisation.id == GroupInvitation.organisation_id)
+        .outerjoin(inviter, inviter.id == GroupInvitation.invited_by_id)
+        .where(
+            GroupInvitation.email == email,
+            GroupInvitation.used_at.is_(None),
+            GroupInvitation.ended_at.is_(None),
+            GroupInvitation.expires_at > utcnow(),
+            GroupInvitation.organisation_id.not_in(
+                select(Membership.organisation_id)
+                .join(User, User.id == Membership.user_id)
+                .where(func.lower(User.email) == email)
+            ),
+        )
+        .order_by(GroupInvitation.created_at.desc())
+    ).all()
+    return [(invitation, org, name) for invitation, org, name in rows]
