@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
@@ -75,6 +75,9 @@ class Subscriber(db.Model):
     # Why they left ("link", "one_click", "preferences", "staff", "complaint") and, when it was a
     # bulletin's link, which bulletin: its delivery figures count it (issue 19).
     unsubscribe_reason: Mapped[str | None] = mapped_column(String(20))
+    # Topics chosen on the sign-up form before confirming, merged when they sign up again (issue 19);
+    # they become subscriptions only when the address is confirmed.
+    pending_topic_ids: Mapped[list[int] | None] = mapped_column(JSON)
     unsubscribed_bulletin_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     subscriptions: Mapped[list[Subscription]] = relationship(

@@ -166,10 +166,11 @@ def _throttled(subscriber: Subscriber) -> bool:
     return False
 
 
-def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
+def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int], *, again: bool = False) -> None:
     if _throttled(subscriber):
         return
-    names = [t.name for t in active_topics() if t.id in set(topic_ids)]
+    topic_ids = set(topic_ids)
+    names = [t.name for t in active_topics() if t.id in topic_ids]
     enqueue(
         "mailing_confirm",
         to=subscriber.email,
@@ -177,6 +178,7 @@ def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
         sensitive=True,
         subscriber=subscriber,
         topics=names,
+        again=again,
         link=url_for("mailing.confirm", token=confirm_token(subscriber, topic_ids), _external=True),
         days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
     )
@@ -196,7 +198,12 @@ def send_manage_link(subscriber: Subscriber) -> None:
 
 
 def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: list[int]) -> None:
-    """The public form. Whatever the address's state, the caller shows the same page."""
+    """The public form. Whatever the address's state, the caller shows the same page.
+
+    Signing up again before confirming (issue 19) merges what the person chose: the topics are
+    added to the earlier ones, a name or organisation left blank keeps the earlier one, and the
+    confirmation is sent again (at most one e-mail per address every RESEND_AFTER) listing all of
+    them. The choices are kept on the pending subscriber, so either e-mail's link confirms them all."""
     subscriber = find_subscriber(email)
     if subscriber is None:
         subscriber = new_subscriber(
@@ -208,13 +215,19 @@ def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: 
             lawful_basis="consent",
             source="signup",
         )
+        subscriber.pending_topic_ids = sorted(set(topic_ids))
         send_confirmation(subscriber, topic_ids)
     elif subscriber.status == "confirmed":
         send_manage_link(subscriber)
+    elif subscriber.status == "pending":
+        subscriber.name = name or subscriber.name
+        subscriber.organisation_name = organisation_name or subscriber.organisation_name
+        merged = set(subscriber.pending_topic_ids or []) | set(topic_ids)
+        subscriber.pending_topic_ids = sorted(merged)
+        record("subscriber.signed_up_again", subscriber, actor=None, topics=sorted(merged))
+        send_confirmation(subscriber, merged, again=True)
     else:
-        # Pending, unsubscribed or bouncing: nothing changes until they open the new link.
-        if subscriber.status == "pending":
-            subscriber.name, subscriber.organisation_name = name, organisation_name or None
+        # Unsubscribed or bouncing: nothing changes until they open the new link.
         send_confirmation(subscriber, topic_ids)
 
 
@@ -222,6 +235,9 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     """Returns False when the address was already confirmed (the link was used before)."""
     if subscriber.status == "confirmed":
         return False
+    if subscriber.status == "pending":  # choices made by signing up again are kept (issue 19)
+        topic_ids = sorted(set(topic_ids) | set(subscriber.pending_topic_ids or []))
+    subscriber.pending_topic_ids = None
     subscriber.status = "confirmed"
     subscriber.confirmed_at = subscriber.consent_at = utcnow()
     subscriber.consent_text_version = CONSENT_VERSION

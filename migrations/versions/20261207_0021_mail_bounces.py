@@ -1,4 +1,5 @@
-"""mail bounces
+"""mail bounces: bounce and complaint records, why and from which bulletin a subscriber left, topics
+chosen before confirming, and why a bulletin paused itself (issue 19)
 
 Revision ID: 0021_mail_bounces
 Revises: 0017_group_invitations
@@ -42,6 +43,7 @@ def upgrade():
 
     with op.batch_alter_table("mailing_subscribers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unsubscribe_reason", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("pending_topic_ids", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("unsubscribed_bulletin_id", sa.Integer(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_mailing_subscribers_unsubscribed_bulletin_id"), ["unsubscribed_bulletin_id"], unique=False
@@ -55,6 +57,7 @@ def downgrade():
     with op.batch_alter_table("mailing_subscribers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mailing_subscribers_unsubscribed_bulletin_id"))
         batch_op.drop_column("unsubscribed_bulletin_id")
+        batch_op.drop_column("pending_topic_ids")
         batch_op.drop_column("unsubscribe_reason")
 
     with op.batch_alter_table("mailing_bulletins", schema=None) as batch_op:
