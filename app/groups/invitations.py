@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from app.audit import record
@@ -20,6 +20,7 @@ from app.extensions import db
 from app.forms import FieldProblem
 from app.groups.models import GroupInvitation, Membership, Organisation
 from app.mail import enqueue
+from app.personal_data import AccountRow, register_personal_data
 from app.tokens import TokenError, make_token, read_token
 
 MAX_AGE = dt.timedelta(days=7)
@@ -193,3 +194,46 @@ def waiting_for(email: str) -> list[tuple[GroupInvitation, Organisation, str | N
         .order_by(GroupInvitation.created_at.desc())
     ).all()
     return [(invitation, org, name) for invitation, org, name in rows]
+
+
+# --- the account page's data rights (issue 19) ---------------------------------------------------
+
+
+def _my_memberships(user: User) -> list[tuple[Membership, Organisation]]:
+    return list(
+        db.session.execute(
+            select(Membership, Organisation)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.user_id == user.id)
+            .order_by(Organisation.name)
+        ).all()
+    )
+
+
+def _export(user: User) -> dict:
+    invited = db.session.scalars(select(GroupInvitation).where(GroupInvitation.email == normalise_email(user.email)))
+    return {
+        "groups": [{"group": org.name, "role": m.role} for m, org in _my_memberships(user)],
+        "invitations_to_you": [
+            {
+                "group_id": i.organisation_id,
+                "sent_at": i.created_at.isoformat(),
+                "used_at": i.used_at.isoformat() if i.used_at else None,
+            }
+            for i in invited
+        ],
+    }
+
+
+def _on_delete(user: User) -> None:
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.session.execute(delete(GroupInvitation).where(GroupInvitation.email == normalise_email(user.email)))
+
+
+def _rows(user: User) -> list[AccountRow]:
+    groups = [f"{org.name} ({'owner' if m.role == 'owner' else 'member'})" for m, org in _my_memberships(user)]
+    value = ", ".join(groups) if groups else "You do not help manage a group"
+    return [AccountRow("Groups", value, url_for("main.my_group"), "Go to your groups")]
+
+
+register_personal_data("groups", _export, on_delete=_on_delete, account_rows=_rows)
