@@ -262,6 +262,18 @@ def _reset_token() -> str:
     return make_token("reset", {"uid": u.id, "fp": u.password_fingerprint})
 
 
+def _email_change_token() -> str:
+    """A throwaway account's change of address (opening the link changes it, so not a role's account)."""
+    from app.auth.models import find_user_by_email
+    from app.auth.services import create_user
+
+    u = find_user_by_email("sweep-old@example.org") or create_user(
+        email="sweep-old@example.org", name="Sweep", password=None, confirmed=True
+    )
+    db.session.commit()
+    return make_token("email-change", {"uid": u.id, "old": u.email, "new": "sweep-new@example.org"})
+
+
 def _mailing_confirm_token() -> str:
     from app.mailing.services import confirm_token
 
@@ -364,6 +376,7 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("mailing.unsubscribe", "token"): _mailing_manage_token,
     # accounts
     ("auth.confirm", "token"): _confirm_token,
+    ("auth.confirm_email_change", "token"): _email_change_token,
     ("auth.reset_password", "token"): _reset_token,
     ("auth.accept_invitation", "token"): _invitation_token,
 }
