@@ -211,3 +211,28 @@ def process_message(raw: bytes, source: str | None = None) -> list[MailBounce]:
         kind_source = source or ("arf" if report.kind == "complaint" else "dsn")
         bounces.append(record_bounce(report.kind, address, row=row, source=kind_source, detail=report.detail))
     return bounces
+
+
+# --- an ESP's webhook -------------------------------------------------------------------------
+
+WEBHOOK_KINDS = {"bounce": "hard", "hard_bounce": "hard", "soft_bounce": "soft", "complaint": "complaint"}
+
+
+def process_webhook(events: object) -> int:
+    """Events an e-mail provider reports, in the portal's own small format (docs/deployment.md):
+    {"events": [{"type": "bounce" | "soft_bounce" | "complaint", "email": "...", "outbox_id": 12,
+    "detail": "..."}]}. Returns how many were recorded; anything else is ignored."""
+    items = events.get("events") if isinstance(events, dict) else None
+    recorded = 0
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or item.get("type") not in WEBHOOK_KINDS:
+            continue
+        address = str(item.get("email") or "")[:254]
+        outbox_id = item.get("outbox_id") if isinstance(item.get("outbox_id"), int) else None
+        report = Report(WEBHOOK_KINDS[item["type"]], address, outbox_id, str(item.get("detail") or "")[:500] or None)
+        row = _row_for(report)
+        address = report.address or (row.to_addr if row is not None else "")
+        if address:
+            record_bounce(report.kind, address, row=row, source="webhook", detail=report.detail)
+            recorded += 1
+    return recorded

@@ -190,3 +190,29 @@ def test_a_send_with_many_hard_bounces_pauses_itself_and_resumes_without_skippin
     assert (figures["sent"], figures["failed"], figures["bounced_hard"], figures["queued"]) == (36, 4, 4, 0)
     db.session.expire_all()
     assert db.session.get(Bulletin, bulletin.id).status == "sending"  # the valve stops a send once
+
+
+def test_a_provider_webhook_with_the_shared_secret_records_a_complaint(app, client, db, staff):
+    _bulletin, rows = _send_bulletin(client, db, "angry@example.net", "fine@example.net")
+    event = {"events": [{"type": "complaint", "email": "angry@example.net", "detail": "abuse report"},
+                        {"type": "delivered", "email": "fine@example.net"}]}  # fmt: skip
+    assert client.post("/mail/webhook", json=event).status_code == 404  # no secret set: no webhook
+    app.config["MAIL_WEBHOOK_SECRET"] = "s3cret-shared-with-the-provider"
+    try:
+        assert client.post("/mail/webhook", json=event, headers={"Authorization": "Bearer wrong"}).status_code == 403
+        bad = client.post(
+            "/mail/webhook", data=b"{not json", headers={"Authorization": "Bearer s3cret-shared-with-the-provider"}
+        )
+        assert bad.status_code == 400
+        response = client.post(
+            "/mail/webhook", json=event, headers={"Authorization": "Bearer s3cret-shared-with-the-provider"}
+        )
+    finally:
+        app.config["MAIL_WEBHOOK_SECRET"] = None
+    assert response.status_code == 200 and response.json == {"recorded": 1}
+    db.session.expire_all()
+    angry = services.find_subscriber("angry@example.net")
+    assert (angry.status, angry.unsubscribe_reason) == ("unsubscribed", "complaint")
+    assert services.find_subscriber("fine@example.net").status == "confirmed"
+    bounce = db.session.scalar(select(MailBounce))
+    assert (bounce.source, bounce.outbox_id) == ("webhook", rows["angry@example.net"].id)
