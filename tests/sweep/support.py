@@ -41,6 +41,7 @@ EXEMPT = {
 OBJECT_LEVEL = {
     "groups.applied",
     "groups.edit",
+    "groups.invite",  # only the group's owner
     "main.group_dashboard",
     # Only members of an approved group answer its toolkit or send its apologies.
     "events.apologies",
@@ -56,6 +57,8 @@ SIGNED_IN_ROLES = ("member", "other_member", "staff", "admin")
 EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # A confirmation link confirms the address and moves on to the next page.
     "auth.confirm": dict.fromkeys(ROLES, (303,)),
+    # A new email address's confirmation link changes it (once) and moves on to the account or sign-in page.
+    "auth.confirm_email_change": dict.fromkeys(ROLES, (303,)),
     # Someone already signed in is sent on from the sign-in and registration pages.
     "auth.login": dict.fromkeys(SIGNED_IN_ROLES, (302,)),
     "auth.register": dict.fromkeys(SIGNED_IN_ROLES, (302,)),
@@ -64,8 +67,9 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "events.minutes": {"anonymous": (302,)},
     # A bulletin item's own URL serves HTMX; a plain request is sent to the item in the composer.
     "mailing.staff_item": {"staff": (302,), "admin": (302,)},
-    # One group: "My group" goes straight to it.
-    "main.my_group": {"member": (302,), "other_member": (302,)},
+    # One group: "My group" goes straight to it, unless an invitation is waiting for them (the
+    # sweep's invitation link is to other_member): then the page lists it (issue 19).
+    "main.my_group": {"member": (302,), "other_member": (200, 302)},
     # A colleague invitation (to the member's group, addressed to the other member) works only for
     # the invited address: the invited person sees it, anyone else signed in is refused.
     "groups.join": {"member": (403,), "staff": (403,), "admin": (403,)},
