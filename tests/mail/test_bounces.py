@@ -182,6 +182,8 @@ def test_a_send_with_many_hard_bounces_pauses_itself_and_resumes_without_skippin
     assert [m.to_addr for m in told] == ["staff@example.org"] and "2 of the first 15" in told[0].body_text
     page = client.get(f"/staff/bulletins/{bulletin.id}/delivery").get_data(as_text=True)
     assert "Sending paused itself" in page and "Resume sending" in page
+    audit = client.get("/staff/audit").get_data(as_text=True)
+    assert "paused itself: 2 of 15 emails bounced" in audit and "bounced, so they get no more bulletins" in audit
     assert client.post(f"/staff/bulletins/{bulletin.id}/resume").status_code == 303
     drain_outbox()
     delivered = [e.rcpt_tos[0] for e in smtp_server.envelopes if e.rcpt_tos[0] in addresses]
