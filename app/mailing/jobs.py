@@ -13,6 +13,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs import periodic
 from app.mail.mailbox import poll_mailbox
+from app.mail.models import MailBounce
 from app.mailing.models import Subscriber
 from app.mailing.services import erase, send_due_bulletins
 from app.retention import retention_rule
@@ -56,3 +57,13 @@ def erase_long_unsubscribed(now: dt.datetime | None = None) -> int:
     for subscriber in stale:
         erase(subscriber, actor=None)
     return len(stale)
+
+
+BOUNCE_DAYS = 365  # a year of bounce and complaint history per address, for staff and the soft-bounce count
+
+
+@retention_rule("mail_bounces")
+def delete_old_bounces(now: dt.datetime | None = None) -> int:
+    """Bounce and complaint records name an address: kept a year (the soft-bounce window is far shorter)."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=BOUNCE_DAYS)
+    return db.session.execute(delete(MailBounce).where(MailBounce.created_at < cutoff)).rowcount

@@ -218,3 +218,20 @@ def test_a_provider_webhook_with_the_shared_secret_records_a_complaint(app, clie
     assert services.find_subscriber("fine@example.net").status == "confirmed"
     bounce = db.session.scalar(select(MailBounce))
     assert (bounce.source, bounce.outbox_id) == ("webhook", rows["angry@example.net"].id)
+
+
+def test_bounce_records_are_kept_a_year(app, db):
+    import datetime as dt
+
+    from app.db import utcnow
+    from app.mailing.jobs import delete_old_bounces
+
+    now = utcnow()
+    db.session.add_all([
+        MailBounce(kind="hard", to_addr="old@example.org", source="dsn", created_at=now - dt.timedelta(days=400)),
+        MailBounce(kind="soft", to_addr="new@example.org", source="dsn", created_at=now - dt.timedelta(days=20)),
+    ])  # fmt: skip
+    db.session.commit()
+    assert delete_old_bounces(now) == 1
+    db.session.commit()
+    assert list(db.session.scalars(select(MailBounce.to_addr))) == ["new@example.org"]
