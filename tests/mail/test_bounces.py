@@ -18,6 +18,7 @@ from app.mailing import services
 from app.mailing.figures import bulletin_figures
 from app.mailing.models import Bulletin, Subscriber
 from tests.factories import mailing as mf
+from tests.mail.imap_server import ImapServer
 from tests.mail.pop3_server import Mailbox, Pop3Server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -235,3 +236,14 @@ def test_bounce_records_are_kept_a_year(app, db):
     assert delete_old_bounces(now) == 1
     db.session.commit()
     assert list(db.session.scalars(select(MailBounce.to_addr))) == ["new@example.org"]
+
+
+def test_the_bounce_mailbox_is_read_over_imap_too(app, client, db, staff, verp):
+    _bulletin, rows = _send_bulletin(client, db, "gone@example.net", "fine@example.net")
+    box = Mailbox(messages=[_report("dsn_hard", rows["gone@example.net"])])
+    with ImapServer(box) as server:
+        assert poll_mailbox(server.url) == 1
+    assert box.messages == [] and box.logins == 1
+    db.session.expire_all()
+    assert services.find_subscriber("gone@example.net").status == "bouncing"
+    assert services.find_subscriber("fine@example.net").status == "confirmed"
