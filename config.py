@@ -78,11 +78,32 @@ class Config:
     # Messages claimed at once (one lease). Rate-limited workers claim fewer, so that a batch
     # always finishes well inside its lease (app/mail/worker.py claim_batch).
     OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 200)
-    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 300)
+    # Short, and renewed every quarter lease while a batch is sent: a killed worker's batch is
+    # taken over within a minute; a stopped one (SIGTERM) gives its claim back at once (issue 19).
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 40)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
     # Bulk mail (issue 4): messages per second per worker (0 = as fast as the server accepts).
     OUTBOX_RATE_PER_SECOND = float(os.environ.get("OUTBOX_RATE_PER_SECOND", "0"))
+    # Deliverability (issue 19, docs/deployment.md "Bounces"). MAIL_BOUNCE_ADDRESS, e.g.
+    # "bounces@example.org", turns on VERP: each message's return path is bounces+<token>@… so a
+    # bounce names its message. The bounce mailbox the worker polls: pop3://user:pass@host:995 or
+    # imap://… (pop3s/imaps for TLS); empty means bounces come only by `flask mail bounces FILE`.
+    MAIL_BOUNCE_ADDRESS = os.environ.get("MAIL_BOUNCE_ADDRESS") or None
+    BOUNCE_MAILBOX_URL = os.environ.get("BOUNCE_MAILBOX_URL") or None
+    BOUNCE_POLL_SECONDS = _int("BOUNCE_POLL_SECONDS", 300)
+    # Soft bounces (4.x.x, mailbox full) suppress an address after this many within this many days.
+    SOFT_BOUNCE_LIMIT = _int("SOFT_BOUNCE_LIMIT", 3)
+    SOFT_BOUNCE_DAYS = _int("SOFT_BOUNCE_DAYS", 30)
+    # The safety valve: a bulletin pauses itself once hard bounces pass this share of
+    # max(messages finished, BOUNCE_PAUSE_SAMPLE), i.e. 5 % of the first 500, then of all so far.
+    BOUNCE_PAUSE_PERCENT = float(os.environ.get("BOUNCE_PAUSE_PERCENT", "5"))
+    BOUNCE_PAUSE_SAMPLE = _int("BOUNCE_PAUSE_SAMPLE", 500)
+    # DKIM: signs outgoing mail when both are set (the key is a PEM file path).
+    DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR") or None
+    DKIM_PRIVATE_KEY_PATH = os.environ.get("DKIM_PRIVATE_KEY_PATH") or None
+    # ESP complaint/bounce webhooks (POST /mail/webhook) are accepted only with this shared secret.
+    MAIL_WEBHOOK_SECRET = os.environ.get("MAIL_WEBHOOK_SECRET") or None
     # Mailing list: manage/unsubscribe links in bulletins keep working this long; the key
     # that salts the hashes on the suppression list (set it once; changing it forgets them).
     MAILING_LINK_MAX_AGE = _int("MAILING_LINK_MAX_AGE", 3 * 365 * 24 * 3600)

@@ -72,6 +72,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(groups_cli)
     app.cli.add_command(hsds_cli)
     app.cli.add_command(postcodes_cli)
+    from app.mail.cli import mail_cli  # issue 19: flask mail bounces FILE
+
+    app.cli.add_command(mail_cli)
     try:  # benchmark data generators; a deployment may leave bench/ out
         from bench.loaddata.cli import generate_load_data_command
     except ModuleNotFoundError as missing:

@@ -60,10 +60,11 @@ def run_due_jobs(now: float | None = None) -> list[str]:
     return ran
 
 
-def work_once() -> int:
-    """One pass: periodic jobs, then the outbox. Returns messages handled."""
+def work_once(stop: threading.Event | None = None) -> int:
+    """One pass: periodic jobs, then the outbox (given back at once if `stop` is set). Returns
+    messages handled."""
     run_due_jobs()
-    result = drain_outbox()
+    result = drain_outbox(stop=stop)
     db.session.remove()
     return result.handled
 
@@ -74,7 +75,7 @@ def run_worker(app: Flask, stop: threading.Event, poll: float | None = None) -> 
         poll = app.config["WORKER_POLL_SECONDS"] if poll is None else poll
         while not stop.is_set():
             try:
-                handled = work_once()
+                handled = work_once(stop)
             except Exception:
                 db.session.rollback()
                 log.exception("worker pass failed; retrying")

@@ -94,3 +94,19 @@ class RoleForm(FlaskForm):
         validators=[InputRequired(message="Choose a role")],
     )
     submit = submit_field("Change role")
+
+
+class ChangeEmailForm(FlaskForm):
+    """A new address, confirmed by a link sent to it (issue 19)."""
+
+    email = email_field("New email address", "Enter your new email address")
+    current = PasswordField("Your password", widget=GovPasswordInput(),
+                            validators=[InputRequired(message="Enter your password")])  # fmt: skip
+    submit = submit_field("Send a confirmation link")
+
+
+class DeleteAccountForm(FlaskForm):
+    current = PasswordField(
+        "Your password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+    )
+    submit = submit_field("Delete my account")

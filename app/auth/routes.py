@@ -21,6 +21,7 @@ from app.auth.models import Invitation, User, find_user_by_email, password_match
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
+from app.personal_data import rows_for_account
 from app.ratelimits import failed_sign_in, login_limit, signup_limit
 from app.security import public, safe_next, signed_in_required
 from app.tokens import TokenError, read_token
@@ -103,7 +104,8 @@ def register():
     next_url = safe_next(request.values.get("next"), default="")
     if current_user.is_authenticated:
         return redirect(next_url or url_for("auth.account"))
-    form = RegisterForm()
+    # An invitation's "Create an account" fills in the address it was sent to (issue 19).
+    form = RegisterForm(data={"email": (request.args.get("email") or "")[:254]} if request.method == "GET" else None)
     if form.validate_on_submit():
         existing = find_user_by_email(form.email.data)
         if existing is not None:
@@ -202,7 +204,10 @@ def reset_password(token: str):
 @signed_in_required
 def account():
     return render_template(
-        "auth/account.html", signed_in_count=sessions.count(current_user), lifetime=sessions.lifetime_text()
+        "auth/account.html",
+        signed_in_count=sessions.count(current_user),
+        lifetime=sessions.lifetime_text(),
+        data_rows=rows_for_account(current_user._get_current_object()),
     )
 
 

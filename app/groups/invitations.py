@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
 
 from app.audit import record
 from app.auth.models import User, normalise_email
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.forms import FieldProblem
 from app.groups.models import GroupInvitation, Membership, Organisation
 from app.mail import enqueue
+from app.personal_data import AccountRow, register_personal_data
 from app.tokens import TokenError, make_token, read_token
 
 MAX_AGE = dt.timedelta(days=7)
@@ -48,6 +50,8 @@ def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
     """Invite `email` to `org`; an older invitation to the same address stops working. Someone who
     already manages the group is not invited (FieldProblem on the email field)."""
     email = normalise_email(email)
+    if email == normalise_email(inviter.email):
+        raise FieldProblem("email", f"That is your own email address: you already manage {org.name}")
     if email in _member_emails(org.id):
         raise FieldProblem("email", f"{email} already manages {org.name}, so there is no need to invite them")
     _end_pending(org.id, email, "replaced")
@@ -160,3 +164,76 @@ def pending(org_id: int) -> list[GroupInvitation]:
             .order_by(GroupInvitation.created_at.desc(), GroupInvitation.id.desc())
         )
     )
+
+
+def join_url(invitation: GroupInvitation) -> str:
+    """A fresh link to the invitation's page, for someone already signed in with its address."""
+    return url_for("groups.join", token=make_token(PURPOSE, {"iid": invitation.id}))
+
+
+def waiting_for(email: str) -> list[tuple[GroupInvitation, Organisation, str | None]]:
+    """Live invitations to this address from groups it is not in yet, with each group and who
+    invited: the dashboard shows them so nobody is told to ask for an invitation they already have."""
+    email = normalise_email(email)
+    inviter = aliased(User)
+    rows = db.session.execute(
+        select(GroupInvitation, Organisation, inviter.name)
+        .join(Organisation, Organisation.id == GroupInvitation.organisation_id)
+        .outerjoin(inviter, inviter.id == GroupInvitation.invited_by_id)
+        .where(
+            GroupInvitation.email == email,
+            GroupInvitation.used_at.is_(None),
+            GroupInvitation.ended_at.is_(None),
+            GroupInvitation.expires_at > utcnow(),
+            GroupInvitation.organisation_id.not_in(
+                select(Membership.organisation_id)
+                .join(User, User.id == Membership.user_id)
+                .where(func.lower(User.email) == email)
+            ),
+        )
+        .order_by(GroupInvitation.created_at.desc())
+    ).all()
+    return [(invitation, org, name) for invitation, org, name in rows]
+
+
+# --- the account page's data rights (issue 19) ---------------------------------------------------
+
+
+def _my_memberships(user: User) -> list[tuple[Membership, Organisation]]:
+    return list(
+        db.session.execute(
+            select(Membership, Organisation)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.user_id == user.id)
+            .order_by(Organisation.name)
+        ).all()
+    )
+
+
+def _export(user: User) -> dict:
+    invited = db.session.scalars(select(GroupInvitation).where(GroupInvitation.email == normalise_email(user.email)))
+    return {
+        "groups": [{"group": org.name, "role": m.role} for m, org in _my_memberships(user)],
+        "invitations_to_you": [
+            {
+                "group_id": i.organisation_id,
+                "sent_at": i.created_at.isoformat(),
+                "used_at": i.used_at.isoformat() if i.used_at else None,
+            }
+            for i in invited
+        ],
+    }
+
+
+def _on_delete(user: User) -> None:
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.session.execute(delete(GroupInvitation).where(GroupInvitation.email == normalise_email(user.email)))
+
+
+def _rows(user: User) -> list[AccountRow]:
+    groups = [f"{org.name} ({'owner' if m.role == 'owner' else 'member'})" for m, org in _my_memberships(user)]
+    value = ", ".join(groups) if groups else "You do not help manage a group"
+    return [AccountRow("Groups", value, url_for("main.my_group"), "Go to your groups")]
+
+
+register_personal_data("groups", _export, on_delete=_on_delete, account_rows=_rows)

@@ -160,35 +160,40 @@ def edit(org_id: int):
     return render_template("groups/edit.html", form=form, org=org, staff_edit=False)
 
 
-@bp.route("/my-group/<int:org_id>/invite", methods=["POST"])
+@bp.route("/my-group/<int:org_id>/invite", methods=["GET", "POST"])
 @signed_in_required
 def invite(org_id: int):
+    """The dashboard's invite form posts here; a problem is shown on this page, beside the field,
+    with what was typed kept (issue 19)."""
     org, _membership = _member_org(org_id, owner=True)
     form = InviteMemberForm()
-    if not form.validate_on_submit():
-        for error in form.email.errors:
-            flash(error, "important")
-        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
-    email = normalise_email(form.email.data)
-    try:
-        invitations.send(org, email, current_user)
-    except FieldProblem as problem:
-        flash(problem.message, "important")
-        return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
-    db.session.commit()
-    flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
-    return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        try:
+            invitations.send(org, email, current_user)
+        except FieldProblem as problem:
+            form.email.errors = [*form.email.errors, problem.message]
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
+            return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
+    return render_template("groups/invite.html", org=org, form=form)
 
 
 @bp.route("/groups/join/<token>", methods=["GET", "POST"])
-@signed_in_required
+@public
 def join(token: str):
+    """One journey (issue 19): someone signed out sees which group and who invited them, and
+    creates an account or signs in; either way they come back here to join."""
     try:
         invitation = invitations.from_token(token)
     except invitations.InvitationProblem as problem:
         org = problem.invitation and db.session.get(Organisation, problem.invitation.organisation_id)
         return render_template("groups/invite_problem.html", reason=problem.reason, org=org), 400
     org = child_or_404(Organisation, invitation.organisation_id, load=WITH_TAGS)
+    if not current_user.is_authenticated:
+        inviter = db.session.get(User, invitation.invited_by_id) if invitation.invited_by_id else None
+        return render_template("groups/invitation.html", org=org, invitation=invitation, inviter=inviter, token=token)
     if normalise_email(current_user.email) != invitation.email:
         return render_template("groups/invite_problem.html", reason="wrong_account", email=invitation.email), 403
     form = ConfirmForm()

@@ -188,26 +188,54 @@ def owners_of(org: Organisation) -> list[User]:
     )
 
 
-def decide(org: Organisation, decision: str, reviewer: User, reason: str | None = None) -> None:
+def decision_recipients(org: Organisation) -> list[tuple[str, str, bool]]:
+    """Who hears of a staff decision: (address, name, has an account) for each active owner, and
+    the application's contact address when no owner already has it (a group with no owner account
+    still hears, issue 19)."""
+    seen: set[str] = set()
+    out = []
+    for owner in owners_of(org):
+        if owner.email.lower() not in seen:
+            seen.add(owner.email.lower())
+            out.append((owner.email, owner.name, True))
+    if org.email and org.email.strip().lower() not in seen:
+        out.append((org.email.strip(), org.contact_name or "", False))
+    return out
+
+
+def told_sentence(addresses: list[str]) -> str:
+    """What the staff page says about who was e-mailed: only what is true."""
+    if not addresses:
+        return "Nobody has been emailed: the group has no owner account and no contact email address."
+    listed = addresses[0] if len(addresses) == 1 else ", ".join(addresses[:-1]) + " and " + addresses[-1]
+    return f"An email has been sent to {listed}."
+
+
+def decide(org: Organisation, decision: str, reviewer: User, reason: str | None = None) -> list[str]:
+    """Record the decision and e-mail it; returns the addresses e-mailed."""
     status, template, subject = DECISIONS[decision]
     org.status = status
     org.reviewed_by_id = reviewer.id
     org.reviewed_at = utcnow()
     org.review_reason = reason or None
-    record(f"group.{decision}", org, actor=reviewer, name=org.name, reason=reason)
     profile_url = url_for("groups.profile", slug=org.slug, _external=True)
     my_group_url = url_for("main.my_group", _external=True)
-    for owner in owners_of(org):
+    recipients = decision_recipients(org)
+    for address, name, has_account in recipients:
         enqueue(
             template,
-            to=owner.email,
+            to=address,
             subject=subject.format(name=org.name),
-            name=owner.name,
+            name=name,
             org=org,
             reason=reason,
             profile_url=profile_url,
             my_group_url=my_group_url,
+            has_account=has_account,
         )
+    emailed = [address for address, _name, _account in recipients]
+    record(f"group.{decision}", org, actor=reviewer, name=org.name, reason=reason, emailed=emailed)
+    return emailed
 
 
 def set_archived(org: Organisation, archived: bool, actor: User) -> None:

@@ -100,9 +100,9 @@ def staff_approve(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
-    svc.decide(org, "approve", current_user)
+    emailed = svc.decide(org, "approve", current_user)
     db.session.commit()
-    return _decision_response(org, f"{org.name} is approved and now listed. The applicant has been emailed.")
+    return _decision_response(org, f"{org.name} is approved and now listed. {svc.told_sentence(emailed)}")
 
 
 def _with_message(org_id: int, decision: str, done: str):
@@ -112,21 +112,21 @@ def _with_message(org_id: int, decision: str, done: str):
         return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
     if not form.validate_on_submit():
         return _decision_response(org, form.message.errors[0] if form.message.errors else "Try again.", form, 422)
-    svc.decide(org, decision, current_user, reason=form.message.data)
+    emailed = svc.decide(org, decision, current_user, reason=form.message.data)
     db.session.commit()
-    return _decision_response(org, done.format(name=org.name))
+    return _decision_response(org, done.format(name=org.name) + " " + svc.told_sentence(emailed))
 
 
 @bp.route("/staff/groups/<int:org_id>/reject", methods=["POST"])
 @staff_required
 def staff_reject(org_id: int):
-    return _with_message(org_id, "reject", "{name} was not accepted. The applicant has been emailed the reason.")
+    return _with_message(org_id, "reject", "{name} was not accepted.")
 
 
 @bp.route("/staff/groups/<int:org_id>/request-changes", methods=["POST"])
 @staff_required
 def staff_request_changes(org_id: int):
-    return _with_message(org_id, "request_changes", "Changes requested from {name}. The applicant has been emailed.")
+    return _with_message(org_id, "request_changes", "Changes requested from {name}.")
 
 
 @bp.route("/staff/groups/<int:org_id>/edit", methods=["GET", "POST"])

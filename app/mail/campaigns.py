@@ -27,7 +27,9 @@ class CampaignBatch(Protocol):
         """The message, or a reason (str) not to send it (the recipient has left)."""
 
     def after(self, row: OutboxMessage, error: str | None, permanent: bool) -> None:
-        """Called before each row's outcome is committed (e.g. to track bounces)."""
+        """Called before each row's outcome is committed (e.g. to track bounces). Setting an
+        attribute `halted` to True (a send that paused itself) makes the worker give the rest of
+        its batch back unsent."""
 
 
 # "bulletin" -> factory(rows) -> CampaignBatch. Features register theirs at import time.

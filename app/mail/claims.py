@@ -11,6 +11,7 @@ import datetime as dt
 
 from flask import current_app
 from sqlalchemy import or_, select, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import utcnow
 from app.extensions import db
@@ -107,4 +108,21 @@ def release(rows: list[OutboxMessage]) -> None:
     for row in rows:
         row.status, row.claimed_until = "queued", None
         row.attempts = max(row.attempts - 1, 0)
+    db.session.commit()
+
+
+def renew(rows: list[OutboxMessage]) -> None:
+    """Extend the lease on rows this worker still holds (those not yet sent), in its own commit."""
+    until = utcnow() + dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    ids = [row.id for row in rows]
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        for row in rows:
+            if row.status == "sending":
+                set_committed_value(row, "claimed_until", until)
     db.session.commit()

@@ -60,3 +60,28 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+BOUNCE_KINDS = ("hard", "soft", "complaint")
+
+
+class MailBounce(db.Model):
+    """A bounce or complaint about one message (issue 19): from the SMTP reply at send time, a
+    delivery status notification (RFC 3464) or a feedback report (RFC 5965) in the bounce mailbox,
+    or an ESP webhook. `campaign`/`ref_id` copy the outbox row's, so a feature finds its own."""
+
+    __tablename__ = "mail_bounces"
+    __table_args__ = (CheckConstraint("kind IN ('hard', 'soft', 'complaint')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    to_addr: Mapped[str] = mapped_column(String(254), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(Integer)  # the message, if it is known (VERP)
+    campaign: Mapped[str | None] = mapped_column(String(60), index=True)
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))  # "smtp", "dsn", "arf", "webhook"
+    detail: Mapped[str | None] = mapped_column(Text)  # status code and diagnostic, as received
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MailBounce {self.id} {self.kind} {self.to_addr}>"

@@ -21,7 +21,9 @@ from flask import current_app
 from flask_mail import BadHeaderError, Message, sanitize_address
 
 from app.extensions import mail
+from app.mail.bounces import verp_address
 from app.mail.campaigns import Rendered
+from app.mail.dkim import signer
 from app.mail.marks import Outcomes, SentMarks, open_sent_marks
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
@@ -70,6 +72,8 @@ class SmtpTransport:
         self.connection: Any = None
         self.mail_from = ""
         self.rate = 0.0
+        self.verp = False
+        self.sign: Callable[[bytes], bytes] | None = None
 
     def open(self) -> None:
         """Ready for a batch (raises OSError or SMTPException if the server cannot be reached)."""
@@ -77,6 +81,12 @@ class SmtpTransport:
         sender = sanitize_address(current_app.config["MAIL_DEFAULT_SENDER"])
         self.mail_from = f"FROM:{smtplib.quoteaddr(sender)}"
         self.rate = float(current_app.config.get("OUTBOX_RATE_PER_SECOND") or 0)
+        self.verp = bool(current_app.config.get("MAIL_BOUNCE_ADDRESS"))
+        self.sign = signer()
+
+    def _envelope_from(self, row: OutboxMessage) -> str:
+        """The MAIL command's argument: the row's own VERP return path when bounces are handled."""
+        return f"FROM:<{verp_address(row.id)}>" if self.verp else self.mail_from
 
     def _connect(self) -> None:
         if self.connection is not None:
@@ -109,10 +119,11 @@ class SmtpTransport:
             if rendered is not None and rendered.raw is not None:
                 host = self.connection.host
                 hooks = (outcomes.start_pending, prepare_next, outcomes.finish)
-                send_raw(host, self.mail_from, row.to_addr, rendered.raw, *hooks)
+                raw = self.sign(rendered.raw) if self.sign else rendered.raw
+                send_raw(host, self._envelope_from(row), row.to_addr, raw, *hooks)
             else:
                 outcomes.flush()
-                self.connection.send(to_mail_message(row, rendered))
+                self._send_built(row, rendered)
         except BadHeaderError:
             return Failure("Not sent: a header contained a line break", permanent=True)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -124,6 +135,18 @@ class SmtpTransport:
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             return Failure(f"Connection lost: {exc}", lost=True)
         return None
+
+    def _send_built(self, row: OutboxMessage, rendered: Rendered | None) -> None:
+        message = to_mail_message(row, rendered)
+        if not self.verp and not self.sign:
+            self.connection.send(message)
+            return
+        if message.has_bad_headers():
+            raise BadHeaderError
+        data = message.as_bytes()
+        data = self.sign(data) if self.sign else data
+        sender = self._envelope_from(row).removeprefix("FROM:").strip("<>")
+        self.connection.host.sendmail(sender, [sanitize_address(row.to_addr)], data)
 
     def close(self) -> None:
         if self.connection is not None:

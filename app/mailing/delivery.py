@@ -16,6 +16,7 @@ from app.mail.campaigns import Rendered, register_campaign
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
 from app.mailing import services
+from app.mailing.bounces import over_threshold, pause_for_bounces
 from app.mailing.models import Bulletin, Subscriber
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def render_bulletin(bulletin: Bulletin, *, base_url: str | None = None, token: s
             "subject": bulletin.title,
             "web_url": url_for("mailing.bulletin", slug=bulletin.slug, _external=True),
             "preferences_url": url_for("mailing.preferences", token=token, _external=True),
-            "unsubscribe_url": url_for("mailing.unsubscribe", token=token, _external=True),
+            "unsubscribe_url": url_for("mailing.unsubscribe", token=token, b=bulletin.id, _external=True),
             "signup_url": url_for("mailing.signup", _external=True),
         }
         return {
@@ -55,6 +56,13 @@ def list_headers(unsubscribe_url: str, list_id: str | None = None) -> dict[str, 
     if list_id:
         headers["List-Id"] = list_id
     return {clean_header(k): clean_header(v) for k, v in headers.items()}
+
+
+def list_id() -> str:
+    """The mailing list's List-Id (RFC 2919): the same for every bulletin, so readers' filters keep
+    working from one issue to the next (it used to carry each bulletin's title)."""
+    host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
+    return clean_header(f"{current_app.config['SERVICE_NAME']} bulletin <bulletins.{host}>")
 
 
 def _mail_domain() -> str:
@@ -110,8 +118,8 @@ class BulletinBatch:
         self.bulletin = db.session.get(Bulletin, bulletin_id, options=lazy)
         ids = [row.ref_id for row in rows if row.ref_id is not None]  # the subscribers
         self.subscribers = {s.id: s for s in db.session.scalars(select(Subscriber).where(Subscriber.id.in_(ids)))}
-        host = (current_app.config.get("SERVER_NAME") or "portal").split(":")[0]
-        self.list_id = f"{self.bulletin.title if self.bulletin else 'Bulletin'} <bulletins.{host}>"
+        self.list_id = list_id()
+        self.halted = False  # the safety valve paused the bulletin: the worker stops this batch
         self.spliced = None
         self.sign = services.manage_token_maker()
         if self.bulletin is not None and current_app.config.get("MAIL_SERVER"):
@@ -160,6 +168,8 @@ class BulletinBatch:
         return Rendered(text=text, html=html, headers=list_headers(unsubscribe_url, self.list_id))
 
     def after(self, row: OutboxMessage, error: str | None, permanent: bool) -> None:
+        """A success resets the subscriber's bounce count; a refusal (its hard bounce is already
+        recorded, app/mailing/bounces.py) may trip the safety valve."""
         subscriber = self.subscribers.get(row.ref_id)
         if subscriber is None or self.bulletin is None:
             return
@@ -167,11 +177,10 @@ class BulletinBatch:
             if subscriber.bounce_count:
                 subscriber.bounce_count = 0
             return
-        if permanent and subscriber.last_bounce_bulletin_id != self.bulletin.id:
-            subscriber.bounce_count += 1
-            subscriber.last_bounce_bulletin_id = self.bulletin.id
-            if subscriber.bounce_count >= 3 and subscriber.status == "confirmed":
-                subscriber.status = "bouncing"
+        if permanent and self.bulletin.status == "sending":
+            pause, hard, finished = over_threshold(self.bulletin)
+            if pause and pause_for_bounces(self.bulletin, hard, finished):
+                self.halted = True
 
 
 register_campaign("bulletin", BulletinBatch)

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
+from app.mail.models import OutboxMessage
 from app.mailing import services
 from app.mailing.consent import CONSENT_VERSION
+from app.mailing.delivery import render_bulletin
 from app.mailing.models import Bulletin, BulletinItem, Subscriber, Topic
 
 PEOPLE = [
@@ -68,7 +70,6 @@ def seed_demo() -> None:
             status="sent",
             sent_at=utcnow() - dt.timedelta(days=20),
             finished_at=utcnow() - dt.timedelta(days=20),
-            recipient_count=12,
         )
         sent.topics = [topics[3], topics[0]]
         for position, (kind, heading, body, link) in enumerate(SENT_ITEMS):
@@ -84,4 +85,23 @@ def seed_demo() -> None:
                          body="Practical steps for employers to widen their reach.", position=0)
         )  # fmt: skip
         db.session.add_all([sent, draft])
+        db.session.flush()
+        _sent_mail(sent)
     db.session.flush()
+
+
+def _sent_mail(bulletin: Bulletin) -> None:
+    """The sent bulletin's outbox rows, one per recipient, so every page that counts its e-mails
+    (the list, the delivery page, the funder report: app/mailing/figures.py) agrees."""
+    text = render_bulletin(bulletin)["text"]
+    recipients = db.session.execute(services.recipients_select([t.id for t in bulletin.topics])).all()
+    for subscriber_id, address in recipients:
+        db.session.add(
+            OutboxMessage(
+                kind="bulletin", to_addr=address, subject=bulletin.title, body_text=text, headers={},
+                status="sent", delivery="captured", attempts=1, created_at=bulletin.sent_at,
+                next_attempt_at=bulletin.sent_at, sent_at=bulletin.sent_at, campaign=bulletin.campaign,
+                ref_id=subscriber_id, dedupe_key=f"{bulletin.campaign}:subscriber:{subscriber_id}",
+            )
+        )  # fmt: skip
+    bulletin.recipient_count = len(recipients)

@@ -93,6 +93,16 @@ class SubscriberTopicsForm(FlaskForm):
     submit = submit_field("Save topics")
 
 
+class ReactivateForm(FlaskForm):
+    """Staff put a bouncing address back on the list; the reason is recorded (issue 19)."""
+
+    reason = text_field(
+        "Why can the address be used again?", "Enter why the address can be used again", max_length=300,
+        name="The reason",
+    )  # fmt: skip
+    submit = submit_field("Use this address again")
+
+
 class ImportForm(FlaskForm):
     file = FileField("CSV file", widget=GovFileInput())
     csv_text = HiddenField()

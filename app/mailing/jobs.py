@@ -4,12 +4,16 @@ apply the mailing list's retention rules (docs/data-protection.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from flask import current_app
 from sqlalchemy import delete, select
 
 from app.db import utcnow
 from app.extensions import db
 from app.jobs import periodic
+from app.mail.mailbox import poll_mailbox
+from app.mail.models import MailBounce
 from app.mailing.models import Subscriber
 from app.mailing.services import erase, send_due_bulletins
 from app.retention import retention_rule
@@ -21,6 +25,18 @@ UNSUBSCRIBED_DAYS = 2 * 365  # then only a salted hash remains, so imports canno
 @periodic("mailing.bulletins", every_seconds=15)
 def bulletin_job() -> None:
     send_due_bulletins()
+
+
+@periodic("mail.bounce_mailbox", every_seconds=60)
+def bounce_mailbox_job() -> None:
+    """Read the bounce mailbox (BOUNCE_MAILBOX_URL) every BOUNCE_POLL_SECONDS, if one is set."""
+    now = time.monotonic()
+    if current_app.config.get("BOUNCE_MAILBOX_URL") and now >= _next_poll[0]:
+        _next_poll[0] = now + current_app.config["BOUNCE_POLL_SECONDS"]
+        poll_mailbox()
+
+
+_next_poll = [0.0]
 
 
 @retention_rule("pending_subscribers")
@@ -41,3 +57,13 @@ def erase_long_unsubscribed(now: dt.datetime | None = None) -> int:
     for subscriber in stale:
         erase(subscriber, actor=None)
     return len(stale)
+
+
+BOUNCE_DAYS = 365  # a year of bounce and complaint history per address, for staff and the soft-bounce count
+
+
+@retention_rule("mail_bounces")
+def delete_old_bounces(now: dt.datetime | None = None) -> int:
+    """Bounce and complaint records name an address: kept a year (the soft-bounce window is far shorter)."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=BOUNCE_DAYS)
+    return db.session.execute(delete(MailBounce).where(MailBounce.created_at < cutoff)).rowcount

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
@@ -72,6 +72,13 @@ class Subscriber(db.Model):
     last_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # sign-up mails, for throttling
     bounce_count: Mapped[int] = mapped_column(Integer, default=0)  # consecutive bulletins refused (5xx)
     last_bounce_bulletin_id: Mapped[int | None] = mapped_column(Integer)
+    # Why they left ("link", "one_click", "preferences", "staff", "complaint") and, when it was a
+    # bulletin's link, which bulletin: its delivery figures count it (issue 19).
+    unsubscribe_reason: Mapped[str | None] = mapped_column(String(20))
+    # Topics chosen on the sign-up form before confirming, merged when they sign up again (issue 19);
+    # they become subscriptions only when the address is confirmed.
+    pending_topic_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    unsubscribed_bulletin_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", lazy="raise"
@@ -119,6 +126,8 @@ class Bulletin(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)  # when sending started
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     recipient_count: Mapped[int | None] = mapped_column(Integer)
+    # Why sending stopped by itself (the bounce safety valve); empty when staff paused it.
+    pause_reason: Mapped[str | None] = mapped_column(String(300))
     # Links built when the bulletin was sent or scheduled, so the worker needs no request.
     link_base: Mapped[str | None] = mapped_column(String(300))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

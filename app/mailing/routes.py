@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
-from flask import make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from sqlalchemy import select
 
 from app.db import first_or_404, utcnow
 from app.extensions import csrf, db, limiter
+from app.mail.bounces import process_webhook
 from app.mailing import bp
 from app.mailing import services as mailing
 from app.mailing.consent import CONSENT_TEXT
@@ -17,6 +19,7 @@ from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import signup_limit
 from app.security import public
+from app.spreadsheets import ImportRefused, load_json
 from app.tokens import TokenError
 
 PUBLISHED = mailing.PUBLISHED
@@ -104,12 +107,13 @@ def unsubscribe(token: str):
     except TokenError as exc:
         return _link_problem(exc.reason, link="manage")
     if request.method == "POST":
-        mailing.unsubscribe(subscriber, how="one-click" if request.form.get("List-Unsubscribe") else "link")
+        how = "one-click" if request.form.get("List-Unsubscribe") else "link"
+        mailing.unsubscribe(subscriber, how=how, bulletin_id=request.args.get("b", type=int))
         db.session.commit()
         return render_template("mailing/unsubscribed.html", token=token)
     if subscriber.status != "confirmed":
         return render_template("mailing/unsubscribed.html", token=token)
-    return render_template("mailing/unsubscribe.html", token=token)
+    return render_template("mailing/unsubscribe.html", token=token, bulletin_id=request.args.get("b", type=int))
 
 
 # --- archive ---------------------------------------------------------------------------------
@@ -148,3 +152,29 @@ def bulletin(slug: str):
 def atom_time(value) -> str:
     value = value or utcnow()
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- an e-mail provider's bounce and complaint webhook (issue 19) ------------------------------
+
+
+@bp.route("/mail/webhook", methods=["POST"])
+@public
+@csrf.exempt
+@limiter.limit("120 per minute")
+def mail_webhook():
+    """CSRF-exempt on purpose: the caller is a provider's server, not a browser. It must send the
+    shared secret (MAIL_WEBHOOK_SECRET) as `Authorization: Bearer <secret>`; without a secret set
+    the webhook does not exist."""
+    secret = current_app.config.get("MAIL_WEBHOOK_SECRET")
+    if not secret:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        abort(403)
+    try:
+        events = load_json(request.get_data(cache=False), max_bytes=512 * 1024)
+    except ImportRefused:
+        abort(400)
+    recorded = process_webhook(events)
+    db.session.commit()
+    return {"recorded": recorded}

@@ -18,6 +18,7 @@ from app.auth.models import normalise_email
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.mail import OutboxMessage, enqueue
+from app.mail.models import MailBounce
 from app.mail.service import clean_header
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
@@ -165,10 +166,11 @@ def _throttled(subscriber: Subscriber) -> bool:
     return False
 
 
-def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
+def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int], *, again: bool = False) -> None:
     if _throttled(subscriber):
         return
-    names = [t.name for t in active_topics() if t.id in set(topic_ids)]
+    topic_ids = set(topic_ids)
+    names = [t.name for t in active_topics() if t.id in topic_ids]
     enqueue(
         "mailing_confirm",
         to=subscriber.email,
@@ -176,6 +178,7 @@ def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int]) -> None:
         sensitive=True,
         subscriber=subscriber,
         topics=names,
+        again=again,
         link=url_for("mailing.confirm", token=confirm_token(subscriber, topic_ids), _external=True),
         days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
     )
@@ -195,7 +198,12 @@ def send_manage_link(subscriber: Subscriber) -> None:
 
 
 def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: list[int]) -> None:
-    """The public form. Whatever the address's state, the caller shows the same page."""
+    """The public form. Whatever the address's state, the caller shows the same page.
+
+    Signing up again before confirming (issue 19) merges what the person chose: the topics are
+    added to the earlier ones, a name or organisation left blank keeps the earlier one, and the
+    confirmation is sent again (at most one e-mail per address every RESEND_AFTER) listing all of
+    them. The choices are kept on the pending subscriber, so either e-mail's link confirms them all."""
     subscriber = find_subscriber(email)
     if subscriber is None:
         subscriber = new_subscriber(
@@ -207,13 +215,19 @@ def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: 
             lawful_basis="consent",
             source="signup",
         )
+        subscriber.pending_topic_ids = sorted(set(topic_ids))
         send_confirmation(subscriber, topic_ids)
     elif subscriber.status == "confirmed":
         send_manage_link(subscriber)
+    elif subscriber.status == "pending":
+        subscriber.name = name or subscriber.name
+        subscriber.organisation_name = organisation_name or subscriber.organisation_name
+        merged = set(subscriber.pending_topic_ids or []) | set(topic_ids)
+        subscriber.pending_topic_ids = sorted(merged)
+        record("subscriber.signed_up_again", subscriber, actor=None, topics=sorted(merged))
+        send_confirmation(subscriber, merged, again=True)
     else:
-        # Pending, unsubscribed or bouncing: nothing changes until they open the new link.
-        if subscriber.status == "pending":
-            subscriber.name, subscriber.organisation_name = name, organisation_name or None
+        # Unsubscribed or bouncing: nothing changes until they open the new link.
         send_confirmation(subscriber, topic_ids)
 
 
@@ -221,11 +235,15 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     """Returns False when the address was already confirmed (the link was used before)."""
     if subscriber.status == "confirmed":
         return False
+    if subscriber.status == "pending":  # choices made by signing up again are kept (issue 19)
+        topic_ids = sorted(set(topic_ids) | set(subscriber.pending_topic_ids or []))
+    subscriber.pending_topic_ids = None
     subscriber.status = "confirmed"
     subscriber.confirmed_at = subscriber.consent_at = utcnow()
     subscriber.consent_text_version = CONSENT_VERSION
     subscriber.lawful_basis = "consent"
     subscriber.unsubscribed_at = None
+    subscriber.unsubscribe_reason = subscriber.unsubscribed_bulletin_id = None
     subscriber.bounce_count = 0
     set_topics(subscriber, topic_ids)
     # Their own new, confirmed consent lifts an earlier suppression.
@@ -236,7 +254,7 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     return True
 
 
-def _drop_queued_bulk_mail(subscriber: Subscriber) -> None:
+def drop_queued_bulk_mail(subscriber: Subscriber) -> None:
     if subscriber.email:
         db.session.execute(
             delete(OutboxMessage).where(
@@ -247,13 +265,22 @@ def _drop_queued_bulk_mail(subscriber: Subscriber) -> None:
         )
 
 
-def unsubscribe(subscriber: Subscriber, how: str) -> bool:
-    if subscriber.status == "unsubscribed":
+UNSUBSCRIBE_REASONS = {"link": "link", "one-click": "one_click", "preferences": "preferences",
+                       "staff": "staff", "complaint": "complaint"}  # fmt: skip
+
+
+def unsubscribe(subscriber: Subscriber, how: str, *, bulletin_id: int | None = None, force: bool = False) -> bool:
+    """Unsubscribe, recording how and (from a bulletin's link) which bulletin. `force`: a
+    complaint overrides an earlier reason for an address already unsubscribed."""
+    if subscriber.status == "unsubscribed" and not force:
         return False
+    if subscriber.status != "unsubscribed":
+        subscriber.unsubscribed_at = utcnow()
+        subscriber.unsubscribed_bulletin_id = bulletin_id
     subscriber.status = "unsubscribed"
-    subscriber.unsubscribed_at = utcnow()
-    _drop_queued_bulk_mail(subscriber)
-    record("subscriber.unsubscribed", subscriber, actor=None, how=how)
+    subscriber.unsubscribe_reason = UNSUBSCRIBE_REASONS.get(how, "link")
+    drop_queued_bulk_mail(subscriber)
+    record("subscriber.unsubscribed", subscriber, actor=None, how=how, bulletin_id=bulletin_id)
     return True
 
 
@@ -266,6 +293,7 @@ def erase(subscriber: Subscriber, **audit) -> None:
     if email:
         suppress(email, "erased")
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_addr == email))
+        db.session.execute(delete(MailBounce).where(func.lower(MailBounce.to_addr) == email.lower()))
     db.session.execute(delete(Subscription).where(Subscription.subscriber_id == subscriber.id))
     subscriber.email = subscriber.name = subscriber.organisation_name = subscriber.consent_evidence = None
     subscriber.status = "erased"
@@ -401,7 +429,7 @@ def delivery_counts(bulletin: Bulletin) -> dict[str, int]:
     return counts
 
 
-def pause(bulletin: Bulletin) -> bool:
+def pause(bulletin: Bulletin, **audit) -> bool:
     if bulletin.status != "sending":
         return False
     bulletin.status = "paused"
@@ -413,14 +441,14 @@ def pause(bulletin: Bulletin) -> bool:
         .values(held=True)
         .execution_options(synchronize_session=False)
     )
-    record("bulletin.paused", bulletin)
+    record("bulletin.paused", bulletin, **audit)
     return True
 
 
 def resume(bulletin: Bulletin) -> bool:
     if bulletin.status != "paused":
         return False
-    bulletin.status = "sending"
+    bulletin.status, bulletin.pause_reason = "sending", None
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.campaign == bulletin.campaign, OutboxMessage.held.is_(True))

@@ -27,11 +27,13 @@ from app.toolkits import services as toolkit_services
 @signed_in_required
 def my_group():
     memberships = group_services.memberships_for(current_user)
-    if len(memberships) == 1:
+    waiting = invitations.waiting_for(current_user.email)  # issue 19: invitations waiting for this address
+    if len(memberships) == 1 and not waiting:
         return redirect(url_for("main.group_dashboard", org_id=memberships[0].organisation_id))
     return render_template(
         "main/my_groups.html",
         memberships=memberships,
+        waiting=[(org, inviter, invitations.join_url(invitation)) for invitation, org, inviter in waiting],
         registrations=event_services.upcoming_registrations(current_user.email),
     )
 

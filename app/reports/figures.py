@@ -11,7 +11,7 @@ period that has not ended yet means now.
 
 from __future__ import annotations
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, exists, func, or_, select, union_all
 
 from app.actionplan.models import STATUSES as ACTION_STATUSES
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange
@@ -23,7 +23,7 @@ from app.events.models import Event, Registration
 from app.events.services import HOLDS_PLACE, organisation_key
 from app.extensions import db
 from app.groups.models import Organisation
-from app.mail.models import OutboxMessage
+from app.mailing.figures import delivery_figures
 from app.mailing.models import Bulletin, Subscriber
 from app.reports.periods import Period
 from app.toolkits.models import Response, Toolkit
@@ -193,57 +193,32 @@ def subscribers_left(p: Period) -> int:
 # --- bulletins ----------------------------------------------------------------------------------------
 
 
-def _bulletin_deliveries(p: Period, *columns):
-    campaign = literal("bulletin:", String) + cast(Bulletin.id, String)
-    return (
-        select(
-            *columns,
-            func.count(OutboxMessage.id),
-            func.count(OutboxMessage.id).filter(OutboxMessage.status == "sent"),
-            func.count(OutboxMessage.id).filter(OutboxMessage.status == "failed"),
-        )
-        .select_from(Bulletin)
-        .outerjoin(OutboxMessage, OutboxMessage.campaign == campaign)
+def bulletin_deliveries(p: Period) -> list[dict]:
+    """One row per bulletin sent in the period, in the order they were sent. The e-mail counts come
+    from the mailing list's own delivery figures (app/mailing/figures.py), the one source of truth
+    that its bulletins list and delivery page show too (issue 19)."""
+    bulletins = db.session.execute(
+        select(Bulletin.id, Bulletin.title, Bulletin.sent_at)
         .where(Bulletin.sent_at >= p.start, Bulletin.sent_at < p.end, Bulletin.status != "draft")
-    )
+        .order_by(Bulletin.sent_at, Bulletin.id)
+    ).all()
+    figures = delivery_figures(b.id for b in bulletins)
+    out = []
+    for bulletin_id, title, sent_at in bulletins:
+        counts = figures[bulletin_id]
+        delivered, failed = counts["sent"], counts["failed"]
+        rate = percent(delivered, delivered + failed)
+        out.append({"id": bulletin_id, "title": title, "sent_at": sent_at, "messages": counts["total"],
+                    "delivered": delivered, "failed": failed, "rate": rate})  # fmt: skip
+    return out
 
 
 def bulletin_totals(p: Period) -> dict:
     """Bulletins sent in the period and their emails: total, delivered, failed and the delivery rate."""
-    bulletins, messages, delivered, failed = db.session.execute(
-        _bulletin_deliveries(p, func.count(func.distinct(Bulletin.id)))
-    ).one()
-    delivered, failed = int(delivered or 0), int(failed or 0)
-    return {
-        "bulletins": int(bulletins or 0),
-        "messages": int(messages or 0),
-        "delivered": delivered,
-        "failed": failed,
-        "rate": percent(delivered, delivered + failed),
-    }
-
-
-def bulletin_deliveries(p: Period) -> list[dict]:
-    """One row per bulletin sent in the period, in the order they were sent."""
-    rows = db.session.execute(
-        _bulletin_deliveries(p, Bulletin.id, Bulletin.title, Bulletin.sent_at)
-        .group_by(Bulletin.id, Bulletin.title, Bulletin.sent_at)
-        .order_by(Bulletin.sent_at, Bulletin.id)
-    ).all()
-    out = []
-    for bulletin_id, title, sent_at, messages, delivered, failed in rows:
-        out.append(
-            {
-                "id": bulletin_id,
-                "title": title,
-                "sent_at": sent_at,
-                "messages": int(messages),
-                "delivered": int(delivered),
-                "failed": int(failed),
-                "rate": percent(int(delivered), int(delivered) + int(failed)),
-            }
-        )
-    return out
+    rows = bulletin_deliveries(p)
+    delivered, failed = sum(r["delivered"] for r in rows), sum(r["failed"] for r in rows)
+    return {"bulletins": len(rows), "messages": sum(r["messages"] for r in rows), "delivered": delivered,
+            "failed": failed, "rate": percent(delivered, delivered + failed)}  # fmt: skip
 
 
 # --- events -------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
 from app.staff import bp, queues
 from app.staff.audit_text import describe, verb_label
+from app.staff.mail_kinds import kind_label
 from app.staff.redaction import redact
 
 
@@ -228,6 +229,7 @@ def mail():
         status_options=[(s, s.capitalize()) for s in ("queued", "sending", "sent", "failed")],
         capture_mode=not current_app.config.get("MAIL_SERVER"),
         pagination=govuk_pagination(pager, "staff.mail", status=status),
+        kind_label=kind_label,
     )
 
 
@@ -238,4 +240,4 @@ def mail_message(message_id: int):
     # Credential links are removed in every mail mode (app/staff/redaction.py); a sensitive
     # message says so even when its sign-in link sits in a part we do not show.
     body = redact(message.body_text)
-    return render_template("staff/mail_message.html", message=message, body=body)
+    return render_template("staff/mail_message.html", message=message, body=body, kind_label=kind_label)

@@ -35,4 +35,6 @@ def test_every_post_without_a_token_is_refused(app, db, client, csrf_enabled):
 
 
 def test_the_one_click_unsubscribe_is_the_only_exempt_post(app):
-    assert {view.rsplit(".", 1)[1] for view in csrf._exempt_views} == {"unsubscribe"}
+    # ... and the mail provider's webhook (issue 19): a server, not a browser, which proves itself
+    # with a shared secret (tests/mail/test_bounces.py checks it is refused without one).
+    assert {view.rsplit(".", 1)[1] for view in csrf._exempt_views} == {"unsubscribe", "mail_webhook"}

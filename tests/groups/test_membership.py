@@ -271,9 +271,13 @@ def test_someone_who_already_manages_the_group_is_not_invited(client, db, login_
     db.session.add(Membership(user_id=colleague.id, organisation_id=org.id, role="member"))
     db.session.commit()
     login_as(owner)
-    for email in ("Colleague@Example.org", owner.email):
-        response = client.post(f"/my-group/{org.id}/invite", data={"email": email}, follow_redirects=True)
-        assert "already manages Tamil Community Centre" in response.get_data(as_text=True)
+    response = client.post(f"/my-group/{org.id}/invite", data={"email": "Colleague@Example.org"})
+    assert "colleague@example.org already manages Tamil Community Centre" in response.get_data(as_text=True)
+    # Issue 19: inviting yourself says so, on the field, with the address kept.
+    response = client.post(f"/my-group/{org.id}/invite", data={"email": owner.email})
+    html = response.get_data(as_text=True)
+    assert "That is your own email address: you already manage Tamil Community Centre" in html
+    assert f'value="{owner.email}"' in html and "govuk-error-summary" in html
     assert db.session.scalar(select(OutboxMessage.id)) is None
 
 
@@ -284,12 +288,18 @@ def test_a_colleague_without_an_account_comes_back_to_the_invitation(client, db,
     login_as(owner)
     path = _invite(client, db, org, "new.colleague@example.org")
     client.post("/logout")
-    login_page = client.get(path, follow_redirects=True).get_data(as_text=True)
-    assert "Sign in to accept your invitation" in login_page
-    register_link = re.search(r'href="(/register\?next=[^"]+)"', login_page).group(1)
+    # Issue 19: the link opens the invitation itself, naming the group and who invited.
+    invitation_page = client.get(path)
+    assert invitation_page.status_code == 200
+    text = invitation_page.get_data(as_text=True)
+    assert "Join Tamil Community Centre" in text and f"{owner.name} invited you" in text
+    assert "Sign in" in text and "Create an account" in text
+    register_link = re.search(r'href="(/register\?next=[^"]+)"', text).group(1).replace("&amp;", "&")
+    register_page = client.get(register_link).get_data(as_text=True)
+    assert 'value="new.colleague@example.org"' in register_page  # the invited address, filled in
     strong = "lantern-meadow-copper"
     data = {"name": "New Colleague", "email": "new.colleague@example.org", "password": strong, "confirm": strong}
-    assert "Check your email" in client.post(register_link.replace("&amp;", "&"), data=data).get_data(as_text=True)
+    assert "Check your email" in client.post(register_link, data=data).get_data(as_text=True)
     confirm = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "confirm_account").order_by(OutboxMessage.id.desc())
     ).first()
@@ -302,6 +312,11 @@ def test_a_colleague_without_an_account_comes_back_to_the_invitation(client, db,
     )
     assert signed_in.headers["Location"].endswith(path)
     assert "Accept the invitation" in client.get(path).get_data(as_text=True)
+    # Before accepting, the dashboard shows the invitation waiting instead of "ask its owner".
+    waiting = client.get("/my-group").get_data(as_text=True)
+    assert "Invitations for you" in waiting and "ask its owner to invite you" not in waiting
+    assert client.post(path, data={}).status_code == 303
+    assert "Tamil Community Centre" in client.get("/my-group", follow_redirects=True).get_data(as_text=True)
 
 
 def test_two_submits_of_one_invitation_join_once(client, db, login_as):

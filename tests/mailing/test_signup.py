@@ -212,3 +212,34 @@ def test_outbox_rows_for_signup_are_sensitive(client, db, topic_ids):
     _signup(client, topics=[str(topic_ids[0])])
     row = db.session.scalar(select(OutboxMessage))
     assert row.sensitive  # staff cannot read someone else's confirmation link once mail really goes out
+
+
+def test_signing_up_again_before_confirming_merges_the_choices_and_resends(client, db, smtp_server, topic_ids):
+    """Issue 19: the second sign-up used to be ignored (no new email, the organisation blanked,
+    the new topics dropped)."""
+    _signup(client, topics=[str(topic_ids[0])])
+    page = _signup(client, topics=[str(topic_ids[2])], organisation_name="").get_data(as_text=True)
+    assert "If you had already asked to join" in page and "The link in either email confirms them all" in page
+    subscriber = db.session.scalar(select(Subscriber))
+    assert subscriber.status == "pending"
+    assert subscriber.organisation_name == "Riverside Women's Group"  # not blanked
+    assert subscriber.pending_topic_ids == [topic_ids[0], topic_ids[2]]
+    assert db.session.scalar(select(func.count()).select_from(Subscription)) == 0  # nothing until confirmed
+    drain_outbox()
+    assert len(smtp_server.wait_for(1)) == 1  # within two minutes: one email (rate-limited)
+    first_email = smtp_server.messages[0]
+    # Later, the confirmation is sent again, listing everything chosen, and says why.
+    subscriber.last_mailed_at = subscriber.last_mailed_at - services.RESEND_AFTER
+    db.session.commit()
+    _signup(client, topics=[str(topic_ids[3])])
+    drain_outbox()
+    second_email = smtp_server.wait_for(2)[1]
+    text = body_of(second_email)
+    assert "Network news" in text and "Funding opportunities" in text and "Employment and skills bulletin" in text
+    assert "You asked to join again before confirming" in text
+    # The earlier email's link confirms all the choices too.
+    client.get(_link(first_email, "confirm"))
+    db.session.expire_all()
+    subscriber = db.session.scalar(select(Subscriber))
+    assert subscriber.status == "confirmed" and subscriber.pending_topic_ids is None
+    assert services.topic_ids_of(subscriber) == {topic_ids[0], topic_ids[2], topic_ids[3]}

@@ -16,6 +16,7 @@ from app.mail.campaigns import Rendered
 from app.mail.worker import drain_outbox
 from app.mailing import services
 from app.mailing.delivery import BulletinBatch, render_bulletin
+from app.mailing.figures import bulletin_figures
 from app.mailing.models import Bulletin, BulletinItem, Subscriber
 from tests.conftest import body_of
 from tests.factories import mailing as mf
@@ -78,12 +79,13 @@ def test_every_spliced_message_is_valid_mime_with_its_own_address_and_token(app,
         assert message["To"] == address and message["Subject"] == "Café news – November: £5,000 grants"
         assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert message["Precedence"] == "bulk" and message["List-Id"].endswith("<bulletins.portal>")
+        assert message["Precedence"] == "bulk"
+        assert message["List-Id"] == f"{app.config['SERVICE_NAME']} bulletin <bulletins.portal>"  # not the title
         message_ids.add(message["Message-ID"])
 
         token = tokens[address]
         assert message["List-Unsubscribe"] == (
-            f"<http://localhost/mailing-list/unsubscribe/{token}>, "
+            f"<http://localhost/mailing-list/unsubscribe/{token}?b={bulletin.id}>, "
             f"<mailto:{app.config['CONTACT_EMAIL']}?subject=unsubscribe>"
         )
         text, html = body_of(message).replace("\r\n", "\n"), body_of(message, "html").replace("\r\n", "\n")
@@ -120,7 +122,10 @@ def test_refusals_in_the_middle_of_a_batch_keep_every_outcome(app, client, db, s
     assert rows["busy@example.org"].status == "queued" and rows["busy@example.org"].last_error.startswith("451")
     assert rows["gone@example.org"].status == "failed" and rows["gone@example.org"].last_error.startswith("550")
     assert db.session.get(Subscriber, gone.id).bounce_count == 1
+    assert db.session.get(Subscriber, gone.id).status == "bouncing"  # a hard bounce suppresses at once
     assert db.session.get(Subscriber, first.id).bounce_count == 0
+    figures = bulletin_figures(bulletin.id)
+    assert (figures["sent"], figures["deferred"], figures["bounced_hard"], figures["failed"]) == (2, 1, 1, 1)
 
 
 def test_an_address_that_cannot_be_spliced_is_built_the_slow_way(app, db, smtp_server):

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 1000
 
 
-def _start_worker(database_url: str, smtp_server, log: Path, lease: int = 3) -> subprocess.Popen:
+def _start_worker(database_url: str, smtp_server, log: Path, lease: int = 3, **extra: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "FLASK_APP": "wsgi.py",
@@ -38,6 +38,7 @@ def _start_worker(database_url: str, smtp_server, log: Path, lease: int = 3) -> 
         "OUTBOX_LEASE_SECONDS": str(lease),
         "WORKER_POLL_SECONDS": "0.2",
         "PORTAL_ENV": "development",
+        **extra,
     }
     env.pop("TEST_DATABASE_URL", None)
     with open(log, "ab") as output:  # the child keeps its own handle
@@ -124,3 +125,67 @@ def test_two_workers_on_postgresql_send_each_message_once(app, db, database_url,
     assert set(copies) == expected
     assert max(copies.values()) == 1
     assert smtp_server.connections >= 2  # both workers really took part
+
+
+def test_a_stopped_worker_gives_its_claim_back_at_once(app, db, database_url, smtp_server, tmp_path):
+    """SIGTERM (issue 19): the message in hand is finished and marked, the rest of the batch is
+    queued again at once rather than after the lease, and nobody gets two copies."""
+    expected = _queue_bulletin(app, db)
+    smtp_server.on_data = lambda envelope: time.sleep(0.002)
+    first = _start_worker(database_url, smtp_server, tmp_path / "worker.log", lease=600, OUTBOX_BATCH_SIZE="500")
+    try:
+        deadline = time.monotonic() + 60
+        while len(smtp_server.messages) < 100 and time.monotonic() < deadline:
+            assert first.poll() is None, (tmp_path / "worker.log").read_text()
+            time.sleep(0.01)
+        first.send_signal(signal.SIGTERM)
+        first.wait(10)
+    finally:
+        _stop(first)
+    db.session.rollback()
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    assert "sending" not in counts, counts  # nothing left claimed (the lease is 10 minutes)
+    assert counts["sent"] == len(smtp_server.messages) < RECIPIENTS
+    second = _start_worker(database_url, smtp_server, tmp_path / "worker.log", lease=600)
+    try:
+        _wait_all_sent(db, timeout=60)  # at once: a claim left behind would wait 10 minutes
+    finally:
+        _stop(second)
+    copies = collections.Counter(str(m["To"]) for m in smtp_server.messages)
+    assert set(copies) == expected and max(copies.values()) == 1
+
+
+def test_the_lease_is_renewed_while_a_batch_is_sent(app, db, smtp_server):
+    """A short lease stays alive during a batch that takes longer than the lease: another worker
+    cannot take the rows over while this one is still sending them."""
+    from app.db import utcnow
+    from app.mail.worker import drain_outbox
+
+    topic = mf.topics()[0]
+    mf.confirmed_subscribers(12, topic.id)
+    bulletin = mf.bulletin(topic_list=[topic])
+    db.session.commit()
+    with app.test_request_context():
+        bulletin.link_base = services.link_base()
+        services.queue_bulletin(bulletin)
+    db.session.commit()
+    app.config.update(OUTBOX_LEASE_SECONDS=1, OUTBOX_BATCH_SIZE=12)
+    expired_seen = []
+
+    def check(_envelope):
+        time.sleep(0.25)  # 12 messages: 3 seconds, three leases
+        with app.app_context():
+            expired_seen.append(
+                db.session.scalar(
+                    select(func.count()).where(
+                        OutboxMessage.status == "sending", OutboxMessage.claimed_until < utcnow()
+                    )
+                )
+            )
+
+    smtp_server.on_data = check
+    try:
+        assert drain_outbox().sent == 12
+    finally:
+        app.config.update(OUTBOX_LEASE_SECONDS=40)
+    assert len(expired_seen) == 12 and set(expired_seen) == {0}, expired_seen

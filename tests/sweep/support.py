@@ -41,6 +41,7 @@ EXEMPT = {
 OBJECT_LEVEL = {
     "groups.applied",
     "groups.edit",
+    "groups.invite",  # only the group's owner
     "main.group_dashboard",
     "main.confirm_remove_member",
     # Only members of an approved group answer its toolkit or send its apologies.
@@ -57,6 +58,8 @@ SIGNED_IN_ROLES = ("member", "other_member", "staff", "admin")
 EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # A confirmation link confirms the address and moves on to the next page.
     "auth.confirm": dict.fromkeys(ROLES, (303,)),
+    # A new email address's confirmation link changes it (once) and moves on to the account or sign-in page.
+    "auth.confirm_email_change": dict.fromkeys(ROLES, (303,)),
     # Someone already signed in is sent on from the sign-in and registration pages.
     "auth.login": dict.fromkeys(SIGNED_IN_ROLES, (302,)),
     "auth.register": dict.fromkeys(SIGNED_IN_ROLES, (302,)),
@@ -67,8 +70,9 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     "mailing.staff_item": {"staff": (302,), "admin": (302,)},
     # The demo group's only member is its owner, who must hand over before leaving: back to the dashboard.
     "main.confirm_remove_member": {"member": (303,)},
-    # One group: "My group" goes straight to it.
-    "main.my_group": {"member": (302,), "other_member": (302,)},
+    # One group: "My group" goes straight to it, unless an invitation is waiting for them (the
+    # sweep's invitation link is to other_member): then the page lists it (issue 19).
+    "main.my_group": {"member": (302,), "other_member": (200, 302)},
     # A colleague invitation (to the member's group, addressed to the other member) works only for
     # the invited address: the invited person sees it, anyone else signed in is refused.
     "groups.join": {"member": (403,), "staff": (403,), "admin": (403,)},
@@ -271,6 +275,18 @@ def _reset_token() -> str:
     return make_token("reset", {"uid": u.id, "fp": u.password_fingerprint})
 
 
+def _email_change_token() -> str:
+    """A throwaway account's change of address (opening the link changes it, so not a role's account)."""
+    from app.auth.models import find_user_by_email
+    from app.auth.services import create_user
+
+    u = find_user_by_email("sweep-old@example.org") or create_user(
+        email="sweep-old@example.org", name="Sweep", password=None, confirmed=True
+    )
+    db.session.commit()
+    return make_token("email-change", {"uid": u.id, "old": u.email, "new": "sweep-new@example.org"})
+
+
 def _mailing_confirm_token() -> str:
     from app.mailing.services import confirm_token
 
@@ -419,6 +435,7 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("mailing.unsubscribe", "token"): _mailing_manage_token,
     # accounts
     ("auth.confirm", "token"): _confirm_token,
+    ("auth.confirm_email_change", "token"): _email_change_token,
     ("auth.reset_password", "token"): _reset_token,
     ("auth.accept_invitation", "token"): _invitation_token,
 }

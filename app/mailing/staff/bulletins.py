@@ -14,6 +14,7 @@ from app.htmx import hx_redirect
 from app.mailing import bp
 from app.mailing import services as mailing
 from app.mailing.delivery import render_bulletin
+from app.mailing.figures import delivery_figures
 from app.mailing.forms import BulletinForm, ItemForm
 from app.mailing.models import ITEM_KINDS, Bulletin, Topic
 from app.mailing.sources import SOURCES as CONTENT_SOURCES
@@ -33,8 +34,12 @@ def ensure_draft(bulletin: Bulletin) -> None:
 def staff_bulletins():
     query = select(Bulletin).order_by(Bulletin.created_at.desc(), Bulletin.id.desc())
     pager = paginate(query, per_page=25)
+    figures = delivery_figures(b.id for b in pager.items if b.status != "draft")
     return render_template(
-        "mailing/staff/bulletins.html", pager=pager, pagination=govuk_pagination(pager, "mailing.staff_bulletins")
+        "mailing/staff/bulletins.html",
+        pager=pager,
+        figures=figures,
+        pagination=govuk_pagination(pager, "mailing.staff_bulletins"),
     )
 
 

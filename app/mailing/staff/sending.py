@@ -12,9 +12,11 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
 from app.mail import OutboxMessage, enqueue
+from app.mail.models import MailBounce
 from app.mailing import bp
 from app.mailing import services as mailing
 from app.mailing.delivery import list_headers, render_bulletin
+from app.mailing.figures import bulletin_figures
 from app.mailing.forms import SendForm
 from app.mailing.models import Bulletin
 from app.security import staff_required
@@ -89,20 +91,23 @@ def _delivery_context(bulletin: Bulletin) -> dict:
         .order_by(OutboxMessage.id)
         .limit(100)
     ).all()
-    return {"bulletin": bulletin, "counts": mailing.delivery_counts(bulletin), "failures": failures,
-            "action_form": ConfirmForm()}  # fmt: skip
+    bounces = db.session.scalars(
+        select(MailBounce).where(MailBounce.campaign == bulletin.campaign).order_by(MailBounce.id).limit(100)
+    ).all()
+    counts = bulletin_figures(bulletin.id)
+    # Read only: the page never changes the bulletin (the scheduler marks it sent); it only says
+    # when every message has finished.
+    done = bool(counts["total"]) and not counts["queued"] and not counts["sending"]
+    finished = bulletin.status == "sent" or (bulletin.status == "sending" and done)
+    return {"bulletin": bulletin, "counts": counts, "failures": failures, "bounces": bounces,
+            "finished": finished, "action_form": ConfirmForm()}  # fmt: skip
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/delivery")
 @staff_required
 def staff_delivery(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
-    context = _delivery_context(bulletin)
-    counts = context["counts"]
-    if bulletin.status == "sending" and counts["total"] and not counts["queued"] and not counts["sending"]:
-        bulletin.status, bulletin.finished_at = "sent", utcnow()
-        db.session.commit()
-    return render("mailing/staff/delivery.html", "mailing/staff/_delivery.html", **context)
+    return render("mailing/staff/delivery.html", "mailing/staff/_delivery.html", **_delivery_context(bulletin))
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/pause", methods=["POST"])

@@ -14,9 +14,10 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
 from app.mail import OutboxMessage
+from app.mail.models import MailBounce
 from app.mailing import bp
 from app.mailing import services as mailing
-from app.mailing.forms import StaffAddForm, SubscriberTopicsForm
+from app.mailing.forms import ReactivateForm, StaffAddForm, SubscriberTopicsForm
 from app.mailing.models import LAWFUL_BASES, SOURCES, SUBSCRIBER_STATUS_LABELS, Subscriber, Subscription, Topic
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
@@ -110,7 +111,12 @@ def staff_add_subscriber():
 TOPICS_EDITABLE = ("confirmed", "bouncing")
 
 
-def _subscriber_page(subscriber: Subscriber, topics_form: SubscriberTopicsForm | None = None, status: int = 200):
+def _subscriber_page(
+    subscriber: Subscriber,
+    topics_form: SubscriberTopicsForm | None = None,
+    status: int = 200,
+    reactivate_form: ReactivateForm | None = None,
+):
     subscribed = mailing.topic_ids_of(subscriber)
     all_topics = db.session.scalars(select(Topic).order_by(Topic.archived, Topic.position, Topic.name)).all()
     topics = [t for t in all_topics if t.id in subscribed]
@@ -128,9 +134,23 @@ def _subscriber_page(subscriber: Subscriber, topics_form: SubscriberTopicsForm |
         if subscriber.email
         else []
     )
+    bounces = (
+        db.session.scalars(
+            select(MailBounce)
+            .where(func.lower(MailBounce.to_addr) == subscriber.email.lower())
+            .order_by(MailBounce.id.desc())
+            .limit(20)
+        ).all()
+        if subscriber.email
+        else []
+    )
+    if reactivate_form is None and subscriber.status == "bouncing":
+        reactivate_form = ReactivateForm(formdata=None)
     page = render_template(
         "mailing/staff/subscriber.html",
         subscriber=subscriber,
+        bounces=bounces,
+        reactivate_form=reactivate_form,
         topics=topics,
         topics_form=topics_form,
         history=history,
@@ -179,6 +199,25 @@ def staff_subscriber_topics(subscriber_id: int):
         db.session.commit()
         flash(f"Topics saved for {subscriber.name or subscriber.email}.", "success")
     return redirect(page, code=303)
+
+
+@bp.route("/staff/mailing-list/<int:subscriber_id>/reactivate", methods=["POST"])
+@staff_required
+def staff_subscriber_reactivate(subscriber_id: int):
+    """A bouncing address back on the list, with the reason recorded. Not for complaints: someone
+    who marked a bulletin as spam gets bulk mail again only by signing up and confirming themselves."""
+    subscriber = child_or_404(Subscriber, subscriber_id)
+    if subscriber.status != "bouncing":
+        flash("Only an address that bounced can be used again from here.", "important")
+        return redirect(url_for("mailing.staff_subscriber", subscriber_id=subscriber.id), code=303)
+    form = ReactivateForm()
+    if not form.validate_on_submit():
+        return _subscriber_page(subscriber, reactivate_form=form)
+    subscriber.status, subscriber.bounce_count = "confirmed", 0
+    record("subscriber.reactivated", subscriber, reason=form.reason.data)
+    db.session.commit()
+    flash(f"{subscriber.email} will get bulletins again.", "success")
+    return redirect(url_for("mailing.staff_subscriber", subscriber_id=subscriber.id), code=303)
 
 
 @bp.route("/staff/mailing-list/<int:subscriber_id>/export.json")
