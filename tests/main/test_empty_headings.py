@@ -31,7 +31,9 @@ def empty_headings(body: str) -> list[str]:
             continue
         if "govuk-panel__title" in (heading.get("class") or ""):
             continue  # a confirmation panel's title is the message itself
-        level = int(heading.tag[1])
+        if "govuk-notification-banner__title" in (heading.get("class") or ""):
+            heading = heading.getparent()  # the banner's content is its header's next sibling
+        level = int(heading.tag[1]) if heading.tag in HEADINGS else 6
         following = heading.getnext()
         content = False
         while following is not None and not (following.tag in HEADINGS and int(following.tag[1]) <= level):

@@ -405,7 +405,6 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups.join", "token"): _group_invite_token,
     ("groups.listing_check", "token"): lambda: _listing_check_token(),
     ("groups", "report_id"): lambda: _listing_report_id(),
-
     ("main.confirm_remove_member", "membership_id"): _membership_id,
     # events
     ("events", "slug"): lambda: _event().slug,
