@@ -89,10 +89,11 @@ class _Lease:
         self.every = current_app.config["OUTBOX_LEASE_SECONDS"] / 4
         self.renew_at = _lease_clock() + self.every
 
-    def keep(self, rows: list[OutboxMessage], outcomes: Outcomes) -> None:
+    def keep(self, rows: list[OutboxMessage], index: int, outcomes: Outcomes) -> None:
+        """Renew the claim on rows[index:] when a quarter lease has passed (no work otherwise)."""
         if _lease_clock() >= self.renew_at:
             outcomes.flush()
-            renew(rows)
+            renew(rows[index:])
             self.renew_at = _lease_clock() + self.every
 
 
@@ -113,7 +114,7 @@ def _send_claimed(rows: list[OutboxMessage], sender: Transport, stop: threading.
                 outcomes.flush()
                 release(rows[index:])
                 break
-            lease.keep(rows[index:], outcomes)
+            lease.keep(rows, index, outcomes)
             rendered = renderer.render(index)
             if isinstance(rendered, str):
                 outcomes.failed(row, rendered, permanent=True)
