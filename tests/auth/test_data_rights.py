@@ -114,3 +114,35 @@ def test_delete_my_account_says_what_is_kept_and_removes_what_identifies_me(clie
 def test_the_only_administrator_cannot_delete_their_account(client, db, login_as):
     login_as("admin")
     assert "You are the only administrator" in page_text(client.get("/account/delete"))
+
+
+def test_download_my_data_includes_event_registrations_and_toolkit_answers_i_saved(client, db, login_as):
+    """Every feature that holds something about the person adds it: their registrations (with guests
+    and needs) and the toolkit answers they saved for their group."""
+    from app.toolkits.models import AnswerRevision, Response
+    from tests.factories import events as eh
+    from tests.factories import toolkits as th
+
+    user, org = _member(db, login_as)
+    meeting = eh.event(title="Quarterly network meeting")
+    mine = eh.registration(meeting, email="amina@example.org", name="Amina Yusuf", access_needs="Step-free access")
+    eh.guest(mine, name="Bilal Ahmed")
+    mine.guest_count = 1
+    eh.registration(meeting, email="someone.else@example.org", name="Someone Else")
+    toolkit = th.small_toolkit()
+    question = next(iter(th.questions(toolkit).values()))
+    response = Response(toolkit_id=toolkit.id, respondent_key=f"org:{org.id}", organisation_id=org.id)
+    db.session.add(response)
+    db.session.flush()
+    db.session.add(AnswerRevision(response_id=response.id, question_id=question.id, version=1,
+                                  changed_by_id=user.id, new_rows=[{"text_value": "Sylheti, Bengali"}]))  # fmt: skip
+    db.session.commit()
+
+    data = json.loads(client.get("/account/my-data.json").data)
+    [registration] = data["event_registrations"]
+    assert registration["event"] == "Quarterly network meeting" and registration["access_needs"] == "Step-free access"
+    assert registration["guests"] == [{"name": "Bilal Ahmed", "email": "", "access_needs": ""}]
+    [saved] = data["toolkit_answers"]["answers_you_saved"]
+    assert saved["toolkit"] == toolkit.title and saved["question"] == question.label
+    assert saved["value"] == [{"text_value": "Sylheti, Bengali"}]
+    assert "Registered for 1 coming event: Quarterly network meeting" in page_text(client.get("/account"))
