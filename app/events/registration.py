@@ -334,6 +334,8 @@ def set_status(registration: Registration, status: str) -> list[Registration]:
         registration.checked_in_at = utcnow() if status == "attended" else None
         record("event.registrant_moved", registration, event_id=event.id, old=old, new=status)
         db.session.flush()
+        if old == "waitlisted" and status == "confirmed":  # they hear about their place, as on promotion
+            send_registration_email(event, registration, promoted=True)
         promoted = promote_waitlist(event) if old in HOLDS_PLACE and status not in HOLDS_PLACE else []
         db.session.commit()
         return promoted

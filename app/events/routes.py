@@ -22,7 +22,7 @@ from app.events.series import previous_in_series
 from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
 from app.groups.models import Membership, Organisation
-from app.htmx import hx_trigger, is_partial, render
+from app.htmx import hx_redirect, hx_trigger, is_partial, render
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import limit_event_registration
 from app.security import has_role, public, safe_next, signed_in_required
@@ -282,6 +282,12 @@ def apologies(slug: str):
     form.organisation_id.choices = [(str(g.id), g.name) for g in groups]
     if request.method == "GET" and len(groups) == 1:
         form.organisation_id.data = str(groups[0].id)
+    mine = services.find_registration(event.id, current_user.email)
+    holds_place = mine is not None and mine.status in ("confirmed", "waitlisted")
+    if holds_place and request.method == "POST" and request.form.get("give_up_place") != "yes":
+        # A one-click form drawn before they registered: never give up a place without asking.
+        page = url_for("events.apologies", slug=event.slug)
+        return hx_redirect(page)
     if form.validate_on_submit():
         group = _apologising_group(form, groups)
         try:
@@ -300,7 +306,9 @@ def apologies(slug: str):
             form.populate_errors(problem, "organisation_id")
         else:
             return _apologies_sent(event, result.registration, group)
-    return render("events/apologies.html", "events/_apologies_problem.html", event=event, form=form, groups=groups)
+    return render(
+        "events/apologies.html", "events/_apologies_problem.html", event=event, form=form, groups=groups, mine=mine
+    )
 
 
 def _apologising_group(form: ApologiesForm, groups: list[Organisation]) -> Organisation:

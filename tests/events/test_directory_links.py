@@ -297,7 +297,16 @@ def test_registered_member_sending_apologies_frees_their_place(client, login_as,
     # nobody held it, so the member is confirmed and the waiting person stays waiting.
     assert _registration(db, meeting, member.email).status == "confirmed"
     login_as(member)
-    client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)})
+    # The one-click form (drawn before they registered) never gives up a place: it asks first.
+    response = client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id)})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/events/{meeting.slug}/apologies")
+    assert _registration(db, meeting, member.email).status == "confirmed"
+    page = page_text(client.get(f"/events/{meeting.slug}/apologies"))
+    assert "You have a place at this meeting. Sending apologies gives up your place" in page
+    assert "Give up my place and send apologies" in page
+    detail = client.get(f"/events/{meeting.slug}").get_data(as_text=True)
+    assert 'name="give_up_place"' not in detail and 'hx-post="/events/' + meeting.slug + "/apologies" not in detail
+    client.post(f"/events/{meeting.slug}/apologies", data={"organisation_id": str(group.id), "give_up_place": "yes"})
     assert _registration(db, meeting, member.email).status == "apologies"
     assert _registration(db, meeting, "waiting@example.org").status == "confirmed"
 

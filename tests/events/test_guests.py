@@ -281,3 +281,25 @@ def test_staff_add_someone_with_a_guest(client, db, login_as):
     assert response.status_code == 303
     registration = services.find_registration(event.id, "amina@example.org")
     assert [g.name for g in services.guests_of(registration)] == ["Bola Ade"] and services.places_left(event) == 8
+
+
+def test_staff_giving_a_waiting_party_a_place_emails_them_and_warns_when_over_capacity(client, db, login_as):
+    """Staff may give an extra place (a chair more), but are told the event is over capacity, and the
+    person hears that they have a place (walk2 found both missing)."""
+    from app.mail.models import OutboxMessage
+
+    event = helpers.event(capacity=4)
+    db.session.commit()
+    _register(client, event, email="a@example.org", guests=_party(1, 2))  # 2 places
+    _register(client, event, email="bob@example.org", name="Bob Walk", guests=_party(2, 3))  # needs 3: waits
+    bob = services.find_registration(event.id, "bob@example.org")
+    assert bob.status == "waitlisted"
+    login_as("staff")
+    response = client.post(
+        f"/staff/events/{event.id}/registrants/{bob.id}/move", data={"status": "confirmed"}, follow_redirects=True
+    )
+    page = page_text(response)
+    assert "Bob Walk: registered. We have emailed bob@example.org to say they have a place." in page
+    assert "The event is now over its capacity: 5 places taken of 4." in page
+    subjects = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.to_addr == "bob@example.org"))
+    assert any(s.startswith("A place has come up") for s in subjects)

@@ -103,10 +103,28 @@ def staff_registrant_move(event_id: int, registration_id: int):
     if form.status.data == "cancelled":
         registering.cancel_registration(registration.id, by_staff=True)
     elif form.status.data != registration.status:
-        registering.set_status(registration, form.status.data)
+        old = registration.status
+        promoted = registering.set_status(registration, form.status.data)
+        _say_what_moving_did(event, registration, old, promoted)
+        return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     db.session.refresh(registration)
     flash(f"{registration.name}: {registration.status_label.lower()}.", "success")
     return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
+
+
+def _say_what_moving_did(event: Event, registration: Registration, old: str, promoted: list) -> None:
+    """Staff may give a place beyond capacity (an extra chair), but are told; and told who was emailed."""
+    db.session.refresh(registration)
+    message = f"{registration.name}: {registration.status_label.lower()}."
+    if old == "waitlisted" and registration.status == "confirmed":
+        message += f" We have emailed {registration.email} to say they have a place."
+    if promoted:
+        message += f" Given a place from the waiting list and emailed: {', '.join(p.name for p in promoted)}."
+    taken = services.places_taken(event.id)
+    if event.capacity is not None and taken > event.capacity:
+        flash(f"{message} The event is now over its capacity: {taken} places taken of {event.capacity}.", "warning")
+    else:
+        flash(message, "success")
 
 
 @bp.route("/staff/events/<int:event_id>/registrants.csv")
