@@ -19,6 +19,12 @@ _HTML_HINT = re.compile(
 )
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
 _SIMPLE_TAGS = {"p", "br"}
+_BLOCK = re.compile(r"<\s*(?:p|div|ul|ol|li|table|h[1-6]|blockquote|br)\b", re.I)
+
+
+def _paragraphs(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + "<br>".join(line.strip() for line in p.split("\n")) + "</p>" for p in paragraphs)
 
 
 def looks_like_html(text: str) -> bool:
@@ -60,7 +66,11 @@ def canonical_html(value: str) -> str:
         return ""
     if not looks_like_html(value):
         return plain_to_html(value)
-    clean = sanitize_html(value.replace("\r\n", "\n")).strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not _BLOCK.search(value):
+        # Typed text with a little inline formatting (<b>…</b>): its blank lines are still paragraphs.
+        value = _paragraphs(value)
+    clean = sanitize_html(value).strip()
     # Drop empty paragraphs that pasted HTML is full of.
     clean = re.sub(r"<p>(?:\s|&nbsp;|<br>)*</p>", "", clean).strip()
     if is_simple(clean):

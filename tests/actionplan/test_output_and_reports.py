@@ -218,3 +218,11 @@ def test_staff_action_form_keeps_the_label_and_lead_notes(client, db, login_as):
     )  # fmt: skip
     overview = client.get("/action-plans/race-2026").get_data(as_text=True)
     assert "Hate crime: Refresh the hate crime action plan with partners." in overview
+
+
+def test_typed_update_with_bold_keeps_its_paragraphs():
+    """walk2: "leave a blank line between paragraphs" was ignored once the text had any <b>."""
+    from app.actionplan.richtext import canonical_html
+
+    stored = canonical_html("Mentors recruited: <b>10</b>.\r\n\r\nNext: a second cohort\r\nin spring.")
+    assert stored == "<p>Mentors recruited: <b>10</b>.</p><p>Next: a second cohort<br>in spring.</p>"
