@@ -133,6 +133,8 @@ def test_web_import_with_row_errors_cannot_be_confirmed(client, db, login_as):
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nothing can be imported until these problems are fixed" in preview
     assert "Row 3: Row has an action but no action number" in preview
+    assert "This cannot be worked out until the problems above are fixed" in preview
+    assert "changes nothing" not in preview
     assert "Import 1 actions" not in preview
     client.post(response.headers["Location"])
     assert db.session.scalar(select(func.count()).select_from(Action)) == 0
