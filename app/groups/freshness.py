@@ -23,7 +23,7 @@ from app.audit import record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.groups.models import ListingCheck, ListingReport, Organisation
+from app.groups.models import ListingCheck, ListingReport, Membership, Organisation
 from app.groups.services import owners_of
 from app.mail import enqueue
 from app.tokens import TokenError, make_token, read_token
@@ -177,20 +177,38 @@ def run_listing_checks(now: dt.datetime | None = None) -> tuple[int, int]:
 # --- reports from the public -------------------------------------------------------------------
 
 
-def report_problem(org: Organisation, problem: str, email: str | None) -> ListingReport:
+def report_problem(org: Organisation, problem: str, email: str | None) -> tuple[ListingReport, int]:
+    """The report goes into the staff queue, and to everyone who manages the group (or, with no
+    account, the group's contact address). Returns the report and how many were e-mailed, so the
+    page says only what is true."""
     report = ListingReport(organisation_id=org.id, problem=problem, reporter_email=email or None)
     db.session.add(report)
-    for owner in owners_of(org):
+    recipients = _listing_people(org)
+    for address, name in recipients:
         enqueue(
             "group_listing_problem",
-            to=owner.email,
+            to=address,
             subject=f"Someone reported a problem with {org.name}'s listing",
-            name=owner.name,
+            name=name or org.name,
             org=org,
             problem=problem,
             edit_url=url_for("groups.edit", org_id=org.id, _external=True),
         )
-    return report
+    return report, len(recipients)
+
+
+def _listing_people(org: Organisation) -> list[tuple[str, str]]:
+    """Every active manager of the group, and its contact address when none of them has it."""
+    managers = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == org.id, User.active.is_(True))
+        .order_by(Membership.id)
+    )
+    out = {user.email.lower(): (user.email, user.name) for user in managers}
+    if org.email and org.email.strip().lower() not in out:
+        out[org.email.strip().lower()] = (org.email.strip(), org.contact_name or "")
+    return list(out.values())
 
 
 def open_reports():

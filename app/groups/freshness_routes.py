@@ -68,9 +68,10 @@ def report_listing(slug: str):
     org = first_or_404(select(Organisation).where(Organisation.slug == slug[:220], Organisation.status == "approved"))
     form = ReportProblemForm()
     if form.validate_on_submit():
-        freshness.report_problem(org, form.problem.data, form.email.data)
+        _report, told = freshness.report_problem(org, form.problem.data, form.email.data)
         db.session.commit()
-        flash("Thank you. Your report has been sent to the network team and the group.", "success")
+        group = "We have emailed the group too." if told else "The team will pass it on to the group."
+        flash(f"Thank you. Your report is with the network team. {group}", "success")
         return redirect(url_for("groups.profile", slug=org.slug), code=303)
     return render_template("groups/report.html", org=org, form=form)
 

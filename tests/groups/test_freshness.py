@@ -204,3 +204,24 @@ def test_staff_group_page_says_when_and_by_whom(db, client, login_as, listed):
     login_as("staff")
     text = page_text(client.get(f"/staff/groups/{listed['old'].id}").get_data(as_text=True))
     assert "confirmed by Olu Owner (group owner)" in text
+
+
+def test_a_report_reaches_every_manager_or_the_contact_address_and_the_page_says_only_what_is_true(db, client):
+    """walk3: a group with no account heard nothing while the page said it had been told, and a
+    second manager was left out."""
+    colleague = user(email="colleague@example.org", name="Cara Colleague")
+    owner = user(email="boss@example.org", name="Bo Boss")
+    managed = organisation("Managed Group", owner=owner, members=[colleague])
+    no_account = organisation("Contact Only Group", email="hello@contactonly.org")
+    nobody = organisation("Nobody Group", email="")
+    db.session.commit()
+    response = client.post(f"/groups/{managed.slug}/report", data={"problem": "Wrong phone number."})
+    assert "We have emailed the group too." in page_text(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
+    assert _mail(db, "boss@example.org") and _mail(db, "colleague@example.org")
+    client.post(f"/groups/{no_account.slug}/report", data={"problem": "Closed on Fridays now."}, follow_redirects=True)
+    assert "Closed on Fridays now." in _mail(db, "hello@contactonly.org")[0].body_text
+    response = client.post(f"/groups/{nobody.slug}/report", data={"problem": "Moved."})
+    text = page_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "The team will pass it on to the group." in text and "emailed the group" not in text
