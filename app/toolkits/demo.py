@@ -29,7 +29,7 @@ DEMO_SLUG = "mental-health-mapping-toolkit"
 # places and are hidden.
 MH, DIABETES = "mental-health", "diabetes"
 OTHER_ISSUES = [
-    "cardiovascular-disease-heart-disease-stroke-high-blood-pressure",
+    slugs.slugify("Cardiovascular disease (heart disease, stroke, high blood pressure)", max_length=60),
     "maternal-health",
     "covid-19-and-its-long-term-effects",
     "obesity-and-healthy-weight",

@@ -41,6 +41,25 @@ def test_demo_toolkit_says_mental_health_then_diabetes(client, db):
     assert client.get(f"/toolkits/{DEMO_SLUG}").status_code == 200
 
 
+def test_every_demo_answer_names_an_option_its_question_has(db):
+    """walk1: a demo ranking answer named an option id the question does not have, so the form showed
+    it as unranked, a save without changes dropped it and the results never counted it."""
+    _seed(db)
+    rows = db.session.execute(
+        select(Answer.option_id, Question.options, Question.label, Question.type)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.option_id != "")
+    ).all()
+    assert rows
+    known = {"yes_no": lambda options: {"yes", "no"}}
+    unknown = {
+        (label, option)
+        for option, options, label, kind in rows
+        if option not in known.get(kind, lambda options: {o["id"] for o in options})(options)
+    }
+    assert unknown == set()
+
+
 def test_bulletin_source_offers_published_findings(app, db):
     _seed(db)
     source = SOURCES["toolkits"]
