@@ -339,13 +339,15 @@ def history(response: Response | None, questions: dict[int, Question]) -> dict[i
     return found
 
 
-def restore(response: Response, question: Question, revision: AnswerRevision, user) -> bool:
-    """Make an earlier saved value the answer again, as a new version (kept in the history)."""
+def restore(response: Response, question: Question, revision: AnswerRevision, user, *, before: bool = False) -> bool:
+    """Make an earlier saved value the answer again, as a new version (kept in the history);
+    `before`: the value this revision replaced (the oldest change's "From", the original answer)."""
+    rows = revision.old_rows if before else revision.new_rows
     current = current_answers(response, [question.id])[question.id]
-    if same(revision.new_rows, current.rows):
+    if same(rows, current.rows):
         return True
     for _attempt in range(2):
-        if write(response, question, revision.new_rows, current, user, "restored"):
+        if write(response, question, rows, current, user, "restored"):
             return True
         current = current_answers(response, [question.id], fresh=True)[question.id]
     return False

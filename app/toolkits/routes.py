@@ -347,10 +347,12 @@ def restore(slug: str, revision_id: int):
         flash(_closed_message(who.toolkit), "important")
         return redirect(_url("toolkits.check", who), code=303)
     question = svc.load_definition(who.toolkit).by_id[revision.question_id]
-    if coediting.restore(who.response, question, revision, current_user):
+    before = request.form.get("before") == "1"
+    if coediting.restore(who.response, question, revision, current_user, before=before):
         who.response.updated_at, who.response.updated_by_id = utcnow(), current_user.id
         db.session.commit()
-        flash(f"The answer to “{question.label}” is back to the version saved {_when(revision)}.", "success")
+        when = f"before the change of {_when(revision)}" if before else f"saved {_when(revision)}"
+        flash(f"The answer to “{question.label}” is back to the version {when}.", "success")
     else:
         db.session.rollback()
         flash(f"A colleague changed “{question.label}” at the same moment. Check it, then try again.", "important")

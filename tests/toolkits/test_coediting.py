@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
@@ -221,6 +221,26 @@ def test_restore_an_earlier_version(db, two):
     assert done.status_code == 303
     assert _stored(db, toolkit, "Name") == ["First"]
     assert "is back to the version saved" in page_text(amina.client.get(done.headers["Location"]))
+
+
+def test_restore_the_original_answer_from_before_the_first_change(db, two):
+    """walk1: the oldest value (the "From" of the first change) could not be restored."""
+    toolkit, q, amina, _bilal = two
+    amina.draw()
+    amina.set(q["Name"], "Original")
+    amina.save()
+    # An answer from before the history began (demo data, or saved before versions were kept).
+    db.session.execute(delete(AnswerRevision))
+    db.session.commit()
+    amina.draw()
+    amina.set(q["Name"], "Changed")
+    amina.save()
+    base, query = amina.url.split("/section/")[0], amina.url.split("?")[1]
+    second = db.session.scalar(select(AnswerRevision).where(AnswerRevision.version == 2))
+    assert "Restore the answer before this change" in page_text(amina.client.get(f"{base}/check?{query}"))
+    done = amina.client.post(f"{base}/restore/{second.id}?{query}", data={"before": "1"})
+    assert done.status_code == 303 and _stored(db, toolkit, "Name") == ["Original"]
+    assert "is back to the version before the change of" in page_text(amina.client.get(done.headers["Location"]))
 
 
 def test_restore_refuses_another_organisations_history(app, db, two):
