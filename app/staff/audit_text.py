@@ -138,7 +138,7 @@ SENTENCES = {
     "toolkit.question_added": "{actor} added the question {label} to {target}",
     "toolkit.question_changed": "{actor} changed the question {label} of {target}",
     "toolkit.question_removed": "{actor} removed the question {label} from {target}",
-    "toolkit.reminders_sent": "{actor} sent reminders about {target} to {recipients} organisations",
+    "toolkit.reminders_sent": "{actor} reminded {recipients} people in {organisations} organisations about {target}",
     "toolkit.you_said_saved": "{actor} chose the findings to publish for {target}",
     "toolkit.response_reopened": "{actor} reopened a response to {target}",
     "actionplan.created": "{actor} created the action plan {title}",

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit import record
 from app.auth.models import User
@@ -43,13 +43,17 @@ def sent_today(toolkit: Toolkit, now: dt.datetime | None = None) -> bool:
     )
 
 
+UNREACHABLE_SHOWN = 25
+
+
 @dataclass
 class Plan:
     """Who a reminder would reach now: the people, their organisations, and the organisations that
     have not answered but cannot be reminded (nobody there has an active account)."""
 
     people: list[tuple[User, Organisation]]
-    unreachable: list[Organisation]
+    unreachable: list[Organisation]  # the first UNREACHABLE_SHOWN of them, by name
+    unreachable_total: int = 0
 
     @property
     def organisations(self) -> int:
@@ -77,10 +81,15 @@ def plan(toolkit: Toolkit) -> Plan:
         .order_by(Organisation.id, User.id)
     ).all()
     reached = select(Membership.organisation_id).join(User, User.id == Membership.user_id).where(User.active.is_(True))
+    cannot = (*waiting, Organisation.id.not_in(reached))
+    # A directory of thousands of groups without accounts must not make the results page megabytes long.
     unreachable = db.session.scalars(
-        select(Organisation).where(*waiting, Organisation.id.not_in(reached)).order_by(Organisation.name)
+        select(Organisation).where(*cannot).order_by(Organisation.name).limit(UNREACHABLE_SHOWN)
     ).all()
-    return Plan([(user, organisation) for user, organisation in people], list(unreachable))
+    total = len(unreachable)
+    if total == UNREACHABLE_SHOWN:
+        total = db.session.scalar(select(func.count()).select_from(Organisation).where(*cannot))
+    return Plan([(user, organisation) for user, organisation in people], list(unreachable), total)
 
 
 def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> Plan | None:

@@ -188,3 +188,23 @@ def test_reminders_say_who_in_words_and_list_organisations_that_cannot_be_remind
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "toolkit_reminder")).first()
     assert f"It takes about {minutes} minutes" in mail.body_text
     assert "20 minutes" not in mail.body_text or minutes == 20
+
+
+def test_the_results_page_lists_only_the_first_organisations_that_cannot_be_reminded(client, db, login_as):
+    """A directory of thousands of groups without accounts made the results page megabytes long (bench)."""
+    from app.toolkits.reminders import UNREACHABLE_SHOWN
+    from tests.factories.groups import organisation
+    from tests.factories.toolkits import small_toolkit
+    from tests.pages import page_text
+
+    toolkit = small_toolkit()
+    for n in range(UNREACHABLE_SHOWN + 5):
+        organisation(f"Quiet Group {n:03d}")
+    db.session.commit()
+    login_as("staff")
+    response = client.get(f"/staff/toolkits/{toolkit.slug}/results")
+    text = page_text(response)
+    assert f"{UNREACHABLE_SHOWN + 5} organisations that have not answered cannot be reminded" in text
+    assert f"(the first {UNREACHABLE_SHOWN} by name are below)" in text
+    listed = response.get_data(as_text=True).split('id="cannot-remind"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == UNREACHABLE_SHOWN and "Quiet Group 000" in listed

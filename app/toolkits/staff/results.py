@@ -81,7 +81,7 @@ def staff_remind(slug: str):
         record("toolkit.reminders_sent", toolkit, recipients=len(sent.people), organisations=sent.organisations)
         flash(f"Reminders are being sent to {sent.in_words()} that have not answered.", "success")
         if sent.unreachable:
-            count = len(sent.unreachable)
+            count = sent.unreachable_total
             flash(
                 f"{count} {'organisation has' if count == 1 else 'organisations have'} no member with an account, "
                 "so cannot be reminded: they are listed on this page with a link to invite them.",
