@@ -153,7 +153,7 @@ def test_error_swap_says_error_in_the_title_and_focuses_a_visible_summary(site, 
 
     # Put right, the title loses "Error: " and the confirmation takes a focus that can be seen.
     page.get_by_label("Full name").first.fill("Farah Ahmed")
-    page.get_by_label("Email address").fill("farah@example.org")
+    page.get_by_label("Email address", exact=True).fill("farah@example.org")
     page.get_by_role("button", name="Register", exact=True).click()
     expect(page.locator("#registration-box .govuk-error-summary")).to_have_count(0)
     expect(page.locator("#registration-box")).to_be_focused()
