@@ -10,7 +10,7 @@ import secrets
 
 from flask import current_app, flash, make_response, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from app.audit import AuditEvent, record
 from app.auth import bp
@@ -146,7 +146,9 @@ def _last_admin(user: User) -> bool:
 def delete_account(user: User) -> None:
     """Remove what identifies the person; keep the rows others' records point at, anonymised."""
     delete_all(user)  # each feature's part first (memberships, invitations …)
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_addr == user.email))
+    addresses = _addresses_of(user)
+    db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.to_addr).in_(addresses)))
+    _erase_addresses_from_audit(user, addresses)
     record("user.deleted", user, actor=user)
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"
     user.name = "Deleted user"
@@ -154,6 +156,30 @@ def delete_account(user: User) -> None:
     user.active = False
     user.confirmed_at = None
     user.end_sessions()
+
+
+def _about(user: User):
+    return or_(
+        AuditEvent.actor_id == user.id, and_(AuditEvent.object_type == "User", AuditEvent.object_id == str(user.id))
+    )
+
+
+def _addresses_of(user: User) -> set[str]:
+    """Every address the account has had: the current one and those its e-mail changes name."""
+    addresses = {user.email.lower()}
+    changes = db.session.scalars(select(AuditEvent).where(_about(user), AuditEvent.verb == "user.email_changed"))
+    for event in changes:
+        addresses |= {str(event.details.get(key, "")).lower() for key in ("old", "new")} - {""}
+    return addresses
+
+
+def _erase_addresses_from_audit(user: User, addresses: set[str]) -> None:
+    """The log keeps what was done, not the deleted person's addresses (walk3 read them afterwards)."""
+    for event in db.session.scalars(select(AuditEvent).where(_about(user))):
+        details = dict(event.details or {})
+        kept = {k: ("(erased)" if isinstance(v, str) and v.lower() in addresses else v) for k, v in details.items()}
+        if kept != details:
+            event.details = kept
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -111,6 +111,20 @@ def test_delete_my_account_says_what_is_kept_and_removes_what_identifies_me(clie
     assert services.find_subscriber("amina@example.org").status == "confirmed"  # a separate choice, kept
 
 
+def test_deleting_after_an_email_change_leaves_no_old_address_in_mail_or_the_audit_log(client, db, login_as):
+    """walk3: the audit log still named the old and new addresses, and mail to the old one stayed."""
+    user, _org = _member(db, login_as)
+    client.post("/account/email", data={"email": "amina@new.example.org", "current": factories.PASSWORD})
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_change"))
+    client.get(re.search(r"http://localhost(/account/email/confirm/\S+)", mail.body_text).group(1))
+    client.post("/account/delete", data={"current": factories.PASSWORD})
+    db.session.expire_all()
+    for address in ("amina@example.org", "amina@new.example.org"):
+        assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == address)) is None
+    logged = " ".join(str(e.details) for e in db.session.scalars(select(AuditEvent)))
+    assert "amina@" not in logged and "(erased)" in logged
+
+
 def test_the_only_administrator_cannot_delete_their_account(client, db, login_as):
     login_as("admin")
     assert "You are the only administrator" in page_text(client.get("/account/delete"))
