@@ -113,7 +113,7 @@ def test_delete_my_account_says_what_is_kept_and_removes_what_identifies_me(clie
 
 def test_deleting_after_an_email_change_leaves_no_old_address_in_mail_or_the_audit_log(client, db, login_as):
     """walk3: the audit log still named the old and new addresses, and mail to the old one stayed."""
-    user, _org = _member(db, login_as)
+    _user, _org = _member(db, login_as)
     client.post("/account/email", data={"email": "amina@new.example.org", "current": factories.PASSWORD})
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_change"))
     client.get(re.search(r"http://localhost(/account/email/confirm/\S+)", mail.body_text).group(1))
