@@ -423,3 +423,18 @@ def test_a_corrected_progress_update_is_rewritten_not_added_twice(db):
     ).all()
     assert bodies == ["<p>First youth worker started in January.</p>", "<p>Second post advertised.</p>"]
     assert preview_changes(parse_file(text.encode(), TSV), plan).nothing
+
+
+def test_a_plain_colon_title_is_not_split_into_a_label():
+    """walk2: "Apprenticeships: 30% from BAME communities" became the label "Apprenticeships"."""
+    from app.actionplan.importing.cells import read_action_text
+
+    assert read_action_text("Apprenticeships: 30% from BAME communities") == (
+        "",
+        "Apprenticeships: 30% from BAME communities",
+        "",
+    )
+    assert read_action_text("Knife crime: Fund two detached youth workers.")[:2] == (
+        "Knife crime",
+        "Fund two detached youth workers.",
+    )

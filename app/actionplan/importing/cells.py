@@ -160,6 +160,7 @@ def normalise_number(value: str) -> str:
 _BOLD_LEAD = re.compile(r"^\s*(?:<p>\s*)?<(b|strong)>(.*?)</\1>\s*(:?)\s*(?:<br>\s*)?", re.S | re.I)
 _PLAIN_LABEL = re.compile(r"^([A-Za-z][^\n:.!?]{1,58}):[ \t]+(?=\S)")
 TITLE_MAX = 150
+PLAIN_LABEL_MIN_WORDS = 8
 
 
 def split_headline(value: str) -> tuple[str, str]:
@@ -181,10 +182,18 @@ def read_action_text(value: str) -> tuple[str, str, str]:
         return _read_html(sanitize_html(value).strip())
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     label = ""
-    if (match := _PLAIN_LABEL.match(text)) and _is_label(match.group(1)):
+    # Without bold, "Label: text" is a label only before a sentence: "Apprenticeships: 30% from BAME
+    # communities" is one title, "Knife crime: Fund two youth workers." a label and its text.
+    match = _PLAIN_LABEL.match(text)
+    if match and _is_label(match.group(1)) and _is_sentence(text[match.end() :].split("\n")[0]):
         label, text = " ".join(match.group(1).split()), text[match.end() :]
     title, rest = _title_and_rest(text, whole_line=not label)
     return label, title, canonical_html(rest)
+
+
+def _is_sentence(text: str) -> bool:
+    text = text.strip()
+    return text.endswith((".", "!", "?")) or len(text.split()) >= PLAIN_LABEL_MIN_WORDS
 
 
 def _is_label(text: str) -> bool:
