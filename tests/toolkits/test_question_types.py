@@ -76,3 +76,23 @@ def test_blank_answers_are_no_answer_and_stray_ranks_are_refused(db):
     ranking = questions(toolkit)["Issues"]
     parsed = ranking.kind.parse(MultiDict({f"{ranking.html_id}-nope": "1"}))
     assert parsed.error == "Rank only the options offered" and parsed.empty
+
+
+def test_none_of_these_cannot_be_ticked_with_another_option():
+    """walk1: "None of these" was saved together with "Age" and counted in the published figures."""
+    import pytest
+
+    from app.toolkits.models import Question
+    from app.toolkits.question_types.base import AnswerError
+
+    question = Question(
+        type="multiple_choice",
+        label="What do you record?",
+        options=[{"id": "age", "label": "Age"}, {"id": "none-of-these", "label": "None of these"}],
+        allow_other=False,
+    )
+    kind = question.kind
+    assert kind.exclusive_ids == {"none-of-these"}
+    assert kind.validate({"selected": ["none-of-these"], "other": ""}) == [{"option_id": "none-of-these"}]
+    with pytest.raises(AnswerError, match="Select “None of these” on its own, or untick it"):
+        kind.validate({"selected": ["age", "none-of-these"], "other": ""})

@@ -21,6 +21,13 @@ def other_problem(other: str) -> str | None:
     return None
 
 
+EXCLUSIVE_LABELS = {"none", "none of these", "none of the above", "not applicable"}
+
+
+def is_exclusive_label(label: str) -> bool:
+    return " ".join(label.lower().strip(" .").split()) in EXCLUSIVE_LABELS
+
+
 class SingleChoiceType(QuestionType):
     answer_seconds = 15
     name = "single_choice"
@@ -130,6 +137,21 @@ class MultipleChoiceType(SingleChoiceType):
         selected = [v.strip() for v in form.getlist(self.field_name) if v.strip()]
         return {"selected": selected, "other": form.get(f"{self.field_name}-other") or ""}
 
+    @property
+    def exclusive_ids(self) -> set[str]:
+        """Options such as "None of these" that cannot be ticked with another (GOV.UK's exclusive
+        tick box: its script unticks the others; without JavaScript the check below says so)."""
+        return {o["id"] for o in self.question.options or [] if is_exclusive_label(o.get("label", ""))}
+
+    def validate(self, value) -> list[dict]:
+        rows = super().validate(value)
+        chosen = {row["option_id"] for row in rows}
+        for option_id in self.exclusive_ids & chosen:
+            if len(chosen) > 1:
+                label = self.question.option_label(option_id)
+                raise AnswerError(f"Select “{label}” on its own, or untick it")
+        return rows
+
     def required_message(self) -> str:
         return f"Select at least one option for “{short_label(self.question.label)}”"
 
@@ -144,4 +166,7 @@ class MultipleChoiceType(SingleChoiceType):
 
     def sample_answer(self, rng, respondent_id) -> list[dict]:
         options = self.question.options
-        return [{"option_id": o["id"]} for o in rng.sample(options, rng.randint(1, min(4, len(options))))]
+        chosen = [o["id"] for o in rng.sample(options, rng.randint(1, min(4, len(options))))]
+        if len(chosen) > 1:  # "None of these" stands alone
+            chosen = [o for o in chosen if o not in self.exclusive_ids]
+        return [{"option_id": o} for o in chosen]
