@@ -286,7 +286,7 @@ def apologies(slug: str):
     holds_place = mine is not None and mine.status in ("confirmed", "waitlisted")
     if holds_place and request.method == "POST" and request.form.get("give_up_place") != "yes":
         # A one-click form drawn before they registered: never give up a place without asking.
-        page = url_for("events.apologies", slug=event.slug)
+        page = url_for("events.apologies", slug=event.slug, next=_next_url())
         return hx_redirect(page)
     if form.validate_on_submit():
         group = _apologising_group(form, groups)
@@ -306,8 +306,15 @@ def apologies(slug: str):
             form.populate_errors(problem, "organisation_id")
         else:
             return _apologies_sent(event, result.registration, group)
+    next_url = safe_next(request.values.get("next") or "", "") or None
     return render(
-        "events/apologies.html", "events/_apologies_problem.html", event=event, form=form, groups=groups, mine=mine
+        "events/apologies.html",
+        "events/_apologies_problem.html",
+        event=event,
+        form=form,
+        groups=groups,
+        mine=mine,
+        next_url=next_url,
     )
 
 

@@ -132,8 +132,13 @@ def test_member_dashboard_registers_in_one_click_with_htmx(site, app, db):
         registration = _db.session.scalar(select(Registration).where(Registration.event_id == meeting.id))
         assert (registration.status, registration.organisation_id) == ("confirmed", group.id)
 
-    # Apologies instead, in one click: the place is given up and the apologies recorded for the group.
+    # Apologies instead: holding a place, the member is asked first (the place and any guests' places
+    # are given up), then comes back to the dashboard with the apologies recorded for the group.
     page.get_by_role("button", name="Send apologies for my group").click()
+    expect(page.get_by_text("You have a place at this meeting. Sending apologies gives up your place")).to_be_visible()
+    site.axe_check()
+    page.get_by_role("button", name="Give up my place and send apologies").click()
+    assert page.url.endswith(f"/my-group/{group.id}")
     expect(page.get_by_role("heading", name="You have sent your apologies for Somali Parents Network")).to_be_visible()
     expect(page.get_by_role("row", name="Autumn network meeting")).to_contain_text("Sent apologies")
     site.axe_check()
