@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 import socketserver
-import threading
 
-from tests.mail.pop3_server import Mailbox
+from tests.mail.pop3_server import LocalMailServer, Mailbox
 
 
 class _Session(socketserver.StreamRequestHandler):
@@ -68,24 +67,7 @@ class _Session(socketserver.StreamRequestHandler):
             self.deleted.clear()
 
 
-class ImapServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, mailbox: Mailbox) -> None:
-        super().__init__(("127.0.0.1", 0), _Session)
-        self.mailbox = mailbox
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"imap://{self.mailbox.user}:{self.mailbox.password}@{host}:{port}/INBOX"
-
-    def __enter__(self) -> ImapServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.shutdown()
-        self.server_close()
+class ImapServer(LocalMailServer):
+    session = _Session
+    scheme = "imap"
+    path = "/INBOX"

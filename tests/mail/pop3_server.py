@@ -63,24 +63,35 @@ class _Session(socketserver.StreamRequestHandler):
                 self._say("-ERR unknown command")
 
 
-class Pop3Server(socketserver.ThreadingTCPServer):
+class LocalMailServer(socketserver.ThreadingTCPServer):
+    """A mailbox served on a free loopback port in a thread, as a context manager; each protocol's
+    subclass names its session handler and its URL scheme."""
+
     daemon_threads = True
     allow_reuse_address = True
+    session: type[socketserver.BaseRequestHandler]
+    scheme = ""
+    path = ""
 
     def __init__(self, mailbox: Mailbox) -> None:
-        super().__init__(("127.0.0.1", 0), _Session)
+        super().__init__(("127.0.0.1", 0), self.session)
         self.mailbox = mailbox
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"pop3://{self.mailbox.user}:{self.mailbox.password}@{host}:{port}"
+        return f"{self.scheme}://{self.mailbox.user}:{self.mailbox.password}@{host}:{port}{self.path}"
 
-    def __enter__(self) -> Pop3Server:
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.shutdown()
         self.server_close()
+
+
+class Pop3Server(LocalMailServer):
+    session = _Session
+    scheme = "pop3"
