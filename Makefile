@@ -9,7 +9,7 @@ export FLASK_APP := wsgi.py
 export PORTAL_ENV ?= development
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint format install install-dev browser bench audit clean
+.PHONY: translations run test test-sqlite test-postgres lint format install install-dev browser bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,21 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null; \
 	fi
+
+# Translations (docs/translating.md): extract every marked string into messages.pot, merge it into
+# each language's catalogue (new strings arrive untranslated, changed ones fuzzy), compile them.
+TRANSLATIONS := app/translations
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-wrap --sort-by-file \
+	  --project "Community Network Portal" --copyright-holder "the Community Network Portal contributors" -o $(TRANSLATIONS)/messages.pot .
+	for lang in bn so ur; do \
+	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+	  else \
+	    $(BIN)/pybabel -q init --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 # Installs, migrates the embedded SQLite database, loads demo data when it is empty, and
 # serves on http://127.0.0.1:5000 with the mail worker beside it.

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 # Module imports, not names: the app.db and app.mail subpackages would shadow `db`/`mail` here.
-from app import assets
+from app import assets, i18n
 from app import extensions as ext
 from app.db import query_counter
 from app.ratelimits import trust_proxies
@@ -45,6 +45,7 @@ def create_app(config_class=None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_templates(app)
+    i18n.init_app(app)
     assets.init_app(app)  # first, so that its gzip runs after every other after_request hook
     _init_extensions(app)
     trust_proxies(app)
@@ -87,7 +88,7 @@ def _init_extensions(app: Flask) -> None:
 
     ext.login_manager.init_app(app)
     ext.login_manager.login_view = "auth.login"
-    ext.login_manager.login_message = "Sign in to see this page."
+    ext.login_manager.login_message = i18n._l("Sign in to see this page.")
     ext.login_manager.login_message_category = "important"
     ext.login_manager.session_protection = "basic"
 

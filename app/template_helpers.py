@@ -9,9 +9,14 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.forms import errors_in_page_order
+from app.i18n import _
+from app.i18n.formatting import long_date
 from app.navigation import account_items, navigation_items
 from app.security import has_role
 from app.times import clock, clock_range, to_london
+
+# The human date format templates pass (`datetime("%A %-d %B %Y")`): in other languages, their own.
+WEEKDAY_DATE = "%A %-d %B %Y"
 
 
 def datetime_format(value: dt.datetime | None, fmt: str | None = None, *, weekday: bool = False) -> str:
@@ -19,15 +24,20 @@ def datetime_format(value: dt.datetime | None, fmt: str | None = None, *, weekda
     `weekday` puts the day's name first. `fmt` is a strftime format for machine-read files."""
     if value is None:
         return ""
+    if fmt == WEEKDAY_DATE:
+        return long_date(value, weekday=True) or to_london(value).strftime(fmt)
     if fmt:
         return to_london(value).strftime(fmt)
-    day = to_london(value).strftime("%A %-d %B %Y" if weekday else "%-d %B %Y")
-    return f"{day} at {clock(value)}"
+    day = long_date(value, weekday=weekday) or to_london(value).strftime("%A %-d %B %Y" if weekday else "%-d %B %Y")
+    return _("%(day)s at %(time)s", day=day, time=clock(value))
 
 
 def date_format(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
+    localised = long_date(value)
+    if localised is not None:
+        return localised
     if isinstance(value, dt.datetime):
         value = to_london(value)
     return value.strftime("%-d %B %Y")

@@ -38,6 +38,11 @@ def clock(value: dt.time | dt.datetime | None) -> str:
     """A time as people say it, GOV.UK style: "6pm", "2:05pm", "midday", "midnight" (a datetime in London time)."""
     if value is None:
         return ""
+    from app.i18n.formatting import short_time  # imports this module
+
+    localised = short_time(value)
+    if localised is not None:
+        return localised
     if isinstance(value, dt.datetime):
         value = to_london(value).time()
     if value.minute == 0 and value.hour in (0, 12):
@@ -49,4 +54,6 @@ def clock(value: dt.time | dt.datetime | None) -> str:
 
 def clock_range(start: dt.time | dt.datetime, end: dt.time | dt.datetime) -> str:
     """ "6pm to 8pm", not "18:00 for 120 minutes"."""
-    return f"{clock(start)} to {clock(end)}"
+    from app.i18n import _
+
+    return _("%(start)s to %(end)s", start=clock(start), end=clock(end))

@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Bumped to end every session of this user (deactivation, password change).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The language chosen with the header's switcher (app.i18n): pages and e-mails follow it; None until chosen.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

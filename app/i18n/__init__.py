@@ -1,0 +1,101 @@
+"""The portal in its members' languages (issue 22, DESIGN §9a).
+
+Code marks text with `_()` (now), `_l()` (module-level text such as form labels, translated when shown)
+and `ngettext()`; templates with `{% trans %}` or `_()`. All three interpolate `%(name)s` variables and
+write whole-number variables in the reader's digits. The catalogues are `app/translations/<code>/
+LC_MESSAGES/messages.po`; `make translations` extracts, updates and compiles them (docs/translating.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask_babel
+from flask import Flask, request
+from flask_babel import Babel
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+
+from app.i18n import catalogues, selection
+from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED, Language, language  # noqa: F401
+from app.i18n.selection import current_language
+
+babel = Babel()
+
+
+def _localise(variables: dict[str, Any]) -> dict[str, Any]:
+    """Whole numbers in the reader's digits (Bengali writes ১২); text and other values untouched."""
+    lang = current_language()
+    if not lang.digits:
+        return variables
+    from app.i18n.formatting import number
+
+    return {
+        key: number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for key, value in variables.items()
+    }
+
+
+def _(string: str, **variables: Any) -> str:
+    """The translation of `string`, with `%(name)s` variables filled in."""
+    return flask_babel.gettext(string, **_localise(variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Singular or plural by `num` (available as `%(num)s`), translated."""
+    variables.setdefault("num", num)
+    return flask_babel.ngettext(singular, plural, num, **_localise(variables))
+
+
+def _l(string: str, **variables: Any) -> LazyString:
+    """Translated when it is shown, not when the module loads: for form labels and fixed lists."""
+    return LazyString(_, string, **variables)
+
+
+def language_links() -> list[dict[str, Any]]:
+    """The header's switcher: this page in each language, each named in itself (works without JavaScript)."""
+    chosen = current_language()
+    args = request.args.to_dict(flat=False) if request else {}
+    links = []
+    for lang in LANGUAGES.values():
+        args["lang"] = [lang.code]
+        query = "&".join(f"{key}={value}" for key, values in args.items() for value in _quoted(values))
+        links.append({"language": lang, "href": f"{request.path}?{query}", "current": lang == chosen})
+    return links
+
+
+def _quoted(values: list[str]) -> list[str]:
+    from urllib.parse import quote
+
+    return [quote(value, safe="") for value in values]
+
+
+def _install_jinja(app: Flask) -> None:
+    env = app.jinja_env
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as extraction does
+    gettext, plural = env.globals["gettext"], env.globals["ngettext"]
+
+    @pass_context
+    def localised_gettext(context, string, **variables):
+        return gettext(context, string, **_localise(variables))
+
+    @pass_context
+    def localised_ngettext(context, singular, plural_form, num, **variables):
+        variables.setdefault("num", num)
+        return plural(context, singular, plural_form, num, **_localise(variables))
+
+    env.globals.update(gettext=localised_gettext, ngettext=localised_ngettext)
+    env.globals["language_links"] = language_links
+    env.globals["current_language"] = current_language
+    from app.i18n.formatting import number
+
+    env.filters["number"] = number
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE.babel)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    catalogues.ensure_compiled(app)
+    babel.init_app(app, locale_selector=selection.locale_selector)
+    _install_jinja(app)
+    selection.init_app(app)

@@ -1,0 +1,54 @@
+"""Dates, times and numbers in the reader's language (issue 22), always in London time.
+
+English keeps the GOV.UK style the portal has always used ("Monday 18 May 2026 at 6pm", "6pm to 8pm");
+other languages use their CLDR formats from Babel, in their own digits where the language writes them
+(Bengali: ১৮ মে ২০২৬)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+
+from app.i18n.languages import SOURCE, Language
+from app.i18n.selection import current_language
+from app.times import to_london
+
+_ASCII_DIGITS = "0123456789"
+
+
+def native_digits(text: str, lang: Language | None = None) -> str:
+    """`text`'s digits written as the language writes them (only dates, times and counts pass here)."""
+    lang = lang or current_language()
+    if not lang.digits:
+        return text
+    return text.translate(str.maketrans(_ASCII_DIGITS, lang.digits))
+
+
+def number(value: int | float | None) -> str:
+    """A count or figure in the reader's language: 1,234 / ১,২৩৪."""
+    if value is None:
+        return ""
+    lang = current_language()
+    return native_digits(format_decimal(value, locale=lang.babel), lang)
+
+
+def long_date(value: dt.date | dt.datetime | None, *, weekday: bool = False) -> str | None:
+    """The date in the reader's language, or None for English (its GOV.UK style is built by the caller)."""
+    lang = current_language()
+    if value is None or lang is SOURCE:
+        return None
+    if isinstance(value, dt.datetime):
+        value = to_london(value).date()
+    return native_digits(format_date(value, "full" if weekday else "long", locale=lang.babel), lang)
+
+
+def short_time(value: dt.time | dt.datetime) -> str | None:
+    """The time in the reader's language, or None for English (see app.times.clock)."""
+    lang = current_language()
+    if lang is SOURCE:
+        return None
+    if isinstance(value, dt.datetime):
+        value = to_london(value).time()
+    return native_digits(format_time(value, "short", locale=lang.babel), lang)

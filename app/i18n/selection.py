@@ -1,0 +1,99 @@
+"""Which language a request is answered in (DESIGN §9a): `?lang=`, then the account, then the cookie,
+then the browser's Accept-Language, then English.
+
+A `?lang=` link (the header's switcher, or a link in a bulletin) is remembered in a cookie and, for a
+signed-in person, in their account, so the next page and the next e-mail follow it."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, has_request_context, request
+from flask_login import current_user
+
+from app.i18n.languages import LANGUAGES, SOURCE, Language, known, language
+
+COOKIE = "portal_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _account_language() -> str | None:
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return known(getattr(user, "language", None))
+    return None
+
+
+def chosen_code() -> str:
+    """The code of the language this request is answered in (English outside a request)."""
+    if not has_request_context():
+        return SOURCE.code
+    if "portal_language" in g:
+        return g.portal_language
+    code = (
+        known(request.args.get("lang"))
+        or _account_language()
+        or known(request.cookies.get(COOKIE))
+        or request.accept_languages.best_match(list(LANGUAGES), default=SOURCE.code)
+    )
+    g.portal_language = code
+    return code
+
+
+def locale_selector() -> str:
+    """Flask-Babel's selector: the Babel locale of the chosen language."""
+    return language(chosen_code()).babel
+
+
+def current_language() -> Language:
+    """The language being spoken now: the request's choice, or the one `force_locale` set for an e-mail."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if locale is None:
+        return SOURCE
+    for candidate in LANGUAGES.values():
+        if candidate.babel == str(locale):
+            return candidate
+    return SOURCE
+
+
+def _remember_choice(response):
+    """A `?lang=` choice sticks: the cookie for everyone, the account for a signed-in person."""
+    code = known(request.args.get("lang"))
+    if code is None or request.method != "GET" or response.status_code >= 400:
+        return response
+    if request.cookies.get(COOKIE) != code:
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=COOKIE_MAX_AGE,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+            samesite="Lax",
+        )
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "language", None) != code:
+        from app.extensions import db
+
+        user.language = code
+        db.session.commit()
+    return response
+
+
+def _vary(response):
+    # The same address answers in different languages: caches must key on the cookie and the header.
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        response.headers.setdefault("Content-Language", current_language().tag)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _fresh_language():
+        # Tests and the CLI reuse one app context, so its `g` outlives a request: choose afresh.
+        g.pop("portal_language", None)
+        g.pop("_flask_babel", None)
+
+    app.after_request(_remember_choice)
+    app.after_request(_vary)
