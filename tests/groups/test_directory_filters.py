@@ -37,7 +37,11 @@ def groups(db):
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'class="govuk-link[^"]*" href="/groups/[^"]+">([^<]+)</a>', html)
+    return [
+        n
+        for n in re.findall(r'class="govuk-link[^"]*" href="/groups/[^"]+">([^<]+)</a>', html)
+        if n != "Apply to add your group"
+    ]
 
 
 def _count(html: str, kind: str, slug: str) -> int | None:
@@ -102,6 +106,25 @@ def test_near_a_postcode(client, groups):
     wide = client.get("/groups?near=E16AN&within=5").get_data(as_text=True)
     assert "3 groups found within 5 miles of E1 6AN" in page_text(wide)
     assert "(1 selected)" in wide
+
+
+def test_near_a_postcode_lists_the_nearest_first_with_how_far(client, groups):
+    """Issue 18: with a postcode the results come nearest first (unless the reader picks another
+    order), each saying how far its nearest public venue is; the distance is never kept in the cached
+    results markup, so a plain search shows none."""
+    wide = client.get("/groups?near=E1 1BB&within=5").get_data(as_text=True)
+    assert _names(wide)[:3] == ["Beta Housing", "Alpha Diabetes", "Gamma Diabetes"]
+    text = page_text(wide)
+    assert "Less than 0.1 miles away" in text  # Beta, at that postcode
+    assert re.findall(r"[\d.]+ miles? away", text) == ["0.1 miles away", "0.4 miles away", "1.9 miles away"]
+    assert '<option value="nearest" selected' in wide
+    by_name = client.get("/groups?near=E1 1BB&within=5&sort=name").get_data(as_text=True)
+    assert _names(by_name)[:3] == ["Alpha Diabetes", "Beta Housing", "Gamma Diabetes"]
+    assert "miles away" in page_text(by_name)
+    plain = client.get("/groups").get_data(as_text=True)
+    assert "miles away" not in page_text(plain)
+    fragment = client.get("/groups?near=E1 1BB&within=5", headers=HX).get_data(as_text=True)
+    assert _names(fragment)[:2] == ["Beta Housing", "Alpha Diabetes"]
 
 
 @pytest.mark.parametrize(
