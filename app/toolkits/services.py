@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from app.db import utcnow
 from app.extensions import db
@@ -81,6 +82,9 @@ def open_definitions(now: dt.datetime | None = None) -> list[Definition]:
     one query: the member dashboard's task-list statuses need no more."""
     rows = db.session.execute(
         open_query(now)
+        # The toolkit's columns repeat on every question's row: leave out the large published-findings
+        # ones, which a task list never reads (raiseload: a later read fails loudly, not quietly slowly).
+        .options(defer(Toolkit.you_said_snapshot, raiseload=True), defer(Toolkit.you_said_summary, raiseload=True))
         .add_columns(Section, Question)
         .outerjoin(Section, Section.toolkit_id == Toolkit.id)
         .outerjoin(Question, Question.section_id == Section.id)
