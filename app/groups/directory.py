@@ -35,12 +35,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, text
 
 from app.extensions import db
-from app.groups.search import matching_ids, postgres_prefixes
+from app.groups.search import matching_ids, postgres_prefixes, search_terms
 from app.i18n import _
 from app.i18n.formatting import number
 from app.i18n.selection import current_language
 
 FACET_KINDS = ("theme", "community", "language", "area")
+WORD_MEMO = 512  # searches remembered per directory version (SQLite), a few KB each at 10,000 groups
 LISTED = "approved"
 _CACHE_KEY = "groups.directory_index"
 
@@ -107,6 +108,24 @@ class DirectoryIndex:
     lexeme_bits: dict[str, int] = field(default_factory=dict)
     # Filled as pages are shown, per language: the kept markup carries the page's words (issue 22).
     entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
+    # SQLite: the groups each recent search's words matched (FTS5), until the directory changes: live
+    # search repeats the same few prefixes as people type ("he", "hea", "heal"...), so each costs one
+    # FTS5 query per version, not one per keystroke of every reader (docs/performance.md).
+    word_bits: dict[str, int] = field(default_factory=dict)
+
+    def words_bits(self, query: str | None) -> int | None:
+        """Groups (any status) whose search text has every word of `query` as a prefix, or None when
+        the query has no words; remembered for the last WORD_MEMO searches of this version."""
+        key = " ".join(search_terms(query))
+        if not key:
+            return None
+        bits = self.word_bits.get(key)
+        if bits is None:
+            bits = bitset(matching_ids(query) or [])
+            if len(self.word_bits) >= WORD_MEMO:
+                self.word_bits.pop(next(iter(self.word_bits)))
+            self.word_bits[key] = bits
+        return bits
 
     def prefix_bits(self, prefix: str) -> int:
         """Groups with a lexeme starting with `prefix`: what tsquery 'prefix':* matches."""
@@ -260,9 +279,9 @@ def matching(filters, index: DirectoryIndex) -> Match:
         for prefix in prefixes:
             base &= index.prefix_bits(prefix)
     else:
-        ids = matching_ids(filters.q)
-        if ids is not None:
-            base &= bitset(ids)
+        words = index.words_bits(filters.q)
+        if words is not None:
+            base &= words
     if filters.near_ids is not None:
         base &= bitset(filters.near_ids)
     by_kind = {}

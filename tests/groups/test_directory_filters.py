@@ -161,3 +161,14 @@ def test_fragment_query_count_with_facets(client, groups, query_budget):
     client.get("/groups?theme=diabetes&theme=housing&area=bow", headers=HX)  # build the index
     with query_budget(3):
         client.get("/groups?theme=diabetes&area=bow&area=shadwell&q=alpha", headers=HX)
+
+
+def test_a_remembered_search_follows_a_change_to_the_directory(client, groups, db):
+    """The directory remembers each search's matches until the directory changes (performance): a
+    group renamed after a search is found by the same search at once."""
+    assert "0 groups found" in page_text(client.get("/groups?q=zebra", headers=HX).get_data(as_text=True))
+    groups["b"].name = "Zebra Housing"
+    groups["b"].search_document = "Zebra Housing"
+    db.session.commit()
+    html = client.get("/groups?q=zebra", headers=HX).get_data(as_text=True)
+    assert "1 group found" in page_text(html) and _names(html) == ["Zebra Housing"]
