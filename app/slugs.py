@@ -9,19 +9,33 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_HYPHENS = re.compile(r"-{2,}")
+
+
+def _slug_char(ch: str) -> str:
+    """Latin letters folded to ASCII ("é" → "e"), letters, marks and digits of other scripts kept as
+    they are (a Bengali or Urdu name keeps its script in the address, issue 22), anything else a hyphen."""
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else "-"
+    if unicodedata.category(ch)[0] not in "LMN":
+        return "-"
+    if unicodedata.name(ch, "").startswith("LATIN"):
+        return unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode().lower() or "-"
+    return "" if unicodedata.category(ch) == "Mn" and unicodedata.combining(ch) and ch < "\u0370" else ch
 
 
 def slugify(value: str | None, max_length: int = 200, fallback: str = "item") -> str:
-    """Lower-case ASCII words joined by hyphens ("Café & Co" → "cafe-co"); `fallback` when nothing is left."""
-    value = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", value.lower()).strip("-")[:max_length].strip("-") or fallback
+    """Words joined by hyphens: "Café & Co" → "cafe-co", "বাংলা মহিলা সমিতি" → "বাংলা-মহিলা-সমিতি";
+    `fallback` when nothing is left."""
+    text = "".join(_slug_char(ch) for ch in unicodedata.normalize("NFKC", value or ""))
+    return _HYPHENS.sub("-", text).strip("-")[:max_length].strip("-") or fallback
 
 
 def unique_slug(model, base: str, *, exclude_id: int | None = None, **scope) -> str:
     """`base`, or `base-2`, `base-3`… : the first not taken by another row of `model` within `scope`.
 
-    One query fetches every slug that could clash (a slug holds only [a-z0-9-], so LIKE needs no escaping).
+    One query fetches every slug that could clash (a slug holds only letters, digits and hyphens, so LIKE
+    needs no escaping).
     """
     column = model.slug
     query = select(column).where(or_(column == base, column.like(f"{base}-%")))

@@ -7,9 +7,11 @@ from app.groups.models import Tag
 from app.slugs import slugify, unique_slug
 
 
-def test_slugify_makes_ascii_words_and_falls_back():
+def test_slugify_makes_words_in_their_own_script_and_falls_back():
     assert slugify("Café & Co — Women's Health") == "cafe-co-women-s-health"
-    assert slugify("বাংলা", fallback="group") == "group"
+    # Issue 22: a name in Bengali keeps its script in the address (it was "/groups/group").
+    assert slugify("বাংলা", fallback="group") == "বাংলা"
+    assert slugify("— & —", fallback="group") == "group"
     assert slugify(None, fallback="plan") == "plan"
     assert slugify("a" * 50 + " b", max_length=51) == "a" * 50  # never ends in a hyphen after cutting
 
