@@ -60,7 +60,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return str(ROLE_LABELS.get(self.role, self.role))  # translated now, in the reader's language
 
     @property
     def is_staff(self) -> bool:
