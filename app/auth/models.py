@@ -143,6 +143,11 @@ class Invitation(db.Model):
     invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
 
     @property
+    def role_label(self) -> str:
+        """The role as a reader names it, in lower case inside a sentence ("staff", "administrator")."""
+        return str(ROLE_LABELS.get(self.role, self.role)).lower()
+
+    @property
     def status(self) -> str:
         if self.accepted_at:
             return "accepted"
