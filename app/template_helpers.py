@@ -11,7 +11,7 @@ from govuk_frontend_wtf.main import wtforms_errors
 from markupsafe import Markup
 
 from app.forms import errors_in_page_order
-from app.i18n import SOURCE, _, current_language
+from app.i18n import SOURCE, _, _l, current_language
 from app.i18n.formatting import long_date
 from app.navigation import account_items, navigation_items
 from app.security import has_role
@@ -49,6 +49,11 @@ def csrf_field() -> Markup:
     """The hidden CSRF field, a global so that every template and every fragment rendered on its own
     (an htmx swap) has it without importing it."""
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
+# What the macros in templates/_macros say. pybabel skips folders whose names start with "_", so their
+# words are marked here as well, for extraction; the macros themselves translate them with _().
+MACRO_WORDS = (_l("Back"), _l("Filter"), _l("All"), _l("There is a problem"), _l("page %(number)s", number=2))
 
 
 def translated_wtforms_errors(form, params: dict | None = None) -> dict:

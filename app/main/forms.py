@@ -11,6 +11,7 @@ from app.forms import strip_filter, submit_field
 from app.i18n import _l
 
 WELCOME_MAX = 5000
+WELCOME_MAX_TEXT = f"{WELCOME_MAX:,}"  # "5,000" as the message writes it
 
 
 class WelcomeForm(FlaskForm):
@@ -25,7 +26,7 @@ class WelcomeForm(FlaskForm):
         ),
         validators=[
             Length(
-                max=WELCOME_MAX, message=_l("Welcome text must be %(max)s characters or fewer", max=f"{WELCOME_MAX:,}")
+                max=WELCOME_MAX, message=_l("Welcome text must be %(max)s characters or fewer", max=WELCOME_MAX_TEXT)
             )
         ],
     )
