@@ -63,8 +63,9 @@ def translated_wtforms_errors(form, params: dict | None = None) -> dict:
 
 def _gov_words(params: dict, template: str) -> dict:
     """The words GOV.UK's macros write themselves (the hidden "Error:" before a field's message, the
-    password box's "Show"/"Hide", the character count's "You can enter up to…"), in the reader's
-    language, for every form field govuk_frontend_wtf draws. A template's own values win."""
+    password box's "Show"/"Hide", the character count's "You can enter up to…", a date's "Day", "Month"
+    and "Year"), in the reader's language, for every form field govuk_frontend_wtf draws. A template's
+    own values win."""
     if params.get("errorMessage"):
         params["errorMessage"] = {"visuallyHiddenText": _("Error"), **params["errorMessage"]}
     if current_language() is SOURCE:
@@ -81,6 +82,10 @@ def _gov_words(params: dict, template: str) -> dict:
             params.setdefault(key, text)
     elif template.endswith("charactercount.html"):
         _character_count_words(params)
+    elif template.endswith("date.html"):
+        words = {"Day": _("Day"), "Month": _("Month"), "Year": _("Year")}
+        for item in params.get("items") or []:
+            item["label"] = words.get(item.get("label"), item.get("label"))
     return params
 
 
