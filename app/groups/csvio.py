@@ -34,6 +34,7 @@ from app.groups.models import (
     DEFAULT_PUBLIC_FIELDS,
     LEGAL_FORMS,
     PUBLIC_FIELD_LABELS,
+    STATUS_NAMES,
     Organisation,
     Tag,
 )
@@ -109,14 +110,14 @@ def export_row(org: Organisation) -> list[str]:
     tags = {kind: SEPARATOR.join(t.name for t in org.tags_of(kind)) for kind in TAG_COLUMNS}
     values = {
         "name": org.name,
-        "legal_form": org.legal_form_label,
+        "legal_form": LEGAL_FORMS.get(org.legal_form, org.legal_form),
         "charity_number": org.charity_number,
         "company_number": org.company_number,
         "description": org.description,
         "founded_year": org.founded_year,
         "address": org.address,
         "postcode": org.postcode,
-        "beneficiaries": org.beneficiaries_label,
+        "beneficiaries": BENEFICIARY_RANGES.get(org.beneficiaries or ""),
         "website": org.website,
         "email": org.email,
         "phone": org.phone,
@@ -127,7 +128,7 @@ def export_row(org: Organisation) -> list[str]:
         **tags,
     }
     extra = [
-        org.status_label,
+        STATUS_NAMES.get(org.status, org.status),
         url_for("groups.profile", slug=org.slug, _external=True),
         org.created_at.date().isoformat() if org.created_at else "",
     ]

@@ -36,6 +36,7 @@ from sqlalchemy import bindparam, text
 
 from app.extensions import db
 from app.groups.search import matching_ids, postgres_prefixes
+from app.i18n import current_language
 
 FACET_KINDS = ("theme", "community", "language", "area")
 LISTED = "approved"
@@ -57,7 +58,12 @@ class Entry:
     slug: str
     description: str
     tags: list[TagInfo]
-    html: Markup | None = None
+    # The results-list markup, rendered once per language (its hidden labels are translated).
+    html_in: dict[str, Markup] = field(default_factory=dict)
+
+    @property
+    def html(self) -> Markup | None:
+        return self.html_in.get(current_language().code)
 
     def tags_of(self, kind: str) -> list[TagInfo]:
         return [t for t in self.tags if t.kind == kind]
@@ -299,13 +305,17 @@ def _entries(ids: list[int], index: DirectoryIndex) -> list[Entry]:
     missing = [org_id for org_id in ids if org_id not in index.entries]
     if missing:
         statement = text(_SQL[_dialect()]["entries"]).bindparams(bindparam("ids", expanding=True))
-        render = get_template_attribute("groups/_result.html", "result")
         for org_id, name, slug, description, tag_ids in db.session.execute(statement, {"ids": missing}):
             tags = sorted(index.tag_by_id[n] for n in _ids(tag_ids) if n in index.tag_by_id)
-            entry = Entry(org_id, name, slug, description, [info for _, info in tags])
-            entry.html = render(entry)
-            index.entries[org_id] = entry
-    return [index.entries[org_id] for org_id in ids if org_id in index.entries]
+            index.entries[org_id] = Entry(org_id, name, slug, description, [info for _key, info in tags])
+    entries = [index.entries[org_id] for org_id in ids if org_id in index.entries]
+    code = current_language().code
+    unrendered = [entry for entry in entries if code not in entry.html_in]
+    if unrendered:
+        render = get_template_attribute("groups/_result.html", "result")
+        for entry in unrendered:
+            entry.html_in[code] = render(entry)
+    return entries
 
 
 def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list[FacetItem]]:
