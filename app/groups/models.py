@@ -91,7 +91,7 @@ PUBLIC_FIELD_CHOICES = {
 
 def _english(labels: dict) -> dict[str, str]:
     """The untranslated text of lazily translated labels (`_l("Text")` keeps "Text" as its argument)."""
-    return {key: label._args[0] for key, label in labels.items()}
+    return {key: str(getattr(label, "_args", (label,))[0]) for key, label in labels.items()}
 
 
 # English, machine-read: CSV values (export and import) and HSDS fields.
