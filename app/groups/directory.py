@@ -36,9 +36,8 @@ from sqlalchemy import bindparam, text
 
 from app.extensions import db
 from app.groups.search import matching_ids, postgres_prefixes, search_terms
-from app.i18n import _
+from app.i18n import _, current_language
 from app.i18n.formatting import number
-from app.i18n.selection import current_language
 
 FACET_KINDS = ("theme", "community", "language", "area")
 WORD_MEMO = 512  # searches remembered per directory version (SQLite), a few KB each at 10,000 groups
@@ -61,7 +60,12 @@ class Entry:
     slug: str
     description: str
     tags: list[TagInfo]
-    html: Markup | None = None
+    # The results-list markup, rendered once per language (its hidden labels are translated).
+    html_in: dict[str, Markup] = field(default_factory=dict)
+
+    @property
+    def html(self) -> Markup | None:
+        return self.html_in.get(current_language().code)
 
     def tags_of(self, kind: str) -> list[TagInfo]:
         return [t for t in self.tags if t.kind == kind]
@@ -106,8 +110,7 @@ class DirectoryIndex:
     lexemes: list[str] | None = None
     postings: dict[str, list[int]] = field(default_factory=dict)
     lexeme_bits: dict[str, int] = field(default_factory=dict)
-    # Filled as pages are shown, per language: the kept markup carries the page's words (issue 22).
-    entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
+    entries: dict[int, Entry] = field(default_factory=dict)  # filled as pages are shown
     # SQLite: the groups each recent search's words matched (FTS5), until the directory changes: live
     # search repeats the same few prefixes as people type ("he", "hea", "heal"...), so each costs one
     # FTS5 query per version, not one per keystroke of every reader (docs/performance.md).
@@ -330,20 +333,21 @@ def _entries(ids: list[int], index: DirectoryIndex, distances: dict[int, float] 
     results-list markup (templates/groups/_result.html), both kept in the index (per language) until
     the directory changes: a group already shown costs neither a row nor a render again. With
     `distances` (a "near a postcode" search) each says how far it is, drawn for this request only."""
-    lang = current_language().code
-    missing = [org_id for org_id in ids if (lang, org_id) not in index.entries]
-    render = get_template_attribute("groups/_result.html", "result")
+    missing = [org_id for org_id in ids if org_id not in index.entries]
     if missing:
         statement = text(_SQL[_dialect()]["entries"]).bindparams(bindparam("ids", expanding=True))
         for org_id, name, slug, description, tag_ids in db.session.execute(statement, {"ids": missing}):
             tags = sorted(index.tag_by_id[n] for n in _ids(tag_ids) if n in index.tag_by_id)
-            entry = Entry(org_id, name, slug, description, [info for _, info in tags])
-            entry.html = render(entry)
-            index.entries[(lang, org_id)] = entry
-    found = [index.entries[(lang, org_id)] for org_id in ids if (lang, org_id) in index.entries]
+            index.entries[org_id] = Entry(org_id, name, slug, description, [info for _key, info in tags])
+    entries = [index.entries[org_id] for org_id in ids if org_id in index.entries]
+    code = current_language().code
+    render = get_template_attribute("groups/_result.html", "result")
+    for entry in entries:
+        if code not in entry.html_in:
+            entry.html_in[code] = render(entry)
     if distances is None:
-        return found
-    return [replace(entry, html=render(entry, distance_in_miles(distances[entry.id]))) for entry in found]
+        return entries
+    return [replace(entry, html_in={code: render(entry, distance_in_miles(distances[entry.id]))}) for entry in entries]
 
 
 def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list[FacetItem]]:
