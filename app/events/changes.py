@@ -15,9 +15,10 @@ from app.events.ics import calendar_for
 from app.events.models import Event, EventOldAddress, Registration
 from app.events.services import unique_slug
 from app.extensions import db
+from app.i18n import _
 from app.mail import enqueue
 from app.template_helpers import datetime_format
-from app.times import to_london
+from app.times import clock, to_london
 from app.urls import link_context
 
 TOLD = ("confirmed", "waitlisted")  # who hears about changes: people with a place or waiting for one
@@ -41,7 +42,7 @@ class Snapshot:
 
 def _span(starts_at, ends_at) -> str:
     """'Tuesday 12 January 2027 at 6pm to 8pm' (London time)."""
-    return f"{datetime_format(starts_at, weekday=True)} to {datetime_format(ends_at).rsplit(' at ', 1)[-1]}"
+    return _("%(start)s to %(end)s", start=datetime_format(starts_at, weekday=True), end=clock(ends_at))
 
 
 def what_changed(before: Snapshot, event: Event) -> list[str]:
@@ -49,16 +50,22 @@ def what_changed(before: Snapshot, event: Event) -> list[str]:
     changes = []
     if (before.starts_at, before.ends_at) != (event.starts_at, event.ends_at):
         changes.append(
-            f"The date or time has changed. It was {_span(before.starts_at, before.ends_at)}; "
-            f"it is now {_span(event.starts_at, event.ends_at)} (UK time)."
+            _(
+                "The date or time has changed. It was %(before)s; it is now %(after)s (UK time).",
+                before=_span(before.starts_at, before.ends_at),
+                after=_span(event.starts_at, event.ends_at),
+            )
         )
     if before.attendance_mode != event.attendance_mode:
-        changes.append(f"How people take part has changed: it is now {event.mode_label.lower()}.")
+        changes.append(_("How people take part has changed: it is now %(mode)s.", mode=event.mode_label.lower()))
     if (before.venue, " ".join(before.address.split())) != (event.venue, " ".join(event.address.split())):
-        where = ", ".join(p for p in (event.venue, " ".join(event.address.split())) if p) or "no venue"
-        changes.append(f"The venue has changed. It is now: {where}.")
+        where = ", ".join(p for p in (event.venue, " ".join(event.address.split())) if p)
+        if where:
+            changes.append(_("The venue has changed. It is now: %(where)s.", where=where))
+        else:
+            changes.append(_("The venue has changed. It is now: no venue."))
     if before.online_link != event.online_link and event.has_online:
-        changes.append("The online joining link has changed. Use the new link below.")
+        changes.append(_("The online joining link has changed. Use the new link below."))
     return changes
 
 
@@ -77,7 +84,7 @@ def _context(event: Event, registration: Registration | None, changes: list[str]
     return {
         "event": event,
         "registration": registration,
-        "name": registration.name if registration else "[their name]",
+        "name": registration.name if registration else _("[their name]"),
         "confirmed": registration is None or registration.status == "confirmed",
         "changes": changes,
         "event_link": url_for("events.detail", slug=event.slug, _external=True),
@@ -86,8 +93,8 @@ def _context(event: Event, registration: Registration | None, changes: list[str]
 
 def subject_for(event: Event, changes: list[str]) -> str:
     if event.is_cancelled:
-        return f"Cancelled: {event.title}"
-    return f"Changed: {event.title}, {datetime_format(event.starts_at, weekday=True)}"
+        return _("Cancelled: %(title)s", title=event.title)
+    return _("Changed: %(title)s, %(when)s", title=event.title, when=datetime_format(event.starts_at, weekday=True))
 
 
 def preview(event: Event, changes: list[str]) -> dict[str, str]:

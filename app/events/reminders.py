@@ -11,6 +11,7 @@ from app.db import utcnow
 from app.events.models import Event, Registration
 from app.events.registration import cancel_link
 from app.extensions import db
+from app.i18n import _
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.urls import link_context
@@ -48,7 +49,7 @@ def _send_reminders(now: dt.datetime | None = None) -> int:
             enqueue(
                 "event_reminder",
                 to=registration.email,
-                subject=f"Reminder: {event.title}",
+                subject=_("Reminder: %(title)s", title=event.title),
                 dedupe_key=key,
                 event=event,
                 registration=registration,
