@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
+from app.i18n import _, ngettext
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
@@ -61,9 +62,10 @@ class Plan:
 
     def in_words(self) -> str:
         people, orgs = len(self.people), self.organisations
-        return (
-            f"{people} {'person' if people == 1 else 'people'} in {orgs} "
-            f"{'organisation' if orgs == 1 else 'organisations'}"
+        return _(
+            "%(people)s in %(organisations)s",
+            people=ngettext("%(num)s person", "%(num)s people", people),
+            organisations=ngettext("%(num)s organisation", "%(num)s organisations", orgs),
         )
 
 
