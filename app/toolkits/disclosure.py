@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
-from app.i18n import SOURCE, _, ngettext
+from app.i18n import SOURCE, _, _l, ngettext
 from app.toolkits import results as results_mod
 from app.toolkits.models import Answer, Question, Response, Toolkit
 from app.toolkits.question_types.ranking import ranking_sentence, statement_form
@@ -148,11 +148,12 @@ def _hide_ranking(options: list[dict], answered: int, top: int, threshold: int) 
 
 def _row(option: dict, answered: int, shape: str, hidden: bool) -> dict:
     if hidden:
-        return {"label": option["label"], "count": None, "percent": None, "first": None, "borda": None,
-                "width_class": "portal-bar--w0"}  # fmt: skip
+        return {"id": option.get("id", ""), "label": option["label"], "count": None, "percent": None, "first": None,
+                "borda": None, "width_class": "portal-bar--w0"}  # fmt: skip
     percent = round(100 * option["count"] / answered) if answered else 0
     ranked = shape == "ranking"
     return {
+        "id": option.get("id", ""),
         "label": option["label"],
         "count": option["count"],
         "percent": percent,
@@ -180,6 +181,20 @@ def _ranking_statement(options: list[dict], hidden: set[int]) -> dict | None:
         "first": first["label"],
         "second": second["label"],
     }
+
+
+# Options every toolkit offers (stored in snapshots in English): shown in the reader's language.
+FIXED_LABELS = {"yes": ("Yes", _l("Yes")), "no": ("No", _l("No")), "other": ("Other", _l("Other"))}
+
+
+def for_reader(item: dict) -> dict:
+    """A published question as the "You said" page shows it: the finding's sentence and the fixed
+    option names ("Yes", "No", "Other") in the reader's language, the rest as published."""
+    rows = []
+    for row in item.get("rows", []):
+        english, words = FIXED_LABELS.get(row.get("id", ""), (None, None))
+        rows.append(row | {"label": str(words)} if english and row["label"] == english else row)
+    return item | {"statement": statement_text(item), "rows": rows}
 
 
 def statement_text(item: dict) -> str:

@@ -426,11 +426,7 @@ def you_said(slug: str):
         "toolkits/you_said.html",
         toolkit=toolkit,
         snapshot=snapshot,
-        findings=[
-            item | {"statement": disclosure.statement_text(item)}
-            for item in snapshot["questions"]
-            if not item["withheld"]
-        ],
+        findings=[disclosure.for_reader(item) for item in snapshot["questions"] if not item["withheld"]],
         received_by=disclosure.received_by(snapshot),
         threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,
