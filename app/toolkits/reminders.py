@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.audit import record
@@ -20,6 +21,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
+from app.i18n import _, language, ngettext
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
@@ -61,9 +63,10 @@ class Plan:
 
     def in_words(self) -> str:
         people, orgs = len(self.people), self.organisations
-        return (
-            f"{people} {'person' if people == 1 else 'people'} in {orgs} "
-            f"{'organisation' if orgs == 1 else 'organisations'}"
+        return _(
+            "%(people)s in %(organisations)s",
+            people=ngettext("%(num)s person", "%(num)s people", people),
+            organisations=ngettext("%(num)s organisation", "%(num)s organisations", orgs),
         )
 
 
@@ -101,17 +104,18 @@ def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> Plan | N
     minutes = estimated_minutes(load_definition(toolkit))
     with link_context():
         for user, organisation in who.people:
-            enqueue(
-                "toolkit_reminder",
-                to=user.email,
-                subject=f"Reminder: {toolkit.title}",
-                dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
-                toolkit=toolkit,
-                organisation=organisation,
-                user=user,
-                minutes=minutes,
-                link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
-            )
+            with force_locale(language(getattr(user, "language", None)).babel):  # each in their own language
+                enqueue(
+                    "toolkit_reminder",
+                    to=user.email,
+                    subject=_("Reminder: %(title)s", title=toolkit.title),
+                    dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
+                    toolkit=toolkit,
+                    organisation=organisation,
+                    user=user,
+                    minutes=minutes,
+                    link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
+                )
     return who
 
 
