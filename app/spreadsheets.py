@@ -150,8 +150,8 @@ def _check_headers(members: list[zipfile.ZipInfo]) -> None:
             _(
                 "The file is made of %(parts)s parts, which is far more than a spreadsheet has "
                 "(the limit is %(limit)s). Save it again as .xlsx or CSV and try again",
-                parts=f"{len(members):,}",
-                limit=f"{MAX_ZIP_MEMBERS:,}",
+                parts=format(len(members), ","),
+                limit=format(MAX_ZIP_MEMBERS, ","),
             )
         )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
@@ -162,7 +162,7 @@ def _check_headers(members: list[zipfile.ZipInfo]) -> None:
                 _(
                     "Part of the file expands %(times)s times when it is "
                     "opened, which a real spreadsheet never does. Save it again as .xlsx or CSV and try again",
-                    times=f"{member.file_size // max(member.compress_size, 1):,}",
+                    times=format(member.file_size // max(member.compress_size, 1), ","),
                 )
             )
 
@@ -186,7 +186,7 @@ def _check_expanded_size(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo
                 _(
                     "The file has more than %(limit)s different pieces of text, which is far more than "
                     "a spreadsheet of this kind needs. Save it as CSV, or split it, and try again",
-                    limit=f"{MAX_SHARED_STRINGS:,}",
+                    limit=format(MAX_SHARED_STRINGS, ","),
                 )
             )
 
@@ -330,7 +330,7 @@ def load_json(content: bytes | str, max_bytes: int = MAX_JSON_BYTES, max_depth: 
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
         raise ImportRefused(
-            _("The file is larger than %(mb)s MB. Choose a smaller JSON file", mb=f"{max_bytes / 1024 / 1024:g}")
+            _("The file is larger than %(mb)s MB. Choose a smaller JSON file", mb=format(max_bytes / 1024 / 1024, "g"))
         )
     try:
         text = raw.decode("utf-8-sig")

@@ -37,10 +37,8 @@ MAIL_KINDS = {
 }
 
 
-# An outbox message's status in words (the filter's choices and the tags); "captured" is how a
-# message sent without a mail server reads.
+# An outbox message's status in words, for the Sent mail filter (staff/_mail_status.html names them too).
 MAIL_STATUSES = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
-CAPTURED = _l("Captured")
 
 
 def kind_label(kind: str | None) -> str:

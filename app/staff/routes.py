@@ -244,7 +244,6 @@ def mail():
         pager=pager,
         status=status,
         status_options=list(MAIL_STATUSES.items()),
-        mail_statuses=MAIL_STATUSES,
         capture_mode=not current_app.config.get("MAIL_SERVER"),
         pagination=govuk_pagination(pager, "staff.mail", status=status),
         kind_label=kind_label,
@@ -258,6 +257,4 @@ def mail_message(message_id: int):
     # Credential links are removed in every mail mode (app/staff/redaction.py); a sensitive
     # message says so even when its sign-in link sits in a part we do not show.
     body = redact(message.body_text)
-    return render_template(
-        "staff/mail_message.html", message=message, body=body, kind_label=kind_label, mail_statuses=MAIL_STATUSES
-    )
+    return render_template("staff/mail_message.html", message=message, body=body, kind_label=kind_label)

@@ -388,7 +388,7 @@ def _gap_warning(parsed: ParsedPlan, last: dict, number: str, row: int) -> None:
                 row,
                 _(
                     "Numbering jumps from %(last)s to %(number)s: %(missing)s not in the file.",
-                    last=f"{prefix}.{previous[0]}",
+                    last=".".join((prefix, str(previous[0]))),
                     number=number,
                     missing=missing,
                 ),

@@ -42,7 +42,7 @@ def read_rows(content: bytes, filename: str) -> list[list[str]]:
             _(
                 "The file is %(size)s MB. Files must be 10 MB or smaller: "
                 "remove images or other sheets, or save it as CSV.",
-                size=f"{len(content) / 1024 / 1024:.1f}",
+                size=format(len(content) / 1024 / 1024, ".1f"),
             )
         )
     if not content.strip():
