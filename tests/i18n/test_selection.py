@@ -5,7 +5,7 @@ the header's switcher follow it."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from lxml import html as lxml_html
@@ -207,3 +207,12 @@ def test_switcher_links_are_escaped(client, db):
     _root, nav = _switcher(client.get('/groups?q="><b>x</b>&lang=so'))
     href = nav.xpath(".//a")[0].get("href")
     assert parse_qs(urlsplit(href).query)["q"] == ['"><b>x</b>']
+
+
+def test_switcher_links_keep_odd_names_and_paths_in_one_piece(client, db):
+    _root, nav = _switcher(client.get("/groups?a%26lang%3Dur=1&lang=so"))
+    href = nav.xpath(".//a")[0].get("href")
+    assert parse_qs(urlsplit(href).query) == {"a&lang=ur": ["1"], "lang": ["en"]}
+    _root, nav = _switcher(client.get("/groups/বাংলা-সমিতি%3Fx?lang=so"))
+    href = nav.xpath(".//a")[0].get("href")
+    assert urlsplit(href).path == quote("/groups/বাংলা-সমিতি?x")  # the encoded "?" is still part of the path
