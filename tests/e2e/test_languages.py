@@ -132,6 +132,24 @@ def _back_link_at_the_start(page: Page, rtl: bool) -> None:
         assert abs(link["x"] - main["x"]) <= TOLERANCE, (link, main)
 
 
+# Elements that stick out of either side of the window (in a right-to-left page, what sticks out on the
+# right cannot even be scrolled to); visually hidden text and wide tables' own scroll boxes aside.
+OFF_THE_SIDES = """() => [...document.querySelectorAll("body *")].filter((e) => {
+  const r = e.getBoundingClientRect();
+  if (r.width <= 1 || r.height <= 1 || e.closest(".portal-table-scroll, .govuk-visually-hidden")) return false;
+  return r.left < -1 || r.right > window.innerWidth + 1;
+}).slice(0, 5).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().left)}`
+  + `..${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def _phone_and_screenshots(site, name: str) -> None:
+    """At 320 px nothing sticks out of either side; then screenshots at 320 and 1280 px (no sideways scroll)."""
+    page = site.page
+    page.set_viewport_size({"width": 320, "height": 900})
+    assert page.evaluate(OFF_THE_SIDES) == [], page.url
+    _look(site, name)
+
+
 def _submit(site, button: str = "main form [type=submit]") -> None:
     """Send a form by its (first) submit button, whatever its words, and check the next page."""
     with site.page.expect_navigation():
@@ -159,7 +177,7 @@ def test_directory_search_with_filters(site, directory, code):
     results, filters = _box(page.locator("#directory-results")), _box(page.locator("#directory-filters"))
     # The filters' column is the first: on the right in Urdu, the results to its left.
     assert (results["x"] < filters["x"]) == rtl
-    _look(site, f"languages-{code}-directory")
+    _phone_and_screenshots(site, f"languages-{code}-directory")
 
 
 @LANGS
@@ -175,7 +193,7 @@ def test_mailing_list_sign_up_with_an_error(site, db, code):
     _error_summary_at_the_start(page, rtl)
     _ticks_at_the_start(page, rtl)
     expect(page.locator("#name")).to_have_value("Grace Okafor")  # nothing typed is lost
-    _look(site, f"languages-{code}-mailing-error")
+    _phone_and_screenshots(site, f"languages-{code}-mailing-error")
 
     page.locator("#email").fill("grace@example.org")
     page.locator("input[name=topics]").first.check()
@@ -183,7 +201,7 @@ def test_mailing_list_sign_up_with_an_error(site, db, code):
     _submit(site)
     expect(page.locator("main .govuk-error-summary")).to_have_count(0)
     _in_language(page, code)
-    _look(site, f"languages-{code}-mailing-done")
+    _phone_and_screenshots(site, f"languages-{code}-mailing-done")
 
 
 @LANGS
@@ -200,7 +218,7 @@ def test_event_registration_with_an_error(site, db, code):
     site.axe_check()
     _error_summary_at_the_start(page, rtl)
     _ticks_at_the_start(page, rtl)
-    _look(site, f"languages-{code}-register-error")
+    _phone_and_screenshots(site, f"languages-{code}-register-error")
 
     page.locator("#name").fill("Amina Yusuf")
     page.locator("#show_on_attendee_list").check()
@@ -210,7 +228,7 @@ def test_event_registration_with_an_error(site, db, code):
     site.axe_check()
     db.session.rollback()  # see what the live server committed
     assert event_services.find_registration(event.id, "amina@example.org") is not None
-    _look(site, f"languages-{code}-registered")
+    _phone_and_screenshots(site, f"languages-{code}-registered")
 
 
 @LANGS
@@ -233,7 +251,7 @@ def test_toolkit_section_with_an_error_as_a_member(site, db, code):
     _error_summary_at_the_start(page, rtl)
     _ticks_at_the_start(page, rtl)
     expect(page.locator("main .govuk-checkboxes__input").first).to_be_checked()  # nothing lost
-    _look(site, f"languages-{code}-toolkit-error")
+    _phone_and_screenshots(site, f"languages-{code}-toolkit-error")
 
     target = page.locator(".govuk-error-summary__list a").first.get_attribute("href")
     with page.expect_response(lambda r: "/autosave" in r.url and r.status == 200):
@@ -248,4 +266,4 @@ def test_toolkit_section_with_an_error_as_a_member(site, db, code):
     status = _box(page.locator(".govuk-task-list__status").first)
     name = _box(page.locator(".govuk-task-list__name-and-hint").first)
     assert (_right(status) <= name["x"] + TOLERANCE) == rtl, (status, name)
-    _look(site, f"languages-{code}-toolkit-tasks")
+    _phone_and_screenshots(site, f"languages-{code}-toolkit-tasks")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 import re
 
 import pytest
@@ -100,3 +101,37 @@ def test_the_progress_counts_add_up(code):
     assert 0 <= progress.reviewed <= progress.translated <= progress.total
     assert progress.public_total <= progress.total
     assert 0 <= progress.public_percent <= 100
+
+
+PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+"Language: bn\\n"
+
+#: templates/groups/index.html:7
+#, fuzzy
+msgid "Find a community group"
+msgstr "একটি কমিউনিটি গ্রুপ খুঁজুন"
+
+#: templates/staff/dashboard.html:14
+msgid "Dashboard"
+msgstr "{dashboard}"
+"""
+
+
+def test_progress_counts_each_version_of_a_catalogue_once(tmp_path, monkeypatch):
+    po = tmp_path / "bn" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(PO.format(dashboard=""), encoding="utf-8")
+    monkeypatch.setattr(catalogues, "ROOT", tmp_path)
+    monkeypatch.setattr(catalogues, "_counted", {})
+    first = catalogues.progress("bn")
+    assert (first.total, first.translated, first.reviewed) == (2, 1, 0)
+    assert (first.public_total, first.public_translated, first.public_percent) == (1, 1, 100)  # staff text apart
+    assert catalogues.progress("bn") is first  # not parsed again
+    po.write_text(PO.format(dashboard="ড্যাশবোর্ড"), encoding="utf-8")
+    stamp = po.stat().st_mtime_ns + 1_000_000_000
+    os.utime(po, ns=(stamp, stamp))
+    second = catalogues.progress("bn")
+    assert (second.total, second.translated, second.reviewed) == (2, 2, 1)
+    assert (second.translated_percent, second.reviewed_percent) == (100, 50)
