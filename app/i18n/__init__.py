@@ -9,6 +9,7 @@ LC_MESSAGES/messages.po`; `make translations` extracts, updates and compiles the
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import flask_babel
 from flask import Flask, request
@@ -56,18 +57,15 @@ def language_links() -> list[dict[str, Any]]:
     """The header's switcher: this page in each language, each named in itself (works without JavaScript)."""
     chosen = current_language()
     args = request.args.to_dict(flat=False) if request else {}
+    path = quote(request.path)  # a path in Bengali script, or with an encoded "?" or "#", stays one path
     links = []
     for lang in LANGUAGES.values():
         args["lang"] = [lang.code]
-        query = "&".join(f"{key}={value}" for key, values in args.items() for value in _quoted(values))
-        links.append({"language": lang, "href": f"{request.path}?{query}", "current": lang == chosen})
+        query = "&".join(
+            f"{quote(key, safe='')}={quote(value, safe='')}" for key, values in args.items() for value in values
+        )
+        links.append({"language": lang, "href": f"{path}?{query}", "current": lang == chosen})
     return links
-
-
-def _quoted(values: list[str]) -> list[str]:
-    from urllib.parse import quote
-
-    return [quote(value, safe="") for value in values]
 
 
 def _install_jinja(app: Flask) -> None:
