@@ -45,7 +45,7 @@ def _(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by `num` (available as `%(num)s`), translated."""
     variables.setdefault("num", num)
-    return flask_babel.ngettext(singular, plural, num, **_localise(variables))
+    return flask_babel.get_translations().ungettext(singular, plural, num) % _localise(variables)
 
 
 def _l(string: str, **variables: Any) -> LazyString:
@@ -73,21 +73,26 @@ def _install_jinja(app: Flask) -> None:
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as extraction does
     gettext, plural = env.globals["gettext"], env.globals["ngettext"]
 
+    # Positional names that no template variable can take (a template may pass `num=` itself).
     @pass_context
-    def localised_gettext(context, string, **variables):
-        return gettext(context, string, **_localise(variables))
+    def localised_gettext(_context, _string, **variables):
+        return gettext(_context, _string, **_localise(variables))
 
     @pass_context
-    def localised_ngettext(context, singular, plural_form, num, **variables):
-        variables.setdefault("num", num)
-        return plural(context, singular, plural_form, num, **_localise(variables))
+    def localised_ngettext(_context, _singular, _plural, _count, **variables):
+        variables.setdefault("num", _count)
+        return plural(_context, _singular, _plural, _count, **_localise(variables))
 
     env.globals.update(gettext=localised_gettext, ngettext=localised_ngettext)
     env.globals["language_links"] = language_links
     env.globals["current_language"] = current_language
     from app.i18n.formatting import number
 
-    env.filters["number"] = number
+    @pass_context  # never folded at compile time: the digits depend on the reader's language
+    def number_filter(_context, value):
+        return number(value)
+
+    env.filters["number"] = number_filter
 
 
 def init_app(app: Flask) -> None:
