@@ -45,7 +45,10 @@ def _(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by `num` (available as `%(num)s`), translated."""
     variables.setdefault("num", num)
-    return flask_babel.get_translations().ungettext(singular, plural, num) % _localise(variables)
+    # Not flask_babel.ngettext(..., **variables): it takes `num` positionally and sets variables["num"]
+    # itself, so passing it in variables too raises "got multiple values for argument 'num'".
+    translated = flask_babel.get_domain().get_translations().ungettext(singular, plural, num)
+    return translated % _localise(variables)
 
 
 def _l(string: str, **variables: Any) -> LazyString:
