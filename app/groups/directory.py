@@ -38,6 +38,7 @@ from app.extensions import db
 from app.groups.search import matching_ids, postgres_prefixes, search_terms
 from app.i18n import _, current_language
 from app.i18n.formatting import number
+from app.i18n.selection import current_language
 
 FACET_KINDS = ("theme", "community", "language", "area")
 WORD_MEMO = 512  # searches remembered per directory version (SQLite), a few KB each at 10,000 groups
@@ -60,12 +61,7 @@ class Entry:
     slug: str
     description: str
     tags: list[TagInfo]
-    # The results-list markup, rendered once per language (its hidden labels are translated).
-    html_in: dict[str, Markup] = field(default_factory=dict)
-
-    @property
-    def html(self) -> Markup | None:
-        return self.html_in.get(current_language().code)
+    html: Markup | None = None
 
     def tags_of(self, kind: str) -> list[TagInfo]:
         return [t for t in self.tags if t.kind == kind]
@@ -338,16 +334,13 @@ def _entries(ids: list[int], index: DirectoryIndex, distances: dict[int, float] 
         statement = text(_SQL[_dialect()]["entries"]).bindparams(bindparam("ids", expanding=True))
         for org_id, name, slug, description, tag_ids in db.session.execute(statement, {"ids": missing}):
             tags = sorted(index.tag_by_id[n] for n in _ids(tag_ids) if n in index.tag_by_id)
-            index.entries[org_id] = Entry(org_id, name, slug, description, [info for _key, info in tags])
-    entries = [index.entries[org_id] for org_id in ids if org_id in index.entries]
-    code = current_language().code
-    render = get_template_attribute("groups/_result.html", "result")
-    for entry in entries:
-        if code not in entry.html_in:
-            entry.html_in[code] = render(entry)
+            entry = Entry(org_id, name, slug, description, [info for _, info in tags])
+            entry.html = render(entry)
+            index.entries[(lang, org_id)] = entry
+    found = [index.entries[(lang, org_id)] for org_id in ids if (lang, org_id) in index.entries]
     if distances is None:
-        return entries
-    return [replace(entry, html_in={code: render(entry, distance_in_miles(distances[entry.id]))}) for entry in entries]
+        return found
+    return [replace(entry, html=render(entry, distance_in_miles(distances[entry.id]))) for entry in found]
 
 
 def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list[FacetItem]]:

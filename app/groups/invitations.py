@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import FieldProblem
 from app.groups.models import GroupInvitation, Membership, Organisation
-from app.i18n import _
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.personal_data import AccountRow, register_personal_data
 from app.tokens import TokenError, make_token, read_token
@@ -68,7 +68,7 @@ def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
     enqueue(
         "group_invitation",
         to=email,
-        subject=_("%(inviter)s invited you to manage %(name)s", inviter=inviter.name, name=org.name),
+        subject=_l("%(inviter)s invited you to manage %(name)s", inviter=inviter.name, name=org.name),
         sensitive=True,
         inviter=inviter.name,
         org=org,

@@ -27,7 +27,7 @@ from app.groups.models import (
     Organisation,
 )
 from app.htmx import is_partial, render
-from app.i18n import _
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
@@ -274,7 +274,7 @@ def leave_network(org_id: int):
         enqueue(
             "group_leave_requested",
             to=current_app.config["CONTACT_EMAIL"],
-            subject=_("%(name)s has asked to leave the network", name=org.name),
+            subject=_l("%(name)s has asked to leave the network", name=org.name),
             org=org,
             reason=org.leave_reason,
             url=url_for("groups.staff_group", org_id=org.id, _external=True),

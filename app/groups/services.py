@@ -24,7 +24,11 @@ from app.mail import enqueue
 from app.merge_hooks import move_organisation_links
 
 FACET_KINDS = ("theme", "community", "language", "area")
-SORTS = {"name": _l("Name (A to Z)"), "newest": _l("Newest first"), "nearest": _l("Nearest first (with a postcode)")}
+SORTS = {
+    "name": _l("Name (A to Z)"),
+    "newest": _l("Newest first"),
+    "nearest": _l("Nearest first (with a postcode)"),
+}
 
 
 def slugify(value: str, max_length: int = 200) -> str:
@@ -157,7 +161,7 @@ def submit_application(user: User, data: dict, tag_ids: list[int]) -> Organisati
     enqueue(
         "group_application_received",
         to=user.email,
-        subject=_("We have your application for %(name)s", name=org.name),
+        subject=_l("We have your application for %(name)s", name=org.name),
         name=user.name,
         org=org,
     )
@@ -179,12 +183,13 @@ DECISIONS = {
 }
 
 
-def decision_subject(decision: str, name: str) -> str:
+def decision_subject(decision: str, name: str):
+    """Lazy: written in each recipient's language when the e-mail is (app.mail.enqueue)."""
     if decision == "approve":
-        return _("%(name)s is now in the directory", name=name)
+        return _l("%(name)s is now in the directory", name=name)
     if decision == "reject":
-        return _("Your application for %(name)s", name=name)
-    return _("Please update your application for %(name)s", name=name)
+        return _l("Your application for %(name)s", name=name)
+    return _l("Please update your application for %(name)s", name=name)
 
 
 def owners_of(org: Organisation) -> list[User]:
