@@ -42,7 +42,7 @@ def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | N
     """Staff add someone with the status they chose; None (with the reason on the form) if already listed."""
     existing = services.find_registration(event.id, form.email.data)
     if existing is not None and existing.status != "cancelled":
-        form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        form.email.errors.append(_("%(email)s is already on the list for this event", email=form.email.data))
         return None
     request_ = registering.RegistrationRequest(
         event_id=event.id,
