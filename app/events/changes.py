@@ -8,15 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template, url_for
-from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from app.events.ics import calendar_for
 from app.events.models import MODES, N_, Event, EventOldAddress, Registration
 from app.events.services import unique_slug
-from app.events.text import Later, sentence
+from app.events.text import Later, english, sentence
 from app.extensions import db
-from app.i18n import SOURCE, _
+from app.i18n import _
 from app.mail import enqueue
 from app.template_helpers import datetime_format
 from app.times import clock, to_london
@@ -43,8 +42,7 @@ class Snapshot:
 
 def in_english(sentences: list) -> list[str]:
     """The sentences as the audit log keeps them (English, like every audit record)."""
-    with force_locale(SOURCE.babel):
-        return [str(s) for s in sentences]
+    return [english(s) for s in sentences]
 
 
 def _span(starts_at, ends_at) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.i18n import _
+from flask_babel import force_locale
+
+from app.i18n import SOURCE, _
 
 
 class Later:
@@ -28,3 +30,9 @@ class Later:
 def sentence(message: str, **variables: Any) -> Later:
     """A whole sentence translated when shown (`message` marked with `N_` for extraction)."""
     return Later(_, message, **variables)
+
+
+def english(value: Any) -> str:
+    """`value` (a lazy label or a `Later`) in English: for stored text and machine-read exports."""
+    with force_locale(SOURCE.babel):
+        return str(value)

@@ -13,7 +13,8 @@ from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
-from app.events.models import Event, Guest, Registration
+from app.events.models import REGISTRATION_STATUSES, Event, Guest, Registration
+from app.events.text import english
 from app.extensions import db
 from app.htmx import is_partial, render
 from app.i18n import _
@@ -168,7 +169,7 @@ def staff_registrants_csv(event_id: int):
                     r.name,
                     r.email,
                     r.organisation_name,
-                    r.status_label,
+                    english(REGISTRATION_STATUSES[r.status]),
                     r.waitlist_position or "",
                     r.access_needs,
                     r.dietary_needs,
@@ -192,7 +193,7 @@ def _guest_csv_row(host: Registration, guest: Guest) -> list:
         guest.name,
         guest.email,
         host.organisation_name,
-        host.status_label,
+        english(REGISTRATION_STATUSES[host.status]),
         host.waitlist_position or "",
         guest.access_needs,
         "",
