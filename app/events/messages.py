@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from app.audit import record
 from app.db import utcnow
-from app.events.models import MESSAGE_STATUSES, Event, EventMessage, Registration
+from app.events.models import MESSAGE_STATUSES, N_, Event, EventMessage, Registration
 from app.events.registration import cancel_link
 from app.events.services import guests_by_host
+from app.events.text import sentence
 from app.extensions import db
 from app.i18n import _
 from app.mail import enqueue
@@ -60,7 +61,7 @@ def send_test(event: Event, subject: str, body: str, to: str, name: str) -> None
         enqueue(
             "event_message",
             to=to,
-            subject=_("[Test] %(subject)s", subject=subject),
+            subject=sentence(N_("[Test] %(subject)s"), subject=subject),
             kind="event_message_test",
             **context,
         )
@@ -137,7 +138,7 @@ def _joining_for(event: Event) -> int:
         enqueue(
             "event_joining",
             to=address,
-            subject=_("Joining instructions: %(title)s", title=event.title),
+            subject=sentence(N_("Joining instructions: %(title)s"), title=event.title),
             kind="event_joining",
             dedupe_key=key,
             **context,

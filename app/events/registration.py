@@ -17,8 +17,9 @@ from app.audit import record
 from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.ics import calendar_for
-from app.events.models import Event, Guest, Registration
+from app.events.models import N_, Event, Guest, Registration
 from app.events.services import HOLDS_PLACE, find_registration, guests_of, places_taken, waitlist_rank
+from app.events.text import sentence
 from app.extensions import db
 from app.forms import FieldProblem
 from app.i18n import _, ngettext
@@ -380,11 +381,11 @@ def send_registration_email(event: Event, registration: Registration, *, promote
 def _send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
     confirmed = registration.status == "confirmed"
     if promoted:
-        subject = _("A place has come up: you are now registered for %(title)s", title=event.title)
+        subject = sentence(N_("A place has come up: you are now registered for %(title)s"), title=event.title)
     elif confirmed:
-        subject = _("You are registered for %(title)s", title=event.title)
+        subject = sentence(N_("You are registered for %(title)s"), title=event.title)
     else:
-        subject = _("You are on the waiting list for %(title)s", title=event.title)
+        subject = sentence(N_("You are on the waiting list for %(title)s"), title=event.title)
     attachments = None
     if confirmed:
         attachments = [

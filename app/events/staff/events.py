@@ -194,7 +194,7 @@ def _save_edit(event: Event, before: changes.Snapshot, changed: list[str], *, to
     db.session.flush()
     count = changes.tell_registrants(event, changed) if changed and told else 0
     if changed:
-        record("event.change_notice", event, told=count, changes=changed, old_slug=old_slug)
+        record("event.change_notice", event, told=count, changes=changes.in_english(changed), old_slug=old_slug)
     registering.promote_waitlist(registering.lock_event(event.id))  # more places may free the waiting list
     db.session.commit()
     message = _("%(title)s has been saved.", title=event.title)

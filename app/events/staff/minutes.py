@@ -35,7 +35,7 @@ def staff_minutes(event_id: int):
     if request.method == "POST" and form.validate_on_submit():
         if form.publish.data and event.starts_at > utcnow():
             form.publish.errors = [
-                "Minutes cannot be published before the meeting starts. Save them as a draft for now"
+                _("Minutes cannot be published before the meeting starts. Save them as a draft for now")
             ]
         elif save_item_minutes(agenda(event.id), request.form):
             db.session.rollback()

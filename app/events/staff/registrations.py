@@ -13,7 +13,8 @@ from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
-from app.events.models import Event, Guest, Registration
+from app.events.models import REGISTRATION_STATUSES, Event, Guest, Registration
+from app.events.text import english
 from app.extensions import db
 from app.htmx import is_partial, render
 from app.i18n import _
@@ -42,7 +43,7 @@ def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | N
     """Staff add someone with the status they chose; None (with the reason on the form) if already listed."""
     existing = services.find_registration(event.id, form.email.data)
     if existing is not None and existing.status != "cancelled":
-        form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        form.email.errors.append(_("%(email)s is already on the list for this event", email=form.email.data))
         return None
     request_ = registering.RegistrationRequest(
         event_id=event.id,
@@ -168,7 +169,7 @@ def staff_registrants_csv(event_id: int):
                     r.name,
                     r.email,
                     r.organisation_name,
-                    r.status_label,
+                    english(REGISTRATION_STATUSES[r.status]),
                     r.waitlist_position or "",
                     r.access_needs,
                     r.dietary_needs,
@@ -192,7 +193,7 @@ def _guest_csv_row(host: Registration, guest: Guest) -> list:
         guest.name,
         guest.email,
         host.organisation_name,
-        host.status_label,
+        english(REGISTRATION_STATUSES[host.status]),
         host.waitlist_position or "",
         guest.access_needs,
         "",
