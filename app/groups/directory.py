@@ -36,7 +36,7 @@ from sqlalchemy import bindparam, text
 
 from app.extensions import db
 from app.groups.search import matching_ids, postgres_prefixes, search_terms
-from app.i18n import _, current_language
+from app.i18n import _
 from app.i18n.formatting import number
 from app.i18n.selection import current_language
 
@@ -106,7 +106,8 @@ class DirectoryIndex:
     lexemes: list[str] | None = None
     postings: dict[str, list[int]] = field(default_factory=dict)
     lexeme_bits: dict[str, int] = field(default_factory=dict)
-    entries: dict[int, Entry] = field(default_factory=dict)  # filled as pages are shown
+    # Filled as pages are shown, per language: the kept markup carries the page's words (issue 22).
+    entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
     # SQLite: the groups each recent search's words matched (FTS5), until the directory changes: live
     # search repeats the same few prefixes as people type ("he", "hea", "heal"...), so each costs one
     # FTS5 query per version, not one per keystroke of every reader (docs/performance.md).
@@ -329,7 +330,9 @@ def _entries(ids: list[int], index: DirectoryIndex, distances: dict[int, float] 
     results-list markup (templates/groups/_result.html), both kept in the index (per language) until
     the directory changes: a group already shown costs neither a row nor a render again. With
     `distances` (a "near a postcode" search) each says how far it is, drawn for this request only."""
-    missing = [org_id for org_id in ids if org_id not in index.entries]
+    lang = current_language().code
+    missing = [org_id for org_id in ids if (lang, org_id) not in index.entries]
+    render = get_template_attribute("groups/_result.html", "result")
     if missing:
         statement = text(_SQL[_dialect()]["entries"]).bindparams(bindparam("ids", expanding=True))
         for org_id, name, slug, description, tag_ids in db.session.execute(statement, {"ids": missing}):

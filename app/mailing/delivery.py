@@ -7,10 +7,12 @@ import logging
 import secrets
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from app.extensions import db
+from app.i18n import current_language
 from app.mail.bulk import SplicedMessage
 from app.mail.campaigns import Rendered, register_campaign
 from app.mail.models import OutboxMessage
@@ -31,9 +33,14 @@ def render_bulletin(
 ) -> dict[str, str]:
     """Text and HTML of a bulletin e-mail. Without a request (the worker) links are built
     from the address stored when the bulletin was sent (`link_base`). `clicks`: items' links go
-    through the counting redirect (app/mailing/clicks.py; only what subscribers are sent)."""
+    through the counting redirect (app/mailing/clicks.py; only what subscribers are sent).
+
+    The language is the real request's (a staff preview or test), English in the worker: it is
+    chosen before the stand-in request below, which has no `?lang=` of its own and would otherwise
+    choose for the whole page (issue 22)."""
     base_url = base_url or bulletin.link_base or "http://localhost/"
-    with current_app.test_request_context("/", base_url=base_url):
+    lang = current_language()
+    with current_app.test_request_context("/", base_url=base_url), force_locale(lang.babel):
         context = {
             "bulletin": counted_bulletin(bulletin) if clicks else bulletin,
             "subject": bulletin.title,

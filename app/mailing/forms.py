@@ -39,8 +39,10 @@ def topics_field(label, required) -> SelectMultipleField:
 
 
 class SignupForm(FlaskForm):
-    email = email_field()
-    name = name_field()
+    # The shared fields' own English, marked here too so the public form is translated whatever
+    # app/forms.py marks.
+    email = email_field(_l("Email address"), _l("Enter your email address"))
+    name = name_field(_l("Full name"), _l("Enter your full name"))
     organisation_name = text_field(_l("Organisation (optional)"), None, 200, name=_l("Organisation"))
     topics = topics_field(_l("What would you like to hear about?"), _l("Choose at least one topic"))
     consent = BooleanField(

@@ -54,3 +54,13 @@ def test_bulletin_email_renders_in_english_in_the_worker(app, db):
         rendered = render_bulletin(db.session.get(Bulletin, bulletin_id))
     assert "Unsubscribe: http://localhost/mailing-list/unsubscribe/" in rendered["text"]
     assert '<html lang="en-GB">' in rendered["html"] and "Find out more about Item 1" in rendered["html"]
+
+
+def test_staff_preview_page_keeps_the_chosen_language(client, db, login_as):
+    # The preview renders the e-mail in a stand-in request; the page must still follow ?lang=.
+    login_as("staff")
+    bulletin = mf.bulletin(title="News")
+    page = client.get(f"/staff/bulletins/{bulletin.id}/preview?lang=bn").get_data(as_text=True)
+    assert '<html lang="bn"' in page
+    page = client.get(f"/staff/bulletins/{bulletin.id}/preview?lang=ur").get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl"' in page
