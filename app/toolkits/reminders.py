@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.audit import record
@@ -21,11 +20,12 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
-from app.i18n import _, language, ngettext
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
+from app.toolkits.plurals import ngettext
 from app.toolkits.services import estimated_minutes, load_definition
 from app.urls import link_context
 
@@ -104,18 +104,17 @@ def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> Plan | N
     minutes = estimated_minutes(load_definition(toolkit))
     with link_context():
         for user, organisation in who.people:
-            with force_locale(language(getattr(user, "language", None)).babel):  # each in their own language
-                enqueue(
-                    "toolkit_reminder",
-                    to=user.email,
-                    subject=_("Reminder: %(title)s", title=toolkit.title),
-                    dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
-                    toolkit=toolkit,
-                    organisation=organisation,
-                    user=user,
-                    minutes=minutes,
-                    link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
-                )
+            enqueue(
+                "toolkit_reminder",
+                to=user.email,
+                subject=_l("Reminder: %(title)s", title=toolkit.title),  # in the recipient's language
+                dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
+                toolkit=toolkit,
+                organisation=organisation,
+                user=user,
+                minutes=minutes,
+                link=url_for("toolkits.respond", slug=toolkit.slug, org=organisation.id, _external=True),
+            )
     return who
 
 

@@ -394,9 +394,9 @@ def submit(definition: Definition, response: Response, user) -> list[Question]:
     enqueue(
         "toolkit_submitted",
         to=user.email,
-        subject=_("Your answers: %(title)s", title=toolkit.title)
+        subject=_l("Your answers: %(title)s", title=toolkit.title)
         if first
-        else _("Your changed answers: %(title)s", title=toolkit.title),
+        else _l("Your changed answers: %(title)s", title=toolkit.title),
         toolkit=toolkit,
         organisation=organisation,
         user=user,

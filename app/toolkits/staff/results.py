@@ -9,13 +9,14 @@ from app.audit import record
 from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
-from app.i18n import _, ngettext
+from app.i18n import _
 from app.security import sanitize_html, staff_required
 from app.toolkits import bp, disclosure, exports, reminders
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
 from app.toolkits.models import Question, Toolkit
+from app.toolkits.plurals import ngettext
 from app.toolkits.reminders import send_reminders
 
 
