@@ -23,7 +23,7 @@ from app.auth.models import User
 from app.events.models import Event, EventSeries, Registration
 from app.extensions import db
 from app.groups.models import Organisation, Tag
-from app.i18n import _
+from app.i18n import _, _l
 from app.mailing.models import Bulletin, Subscriber
 from app.template_helpers import datetime_format
 from app.toolkits.models import Toolkit
@@ -180,7 +180,22 @@ NAMES = {
     "ActionPlan": ActionPlan.title,
     "Action": Action.headline,
 }
-KIND_WORDS = {"ActionPlan": "action plan", "EventSeries": "meeting series"}
+# What a row the log points to was, for one since deleted ("a user since deleted").
+KIND_WORDS = {
+    "User": _l("user"),
+    "Organisation": _l("organisation"),
+    "Tag": _l("tag"),
+    "Event": _l("event"),
+    "EventSeries": _l("meeting series"),
+    "Registration": _l("registration"),
+    "Bulletin": _l("bulletin"),
+    "Subscriber": _l("subscriber"),
+    "Toolkit": _l("toolkit"),
+    "ActionPlan": _l("action plan"),
+    "Action": _l("action"),
+    "Theme": _l("theme"),
+    "Invitation": _l("invitation"),
+}
 FIELD = re.compile(r"%\((\w+)\)s")
 
 
@@ -234,7 +249,7 @@ def _target(event: AuditEvent, names: dict[tuple[str, str], str]) -> str:
         return name
     if not event.object_type:
         return _("the site")
-    kind = KIND_WORDS.get(event.object_type, event.object_type.lower())
+    kind = str(KIND_WORDS.get(event.object_type, event.object_type.lower()))
     return _("a %(kind)s since deleted", kind=kind) if event.object_id else _("a %(kind)s", kind=kind)
 
 
