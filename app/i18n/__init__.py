@@ -45,7 +45,10 @@ def _(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by `num` (available as `%(num)s`), translated."""
     variables.setdefault("num", num)
-    return flask_babel.ngettext(singular, plural, num, **_localise(variables))
+    # Not flask_babel.ngettext(..., num, **variables): it fills `num` in itself (in Western digits) and
+    # a `num` among the variables is then passed twice (TypeError).
+    translations = flask_babel.get_domain().get_translations()
+    return translations.ungettext(singular, plural, num) % _localise(variables)
 
 
 def _l(string: str, **variables: Any) -> LazyString:
@@ -87,7 +90,13 @@ def _install_jinja(app: Flask) -> None:
     env.globals["current_language"] = current_language
     from app.i18n.formatting import number
 
-    env.filters["number"] = number
+    @pass_context
+    def localised_number(context, value):
+        # Taking the context keeps Jinja from working out `{{ 3|number }}` once, when the template is
+        # compiled, in whatever language that request had.
+        return number(value)
+
+    env.filters["number"] = localised_number
 
 
 def init_app(app: Flask) -> None:

@@ -48,10 +48,10 @@ def test_an_event_page_in_somali_and_urdu_uses_their_own_formats(client, meeting
         assert "Monday 17 May 2027" not in text
 
 
-def _in(app, code: str, function, *args):
+def _in(app, code: str, function, *args, **kwargs):
     with app.test_request_context(f"/?lang={code}"):
         app.preprocess_request()  # chooses the language afresh (the app context is shared)
-        return function(*args)
+        return function(*args, **kwargs)
 
 
 def test_numbers_in_the_readers_digits(app, db):
