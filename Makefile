@@ -41,7 +41,7 @@ browser:
 # each language's catalogue (new strings arrive untranslated, changed ones fuzzy), compile them.
 TRANSLATIONS := app/translations
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-wrap --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --ignore-dirs=".* __pycache__ node_modules" --no-wrap --sort-by-file \
 	  --project "Community Network Portal" --copyright-holder "the Community Network Portal contributors" -o $(TRANSLATIONS)/messages.pot .
 	for lang in bn so ur; do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \

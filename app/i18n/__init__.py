@@ -16,6 +16,7 @@ from flask import Flask, request
 from flask_babel import Babel
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.i18n import catalogues, selection
 from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED, Language, language  # noqa: F401
@@ -51,9 +52,20 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return translated % _localise(variables)
 
 
-def _l(string: str, **variables: Any) -> LazyString:
+class LazyText(LazyString):
+    """A lazily translated message that a template shows as it shows its own `_()`: the message is
+    markup, its variables are escaped. (Flask-Babel's LazyString hands Jinja the whole interpolated
+    string as safe HTML, so a group's name in a lazy subject or label would not be escaped.)"""
+
+    def __html__(self) -> Markup:
+        string, variables = self._args[0], self._kwargs
+        translated = Markup(flask_babel.gettext(string))  # noqa: S704 (our own catalogue's message, as Jinja's _())
+        return translated % _localise(variables) if variables else translated
+
+
+def _l(string: str, **variables: Any) -> LazyText:
     """Translated when it is shown, not when the module loads: for form labels and fixed lists."""
-    return LazyString(_, string, **variables)
+    return LazyText(_, string, **variables)
 
 
 def language_links() -> list[dict[str, Any]]:

@@ -35,10 +35,9 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
-from app.i18n import SOURCE, _, _l
+from app.i18n import SOURCE, _, _l, ngettext
 from app.toolkits import results as results_mod
 from app.toolkits.models import Answer, Question, Response, Toolkit
-from app.toolkits.plurals import ngettext
 from app.toolkits.question_types.ranking import ranking_sentence, statement_form
 
 SNAPSHOT_VERSION = 1

@@ -20,12 +20,11 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
-from app.i18n import _, _l
+from app.i18n import _, _l, ngettext
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
 from app.toolkits.models import Response, Toolkit
-from app.toolkits.plurals import ngettext
 from app.toolkits.services import estimated_minutes, load_definition
 from app.urls import link_context
 

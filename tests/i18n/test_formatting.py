@@ -85,3 +85,14 @@ def test_times_are_london_times(app, db):
     assert _in(app, "ur", clock, summer).startswith("7:30")
     assert _in(app, "bn", clock, summer).startswith("৭:৩০")
     assert _in(app, "en", clock, summer) == "7:30pm"  # English: GOV.UK style
+
+
+def test_a_lazy_message_in_a_template_escapes_its_variables(app, db):
+    """A `_l` message with a name in it (a lazy e-mail subject, a label) is shown as the template's own
+    `_()` would be: markup from the message, the name escaped."""
+    from app.i18n import _l
+
+    lazy = _l("Welcome to <strong>%(group)s</strong>", group="<script>alert(1)</script>")
+    html = app.jinja_env.from_string("{{ message }}").render(message=lazy)
+    assert html == "Welcome to <strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"
+    assert str(lazy) == "Welcome to <strong><script>alert(1)</script></strong>"  # plain text for a subject

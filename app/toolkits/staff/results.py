@@ -3,20 +3,21 @@ that have not answered, and the "You said" findings editor."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import flash, redirect, render_template, request, url_for
 
 from app.audit import record
 from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.security import sanitize_html, staff_required
 from app.toolkits import bp, disclosure, exports, reminders
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
 from app.toolkits.models import Question, Toolkit
-from app.toolkits.plurals import ngettext
 from app.toolkits.reminders import send_reminders
 
 
@@ -98,6 +99,23 @@ def staff_remind(slug: str):
             )
     db.session.commit()
     return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
+
+
+@bp.app_template_global()
+def toolkit_invite_mailto(org, toolkit) -> str:
+    """The staff results page's "invite them by email" link to a group without an account: subject and
+    body in the staff member's language, as plain text (a template's `_()` would escape "&" as "&amp;")."""
+    subject = _("Please answer “%(title)s”", title=toolkit.title)
+    body = _(
+        "Hello,\n\n%(group)s is listed in the network directory, and we would like to hear from you in "
+        "“%(title)s”.\n\nCreate an account at %(register)s and tell us, and we will add you to %(group)s so "
+        "you can answer: %(answer)s",
+        group=org.name,
+        title=toolkit.title,
+        register=url_for("auth.register", _external=True),
+        answer=url_for("toolkits.detail", slug=toolkit.slug, _external=True),
+    )
+    return f"mailto:{org.email}?subject={quote(subject)}&body={quote(body)}"
 
 
 @bp.route("/staff/toolkits/<slug>/you-said", methods=["GET", "POST"])
