@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from flask_babel.speaklater import LazyString
+
 from app.i18n import _, _l
 from app.times import LONDON
 
@@ -299,6 +301,8 @@ def _cells(sheet, row: list, *, header: bool, wrap: bool) -> list:
 
     cells = []
     for value in row:
+        if isinstance(value, LazyString):  # a translated label (app.i18n._l), written in the reader's language
+            value = str(value)
         is_text = isinstance(value, str)
         if isinstance(value, dt.datetime):
             value = (value.astimezone(LONDON) if value.tzinfo else value).replace(tzinfo=None)

@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel.speaklater import LazyString
+
 from app.i18n import _, _l
 from app.i18n.formatting import number
 from app.reports import figures as f
@@ -198,6 +200,8 @@ def rows_for_download(report: Report) -> list[list[str | int | None]]:
 
 
 def _text(value) -> str | int | None:
+    if isinstance(value, LazyString):  # a translated label (app.i18n._l), in the reader's language
+        value = str(value)
     return escape_formula(value) if isinstance(value, str) else value
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import flask_babel
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
-from app.i18n import _, _localise
+from app.i18n import _, ngettext
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mailing import bp
@@ -23,12 +22,6 @@ from app.mailing.forms import SendForm
 from app.mailing.models import Bulletin
 from app.security import staff_required
 from app.times import parse_london
-
-
-def ngettext(singular: str, plural: str, num: int) -> str:
-    """app.i18n.ngettext as it is meant to work: at 200129a it passes `num` to Flask-Babel twice (a
-    TypeError), so Python plurals go through here until it is fixed there (then import it again)."""
-    return flask_babel.get_translations().ungettext(singular, plural, num) % _localise({"num": num})
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/test", methods=["POST"])
