@@ -26,19 +26,22 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.app-installed
 install-dev: $(VENV)/.dev-installed
 
-# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here), and Debian's
+# Noto fonts (fonts-noto-core: Bengali, Nastaliq Urdu, Naskh Arabic), so pages in the members' languages
+# are drawn with real letters in the tests' screenshots (issue 22), not empty boxes.
+BROWSER_PACKAGES := chromium fonts-liberation fonts-noto-core
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  echo "Installing Debian chromium for the browser tests"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then \
+	  echo "Installing Debian packages for the browser tests: $(BROWSER_PACKAGES)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
 # Translations (docs/translating.md): extract every marked string into messages.pot, merge it into
 # each language's catalogue (new strings arrive untranslated, changed ones fuzzy), compile them.
 TRANSLATIONS := app/translations
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-wrap --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --ignore-dirs=".* __pycache__ node_modules" --no-wrap --sort-by-file \
 	  --project "Community Network Portal" --copyright-holder "the Community Network Portal contributors" -o $(TRANSLATIONS)/messages.pot .
 	for lang in bn so ur; do \
 	  if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \

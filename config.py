@@ -108,6 +108,9 @@ class Config:
     # that salts the hashes on the suppression list (set it once; changing it forgets them).
     MAILING_LINK_MAX_AGE = _int("MAILING_LINK_MAX_AGE", 3 * 365 * 24 * 3600)
     SUPPRESSION_SALT = os.environ.get("SUPPRESSION_SALT") or None
+    # Click counts per link per bulletin, never per person (issue 19, app/mailing/clicks.py): links in
+    # bulletin e-mails go through a signed redirect (/r/<token>). Off: e-mails carry the original links.
+    BULLETIN_CLICK_COUNTS = _bool("BULLETIN_CLICK_COUNTS", True)
 
     # Rate limits: Redis when REDIS_URL is set (shared between processes), memory otherwise.
     REDIS_URL = os.environ.get("REDIS_URL") or None

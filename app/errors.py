@@ -9,23 +9,33 @@ from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from app import extensions as ext
-from app.ratelimits import retry_after_seconds, when_to_try_again
+from app.i18n import _l
+from app.ratelimits import retry_after_seconds, too_many_attempts
 
 MESSAGES = {
-    400: ("There is a problem with your request", "The page could not use what was sent. Go back and try again."),
-    401: ("Sign in to continue", "You need to sign in to do that."),
-    403: ("You do not have permission to see this page", "If you think you should, contact the network team."),
-    404: (
-        "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+    400: (
+        _l("There is a problem with your request"),
+        _l("The page could not use what was sent. Go back and try again."),
     ),
-    405: ("There is a problem with your request", "That action cannot be done from this page."),
-    413: ("The file or text you sent is too large", "Go back and send something smaller."),
-    429: ("Too many attempts", "You have tried too many times in a short time. Wait a few minutes, then try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+    401: (_l("Sign in to continue"), _l("You need to sign in to do that.")),
+    403: (_l("You do not have permission to see this page"), _l("If you think you should, contact the network team.")),
+    404: (
+        _l("Page not found"),
+        _l("If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    ),
+    405: (_l("There is a problem with your request"), _l("That action cannot be done from this page.")),
+    413: (_l("The file or text you sent is too large"), _l("Go back and send something smaller.")),
+    429: (
+        _l("Too many attempts"),
+        _l("You have tried too many times in a short time. Wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Sorry, there is a problem with the service"),
+        _l("Try again later. What you entered has not been saved."),
+    ),
 }
-CSRF_EXPIRED = "The form had expired or was not sent from this site. Go back, reload the page and try again."
-OUT_OF_RANGE = (
+CSRF_EXPIRED = _l("The form had expired or was not sent from this site. Go back, reload the page and try again.")
+OUT_OF_RANGE = _l(
     "A date or number in the web address or form is outside the range the service can use. "
     "Go back, check it and try again."
 )
@@ -35,7 +45,7 @@ REDIRECTS = (301, 302, 303, 307, 308)
 def render_error(code: int, detail: str | None = None, headers: dict | None = None):
     title, body = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):  # machine readers get JSON, as the API's own errors are
-        return jsonify({"error": detail or title}), code, headers or {}
+        return jsonify({"error": str(detail or title)}), code, headers or {}
     page = render_template("errors/error.html", code=code, title=title, body=detail or body)
     return page, code, headers or {}
 
@@ -53,9 +63,7 @@ def http_error(error: HTTPException):
         seconds = retry_after_seconds()
         if seconds:
             headers["Retry-After"] = str(seconds)
-        return render_error(
-            429, f"You have tried too many times in a short time. {when_to_try_again(seconds)}", headers
-        )
+        return render_error(429, too_many_attempts(seconds), headers)
     return render_error(error.code or 500, getattr(error, "plain_message", None), headers)
 
 

@@ -14,8 +14,10 @@ from markupsafe import Markup
 from wtforms import DateField, EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
-EMAIL_REQUIRED = "Enter your email address"
+from app.i18n import _, _l
+
+EMAIL_FORMAT_MESSAGE = _l("Enter an email address in the correct format, like name@example.com")
+EMAIL_REQUIRED = _l("Enter your email address")
 
 
 # --- the form base ---------------------------------------------------------------------
@@ -41,7 +43,7 @@ class Form(FlaskForm):
 class ConfirmForm(FlaskForm):
     """A form with only a button: renders the CSRF token for POST-only actions (CSRFProtect checks it)."""
 
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
 # --- validators ------------------------------------------------------------------------
@@ -58,7 +60,7 @@ class EmailAddress:
         if not value:
             return
         if len(value) > 254:
-            raise ValidationError("Email address must be 254 characters or fewer")
+            raise ValidationError(_("Email address must be 254 characters or fewer"))
         try:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError as exc:
@@ -74,7 +76,7 @@ class NoControlCharacters:
     def __call__(self, form, field) -> None:
         value = field.data or ""
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise ValidationError(f"{self.label} must not contain line breaks or control characters")
+            raise ValidationError(_("%(name)s must not contain line breaks or control characters", name=self.label))
 
 
 def is_web_address(value: str, dotted_host: bool = False) -> bool:
@@ -90,8 +92,8 @@ class PhoneNumber:
     """A UK or international phone number (phonenumbers: "020 7946 0000", "07700 900123", "+44 20 7946 0000",
     "+252 61 234 5678"), kept as typed. Letters or a handful of digits are refused with `message`."""
 
-    def __init__(self, message: str = "Enter a phone number, like 020 7946 0000 or +44 20 7946 0000") -> None:
-        self.message = message
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or _l("Enter a phone number, like 020 7946 0000 or +44 20 7946 0000")
 
     def __call__(self, form, field) -> None:
         value = (field.data or "").strip()
@@ -152,7 +154,7 @@ def text_field(
     name = name or label
     checks = [DataRequired(message=required)] if required else []
     checks += [
-        Length(max=max_length, message=f"{name} must be {max_length} characters or fewer"),
+        Length(max=max_length, message=_l("%(name)s must be %(max)s characters or fewer", name=name, max=max_length)),
         NoControlCharacters(name),
     ]
     return StringField(
@@ -160,13 +162,13 @@ def text_field(
     )
 
 
-def name_field(label: str = "Full name", required: str = "Enter your full name") -> StringField:
-    return text_field(label, required, max_length=120, name="Name")
+def name_field(label: str | None = None, required: str | None = None) -> StringField:
+    return text_field(label or _l("Full name"), required or _l("Enter your full name"), max_length=120, name=_l("Name"))
 
 
-def email_field(label: str = "Email address", required: str = EMAIL_REQUIRED) -> EmailField:
+def email_field(label: str | None = None, required: str = EMAIL_REQUIRED) -> EmailField:
     return EmailField(
-        label,
+        label or _l("Email address"),
         widget=GovTextInput(),
         filters=[strip_filter],
         validators=[InputRequired(message=required), EmailAddress()],
@@ -176,11 +178,11 @@ def email_field(label: str = "Email address", required: str = EMAIL_REQUIRED) ->
 class GovDateField(DateField):
     """Day, month and year boxes; `message` says what to do when the date is not real."""
 
-    def __init__(self, label, message: str = "Enter a real date, like 14 1 2027", **kwargs):
+    def __init__(self, label, message: str | None = None, **kwargs):
         kwargs.setdefault("widget", GovDateInput())
         kwargs.setdefault("format", "%d %m %Y")
         super().__init__(label, **kwargs)
-        self.message = message
+        self.message = message or _l("Enter a real date, like 14 1 2027")
 
     def process_formdata(self, valuelist):
         # The widget redraws exactly three boxes from raw_data: a request that posts one value (or four)

@@ -12,22 +12,27 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from app.i18n import _l
 from app.security import has_role
 
 # (label, endpoint): order as the issue names them. Joining the mailing list is linked from the
 # bulletins page, the home page and the footer rather than from the header.
 PUBLIC_NAV = [
-    ("Groups", "groups.index"),
-    ("Events", "events.index"),
-    ("Toolkits", "toolkits.index"),
-    ("Action plans", "actionplan.index"),
-    ("Bulletins", "mailing.bulletins"),
+    (_l("Groups"), "groups.index"),
+    (_l("Events"), "events.index"),
+    (_l("Toolkits"), "toolkits.index"),
+    (_l("Action plans"), "actionplan.index"),
+    (_l("Bulletins"), "mailing.bulletins"),
 ]
+YOUR_GROUP = _l("Your group")
+STAFF = _l("Staff")
+YOUR_ACCOUNT = _l("Your account")
+SIGN_IN = _l("Sign in")
 
 
-def _item(text: str, endpoint: str, path: str) -> dict:
+def _item(text, endpoint: str, path: str) -> dict:
     href = url_for(endpoint)
-    return {"text": text, "href": href, "active": path.startswith(href) and href != "/"}
+    return {"text": str(text), "href": href, "active": path.startswith(href) and href != "/"}
 
 
 def navigation_items() -> list[dict]:
@@ -37,9 +42,9 @@ def navigation_items() -> list[dict]:
     if current_user.is_authenticated and "main.my_group" in views:
         # The member dashboard: their group's entry, toolkits to answer, registrations. No query here
         # (every page draws the menu); the page itself says how to join or add a group when there is none.
-        items.append(_item("Your group", "main.my_group", path))
+        items.append(_item(YOUR_GROUP, "main.my_group", path))
     if has_role(current_user, "staff"):
-        items.append(_item("Staff", "staff.dashboard", path))
+        items.append(_item(STAFF, "staff.dashboard", path))
     return items
 
 
@@ -47,5 +52,5 @@ def account_items() -> list[dict]:
     """The account bar's links; "Sign out" (a POST form) follows them in base.html when signed in."""
     path = request.path if request else ""
     if current_user.is_authenticated:
-        return [_item("Your account", "auth.account", path)]
-    return [_item("Sign in", "auth.login", path)]
+        return [_item(YOUR_ACCOUNT, "auth.account", path)]
+    return [_item(SIGN_IN, "auth.login", path)]

@@ -20,6 +20,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import limiter
+from app.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +77,22 @@ def failed_sign_in(response) -> bool:
     return response.status_code != 303
 
 
-def when_to_try_again(seconds: int | None) -> str:
+def too_many_attempts(seconds: int | None) -> str:
+    """The 429 page's message: one whole sentence per case, so each language can word it its own way."""
     if seconds is None:
-        return "Wait a few minutes, then try again."
+        return _("You have tried too many times in a short time. Wait a few minutes, then try again.")
     if seconds < 50:
-        return f"Wait {seconds} seconds, then try again."
+        return ngettext(
+            "You have tried too many times in a short time. Wait %(num)s second, then try again.",
+            "You have tried too many times in a short time. Wait %(num)s seconds, then try again.",
+            seconds,
+        )
     minutes = max(1, round(seconds / 60))
-    return f"Wait {minutes} minute{'s' if minutes != 1 else ''}, then try again."
+    return ngettext(
+        "You have tried too many times in a short time. Wait %(num)s minute, then try again.",
+        "You have tried too many times in a short time. Wait %(num)s minutes, then try again.",
+        minutes,
+    )
 
 
 def trust_proxies(app: Flask) -> None:

@@ -18,8 +18,10 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from app.i18n import _l
+
 ROLES = ("member", "staff", "admin")
-ROLE_LABELS = {"member": "Member", "staff": "Staff", "admin": "Administrator"}
+ROLE_LABELS = {"member": _l("Member"), "staff": _l("Staff"), "admin": _l("Administrator")}
 _RANK = {"member": 1, "staff": 2, "admin": 3}
 
 # Access levels, from most open to most closed.
@@ -98,7 +100,7 @@ class BoundedIntegerConverter(IntegerConverter):
 class HostileInput(BadRequest):
     """A request no person's browser sends (a NUL byte, say): refused with a plain message."""
 
-    plain_message = (
+    plain_message = _l(
         "The web address or form contained a character that cannot be used (a null character). "
         "Go back, check what you typed or pasted, and try again."
     )

@@ -21,6 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from flask_babel.speaklater import LazyString
+
+from app.i18n import _, _l
 from app.times import LONDON
 
 MAX_UNZIPPED_BYTES = 10 * 1024 * 1024  # all members together, decompressed
@@ -39,11 +42,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ZIP_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-_NOT_A_WORKBOOK = "The file could not be opened as an Excel workbook. Save it as .xlsx or CSV."
-_TOO_BIG_UNZIPPED = (
-    "The file expands to more than {mb} MB when it is opened, which is far more than a spreadsheet of this kind "
-    "needs. Remove images and other sheets, or save it as CSV, and try again"
-)
+_NOT_A_WORKBOOK = _l("The file could not be opened as an Excel workbook. Save it as .xlsx or CSV.")
+
+
+def _too_big_unzipped() -> str:
+    return _(
+        "The file expands to more than %(mb)s MB when it is opened, which is far more than a spreadsheet of this "
+        "kind needs. Remove images and other sheets, or save it as CSV, and try again",
+        mb=MAX_UNZIPPED_BYTES // (1024 * 1024),
+    )
 
 
 class ImportRefused(ValueError):
@@ -136,22 +143,29 @@ def check_zip(content: bytes) -> None:
             _check_headers(members)
             _check_expanded_size(archive, members)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise ImportRefused(_NOT_A_WORKBOOK) from exc
+        raise ImportRefused(str(_NOT_A_WORKBOOK)) from exc
 
 
 def _check_headers(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
         raise ImportRefused(
-            f"The file is made of {len(members):,} parts, which is far more than a spreadsheet has "
-            f"(the limit is {MAX_ZIP_MEMBERS:,}). Save it again as .xlsx or CSV and try again"
+            _(
+                "The file is made of %(parts)s parts, which is far more than a spreadsheet has "
+                "(the limit is %(limit)s). Save it again as .xlsx or CSV and try again",
+                parts=format(len(members), ","),
+                limit=format(MAX_ZIP_MEMBERS, ","),
+            )
         )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise ImportRefused(_TOO_BIG_UNZIPPED.format(mb=MAX_UNZIPPED_BYTES // (1024 * 1024)))
+        raise ImportRefused(_too_big_unzipped())
     for member in members:
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise ImportRefused(
-                f"Part of the file expands {member.file_size // max(member.compress_size, 1):,} times when it is "
-                "opened, which a real spreadsheet never does. Save it again as .xlsx or CSV and try again"
+                _(
+                    "Part of the file expands %(times)s times when it is "
+                    "opened, which a real spreadsheet never does. Save it again as .xlsx or CSV and try again",
+                    times=format(member.file_size // max(member.compress_size, 1), ","),
+                )
             )
 
 
@@ -165,14 +179,17 @@ def _check_expanded_size(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo
             while chunk := stream.read(_CHUNK):
                 total += len(chunk)
                 if total > MAX_UNZIPPED_BYTES:
-                    raise ImportRefused(_TOO_BIG_UNZIPPED.format(mb=MAX_UNZIPPED_BYTES // (1024 * 1024)))
+                    raise ImportRefused(_too_big_unzipped())
                 window = tail + chunk  # a tag cut in two by the chunk boundary is counted once
                 strings += len(_SHARED_STRING.findall(window)) - len(_SHARED_STRING.findall(tail))
                 tail = window[-64:]
         if strings > MAX_SHARED_STRINGS:
             raise ImportRefused(
-                f"The file has more than {MAX_SHARED_STRINGS:,} different pieces of text, which is far more than "
-                "a spreadsheet of this kind needs. Save it as CSV, or split it, and try again"
+                _(
+                    "The file has more than %(limit)s different pieces of text, which is far more than "
+                    "a spreadsheet of this kind needs. Save it as CSV, or split it, and try again",
+                    limit=format(MAX_SHARED_STRINGS, ","),
+                )
             )
 
 
@@ -200,7 +217,7 @@ def read_xlsx(content: bytes, max_rows: int) -> list[list[str]]:
         # data_only=False: a formula cell gives its formula text (=HYPERLINK(…)), imported as text.
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportRefused(_NOT_A_WORKBOOK) from exc
+        raise ImportRefused(str(_NOT_A_WORKBOOK)) from exc
     try:
         rows = []
         for row in book.worksheets[0].iter_rows(values_only=True):
@@ -284,6 +301,8 @@ def _cells(sheet, row: list, *, header: bool, wrap: bool) -> list:
 
     cells = []
     for value in row:
+        if isinstance(value, LazyString):  # a translated label (app.i18n._l), written in the reader's language
+            value = str(value)
         is_text = isinstance(value, str)
         if isinstance(value, dt.datetime):
             value = (value.astimezone(LONDON) if value.tzinfo else value).replace(tzinfo=None)
@@ -314,20 +333,25 @@ def load_json(content: bytes | str, max_bytes: int = MAX_JSON_BYTES, max_depth: 
     nested deeper than `max_depth` (which would otherwise end in a RecursionError)."""
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
-        raise ImportRefused(f"The file is larger than {max_bytes / 1024 / 1024:g} MB. Choose a smaller JSON file")
+        raise ImportRefused(
+            _("The file is larger than %(mb)s MB. Choose a smaller JSON file", mb=format(max_bytes / 1024 / 1024, "g"))
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRefused("The file must be JSON saved as UTF-8") from exc
+        raise ImportRefused(_("The file must be JSON saved as UTF-8")) from exc
     if _depth(text) > max_depth:
         raise ImportRefused(
-            f"The file has lists or objects nested more than {max_depth} levels deep, so it cannot be imported. "
-            "Check that it is the right file"
+            _(
+                "The file has lists or objects nested more than %(depth)s levels deep, so it cannot be imported. "
+                "Check that it is the right file",
+                depth=max_depth,
+            )
         )
     try:
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ImportRefused("The file is not valid JSON. Check that it is the right file") from exc
+        raise ImportRefused(_("The file is not valid JSON. Check that it is the right file")) from exc
 
 
 def _depth(text: str) -> int:

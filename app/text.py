@@ -7,6 +7,8 @@ import re
 
 import nh3
 
+from app.i18n import _
+
 
 def html_to_text(value: str | None) -> str:
     """Plain text from stored (sanitised) HTML, keeping paragraphs and list items as lines.
@@ -24,9 +26,13 @@ def html_to_text(value: str | None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def join_words(words: list[str], conjunction: str = "and") -> str:
-    """ "February, May, August and November": a list as a sentence says it."""
+def join_words(words: list[str], conjunction: str | None = None) -> str:
+    """ "February, May, August and November": a list as a sentence says it, in the reader's language
+    (the comma and the "and" are translated; `conjunction` replaces "and", e.g. "or")."""
     words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    comma = _(", ")  # a list's comma: "، " in Urdu
+    if conjunction is None:
+        return _("%(items)s and %(last)s", items=comma.join(words[:-1]), last=words[-1])
+    return f"{comma.join(words[:-1])} {conjunction} {words[-1]}"

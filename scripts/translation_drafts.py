@@ -8,6 +8,8 @@
     python scripts/translation_drafts.py apply DRAFT.json [...]
         writes the drafts into app/translations/<lang>/LC_MESSAGES/messages.po (after `make
         translations`), each marked fuzzy: a native speaker has not reviewed it (docs/translating.md).
+        A fuzzy entry (a draft, or a guess `pybabel update` made from a changed message) is replaced by
+        the draft of its message; a reviewed one is never touched.
 
 A draft is {"<msgid>": {"bn": "...", "so": "...", "ur": "..."}}; a plural message is keyed by its
 singular and gives a list per language: {"bn": ["singular", "plural"], ...}. The first draft that
@@ -38,7 +40,7 @@ def extract() -> list:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(  # noqa: S603 (our own interpreter and fixed arguments)
             [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l",
-             "--no-wrap", "-o", str(pot), "."],
+             "--ignore-dirs", ".* __pycache__ node_modules", "--no-wrap", "-o", str(pot), "."],
             cwd=ROOT, check=True,
         )  # fmt: skip
         with pot.open("rb") as handle:
@@ -111,8 +113,8 @@ def apply(drafts: list[Path]) -> None:
             catalogue = read_po(handle, locale=lang)
         filled = 0
         for message in catalogue:
-            if not message.id or _done(message):
-                continue
+            if not message.id or (_done(message) and not message.fuzzy):
+                continue  # a reviewed translation is never replaced by a draft
             entry = merged.get(_key(message))
             if not entry:
                 continue

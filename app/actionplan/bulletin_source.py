@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate
 from app.extensions import db
+from app.i18n import _l
 from app.mailing.sources import ContentSource, SourceItem, register_source
 from app.template_helpers import date_format
 from app.text import html_to_text
@@ -47,4 +48,4 @@ def get(key: str) -> SourceItem | None:
     return _item(update) if update else None
 
 
-register_source(ContentSource("action_plans", "Action-plan progress updates", candidates, get))
+register_source(ContentSource("action_plans", _l("Action-plan progress updates"), candidates, get))

@@ -15,43 +15,50 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.actionplan.importing.cells import parse_date_text
-from app.actionplan.models import PLAN_STATUSES, PLAN_VISIBILITY, QUICK_WIN, RAG, STATUSES
+from app.actionplan.models import (
+    PLAN_STATUS_LABELS,
+    PLAN_VISIBILITY_LABELS,
+    QUICK_WIN_LABELS,
+    RAG_LABELS,
+    STATUS_LABELS,
+)
 from app.forms import GovDateField, strip_filter, submit_field, text_field
+from app.i18n import _, _l
 
 
-def _date_field(label: str) -> GovDateField:
-    return GovDateField(label, message=f"{label} must be a real date, like 29 3 2021", validators=[Optional()])
+def _date_field(label, message) -> GovDateField:
+    return GovDateField(label, message=message, validators=[Optional()])
 
 
 class PlanForm(FlaskForm):
-    title = text_field("Plan title", "Enter a title for the plan", name="Title")
+    title = text_field(_l("Plan title"), _l("Enter a title for the plan"), name=_l("Title"))
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        validators=[Length(max=20000, message="Description must be 20,000 characters or fewer")],
+        validators=[Length(max=20000, message=_l("Description must be 20,000 characters or fewer"))],
     )
     visibility = RadioField(
-        "Who can see this plan",
+        _l("Who can see this plan"),
         widget=GovRadioInput(),
-        choices=list(PLAN_VISIBILITY.items()),
+        choices=list(PLAN_VISIBILITY_LABELS.items()),
         default="public",
-        validators=[InputRequired(message="Choose who can see this plan")],
+        validators=[InputRequired(message=_l("Choose who can see this plan"))],
     )
     status = RadioField(
-        "Status",
+        _l("Status"),
         widget=GovRadioInput(),
-        choices=list(PLAN_STATUSES.items()),
+        choices=list(PLAN_STATUS_LABELS.items()),
         default="draft",
-        validators=[InputRequired(message="Choose a status")],
+        validators=[InputRequired(message=_l("Choose a status"))],
     )
     board_dates = TextAreaField(
-        "Board meeting dates (optional)",
+        _l("Board meeting dates (optional)"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        validators=[Length(max=2000, message="Board meeting dates must be 2,000 characters or fewer")],
+        validators=[Length(max=2000, message=_l("Board meeting dates must be 2,000 characters or fewer"))],
     )
-    submit = submit_field("Save plan")
+    submit = submit_field(_l("Save plan"))
 
     def validate_board_dates(self, field) -> None:
         self.meeting_dates = []
@@ -61,135 +68,139 @@ class PlanForm(FlaskForm):
             value = parse_date_text(line.strip())
             if value is None:
                 raise ValidationError(
-                    "Board meeting dates must be real dates, one a line, like 12/03/2026 "
-                    f"('{line.strip()[:20]}' is not)"
+                    _(
+                        "Board meeting dates must be real dates, one a line, like 12/03/2026 ('%(line)s' is not)",
+                        line=line.strip()[:20],
+                    )
                 )
             self.meeting_dates.append(value.isoformat())
         self.meeting_dates = sorted(set(self.meeting_dates))
 
 
 class ThemeForm(FlaskForm):
-    name = text_field("Theme name", "Enter the theme's name")
+    name = text_field(_l("Theme name"), _l("Enter the theme's name"))
     secondary = StringField(
-        "Also relates to (optional)",
+        _l("Also relates to (optional)"),
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Length(max=500, message="This must be 500 characters or fewer")],
+        validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))],
     )
     position = IntegerField(
-        "Position in the plan",
+        _l("Position in the plan"),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter the theme's position, like 3"),
-            NumberRange(min=0, max=999, message="Position must be a number between 0 and 999"),
+            InputRequired(message=_l("Enter the theme's position, like 3")),
+            NumberRange(min=0, max=999, message=_l("Position must be a number between 0 and 999")),
         ],
     )
-    submit = submit_field("Save theme")
+    submit = submit_field(_l("Save theme"))
 
 
 class ActionForm(FlaskForm):
-    theme_id = SelectField("Theme", widget=GovSelect(), coerce=int)
+    theme_id = SelectField(_l("Theme"), widget=GovSelect(), coerce=int)
     number = StringField(
-        "Action number",
+        _l("Action number"),
         widget=GovTextInput(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter the action number, like 4.10"),
-            Length(max=40, message="Action number must be 40 characters or fewer"),
+            InputRequired(message=_l("Enter the action number, like 4.10")),
+            Length(max=40, message=_l("Action number must be 40 characters or fewer")),
             Regexp(
                 r"^[0-9A-Za-z][0-9A-Za-z.\-]*$",
-                message="Action number can only use letters, digits, dots and dashes, like 4.10",
+                message=_l("Action number can only use letters, digits, dots and dashes, like 4.10"),
             ),
         ],
     )
     label = StringField(
-        "Label (optional)",
+        _l("Label (optional)"),
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Length(max=200, message="Label must be 200 characters or fewer")],
+        validators=[Length(max=200, message=_l("Label must be 200 characters or fewer"))],
     )
     headline = TextAreaField(
-        "What action are we taking (headline)",
+        _l("What action are we taking (headline)"),
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter what the action is"),
-            Length(max=1000, message="Headline must be 1,000 characters or fewer"),
+            InputRequired(message=_l("Enter what the action is")),
+            Length(max=1000, message=_l("Headline must be 1,000 characters or fewer")),
         ],
     )
-    detail = TextAreaField("More detail (optional)", widget=GovTextArea(), filters=[strip_filter])
-    deliverables = TextAreaField("What will this action deliver", widget=GovTextArea(), filters=[strip_filter])
+    detail = TextAreaField(_l("More detail (optional)"), widget=GovTextArea(), filters=[strip_filter])
+    deliverables = TextAreaField(_l("What will this action deliver"), widget=GovTextArea(), filters=[strip_filter])
     wider_benefits = TextAreaField(
-        "Potential benefits for other protected characteristics or communities",
+        _l("Potential benefits for other protected characteristics or communities"),
         widget=GovTextArea(),
         filters=[strip_filter],
     )
     timescale = StringField(
-        "Timescale (as written)",
+        _l("Timescale (as written)"),
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Length(max=500, message="Timescale must be 500 characters or fewer")],
+        validators=[Length(max=500, message=_l("Timescale must be 500 characters or fewer"))],
     )
-    target_date = _date_field("Target date (optional)")
+    target_date = _date_field(
+        _l("Target date (optional)"), _l("Target date (optional) must be a real date, like 29 3 2021")
+    )
     quick_win = RadioField(
-        "Is this a quick win (can be achieved in the next 3 to 6 months)?",
+        _l("Is this a quick win (can be achieved in the next 3 to 6 months)?"),
         widget=GovRadioInput(),
-        choices=list(QUICK_WIN.items()),
+        choices=list(QUICK_WIN_LABELS.items()),
         default="unknown",
-        validators=[InputRequired(message="Choose whether this is a quick win")],
+        validators=[InputRequired(message=_l("Choose whether this is a quick win"))],
     )
     quick_win_note = StringField(
-        "Quick win: original wording (optional)",
+        _l("Quick win: original wording (optional)"),
         widget=GovTextInput(),
         filters=[strip_filter],
-        validators=[Length(max=500, message="This must be 500 characters or fewer")],
+        validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))],
     )
     lead_services = StringField(
-        "Lead services", widget=GovTextInput(), filters=[strip_filter], validators=[Length(max=1000)]
+        _l("Lead services"), widget=GovTextInput(), filters=[strip_filter], validators=[Length(max=1000)]
     )
     lead_officers = StringField(
-        "Lead officers", widget=GovTextInput(), filters=[strip_filter], validators=[Length(max=1000)]
+        _l("Lead officers"), widget=GovTextInput(), filters=[strip_filter], validators=[Length(max=1000)]
     )
     lead_user_emails = TextAreaField(
-        "Lead officers who can post updates (email addresses of their accounts)",
+        _l("Lead officers who can post updates (email addresses of their accounts)"),
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[Length(max=5000)],
     )
-    status = SelectField("Status", widget=GovSelect(), choices=list(STATUSES.items()))
-    rag = SelectField("RAG rating", widget=GovSelect(), choices=[("", "Not rated"), *RAG.items()])
-    submit = submit_field("Save action")
+    status = SelectField(_l("Status"), widget=GovSelect(), choices=list(STATUS_LABELS.items()))
+    rag = SelectField(_l("RAG rating"), widget=GovSelect(), choices=[("", _l("Not rated")), *RAG_LABELS.items()])
+    submit = submit_field(_l("Save action"))
 
 
 class ProgressForm(FlaskForm):
-    dated = _date_field("Date of the update")
+    dated = _date_field(_l("Date of the update"), _l("Date of the update must be a real date, like 29 3 2021"))
     status = SelectField(
-        "Status after this update",
+        _l("Status after this update"),
         widget=GovSelect(),
-        choices=[("", "No change"), *STATUSES.items()],
+        choices=[("", _l("No change")), *STATUS_LABELS.items()],
     )
     body = TextAreaField(
-        "What has happened",
+        _l("What has happened"),
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter what has happened"),
-            Length(max=20000, message="The update must be 20,000 characters or fewer"),
+            InputRequired(message=_l("Enter what has happened")),
+            Length(max=20000, message=_l("The update must be 20,000 characters or fewer")),
         ],
     )
-    submit = submit_field("Add update")
+    submit = submit_field(_l("Add update"))
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "Upload a spreadsheet",
+        _l("Upload a spreadsheet"),
         widget=GovFileInput(),
-        validators=[FileRequired(message="Choose a CSV, TSV or Excel (.xlsx) file")],
+        validators=[FileRequired(message=_l("Choose a CSV, TSV or Excel (.xlsx) file"))],
     )
-    plan_id = SelectField("Import into", widget=GovSelect(), coerce=str)
-    new_plan_title = text_field("Title of the new plan", name="Title")
-    submit = submit_field("Upload and preview")
+    plan_id = SelectField(_l("Import into"), widget=GovSelect(), coerce=str)
+    new_plan_title = text_field(_l("Title of the new plan"), name=_l("Title"))
+    submit = submit_field(_l("Upload and preview"))
 
     def validate_new_plan_title(self, field) -> None:
         if self.plan_id.data == "new" and not field.data:
-            raise ValidationError("Enter a title for the new plan, or choose an existing plan")
+            raise ValidationError(_("Enter a title for the new plan, or choose an existing plan"))

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.text import html_to_text
 
 PLAN_VISIBILITY = {"public": "Anyone", "members": "Signed-in members only"}
@@ -46,6 +47,19 @@ STATUS_TAG_CLASSES = {
 RAG = {"red": "Red", "amber": "Amber", "green": "Green"}
 RAG_TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}
 QUICK_WIN = {"yes": "Yes", "no": "No", "unknown": "Not stated"}
+# The dictionaries above are the English names the spreadsheet export writes and the import reads
+# back (a round trip); pages and forms show these, in the reader's language.
+PLAN_VISIBILITY_LABELS = {"public": _l("Anyone"), "members": _l("Signed-in members only")}
+PLAN_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "ongoing": _l("Ongoing"),
+    "on_hold": _l("On hold"),
+}
+RAG_LABELS = {"red": _l("Red"), "amber": _l("Amber"), "green": _l("Green")}
+QUICK_WIN_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Not stated")}
 
 
 def number_sort_key(number: str) -> str:
@@ -166,7 +180,7 @@ class Action(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or dt.date.today()
@@ -197,7 +211,7 @@ class ProgressUpdate(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status or "", "")
+        return str(STATUS_LABELS.get(self.status or "", ""))
 
 
 def update_fingerprint(dated: dt.date | None, status: str | None, body: str) -> str:

@@ -14,11 +14,12 @@ from app.actionplan.board_docx import board_report_docx
 from app.actionplan.exporter import export_csv, export_xlsx
 from app.actionplan.forms import ProgressForm
 from app.actionplan.models import (
-    QUICK_WIN,
-    RAG,
+    PLAN_STATUS_LABELS,
+    QUICK_WIN_LABELS,
+    RAG_LABELS,
     RAG_TAG_CLASSES,
+    STATUS_LABELS,
     STATUS_TAG_CLASSES,
-    STATUSES,
     Action,
     ActionPlan,
     ProgressUpdate,
@@ -42,14 +43,16 @@ from app.agenda_reports import network_meeting_days
 from app.db import first_or_404
 from app.extensions import db
 from app.htmx import hx_push_url, hx_redirect, is_partial, render
+from app.i18n import _
 from app.security import public, signed_in_required
 
 LABELS = {
-    "statuses": STATUSES,
+    "statuses": STATUS_LABELS,
     "status_tags": STATUS_TAG_CLASSES,
-    "rag": RAG,
+    "rag": RAG_LABELS,
     "rag_tags": RAG_TAG_CLASSES,
-    "quick_win": QUICK_WIN,
+    "quick_win": QUICK_WIN_LABELS,
+    "plan_statuses": PLAN_STATUS_LABELS,
 }
 
 
@@ -157,13 +160,13 @@ def add_update(slug: str, number: str):
     if form.validate_on_submit():
         body = canonical_html(form.body.data)
         if not body:
-            form.body.errors.append("Enter what has happened")
+            form.body.errors.append(_("Enter what has happened"))
         else:
             add_progress_update(
                 action, dated=form.dated.data, status=form.status.data or None, body=body, user=current_user
             )
             db.session.commit()
-            message = f"Progress update added to action {action.number}."
+            message = _("Progress update added to action %(number)s.", number=action.number)
             if is_partial():  # the status tag at the top changes in the same swap (out of band)
                 return render_template(
                     "actionplan/_timeline.html", **_action_context(plan, action, message=message), oob=True
@@ -180,17 +183,17 @@ def _since(value: str | None) -> tuple[dt.date, str | None]:
     try:
         since = dt.date.fromisoformat(value.strip())
     except ValueError:
-        return default, "Enter the date as year-month-day, like 2026-09-01"
+        return default, _("Enter the date as year-month-day, like 2026-09-01")
     if since > dt.date.today():
-        return default, "The date must be today or in the past"
+        return default, _("The date must be today or in the past")
     return since, None
 
 
 def _meetings(plan: ActionPlan, today: dt.date) -> list[tuple[dt.date, str]]:
     """Past meetings the board report can start from, newest first: the plan's board meeting dates
     and the network meetings (registered by the events side in app/agenda_reports.py)."""
-    kinds = dict.fromkeys(network_meeting_days(today), "Network meeting")
-    kinds.update({day: "Board meeting" for day in plan.meeting_dates if day <= today})
+    kinds = dict.fromkeys(network_meeting_days(today), _("Network meeting"))
+    kinds.update({day: _("Board meeting") for day in plan.meeting_dates if day <= today})
     return sorted(kinds.items(), reverse=True)
 
 
@@ -206,7 +209,7 @@ def _report_since(plan: ActionPlan, args) -> dict:
     elif args.get("meeting"):
         chosen = next((d for d in days if d.isoformat() == args.get("meeting")), None)
         if chosen is None:
-            error = "Choose one of the meeting dates"
+            error = _("Choose one of the meeting dates")
         else:
             since = chosen
     if not args.get("since") and since in days:
@@ -278,5 +281,8 @@ def _sign_in_first(error):
     if request.method == "GET":
         return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
     return render_template(
-        "errors/error.html", code=401, title="Sign in to continue", body="You need to sign in to do that."
+        "errors/error.html",
+        code=401,
+        title=_("Sign in to continue"),
+        body=_("You need to sign in to do that."),
     ), 401

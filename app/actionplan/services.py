@@ -25,6 +25,7 @@ from app.actionplan.models import (
 )
 from app.db import first_or_404, utcnow
 from app.extensions import db
+from app.i18n import _
 from app.security import has_role
 from app.times import london_to_utc
 from app.urls import link_context
@@ -415,7 +416,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
             enqueue(
                 "actionplan_reminder",
                 to=user.email,
-                subject=f"Action {action.number} needs a progress update",
+                subject=_("Action %(number)s needs a progress update", number=action.number),
                 kind="actionplan_reminder",
                 dedupe_key=key,
                 user=user,

@@ -22,6 +22,7 @@ from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import child_or_404, utcnow
 from app.extensions import db
+from app.i18n import _
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
 
@@ -54,7 +55,7 @@ def staff_new_plan():
         db.session.add(plan)
         record("actionplan.created", plan, title=plan.title)
         db.session.commit()
-        flash(f"Plan '{plan.title}' created.", "success")
+        flash(_("Plan '%(title)s' created.", title=plan.title), "success")
         return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
     return render_template("actionplan/staff/plan_form.html", form=form, plan=None)
 
@@ -78,7 +79,7 @@ def staff_edit_plan(plan_id: int):
         plan.updated_at = utcnow()
         record("actionplan.updated", plan, title=plan.title, status=plan.status, visibility=plan.visibility)
         db.session.commit()
-        flash("Plan saved.", "success")
+        flash(_("Plan saved."), "success")
         return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
     return render_template("actionplan/staff/plan_form.html", form=form, plan=plan)
 
@@ -137,14 +138,14 @@ def staff_theme(plan_id: int, theme_id: int | None = None):
         form = ThemeForm(obj=theme)
     if form.validate_on_submit():
         if _theme_name_taken(plan, form.name.data, exclude=theme.id if theme else None):
-            form.name.errors.append("This plan already has a theme with that name")
+            form.name.errors.append(_("This plan already has a theme with that name"))
         else:
             theme = theme or Theme(plan_id=plan.id)
             theme.name, theme.secondary, theme.position = form.name.data, form.secondary.data or "", form.position.data
             db.session.add(theme)
             record("actionplan.theme_saved", theme, plan=plan.slug, name=theme.name)
             db.session.commit()
-            flash(f"Theme '{theme.name}' saved.", "success")
+            flash(_("Theme '%(name)s' saved.", name=theme.name), "success")
             return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
     return render_template("actionplan/staff/theme_form.html", form=form, plan=plan, theme=theme)
 
@@ -173,7 +174,10 @@ def _lead_users(form: ActionForm) -> list[User] | None:
         (users.append(user) if user else missing.append(email))
     if missing:
         form.lead_user_emails.errors.append(
-            f"There is no account for {', '.join(sorted(missing))}. Invite them first or remove the address"
+            _(
+                "There is no account for %(emails)s. Invite them first or remove the address",
+                emails=", ".join(sorted(missing)),
+            )
         )
         return None
     return users
@@ -186,7 +190,7 @@ def _number_taken(form: ActionForm, plan: ActionPlan, action: Action | None) -> 
         )
     )
     if clash:
-        form.number.errors.append(f"This plan already has an action {form.number.data}")
+        form.number.errors.append(_("This plan already has an action %(number)s", number=form.number.data))
     return bool(clash)
 
 
@@ -227,7 +231,7 @@ def staff_action(plan_id: int, action_id: int | None = None):
     action = child_or_404(Action, action_id, parent=plan, load=WITH_LEADS) if action_id else None
     themes = db.session.scalars(select(Theme).where(Theme.plan_id == plan.id).order_by(Theme.position)).all()
     if not themes:
-        flash("Add a theme before adding actions.", "important")
+        flash(_("Add a theme before adding actions."), "important")
         return redirect(url_for("actionplan.staff_theme", plan_id=plan.id), code=303)
     form = ActionForm(obj=action) if action else ActionForm(data={"theme_id": request.args.get("theme", type=int)})
     form.theme_id.choices = [(t.id, t.name) for t in themes]
@@ -238,7 +242,7 @@ def staff_action(plan_id: int, action_id: int | None = None):
         # Both checks run, so both fields show their problem at once.
         if not _number_taken(form, plan, action) and users is not None:
             action = _save_action(form, plan, action, users)
-            flash(f"Action {action.number} saved.", "success")
+            flash(_("Action %(number)s saved.", number=action.number), "success")
             return redirect(url_for("actionplan.staff_plan", plan_id=plan.id) + f"#action-{action.id}", code=303)
     return render_template("actionplan/staff/action_form.html", form=form, plan=plan, action=action)
 
@@ -251,7 +255,7 @@ def staff_delete_action(plan_id: int, action_id: int):
     record("actionplan.action_deleted", action, plan=plan.slug, number=action.number, headline=action.headline[:200])
     db.session.delete(action)
     db.session.commit()
-    flash(f"Action {action.number} deleted.", "success")
+    flash(_("Action %(number)s deleted.", number=action.number), "success")
     return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
 
 
@@ -261,7 +265,7 @@ def staff_delete_action(plan_id: int, action_id: int):
 def _import_form() -> ImportForm:
     form = ImportForm()
     plans = db.session.scalars(select(ActionPlan).order_by(ActionPlan.title)).all()
-    form.plan_id.choices = [("new", "A new plan"), *((str(p.id), p.title) for p in plans)]
+    form.plan_id.choices = [("new", _("A new plan")), *((str(p.id), p.title) for p in plans)]
     return form
 
 
@@ -280,9 +284,11 @@ def staff_import():
         filename = (upload.filename or "upload").rsplit("/", 1)[-1][:255]
         problem = None
         if len(content) > MAX_BYTES:
-            problem = "The file is larger than 10 MB. Remove images or other sheets, or save it as CSV, and try again"
+            problem = _(
+                "The file is larger than 10 MB. Remove images or other sheets, or save it as CSV, and try again"
+            )
         elif not filename.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".xlsx")):
-            problem = "The file must be a CSV, TSV or Excel (.xlsx) file"
+            problem = _("The file must be a CSV, TSV or Excel (.xlsx) file")
         else:
             try:
                 parse_file(content, filename)
@@ -339,13 +345,31 @@ def _commit_import(batch: ImportBatch, plan: ActionPlan | None, parsed: ParsedPl
     db.session.commit()
     if result.changed:
         flash(
-            f"Imported {batch.filename}: {result.actions_added} actions added, {result.actions_updated} updated, "
-            f"{result.updates_added} progress updates added"
-            + (f", {result.updates_edited} corrected." if result.updates_edited else "."),
+            _(
+                "Imported %(filename)s: %(added)s actions added, %(updated)s updated, "
+                "%(updates)s progress updates added, %(edited)s corrected.",
+                filename=batch.filename,
+                added=result.actions_added,
+                updated=result.actions_updated,
+                updates=result.updates_added,
+                edited=result.updates_edited,
+            )
+            if result.updates_edited
+            else _(
+                "Imported %(filename)s: %(added)s actions added, %(updated)s updated, "
+                "%(updates)s progress updates added.",
+                filename=batch.filename,
+                added=result.actions_added,
+                updated=result.actions_updated,
+                updates=result.updates_added,
+            ),
             "success",
         )
     else:
-        flash(f"Imported {batch.filename}: nothing had changed, so the plan is as it was.", "success")
+        flash(
+            _("Imported %(filename)s: nothing had changed, so the plan is as it was.", filename=batch.filename),
+            "success",
+        )
     return redirect(url_for("actionplan.staff_plan", plan_id=plan.id), code=303)
 
 

@@ -18,6 +18,7 @@ from app.auth.forms import ChangeEmailForm, DeleteAccountForm
 from app.auth.models import User, find_user_by_email, normalise_email
 from app.auth.services import admin_count
 from app.extensions import db, limiter
+from app.i18n import _
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.personal_data import as_csv, delete_all, export_all, register_personal_data
@@ -96,16 +97,16 @@ def change_email():
     if form.validate_on_submit():
         new = normalise_email(form.email.data)
         if not current_user.check_password(form.current.data):
-            form.current.errors.append("Your password is not correct")
+            form.current.errors.append(_("Your password is not correct"))
         elif new == normalise_email(current_user.email):
-            form.email.errors.append("That is already your email address")
+            form.email.errors.append(_("That is already your email address"))
         else:
             # The same page whether or not another account uses the address (it must not tell);
             # only a free address is sent the link.
             if find_user_by_email(new) is None:
                 token = make_token("email-change", {"uid": current_user.id, "old": current_user.email, "new": new})
                 link = url_for("auth.confirm_email_change", token=token, _external=True)
-                enqueue("email_change", to=new, subject="Confirm your new email address", sensitive=True,
+                enqueue("email_change", to=new, subject=_("Confirm your new email address"), sensitive=True,
                         name=current_user.name, link=link)  # fmt: skip
             record("user.email_change_requested", current_user)
             db.session.commit()
@@ -122,17 +123,17 @@ def confirm_email_change(token: str):
         if user is None or user.email != data["old"] or not user.active:
             raise TokenError("invalid")
     except (TokenError, KeyError, TypeError, ValueError):
-        flash("That link to confirm a new email address does not work. It may have been used already.", "important")
+        flash(_("That link to confirm a new email address does not work. It may have been used already."), "important")
         return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"), code=303)
     if find_user_by_email(data["new"]) is not None:
-        flash("Another account uses that email address now, so yours was not changed.", "important")
+        flash(_("Another account uses that email address now, so yours was not changed."), "important")
         return redirect(url_for("auth.login"), code=303)
     old = user.email
     user.email = data["new"]
     record("user.email_changed", user, actor=user, old=old, new=user.email)
-    enqueue("email_changed", to=old, subject="Your email address was changed", name=user.name, new=user.email)
+    enqueue("email_changed", to=old, subject=_("Your email address was changed"), name=user.name, new=user.email)
     db.session.commit()
-    flash(f"Your email address is now {user.email}.", "success")
+    flash(_("Your email address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"), code=303)
 
 
@@ -191,13 +192,13 @@ def delete_my_account():
         return render_template("auth/delete_account.html", form=None, last_admin=True)
     if form.validate_on_submit():
         if not user.check_password(form.current.data):
-            form.current.errors.append("Your password is not correct")
+            form.current.errors.append(_("Your password is not correct"))
         else:
             delete_account(user)
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Your account has been deleted.", "success")
+            flash(_("Your account has been deleted."), "success")
             return redirect(url_for("main.index"), code=303)
     retention = current_app.config.get("AUDIT_RETENTION_DAYS")
     return render_template("auth/delete_account.html", form=form, last_admin=False, retention=retention)

@@ -60,7 +60,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return str(ROLE_LABELS.get(self.role, self.role))  # translated now, in the reader's language
 
     @property
     def is_staff(self) -> bool:
@@ -141,6 +141,11 @@ class Invitation(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
+
+    @property
+    def role_label(self) -> str:
+        """The role as a reader names it, in lower case inside a sentence ("staff", "administrator")."""
+        return str(ROLE_LABELS.get(self.role, self.role)).lower()
 
     @property
     def status(self) -> str:

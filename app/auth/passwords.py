@@ -13,6 +13,8 @@ from pathlib import Path
 from flask import current_app
 from wtforms.validators import ValidationError
 
+from app.i18n import _
+
 _LIST = Path(__file__).with_name("common-passwords.txt.gz")
 
 
@@ -26,15 +28,15 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     """Return a message saying what is wrong with `password`, or None when it is fine."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        return f"Password must be {minimum} characters or more"
+        return _("Password must be %(minimum)s characters or more", minimum=minimum)
     if len(password) > 128:
-        return "Password must be 128 characters or fewer"
+        return _("Password must be 128 characters or fewer")
     lowered = password.lower()
     if lowered in common_passwords() or lowered.strip("0123456789!") in common_passwords():
-        return "This password is too common and easy to guess. Try 3 random words, like ‘river pencil marble’"
+        return _("This password is too common and easy to guess. Try 3 random words, like ‘river pencil marble’")
     local_part = email.split("@")[0].lower()
     if (local_part and len(local_part) >= 4 and local_part in lowered) or (name and lowered == name.lower()):
-        return "Password must not contain your name or email address"
+        return _("Password must not contain your name or email address")
     return None
 
 

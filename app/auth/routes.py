@@ -21,6 +21,7 @@ from app.auth.models import Invitation, User, find_user_by_email, password_match
 from app.db import utcnow
 from app.extensions import db, limiter
 from app.forms import ConfirmForm
+from app.i18n import _
 from app.personal_data import rows_for_account
 from app.ratelimits import failed_sign_in, login_limit, signup_limit
 from app.security import public, safe_next, signed_in_required
@@ -56,7 +57,7 @@ def login():
         user = find_user_by_email(form.email.data)
         # One message for every failure, so the form does not reveal who has an account.
         if not password_matches(user, form.password.data):
-            form.email.errors.append("Enter a correct email address and password")
+            form.email.errors.append(_("Enter a correct email address and password"))
             record("user.login_failed", None, actor=None, email=form.email.data[:254])
             db.session.commit()
             return render_template("auth/login.html", form=form, next=next_url), 200
@@ -65,7 +66,7 @@ def login():
             db.session.commit()
             return render_template("auth/check_email.html", email=user.email, purpose="confirm")
         start_session(user)
-        flash("You are signed in.", "success")
+        flash(_("You are signed in."), "success")
         return redirect(next_url or url_for("main.index"), code=303)
     return render_template("auth/login.html", form=form, next=next_url)
 
@@ -79,7 +80,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("main.index"), code=303)
 
 
@@ -93,7 +94,7 @@ def sign_out_everywhere():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have been signed out on every device, this one included. Sign in again to carry on.", "success")
+    flash(_("You have been signed out on every device, this one included. Sign in again to carry on."), "success")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -140,9 +141,9 @@ def confirm(token: str):
         user.confirmed_at = utcnow()
         record("user.confirmed", user, actor=user)
         db.session.commit()
-        flash("Your email address is confirmed. You can now sign in.", "success")
+        flash(_("Your email address is confirmed. You can now sign in."), "success")
     else:
-        flash("Your email address was already confirmed. You can sign in.", "success")
+        flash(_("Your email address was already confirmed. You can sign in."), "success")
     return redirect(
         url_for("auth.login", next=safe_next(session.pop("after_sign_in", None), default="") or None), code=303
     )
@@ -195,7 +196,7 @@ def reset_password(token: str):
         record("user.password_reset", user, actor=user)
         accounts.send_password_changed(user)
         db.session.commit()
-        flash("Your password has been changed. Sign in with your new password.", "success")
+        flash(_("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.login"), code=303)
     return render_template("auth/reset_password.html", form=form, token=token)
 
@@ -220,7 +221,7 @@ def change_name():
         current_user.name = form.name.data
         record("user.name_changed", current_user, old=old, new=form.name.data)
         db.session.commit()
-        flash("Your name has been changed.", "success")
+        flash(_("Your name has been changed."), "success")
         return redirect(url_for("auth.account"), code=303)
     return render_template("auth/change_name.html", form=form)
 
@@ -232,7 +233,7 @@ def change_password():
     form.owner_email, form.owner_name = current_user.email, current_user.name
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
-            form.current.errors.append("Your current password is not correct")
+            form.current.errors.append(_("Your current password is not correct"))
         else:
             user = current_user._get_current_object()
             user.set_password(form.password.data)
@@ -241,7 +242,7 @@ def change_password():
             accounts.send_password_changed(user)
             db.session.commit()
             start_session(user)
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("auth.account"), code=303)
     return render_template("auth/change_password.html", form=form)
 
@@ -266,14 +267,14 @@ def accept_invitation(token: str):
         form = ConfirmForm()
         if request.method == "POST" and form.validate_on_submit():
             if not current_user.is_authenticated or current_user.id != existing.id:
-                flash("Sign in as " + existing.email + " to accept this invitation.", "important")
+                flash(_("Sign in as %(email)s to accept this invitation.", email=existing.email), "important")
                 return redirect(url_for("auth.login", next=request.path), code=303)
             accounts.change_role(existing, invitation.role)
             existing.confirmed_at = existing.confirmed_at or utcnow()
             invitation.accepted_at = utcnow()
             record("invitation.accepted", invitation, email=existing.email)
             db.session.commit()
-            flash(f"You now have the {existing.role_label.lower()} role.", "success")
+            flash(_("You now have the %(role)s role.", role=existing.role_label.lower()), "success")
             return redirect(url_for("staff.dashboard"), code=303)
         return render_template("auth/accept_invitation.html", invitation=invitation, form=form, existing=existing)
 
@@ -291,6 +292,6 @@ def accept_invitation(token: str):
         record("invitation.accepted", invitation, actor=user, email=user.email)
         db.session.commit()
         start_session(user)
-        flash("Your account has been created.", "success")
+        flash(_("Your account has been created."), "success")
         return redirect(url_for("staff.dashboard"), code=303)
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form, existing=None)

@@ -8,7 +8,9 @@ from app.audit import record
 from app.auth.models import Invitation, User, find_user_by_email, normalise_email
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _
 from app.mail import enqueue
+from app.security import ROLE_LABELS
 from app.tokens import make_token
 
 
@@ -28,7 +30,7 @@ def send_confirmation(user: User) -> None:
     enqueue(
         "confirm_account",
         to=user.email,
-        subject=f"Confirm your email address for {current_app.config['SERVICE_NAME']}",
+        subject=_("Confirm your email address for %(service)s", service=current_app.config["SERVICE_NAME"]),
         sensitive=True,
         user=user,
         link=url_for("auth.confirm", token=token, _external=True),
@@ -40,7 +42,7 @@ def send_already_registered(user: User) -> None:
     enqueue(
         "already_registered",
         to=user.email,
-        subject=f"You already have an account with {current_app.config['SERVICE_NAME']}",
+        subject=_("You already have an account with %(service)s", service=current_app.config["SERVICE_NAME"]),
         user=user,
         login_link=url_for("auth.login", _external=True),
         reset_link=url_for("auth.reset_request", _external=True),
@@ -52,7 +54,7 @@ def send_password_reset(user: User) -> None:
     enqueue(
         "password_reset",
         to=user.email,
-        subject=f"Reset your password for {current_app.config['SERVICE_NAME']}",
+        subject=_("Reset your password for %(service)s", service=current_app.config["SERVICE_NAME"]),
         sensitive=True,
         user=user,
         link=url_for("auth.reset_password", token=token, _external=True),
@@ -64,7 +66,7 @@ def send_password_changed(user: User) -> None:
     enqueue(
         "password_changed",
         to=user.email,
-        subject="Your password has been changed",
+        subject=_("Your password has been changed"),
         user=user,
         reset_link=url_for("auth.reset_request", _external=True),
     )
@@ -78,7 +80,11 @@ def invite(*, email: str, name: str, role: str, invited_by: User) -> Invitation:
     enqueue(
         "invitation",
         to=invitation.email,
-        subject=f"You have been invited to join {current_app.config['SERVICE_NAME']} as {role}",
+        subject=_(
+            "You have been invited to join %(service)s as %(role)s",
+            service=current_app.config["SERVICE_NAME"],
+            role=str(ROLE_LABELS.get(role, role)).lower(),
+        ),
         sensitive=True,
         invitation=invitation,
         inviter=invited_by,

@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select
 from app.auth.models import User, UserSession
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _, ngettext
 
 SEEN = "_seen"  # when this browser last made a request (Unix seconds), in the signed cookie
 REFRESH_SECONDS = 60
@@ -98,13 +99,16 @@ def count(user: User) -> int:
 
 def _duration(minutes: int) -> str:
     if minutes % 60:
-        return f"{minutes} minutes" if minutes != 1 else "1 minute"
-    hours = minutes // 60
-    return f"{hours} hours" if hours != 1 else "1 hour"
+        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    return ngettext("%(num)s hour", "%(num)s hours", minutes // 60)
 
 
 def lifetime_text() -> str:
-    """The session lifetime in words, as the account page states it."""
+    """The account page's sentence on how long a sign-in lasts."""
     config = current_app.config
     idle, most = _duration(config["SESSION_IDLE_MINUTES"]), _duration(config["SESSION_MAX_HOURS"] * 60)
-    return f"after {idle} without using the site, and after {most} in any case"
+    return _(
+        "You are signed out after %(idle)s without using the site, and after %(most)s in any case.",
+        idle=idle,
+        most=most,
+    )

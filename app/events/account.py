@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.db import utcnow
 from app.events.models import Registration
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.personal_data import AccountRow, register_personal_data
 
 
@@ -49,9 +50,16 @@ def _rows(user) -> list[AccountRow]:
     coming = [r for r in _registrations(user) if r.event.starts_at >= now and r.status in ("confirmed", "waitlisted")]
     if not coming:
         return []
-    titles = ", ".join(r.event.title for r in coming[:3]) + (" and others" if len(coming) > 3 else "")
-    what = f"Registered for {len(coming)} coming {'event' if len(coming) == 1 else 'events'}: {titles}"
-    return [AccountRow("Events", what, url_for("events.index"), "See events")]
+    titles = ", ".join(r.event.title for r in coming[:3])
+    if len(coming) > 3:
+        titles = _("%(titles)s and others", titles=titles)
+    what = ngettext(
+        "Registered for %(num)s coming event: %(titles)s",
+        "Registered for %(num)s coming events: %(titles)s",
+        len(coming),
+        titles=titles,
+    )
+    return [AccountRow(_("Events"), what, url_for("events.index"), _("See events"))]
 
 
 register_personal_data("event_registrations", _export, account_rows=_rows)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import _, _l
 from app.mailing.sources import ContentSource, SourceItem, register_source
 from app.template_helpers import datetime_format
 from app.text import html_to_text
@@ -15,9 +16,9 @@ from app.text import html_to_text
 
 def _item(event: Event) -> SourceItem:
     when = datetime_format(event.starts_at, weekday=True)
-    where = "online" if event.attendance_mode == "online" else (event.venue or "venue to be confirmed")
+    where = _("online") if event.attendance_mode == "online" else (event.venue or _("venue to be confirmed"))
     summary = html_to_text(event.description)
-    body = f"{when}, {where}." + (f"\n\n{summary}" if summary else "")
+    body = _("%(when)s, %(where)s.", when=when, where=where) + (f"\n\n{summary}" if summary else "")
     return SourceItem(
         key=str(event.id),
         kind="event",
@@ -48,4 +49,4 @@ def get(key: str) -> SourceItem | None:
     return _item(event) if event else None
 
 
-register_source(ContentSource("events", "Upcoming events", candidates, get))
+register_source(ContentSource("events", _l("Upcoming events"), candidates, get))

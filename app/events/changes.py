@@ -12,12 +12,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from app.events.ics import calendar_for
-from app.events.models import Event, EventOldAddress, Registration
+from app.events.models import MODES, N_, Event, EventOldAddress, Registration
 from app.events.services import unique_slug
+from app.events.text import Later, english, sentence
 from app.extensions import db
+from app.i18n import _
 from app.mail import enqueue
 from app.template_helpers import datetime_format
-from app.times import to_london
+from app.times import clock, to_london
 from app.urls import link_context
 
 TOLD = ("confirmed", "waitlisted")  # who hears about changes: people with a place or waiting for one
@@ -39,26 +41,38 @@ class Snapshot:
         return cls(event.starts_at, event.ends_at, event.attendance_mode, event.venue, event.address, event.online_link)
 
 
+def in_english(sentences: list) -> list[str]:
+    """The sentences as the audit log keeps them (English, like every audit record)."""
+    return [english(s) for s in sentences]
+
+
 def _span(starts_at, ends_at) -> str:
     """'Tuesday 12 January 2027 at 6pm to 8pm' (London time)."""
-    return f"{datetime_format(starts_at, weekday=True)} to {datetime_format(ends_at).rsplit(' at ', 1)[-1]}"
+    return _("%(start)s to %(end)s", start=datetime_format(starts_at, weekday=True), end=clock(ends_at))
 
 
-def what_changed(before: Snapshot, event: Event) -> list[str]:
+def what_changed(before: Snapshot, event: Event) -> list[Later]:
     """Plain sentences for the e-mail, one per change that matters to someone coming."""
     changes = []
     if (before.starts_at, before.ends_at) != (event.starts_at, event.ends_at):
         changes.append(
-            f"The date or time has changed. It was {_span(before.starts_at, before.ends_at)}; "
-            f"it is now {_span(event.starts_at, event.ends_at)} (UK time)."
+            sentence(
+                N_("The date or time has changed. It was %(before)s; it is now %(after)s (UK time)."),
+                before=Later(_span, before.starts_at, before.ends_at),
+                after=Later(_span, event.starts_at, event.ends_at),
+            )
         )
     if before.attendance_mode != event.attendance_mode:
-        changes.append(f"How people take part has changed: it is now {event.mode_label.lower()}.")
+        mode = Later(lambda key: str(MODES[key]).lower(), event.attendance_mode)
+        changes.append(sentence(N_("How people take part has changed: it is now %(mode)s."), mode=mode))
     if (before.venue, " ".join(before.address.split())) != (event.venue, " ".join(event.address.split())):
-        where = ", ".join(p for p in (event.venue, " ".join(event.address.split())) if p) or "no venue"
-        changes.append(f"The venue has changed. It is now: {where}.")
+        where = ", ".join(p for p in (event.venue, " ".join(event.address.split())) if p)
+        if where:
+            changes.append(sentence(N_("The venue has changed. It is now: %(where)s."), where=where))
+        else:
+            changes.append(sentence(N_("The venue has changed. It is now: no venue.")))
     if before.online_link != event.online_link and event.has_online:
-        changes.append("The online joining link has changed. Use the new link below.")
+        changes.append(sentence(N_("The online joining link has changed. Use the new link below.")))
     return changes
 
 
@@ -77,17 +91,19 @@ def _context(event: Event, registration: Registration | None, changes: list[str]
     return {
         "event": event,
         "registration": registration,
-        "name": registration.name if registration else "[their name]",
+        "name": registration.name if registration else _("[their name]"),
         "confirmed": registration is None or registration.status == "confirmed",
         "changes": changes,
         "event_link": url_for("events.detail", slug=event.slug, _external=True),
     }
 
 
-def subject_for(event: Event, changes: list[str]) -> str:
+def subject_for(event: Event, changes: list) -> Later:
+    """Translated when the e-mail is written, in the recipient's language."""
     if event.is_cancelled:
-        return f"Cancelled: {event.title}"
-    return f"Changed: {event.title}, {datetime_format(event.starts_at, weekday=True)}"
+        return sentence(N_("Cancelled: %(title)s"), title=event.title)
+    when = Later(datetime_format, event.starts_at, weekday=True)
+    return sentence(N_("Changed: %(title)s, %(when)s"), title=event.title, when=when)
 
 
 def preview(event: Event, changes: list[str]) -> dict[str, str]:
@@ -96,7 +112,7 @@ def preview(event: Event, changes: list[str]) -> dict[str, str]:
         context = _context(event, None, changes)
         template = "email/event_cancelled.txt" if event.is_cancelled else "email/event_changed.txt"
         return {
-            "subject": subject_for(event, changes),
+            "subject": str(subject_for(event, changes)),
             "body": render_template(
                 template,
                 **context,

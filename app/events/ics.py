@@ -11,6 +11,7 @@ from flask import current_app, url_for
 
 from app.db import utcnow
 from app.events.models import Event
+from app.i18n import _
 from app.times import LONDON
 
 
@@ -45,7 +46,7 @@ def _location(event: Event) -> str:
     if event.has_venue:
         parts += [event.venue, " ".join(event.address.split())]
     if event.has_online:
-        parts.append("Online")
+        parts.append(_("Online"))
     return ", ".join(p for p in parts if p)
 
 
@@ -71,7 +72,7 @@ def calendar_for(events: Iterable[Event], name: str | None = None) -> bytes:
         item.add("summary", event.title)
         link = url_for("events.detail", slug=event.slug, _external=True)
         item.add("url", link)
-        item.add("description", f"{event.kind_label}. Details and registration: {link}")
+        item.add("description", _("%(kind)s. Details and registration: %(link)s", kind=event.kind_label, link=link))
         location = _location(event)
         if location:
             item.add("location", location)
@@ -87,7 +88,7 @@ def calendar_links(event: Event) -> dict[str, str]:
     """ "Add to Google / Outlook calendar" links (the .ics file is the third way)."""
     link = url_for("events.detail", slug=event.slug, _external=True)
     location = _location(event)
-    details = f"{event.kind_label}. Details: {link}"
+    details = _("%(kind)s. Details: %(link)s", kind=event.kind_label, link=link)
     google = {
         "action": "TEMPLATE",
         "text": event.title,

@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from app.audit import record
 from app.db import utcnow
-from app.events.models import MESSAGE_STATUSES, Event, EventMessage, Registration
+from app.events.models import MESSAGE_STATUSES, N_, Event, EventMessage, Registration
 from app.events.registration import cancel_link
 from app.events.services import guests_by_host
+from app.events.text import sentence
 from app.extensions import db
+from app.i18n import _
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.urls import link_context
@@ -35,7 +37,7 @@ def recipients(event_id: int, audience: str) -> list[Registration]:
 def _context(event: Event, registration: Registration | None, body: str) -> dict:
     return {
         "event": event,
-        "name": registration.name if registration else "[their name]",
+        "name": registration.name if registration else _("[their name]"),
         "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
         "event_link": url_for("events.detail", slug=event.slug, _external=True),
         "cancel_link": cancel_link(registration) if registration and registration.status != "attended" else None,
@@ -56,7 +58,13 @@ def send_test(event: Event, subject: str, body: str, to: str, name: str) -> None
     with link_context():
         context = _context(event, None, body)
         context["name"] = name
-        enqueue("event_message", to=to, subject=f"[Test] {subject}", kind="event_message_test", **context)
+        enqueue(
+            "event_message",
+            to=to,
+            subject=sentence(N_("[Test] %(subject)s"), subject=subject),
+            kind="event_message_test",
+            **context,
+        )
 
 
 def send(event: Event, audience: str, subject: str, body: str, sent_by_id: int | None) -> EventMessage:
@@ -130,7 +138,7 @@ def _joining_for(event: Event) -> int:
         enqueue(
             "event_joining",
             to=address,
-            subject=f"Joining instructions: {event.title}",
+            subject=sentence(N_("Joining instructions: %(title)s"), title=event.title),
             kind="event_joining",
             dedupe_key=key,
             **context,

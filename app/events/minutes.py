@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.db import utcnow
-from app.events.models import ActionArising, AgendaItem, Event, Minutes, Registration
+from app.events.models import N_, ActionArising, AgendaItem, Event, Minutes, Registration
 from app.events.services import guests_by_host
+from app.events.text import sentence
 from app.extensions import db
 from app.mail import enqueue
 from app.urls import link_context
@@ -96,7 +97,7 @@ def tell_action_owners(event: Event) -> int:
             enqueue(
                 "event_action",
                 to=owner.email,
-                subject=f"An action for you from {event.title}",
+                subject=sentence(N_("An action for you from %(title)s"), title=event.title),
                 kind="event_action",
                 dedupe_key=f"event-action:{action.id}",
                 name=owner.name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from babel.dates import get_month_names
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -28,38 +29,60 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.i18n import _, _l, current_language
 from app.text import join_words
 
 if TYPE_CHECKING:
     from app.groups.models import Organisation
 
 KINDS = {
-    "network_meeting": "Network meeting",
-    "community_of_practice": "Community of practice",
-    "networking": "Networking event",
-    "workshop": "Workshop",
-    "training": "Training",
+    "network_meeting": _l("Network meeting"),
+    "community_of_practice": _l("Community of practice"),
+    "networking": _l("Networking event"),
+    "workshop": _l("Workshop"),
+    "training": _l("Training"),
 }
-MODES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
-AUDIENCES = {"anyone": "Anyone", "members": "Member groups only"}
-EVENT_STATUSES = {"draft": "Draft", "published": "Published"}
+MODES = {"in_person": _l("In person"), "online": _l("Online"), "hybrid": _l("In person and online")}
+AUDIENCES = {"anyone": _l("Anyone"), "members": _l("Member groups only")}
+EVENT_STATUSES = {"draft": _l("Draft"), "published": _l("Published")}
 REGISTRATION_STATUSES = {
-    "confirmed": "Registered",
-    "waitlisted": "On the waiting list",
-    "cancelled": "Cancelled",
-    "attended": "Attended",
-    "apologies": "Sent apologies",
+    "confirmed": _l("Registered"),
+    "waitlisted": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+    "attended": _l("Attended"),
+    "apologies": _l("Sent apologies"),
 }
-ACTION_STATUSES = {"open": "Not started", "in_progress": "In progress", "done": "Done"}
+ACTION_STATUSES = {"open": _l("Not started"), "in_progress": _l("In progress"), "done": _l("Done")}
 ACCESS_FEATURES = {
-    "step_free": "Step-free access",
-    "hearing_loop": "Hearing loop",
-    "bsl": "British Sign Language (BSL) interpreter",
-    "quiet_room": "Quiet room",
-    "prayer_space": "Prayer space",
+    "step_free": _l("Step-free access"),
+    "hearing_loop": _l("Hearing loop"),
+    "bsl": _l("British Sign Language (BSL) interpreter"),
+    "quiet_room": _l("Quiet room"),
+    "prayer_space": _l("Prayer space"),
 }
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+
+
+def N_(text: str) -> str:
+    """Marks text for translation where it is translated later, with its variables (`_(CADENCES[n], ...)`)."""
+    return text
+
+
+ORDINALS = {1: _l("First"), 2: _l("Second"), 3: _l("Third"), 4: _l("Fourth"), -1: _l("Last")}
+# A series' cadence as one sentence per week of the month (translators order the words).
+CADENCES = {
+    1: N_("First %(weekday)s of %(months)s"),
+    2: N_("Second %(weekday)s of %(months)s"),
+    3: N_("Third %(weekday)s of %(months)s"),
+    4: N_("Fourth %(weekday)s of %(months)s"),
+    -1: N_("Last %(weekday)s of %(months)s"),
+}
+
+
+def month_name(month: int) -> str:
+    """January … December in the reader's language."""
+    return get_month_names("wide", "stand-alone", locale=current_language().babel)[month]
+
 
 # The kind decides the defaults; everything else is one code path.
 KIND_DEFAULTS = {
@@ -127,17 +150,18 @@ class EventSeries(db.Model):
 
     @property
     def cadence_text(self) -> str:
-        months = (
-            join_words(
+        """ "Second Tuesday of February, May, August and November", in the reader's language."""
+        if 12 % self.interval_months == 0:
+            months = join_words(
                 [
-                    dt.date(2000, ((self.first_month - 1 + i * self.interval_months) % 12) + 1, 1).strftime("%B")
+                    month_name(((self.first_month - 1 + i * self.interval_months) % 12) + 1)
                     for i in range(12 // self.interval_months)
-                ]
+                ],
+                _("and"),
             )
-            if 12 % self.interval_months == 0
-            else f"every {self.interval_months} months"
-        )
-        return f"{ORDINALS[self.week_of_month].capitalize()} {WEEKDAYS[self.weekday]} of {months}"
+        else:
+            months = _("every %(number)s months", number=self.interval_months)
+        return _(CADENCES[self.week_of_month], weekday=str(WEEKDAYS[self.weekday]), months=months)
 
 
 class Event(db.Model):
@@ -209,11 +233,11 @@ class Event(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
     @property
     def mode_label(self) -> str:
-        return MODES[self.attendance_mode]
+        return str(MODES[self.attendance_mode])
 
     @property
     def is_cancelled(self) -> bool:
@@ -233,7 +257,7 @@ class Event(db.Model):
 
     @property
     def access_features(self) -> list[str]:
-        return [label for key, label in ACCESS_FEATURES.items() if getattr(self, f"access_{key}")]
+        return [str(label) for key, label in ACCESS_FEATURES.items() if getattr(self, f"access_{key}")]
 
     def registration_state(self, now: dt.datetime | None = None) -> str:
         """open, not_yet, closed, cancelled or past."""
@@ -312,7 +336,7 @@ class ActionArising(db.Model):
 
     @property
     def status_label(self) -> str:
-        return ACTION_STATUSES[self.status]
+        return str(ACTION_STATUSES[self.status])
 
 
 class Registration(db.Model):
@@ -358,7 +382,7 @@ class Registration(db.Model):
 
     @property
     def status_label(self) -> str:
-        return REGISTRATION_STATUSES[self.status]
+        return str(REGISTRATION_STATUSES[self.status])
 
     @property
     def holds_place(self) -> bool:
@@ -382,10 +406,10 @@ class Guest(db.Model):
 
 
 MESSAGE_AUDIENCES = {
-    "all": "Everyone registered or on the waiting list",
-    "confirmed": "People with a place",
-    "waitlisted": "People on the waiting list",
-    "attended": "People who attended",
+    "all": _l("Everyone registered or on the waiting list"),
+    "confirmed": _l("People with a place"),
+    "waitlisted": _l("People on the waiting list"),
+    "attended": _l("People who attended"),
 }
 MESSAGE_STATUSES = {"all": ("confirmed", "waitlisted", "attended"), "confirmed": ("confirmed", "attended")}
 
@@ -407,7 +431,7 @@ class EventMessage(db.Model):
 
     @property
     def audience_label(self) -> str:
-        return MESSAGE_AUDIENCES[self.audience]
+        return str(MESSAGE_AUDIENCES[self.audience])
 
 
 class EventOldAddress(db.Model):

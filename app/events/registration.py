@@ -17,10 +17,12 @@ from app.audit import record
 from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.ics import calendar_for
-from app.events.models import Event, Guest, Registration
+from app.events.models import N_, Event, Guest, Registration
 from app.events.services import HOLDS_PLACE, find_registration, guests_of, places_taken, waitlist_rank
+from app.events.text import sentence
 from app.extensions import db
 from app.forms import FieldProblem
+from app.i18n import _, ngettext
 from app.mail import enqueue
 from app.template_helpers import datetime_format
 from app.tokens import make_token
@@ -143,8 +145,15 @@ def _refuse_when_closed(event: Event, status: str | None) -> None:
 def _refuse_too_many_guests(event: Event, guests: tuple[GuestDetails, ...]) -> None:
     if len(guests) > event.max_guests:
         if event.max_guests == 0:
-            raise FieldProblem("guests", "This event does not take guests. Each person needs to register themselves")
-        raise FieldProblem("guests", f"You can bring up to {event.max_guests} guests to this event")
+            raise FieldProblem("guests", _("This event does not take guests. Each person needs to register themselves"))
+        raise FieldProblem(
+            "guests",
+            ngettext(
+                "You can bring up to %(num)s guest to this event",
+                "You can bring up to %(num)s guests to this event",
+                event.max_guests,
+            ),
+        )
 
 
 def _add_guests(registration: Registration, wanted: RegistrationRequest, *, replace: bool) -> None:
@@ -216,16 +225,17 @@ def _apologies_instead(event: Event, registration: Registration, wanted: Registr
 
 def _apologies_closed_message(state: str) -> str:
     if state == "cancelled":
-        return "This meeting has been cancelled, so there is no need to send apologies"
-    return "This meeting has already happened, so apologies can no longer be sent"
+        return _("This meeting has been cancelled, so there is no need to send apologies")
+    return _("This meeting has already happened, so apologies can no longer be sent")
 
 
 def _closed_message(event: Event, state: str) -> str:
+    if state == "not_yet":
+        return _("Registration opens on %(when)s", when=datetime_format(event.registration_opens_at))
     return {
-        "cancelled": "This event has been cancelled, so you cannot register",
-        "past": "This event has already happened, so you cannot register",
-        "not_yet": f"Registration opens on {datetime_format(event.registration_opens_at)}",
-        "closed": "Registration for this event has closed",
+        "cancelled": _("This event has been cancelled, so you cannot register"),
+        "past": _("This event has already happened, so you cannot register"),
+        "closed": _("Registration for this event has closed"),
     }[state]
 
 
@@ -371,11 +381,11 @@ def send_registration_email(event: Event, registration: Registration, *, promote
 def _send_registration_email(event: Event, registration: Registration, *, promoted: bool = False) -> None:
     confirmed = registration.status == "confirmed"
     if promoted:
-        subject = f"A place has come up: you are now registered for {event.title}"
+        subject = sentence(N_("A place has come up: you are now registered for %(title)s"), title=event.title)
     elif confirmed:
-        subject = f"You are registered for {event.title}"
+        subject = sentence(N_("You are registered for %(title)s"), title=event.title)
     else:
-        subject = f"You are on the waiting list for {event.title}"
+        subject = sentence(N_("You are on the waiting list for %(title)s"), title=event.title)
     attachments = None
     if confirmed:
         attachments = [

@@ -8,8 +8,9 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.db import utcnow
-from app.events.models import Event, Registration
+from app.events.models import N_, Event, Registration
 from app.events.registration import cancel_link
+from app.events.text import sentence
 from app.extensions import db
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
@@ -48,7 +49,7 @@ def _send_reminders(now: dt.datetime | None = None) -> int:
             enqueue(
                 "event_reminder",
                 to=registration.email,
-                subject=f"Reminder: {event.title}",
+                subject=sentence(N_("Reminder: %(title)s"), title=event.title),
                 dedupe_key=key,
                 event=event,
                 registration=registration,

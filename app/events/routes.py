@@ -23,6 +23,7 @@ from app.extensions import db
 from app.forms import ConfirmForm, FieldProblem
 from app.groups.models import Membership, Organisation
 from app.htmx import hx_redirect, hx_trigger, is_partial, render
+from app.i18n import _
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import limit_event_registration
 from app.security import has_role, public, safe_next, signed_in_required
@@ -81,7 +82,7 @@ def _my_groups() -> list[Organisation]:
 
 def _set_group_choices(form: RegistrationForm, groups: list[Organisation]) -> None:
     if len(groups) > 1:
-        form.organisation_id.choices = [(str(g.id), g.name) for g in groups] + [("none", "None of these")]
+        form.organisation_id.choices = [(str(g.id), g.name) for g in groups] + [("none", _("None of these"))]
 
 
 def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organisation | None:
@@ -93,7 +94,7 @@ def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organis
             return None
         match = next((g for g in groups if str(g.id) == str(value)), None)
         if match is None:
-            raise FieldProblem("organisation_id", "Choose one of your groups, or None of these")
+            raise FieldProblem("organisation_id", _("Choose one of your groups, or None of these"))
         return match
     if len(groups) == 1:
         typed = (form.organisation_name.data or "").strip().lower()
@@ -104,7 +105,7 @@ def _chosen_group(form: RegistrationForm, groups: list[Organisation]) -> Organis
 
 def _members_only_refusal(event: Event):
     if event.audience == "members" and not current_user.is_authenticated:
-        flash("This event is for member groups. Sign in to register.", "important")
+        flash(_("This event is for member groups. Sign in to register."), "important")
         return redirect(url_for("auth.login", next=url_for("events.register", slug=event.slug)))
     return None
 
@@ -243,7 +244,7 @@ def _submit_registration(event: Event, form: RegistrationForm, groups: list[Orga
         return None
     if not result.created and not current_user.is_authenticated:
         form.email.errors.append(
-            "This email address is already registered for this event. Check your email for the confirmation"
+            _("This email address is already registered for this event. Check your email for the confirmation")
         )
         return None
     return _registered_response(event, result.registration, created=result.created)
@@ -336,7 +337,7 @@ def _apologies_sent(event: Event, registration: Registration, group: Organisatio
             "events/_registered.html", event=event, mine=registration, rank=None, next_url=_next_url()
         )
         return hx_trigger(make_response(html), REGISTRATION_CHANGED)
-    flash(f"Apologies sent for {registration.organisation_name or group.name}.", "success")
+    flash(_("Apologies sent for %(group)s.", group=registration.organisation_name or group.name), "success")
     return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
 
 
@@ -385,9 +386,9 @@ def _registered_response(event: Event, registration: Registration, created: bool
         )
     if created:
         flash(
-            f"You're on the waiting list (position {rank})."
+            _("You're on the waiting list (position %(rank)s).", rank=rank)
             if registration.status == "waitlisted"
-            else "You're registered.",
+            else _("You're registered."),
             "success",
         )
     return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
@@ -402,7 +403,8 @@ def cancel_mine(slug: str):
         was = mine.status
         registering.cancel_registration(mine.id)
         flash(
-            "Your apologies have been withdrawn." if was == "apologies" else "Your place has been cancelled.", "success"
+            _("Your apologies have been withdrawn.") if was == "apologies" else _("Your place has been cancelled."),
+            "success",
         )
     return redirect(_next_url() or url_for("events.detail", slug=event.slug), code=303)
 
@@ -417,7 +419,7 @@ def cancel_my_guest(slug: str, guest_id: int):
     if mine is None or guest is None or guest.registration_id != mine.id:
         abort(404)  # only your own guests
     registering.cancel_guest(guest.id)
-    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    flash(_("%(name)s is no longer coming. Their place has been freed.", name=guest.name), "success")
     return redirect(url_for("events.detail", slug=event.slug), code=303)
 
 
@@ -467,7 +469,7 @@ def cancel_guest_by_token(token: str, guest_id: int):
     if guest is None or guest.registration_id != registration.id:
         abort(404)
     registering.cancel_guest(guest.id)
-    flash(f"{guest.name} is no longer coming. Their place has been freed.", "success")
+    flash(_("%(name)s is no longer coming. Their place has been freed.", name=guest.name), "success")
     return redirect(url_for("events.cancel_by_token", token=token), code=303)
 
 
@@ -539,6 +541,8 @@ def feed_ics():
     events = db.session.scalars(
         select(Event).where(Event.status == "published", Event.starts_at >= since).order_by(Event.starts_at)
     ).all()
-    response = _ics_response(calendar_for(events, name=f"{current_app.config['SERVICE_NAME']} events"), "events.ics")
+    response = _ics_response(
+        calendar_for(events, name=_("%(service)s events", service=current_app.config["SERVICE_NAME"])), "events.ics"
+    )
     response.headers["Content-Disposition"] = 'inline; filename="events.ics"'
     return response

@@ -10,8 +10,17 @@ import re
 from sqlalchemy import func, select
 
 from app.db import utcnow
-from app.events.models import KIND_DEFAULTS, STANDING_ITEMS, ActionArising, AgendaItem, Event, EventSeries
+from app.events.models import (
+    ACTION_STATUSES,
+    KIND_DEFAULTS,
+    STANDING_ITEMS,
+    ActionArising,
+    AgendaItem,
+    Event,
+    EventSeries,
+)
 from app.events.services import unique_slug
+from app.events.text import english
 from app.extensions import db
 from app.times import london_to_utc, to_london, today_in_london
 
@@ -159,7 +168,7 @@ def _action_item(event: Event, action: ActionArising, position: int) -> AgendaIt
         title=f"Action arising: {action.description[:150]}{owner}",
         minutes_allotted=5,
         action_id=action.id,
-        notes=f"Status: {action.status_label}",
+        notes=f"Status: {english(ACTION_STATUSES[action.status])}",
     )
 
 

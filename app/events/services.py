@@ -18,6 +18,7 @@ from app.auth.models import normalise_email
 from app.db import utcnow
 from app.events.models import Event, Guest, Registration
 from app.extensions import db
+from app.i18n import _l
 from app.times import to_london
 
 HOLDS_PLACE = ("confirmed", "attended")
@@ -262,10 +263,10 @@ def upcoming_registrations(email: str) -> list[Registration]:
 
 
 ATTENDANCE_LABELS = {
-    "attended": ("Attended", "govuk-tag--green"),
-    "apologies": ("Sent apologies", "govuk-tag--yellow"),
-    "absent": ("Registered, did not attend", "govuk-tag--red"),
-    "not_registered": ("Did not register", "govuk-tag--grey"),
+    "attended": (_l("Attended"), "govuk-tag--green"),
+    "apologies": (_l("Sent apologies"), "govuk-tag--yellow"),
+    "absent": (_l("Registered, did not attend"), "govuk-tag--red"),
+    "not_registered": (_l("Did not register"), "govuk-tag--grey"),
 }
 
 

@@ -34,10 +34,13 @@ from app.groups.models import (
     DEFAULT_PUBLIC_FIELDS,
     LEGAL_FORMS,
     PUBLIC_FIELD_LABELS,
+    STATUS_NAMES,
     Organisation,
     Tag,
 )
 from app.groups.validation import name_key, normalise_charity_number, normalise_company_number, normalise_postcode
+from app.i18n import _
+from app.i18n.formatting import number
 from app.spreadsheets import (
     ImportRefused,
     decode_bytes,
@@ -109,14 +112,14 @@ def export_row(org: Organisation) -> list[str]:
     tags = {kind: SEPARATOR.join(t.name for t in org.tags_of(kind)) for kind in TAG_COLUMNS}
     values = {
         "name": org.name,
-        "legal_form": org.legal_form_label,
+        "legal_form": LEGAL_FORMS.get(org.legal_form, org.legal_form),
         "charity_number": org.charity_number,
         "company_number": org.company_number,
         "description": org.description,
         "founded_year": org.founded_year,
         "address": org.address,
         "postcode": org.postcode,
-        "beneficiaries": org.beneficiaries_label,
+        "beneficiaries": BENEFICIARY_RANGES.get(org.beneficiaries or ""),
         "website": org.website,
         "email": org.email,
         "phone": org.phone,
@@ -127,7 +130,7 @@ def export_row(org: Organisation) -> list[str]:
         **tags,
     }
     extra = [
-        org.status_label,
+        STATUS_NAMES.get(org.status, org.status),
         url_for("groups.profile", slug=org.slug, _external=True),
         org.created_at.date().isoformat() if org.created_at else "",
     ]
@@ -206,9 +209,9 @@ class ParsedFile:
 
 def read_table(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(content) > MAX_BYTES:
+        size = f"{len(content) / 1024 / 1024:.1f}"
         raise ImportRefused(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB. Files must be 2 MB or smaller: split it into "
-            "smaller files"
+            _("The file is %(size)s MB. Files must be 2 MB or smaller: split it into smaller files", size=size)
         )
     if is_zip(content):  # an Excel workbook, perhaps named .csv: read it within the zip limits
         sheet = read_xlsx(content, XLSX_ROW_CAP)
@@ -217,11 +220,13 @@ def read_table(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     else:
         text = decode_bytes(content)
         if not text.strip():
-            raise ImportRefused("The file is empty. Choose a CSV file with a heading row and one group per row")
+            raise ImportRefused(_("The file is empty. Choose a CSV file with a heading row and one group per row"))
         lines, too_many = _csv_lines(text), False
     lines = [(line, cells) for line, cells in lines if any(c.strip() for c in cells)]
     if too_many or len(lines) > MAX_ROWS + 1:
-        raise ImportRefused(f"The file has more than {MAX_ROWS:,} groups. Split it into smaller files")
+        raise ImportRefused(
+            _("The file has more than %(max)s groups. Split it into smaller files", max=number(MAX_ROWS))
+        )
     return (lines[0][1], lines[1:]) if lines else ([], [])
 
 
@@ -231,7 +236,7 @@ def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
     try:
         return read_delimited(text, delimiter)
     except csv.Error as exc:
-        raise ImportRefused("The file could not be read as CSV. Save it from your spreadsheet as CSV") from exc
+        raise ImportRefused(_("The file could not be read as CSV. Save it from your spreadsheet as CSV")) from exc
 
 
 def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -280,7 +285,10 @@ class _Directory:
         }
 
     def listing(self, ids: Iterable[int]) -> str:
-        return " and ".join(sorted(self.names[i] for i in ids))
+        names = sorted(self.names[i] for i in ids)
+        if len(names) < 2:
+            return "".join(names)
+        return _("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
 def _check_row(line: int, cells: list[str], columns: dict[str, int], directory: _Directory) -> ParsedRow:
@@ -296,24 +304,32 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], directory: 
 def _check_text(raw: dict, row: ParsedRow) -> None:
     for key in REQUIRED:
         if not raw.get(key):
-            row.errors.append(f"{COLUMNS[key]} is missing")
+            row.errors.append(_("%(column)s is missing", column=COLUMNS[key]))
     for key in TEXT_FIELDS:
         if key in raw:
             value = raw[key]
             if key != "description" and key != "address" and re.search(r"[\x00-\x1f\x7f]", value):
-                row.errors.append(f"{COLUMNS[key]} has line breaks or control characters in it")
+                row.errors.append(_("%(column)s has line breaks or control characters in it", column=COLUMNS[key]))
             row.values[key] = value if key in ("name", "description") else (value or None)
     limits = {"name": 200, "description": 2000, "address": 500, "phone": 40, "contact_name": 120}
     for key, limit in limits.items():
         if len(raw.get(key) or "") > limit:
-            row.errors.append(f"{COLUMNS[key]} must be {limit:,} characters or fewer")
+            row.errors.append(
+                _("%(column)s must be %(limit)s characters or fewer", column=COLUMNS[key], limit=number(limit))
+            )
 
 
 def _check_legal_form(raw: dict, row: ParsedRow) -> None:
     if raw.get("legal_form"):
         legal = _choice(raw["legal_form"], LEGAL_FORMS)
         if legal is None:
-            row.errors.append(f"Legal form “{raw['legal_form']}” is not one of: {', '.join(LEGAL_FORMS.values())}")
+            row.errors.append(
+                _(
+                    "Legal form “%(value)s” is not one of: %(choices)s",
+                    value=raw["legal_form"],
+                    choices=", ".join(LEGAL_FORMS.values()),
+                )
+            )
         row.values["legal_form"] = legal
 
 
@@ -323,30 +339,35 @@ def _check_numbers(raw: dict, row: ParsedRow) -> None:
         number = normalise_charity_number(raw["charity_number"]) if raw["charity_number"] else None
         if raw["charity_number"] and number is None:
             row.errors.append(
-                f"Charity number “{raw['charity_number']}” is not in the right format: 6 or 7 digits (England and "
-                "Wales), SC and 6 digits (Scotland) or NIC and 6 digits (Northern Ireland)"
+                _(
+                    "Charity number “%(value)s” is not in the right format: 6 or 7 digits (England and Wales), "
+                    "SC and 6 digits (Scotland) or NIC and 6 digits (Northern Ireland)",
+                    value=raw["charity_number"],
+                )
             )
         row.values["charity_number"] = number
     if "company_number" in raw:
         number = normalise_company_number(raw["company_number"]) if raw["company_number"] else None
         if raw["company_number"] and number is None:
             row.errors.append(
-                f"Company number “{raw['company_number']}” is not in the right format: 8 digits, or 2 letters "
-                "and 6 digits"
+                _(
+                    "Company number “%(value)s” is not in the right format: 8 digits, or 2 letters and 6 digits",
+                    value=raw["company_number"],
+                )
             )
         row.values["company_number"] = number
     legal = row.values.get("legal_form")
     if legal in CHARITY_FORMS and not raw.get("charity_number"):
-        row.errors.append("Charity number is missing (needed for a registered charity or CIO)")
+        row.errors.append(_("Charity number is missing (needed for a registered charity or CIO)"))
     if legal in COMPANY_FORMS and not raw.get("company_number"):
-        row.errors.append("Company number is missing (needed for a CIC or company limited by guarantee)")
+        row.errors.append(_("Company number is missing (needed for a CIC or company limited by guarantee)"))
 
 
 def _check_postcode_and_year(raw: dict, row: ParsedRow) -> None:
     if "postcode" in raw:
         postcode = normalise_postcode(raw["postcode"]) if raw["postcode"] else None
         if raw["postcode"] and postcode is None:
-            row.errors.append(f"Postcode “{raw['postcode']}” is not a real UK postcode")
+            row.errors.append(_("Postcode “%(value)s” is not a real UK postcode", value=raw["postcode"]))
         row.values["postcode"] = postcode
     if "founded_year" in raw:
         year = None
@@ -354,12 +375,16 @@ def _check_postcode_and_year(raw: dict, row: ParsedRow) -> None:
             if re.fullmatch(r"\d{4}", raw["founded_year"]) and 1800 <= int(raw["founded_year"]) <= dt.date.today().year:
                 year = int(raw["founded_year"])
             else:
-                row.errors.append(f"Year founded “{raw['founded_year']}” must be a year between 1800 and this year")
+                row.errors.append(
+                    _("Year founded “%(value)s” must be a year between 1800 and this year", value=raw["founded_year"])
+                )
         row.values["founded_year"] = year
     if "beneficiaries" in raw:
         value = _choice(raw["beneficiaries"], BENEFICIARY_RANGES) if raw["beneficiaries"] else None
         if raw["beneficiaries"] and value is None:
-            row.errors.append(f"Beneficiaries per year “{raw['beneficiaries']}” is not one of the ranges")
+            row.errors.append(
+                _("Beneficiaries per year “%(value)s” is not one of the ranges", value=raw["beneficiaries"])
+            )
         row.values["beneficiaries"] = value
 
 
@@ -370,16 +395,16 @@ def _check_contact(raw: dict, row: ParsedRow) -> None:
             website = "https://" + website
         parts = urlsplit(website)
         if website and (parts.scheme not in ("http", "https") or "." not in (parts.hostname or "")):
-            row.errors.append(f"Website “{raw['website']}” is not a web address")
+            row.errors.append(_("Website “%(value)s” is not a web address", value=raw["website"]))
         elif len(website) > 300:
-            row.errors.append("Website must be 300 characters or fewer")
+            row.errors.append(_("Website must be 300 characters or fewer"))
         row.values["website"] = website or None
     if "email" in raw:
         if raw["email"]:
             try:
                 validate_email(raw["email"], check_deliverability=False)
             except EmailNotValidError:
-                row.errors.append(f"Public email “{raw['email']}” is not an email address")
+                row.errors.append(_("Public email “%(value)s” is not an email address", value=raw["email"]))
         row.values["email"] = raw["email"].lower() or None
 
 
@@ -389,7 +414,13 @@ def _check_public_fields(raw: dict, row: ParsedRow) -> None:
         for part in _split(raw["public_fields"]):
             key = _choice(part, PUBLIC_FIELD_LABELS)
             if key is None:
-                row.errors.append(f"Shown publicly: “{part}” is not one of: {', '.join(PUBLIC_FIELD_LABELS.values())}")
+                row.errors.append(
+                    _(
+                        "Shown publicly: “%(value)s” is not one of: %(choices)s",
+                        value=part,
+                        choices=", ".join(PUBLIC_FIELD_LABELS.values()),
+                    )
+                )
             elif key not in chosen:
                 chosen.append(key)
         row.values["public_fields"] = chosen
@@ -406,13 +437,19 @@ def _check_tags(raw: dict, row: ParsedRow, directory: _Directory) -> None:
             continue
         names = _split(raw[kind])
         if kind == "area" and len(names) > 1:
-            row.errors.append("Area: give one area only")
+            row.errors.append(_("Area: give one area only"))
         ids = []
         for tag_name in names:
             tag = directory.tags.get((kind, tag_name.lower()))
             if tag is None:
-                row.errors.append(f"{COLUMNS[kind]}: “{tag_name}” is not a tag in the directory (add it under Themes, "
-                                  "communities and other tags first, or correct the spelling)")  # fmt: skip
+                row.errors.append(
+                    _(
+                        "%(column)s: “%(value)s” is not a tag in the directory (add it under Themes, communities "
+                        "and other tags first, or correct the spelling)",
+                        column=COLUMNS[kind],
+                        value=tag_name,
+                    )
+                )
             elif tag.id not in ids:
                 ids.append(tag.id)
         row.tag_ids[kind] = ids
@@ -431,16 +468,26 @@ def _match(row: ParsedRow, directory: _Directory) -> None:
             return
     elif same_name:
         if len(same_name) > 1:
-            row.errors.append(f"Duplicate: {directory.listing(same_name)} in the directory have this name. "
-                              "Add a charity number to say which one, or merge them first")  # fmt: skip
+            row.errors.append(
+                _(
+                    "Duplicate: %(groups)s in the directory have this name. Add a charity number to say which "
+                    "one, or merge them first",
+                    groups=directory.listing(same_name),
+                )
+            )
             return
         row.match_id = same_name[0]
     company = row.values.get("company_number")
     if company:
         holders = [i for i in directory.by_company.get(company, []) if i != row.match_id]
         if holders:
-            row.errors.append(f"Duplicate: company number {company} belongs to {directory.listing(holders)} "
-                              "in the directory")  # fmt: skip
+            row.errors.append(
+                _(
+                    "Duplicate: company number %(number)s belongs to %(groups)s in the directory",
+                    number=company,
+                    groups=directory.listing(holders),
+                )
+            )
 
 
 def _match_charity(row: ParsedRow, directory: _Directory, same_name: list[int]) -> bool:
@@ -448,20 +495,34 @@ def _match_charity(row: ParsedRow, directory: _Directory, same_name: list[int]) 
     charity = row.values["charity_number"]
     found = directory.by_charity.get(charity, [])
     if len(found) > 1:
-        row.errors.append(f"Duplicate: charity number {charity} belongs to {directory.listing(found)} in the "
-                          "directory. Merge them first")  # fmt: skip
+        row.errors.append(
+            _(
+                "Duplicate: charity number %(number)s belongs to %(groups)s in the directory. Merge them first",
+                number=charity,
+                groups=directory.listing(found),
+            )
+        )
         return False
     if found:
         row.match_id = found[0]
         others = [i for i in same_name if i != found[0]]
         if others:
-            row.errors.append(f"Duplicate: the charity number is {directory.names[found[0]]}'s but the name is "
-                              f"{directory.listing(others)}'s")  # fmt: skip
+            row.errors.append(
+                _(
+                    "Duplicate: the charity number is %(holder)s's but the name is %(groups)s's",
+                    holder=directory.names[found[0]],
+                    groups=directory.listing(others),
+                )
+            )
         return False
     taken = [i for i in same_name if i not in directory.by_charity.get(charity, [])]
     if taken:
-        row.errors.append(f"Duplicate: {directory.listing(taken)} is already in the directory with a different "
-                          "charity number")  # fmt: skip
+        row.errors.append(
+            _(
+                "Duplicate: %(groups)s is already in the directory with a different charity number",
+                groups=directory.listing(taken),
+            )
+        )
         return False
     return True
 
@@ -471,11 +532,11 @@ def parse(content: bytes) -> ParsedFile:
     header, lines = read_table(content)
     columns, ignored = _map_header(header)
     if "name" not in columns:
-        raise ImportRefused("The file has no Name column. The first row must be the headings, like the export's")
+        raise ImportRefused(_("The file has no Name column. The first row must be the headings, like the export's"))
     directory = _Directory()
     parsed = ParsedFile(columns=[k for k in COLUMNS if k in columns], rows=[], ignored_columns=ignored)
     if not lines:
-        raise ImportRefused("The file has a heading row but no groups in it")
+        raise ImportRefused(_("The file has a heading row but no groups in it"))
     seen_charity: dict[str, int] = {}
     seen_key: dict[str, int] = {}
     for line, cells in lines:
@@ -484,9 +545,9 @@ def parse(content: bytes) -> ParsedFile:
             key = name_key(row.name) or row.name.lower()
             charity = row.values.get("charity_number")
             if charity and charity in seen_charity:
-                row.errors.append(f"Duplicate: the same charity number as row {seen_charity[charity]}")
+                row.errors.append(_("Duplicate: the same charity number as row %(row)s", row=seen_charity[charity]))
             elif key in seen_key:
-                row.errors.append(f"Duplicate: the same name as row {seen_key[key]}")
+                row.errors.append(_("Duplicate: the same name as row %(row)s", row=seen_key[key]))
             if charity:
                 seen_charity.setdefault(charity, row.row)
             seen_key.setdefault(key, row.row)

@@ -19,8 +19,15 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMul
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import EmailAddress, PhoneNumber, WebAddress, email_field, strip_filter, submit_field, text_field
-from app.groups.models import BENEFICIARY_RANGES, LEGAL_FORMS, PUBLIC_FIELD_LABELS, TAG_KINDS
+from app.groups.models import (
+    BENEFICIARY_LABELS,
+    LEGAL_FORM_LABELS,
+    PUBLIC_FIELD_CHOICES,
+    PUBLIC_FIELD_LABELS,
+    TAG_KIND_LABELS,
+)
 from app.groups.validation import normalise_charity_number, normalise_company_number, normalise_postcode
+from app.i18n import _l
 
 CHARITY_FORMS = {"charity", "cio"}
 COMPANY_FORMS = {"cic", "clg"}
@@ -29,72 +36,77 @@ COMPANY_FORMS = {"cic", "clg"}
 class GroupDetailsForm(FlaskForm):
     """What an applicant gives, and what members and staff later edit."""
 
-    name = text_field("Name of your group", "Enter the name of your group")
+    name = text_field(_l("Name of your group"), _l("Enter the name of your group"))
     legal_form = RadioField(
-        "What kind of group is it?",
+        _l("What kind of group is it?"),
         widget=GovRadioInput(),
-        choices=list(LEGAL_FORMS.items()),
-        validators=[InputRequired(message="Select what kind of group it is")],
+        choices=list(LEGAL_FORM_LABELS.items()),
+        validators=[InputRequired(message=_l("Select what kind of group it is"))],
     )
     # Not Optional(): whether a number is needed depends on the legal form (validated below).
-    charity_number = text_field("Registered charity number", max_length=20)
-    company_number = text_field("Companies House number", max_length=20)
+    charity_number = text_field(_l("Registered charity number"), max_length=20)
+    company_number = text_field(_l("Companies House number"), max_length=20)
     description = TextAreaField(
-        "What does your group do?",
+        _l("What does your group do?"),
         widget=GovCharacterCount(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Describe what your group does"),
-            Length(max=2000, message="Description must be 2,000 characters or fewer"),
+            InputRequired(message=_l("Describe what your group does")),
+            Length(max=2000, message=_l("Description must be 2,000 characters or fewer")),
         ],
     )
     founded_year = IntegerField(
-        "Year founded",
+        _l("Year founded"),
         widget=GovTextInput(),
         validators=[
             Optional(),
-            NumberRange(min=1800, max=dt.date.today().year, message="Enter a year between 1800 and this year"),
+            NumberRange(min=1800, max=dt.date.today().year, message=_l("Enter a year between 1800 and this year")),
         ],
     )
     address = TextAreaField(
-        "Address",
+        _l("Address"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
+        validators=[Optional(), Length(max=500, message=_l("Address must be 500 characters or fewer"))],
     )
-    postcode = text_field("Postcode", max_length=20)
-    area = RadioField("Area or ward", widget=GovRadioInput(), choices=[], validate_choice=False)
-    themes = SelectMultipleField("Themes of work", widget=GovCheckboxesInput(), choices=[], coerce=int)
-    communities = SelectMultipleField("Communities served", widget=GovCheckboxesInput(), choices=[], coerce=int)
-    languages = SelectMultipleField("Languages used", widget=GovCheckboxesInput(), choices=[], coerce=int)
-    service_types = SelectMultipleField("Types of service", widget=GovCheckboxesInput(), choices=[], coerce=int)
+    postcode = text_field(_l("Postcode"), max_length=20)
+    area = RadioField(_l("Area or ward"), widget=GovRadioInput(), choices=[], validate_choice=False)
+    themes = SelectMultipleField(_l("Themes of work"), widget=GovCheckboxesInput(), choices=[], coerce=int)
+    communities = SelectMultipleField(_l("Communities served"), widget=GovCheckboxesInput(), choices=[], coerce=int)
+    languages = SelectMultipleField(_l("Languages used"), widget=GovCheckboxesInput(), choices=[], coerce=int)
+    service_types = SelectMultipleField(_l("Types of service"), widget=GovCheckboxesInput(), choices=[], coerce=int)
     beneficiaries = RadioField(
-        "How many people does your group support in a typical year?",
+        _l("How many people does your group support in a typical year?"),
         widget=GovRadioInput(),
-        choices=list(BENEFICIARY_RANGES.items()),
+        choices=list(BENEFICIARY_LABELS.items()),
         validators=[Optional()],
     )
     website = StringField(
-        "Website",
+        _l("Website"),
         widget=GovTextInput(),
         filters=[strip_filter],
         validators=[
             Optional(),
-            Length(max=300, message="Website must be 300 characters or fewer"),
-            WebAddress("Enter a website address in the correct format, like www.example.org", bare=True),
+            Length(max=300, message=_l("Website must be 300 characters or fewer")),
+            WebAddress(_l("Enter a website address in the correct format, like www.example.org"), bare=True),
         ],
     )
     email = EmailField(
-        "Public email address", widget=GovTextInput(), filters=[strip_filter], validators=[Optional(), EmailAddress()]
+        _l("Public email address"),
+        widget=GovTextInput(),
+        filters=[strip_filter],
+        validators=[Optional(), EmailAddress()],
     )
-    phone = text_field("Public phone number", max_length=40, validators=[PhoneNumber()])
-    contact_name = text_field("Contact person", "Enter the name of the person we should contact", max_length=120)
+    phone = text_field(_l("Public phone number"), max_length=40, validators=[PhoneNumber()])
+    contact_name = text_field(
+        _l("Contact person"), _l("Enter the name of the person we should contact"), max_length=120
+    )
     public_fields = SelectMultipleField(
-        "Which details may we show in the public directory?",
+        _l("Which details may we show in the public directory?"),
         widget=GovCheckboxesInput(),
-        choices=list(PUBLIC_FIELD_LABELS.items()),
+        choices=list(PUBLIC_FIELD_CHOICES.items()),
     )
-    submit = submit_field("Send application")
+    submit = submit_field(_l("Send application"))
 
     TAG_FIELDS = {
         "themes": "theme",
@@ -106,50 +118,54 @@ class GroupDetailsForm(FlaskForm):
     def set_choices(self, tags: dict) -> None:
         for field_name, kind in self.TAG_FIELDS.items():
             getattr(self, field_name).choices = [(t.id, t.name) for t in tags[kind]]
-        self.area.choices = [(str(t.id), t.name) for t in tags["area"]] + [("", "None of these")]
+        self.area.choices = [(str(t.id), t.name) for t in tags["area"]] + [("", _l("None of these"))]
         self._tags = tags
 
     def validate_area(self, field):
         if field.data and field.data not in {str(t.id) for t in self._tags["area"]}:
-            raise ValidationError("Choose an area from the list")
+            raise ValidationError(_l("Choose an area from the list"))
 
     def validate_themes(self, field):
         if not field.data:
-            raise ValidationError("Select at least one theme your group works on")
+            raise ValidationError(_l("Select at least one theme your group works on"))
 
     def validate_postcode(self, field):
         if field.data:
             normalised = normalise_postcode(field.data)
             if normalised is None:
-                raise ValidationError("Enter a real UK postcode, like E1 6AN")
+                raise ValidationError(_l("Enter a real UK postcode, like E1 6AN"))
             field.data = normalised
         elif self.address.data:
-            raise ValidationError("Enter the postcode for this address")
+            raise ValidationError(_l("Enter the postcode for this address"))
 
     def validate_charity_number(self, field):
         if field.data:
             normalised = normalise_charity_number(field.data)
             if normalised is None:
                 raise ValidationError(
-                    "Enter a charity number in the correct format: 6 or 7 digits in England and Wales "
-                    "(like 1123456), SC and 6 digits in Scotland (like SC012345) or NIC and 6 digits "
-                    "in Northern Ireland (like NIC100002)"
+                    _l(
+                        "Enter a charity number in the correct format: 6 or 7 digits in England and Wales "
+                        "(like 1123456), SC and 6 digits in Scotland (like SC012345) or NIC and 6 digits "
+                        "in Northern Ireland (like NIC100002)"
+                    )
                 )
             field.data = normalised
         elif self.legal_form.data in CHARITY_FORMS:
-            raise ValidationError("Enter your registered charity number")
+            raise ValidationError(_l("Enter your registered charity number"))
 
     def validate_company_number(self, field):
         if field.data:
             normalised = normalise_company_number(field.data)
             if normalised is None:
                 raise ValidationError(
-                    "Enter a Companies House number in the correct format: 8 digits (like 01234567) "
-                    "or 2 letters and 6 digits (like SC123456)"
+                    _l(
+                        "Enter a Companies House number in the correct format: 8 digits (like 01234567) "
+                        "or 2 letters and 6 digits (like SC123456)"
+                    )
                 )
             field.data = normalised
         elif self.legal_form.data in COMPANY_FORMS:
-            raise ValidationError("Enter your Companies House number")
+            raise ValidationError(_l("Enter your Companies House number"))
 
     def model_data(self) -> dict:
         return {
@@ -189,84 +205,86 @@ class DecisionForm(FlaskForm):
     """Reject (reason) or request changes (message): the text goes to the applicant."""
 
     message = TextAreaField(
-        "Message to the applicant",
+        _l("Message to the applicant"),
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            InputRequired(message="Enter a message for the applicant"),
-            Length(max=2000, message="Message must be 2,000 characters or fewer"),
+            InputRequired(message=_l("Enter a message for the applicant")),
+            Length(max=2000, message=_l("Message must be 2,000 characters or fewer")),
         ],
     )
 
 
 class MergeForm(FlaskForm):
-    target = SelectField("Merge into", widget=GovSelect(), choices=[], validate_choice=False,
-                         validators=[InputRequired(message="Choose the group to keep")])  # fmt: skip
-    submit = submit_field("Merge groups")
+    target = SelectField(_l("Merge into"), widget=GovSelect(), choices=[], validate_choice=False,
+                         validators=[InputRequired(message=_l("Choose the group to keep"))])  # fmt: skip
+    submit = submit_field(_l("Merge groups"))
 
 
 class InviteMemberForm(FlaskForm):
-    email = email_field("Their email address", "Enter their email address")
-    submit = submit_field("Send invitation")
+    email = email_field(_l("Their email address"), _l("Enter their email address"))
+    submit = submit_field(_l("Send invitation"))
 
 
 class LeaveForm(FlaskForm):
     reason = TextAreaField(
-        "Why does your group want to leave? (optional)",
+        _l("Why does your group want to leave? (optional)"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        validators=[Optional(), Length(max=1000, message="Reason must be 1,000 characters or fewer")],
+        validators=[Optional(), Length(max=1000, message=_l("Reason must be 1,000 characters or fewer"))],
     )
-    submit = submit_field("Ask to leave the network")
+    submit = submit_field(_l("Ask to leave the network"))
 
 
 class TagForm(FlaskForm):
-    kind = SelectField("Kind", widget=GovSelect(), choices=list(TAG_KINDS.items()),
-                       validators=[InputRequired(message="Choose a kind")])  # fmt: skip
-    name = text_field("Name", "Enter a name", max_length=120)
-    submit = submit_field("Add")
+    kind = SelectField(_l("Kind"), widget=GovSelect(), choices=list(TAG_KIND_LABELS.items()),
+                       validators=[InputRequired(message=_l("Choose a kind"))])  # fmt: skip
+    name = text_field(_l("Name"), _l("Enter a name"), max_length=120)
+    submit = submit_field(_l("Add"))
 
 
 class RenameTagForm(FlaskForm):
-    name = text_field("New name", "Enter a name", max_length=120)
-    submit = submit_field("Rename")
+    name = text_field(_l("New name"), _l("Enter a name"), max_length=120)
+    submit = submit_field(_l("Rename"))
 
 
 class MergeTagForm(FlaskForm):
-    target = SelectField("Merge into", widget=GovSelect(), choices=[], coerce=int,
-                         validators=[InputRequired(message="Choose the tag to keep")])  # fmt: skip
-    submit = submit_field("Merge")
+    target = SelectField(_l("Merge into"), widget=GovSelect(), choices=[], coerce=int,
+                         validators=[InputRequired(message=_l("Choose the tag to keep"))])  # fmt: skip
+    submit = submit_field(_l("Merge"))
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "Upload a CSV file", widget=GovFileInput(), validators=[FileRequired(message="Choose a CSV file of groups")]
+        _l("Upload a CSV file"),
+        widget=GovFileInput(),
+        validators=[FileRequired(message=_l("Choose a CSV file of groups"))],
     )
-    submit = submit_field("Check the file")
+    submit = submit_field(_l("Check the file"))
 
 
 class ReportProblemForm(FlaskForm):
     """A member of the public reports a problem with a listing (issue 18 §2): no account needed."""
 
     problem = TextAreaField(
-        "What is wrong with this listing?",
-        description="For example, the group has closed, moved, or the phone number does not work.",
+        _l("What is wrong with this listing?"),
+        description=_l("For example, the group has closed, moved, or the phone number does not work."),
         widget=GovTextArea(),
         filters=[strip_filter],
         validators=[
-            DataRequired(message="Enter what is wrong with this listing"),  # after stripping spaces
-            Length(max=2000, message="What is wrong must be 2,000 characters or fewer"),
+            DataRequired(message=_l("Enter what is wrong with this listing")),  # after stripping spaces
+            Length(max=2000, message=_l("What is wrong must be 2,000 characters or fewer")),
         ],
     )
     email = EmailField(
-        "Your email address (optional)",
-        description="Only if you are happy for the network team to contact you about it.",
+        _l("Your email address (optional)"),
+        description=_l("Only if you are happy for the network team to contact you about it."),
         widget=GovTextInput(),
         filters=[strip_filter],
         validators=[
             Optional(),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             EmailAddress(),
         ],
     )
-    submit = submit_field("Send report")
+    submit = submit_field(_l("Send report"))

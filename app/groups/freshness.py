@@ -25,6 +25,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.groups.models import ListingCheck, ListingReport, Membership, Organisation
 from app.groups.services import owners_of
+from app.i18n import _l
 from app.mail import enqueue
 from app.tokens import TokenError, make_token, read_token
 
@@ -137,7 +138,9 @@ def ask_owners(org: Organisation, check: ListingCheck, reminder: bool = False, n
         enqueue(
             "group_listing_check",
             to=owner.email,
-            subject=("Reminder: is " if reminder else "Is ") + f"{org.name}'s listing still correct?",
+            subject=_l("Reminder: is %(name)s's listing still correct?", name=org.name)
+            if reminder
+            else _l("Is %(name)s's listing still correct?", name=org.name),
             name=owner.name,
             org=org,
             last_checked=last,
@@ -188,7 +191,7 @@ def report_problem(org: Organisation, problem: str, email: str | None) -> tuple[
         enqueue(
             "group_listing_problem",
             to=address,
-            subject=f"Someone reported a problem with {org.name}'s listing",
+            subject=_l("Someone reported a problem with %(name)s's listing", name=org.name),
             name=name or org.name,
             org=org,
             problem=problem,

@@ -18,6 +18,7 @@ from app.groups import bp, freshness
 from app.groups.forms import ReportProblemForm
 from app.groups.models import ListingCheck, ListingReport, Membership, Organisation
 from app.groups.routes import WITH_TAGS
+from app.i18n import _
 from app.ratelimits import listing_report_limit
 from app.security import public, staff_required
 
@@ -70,8 +71,12 @@ def report_listing(slug: str):
     if form.validate_on_submit():
         _report, told = freshness.report_problem(org, form.problem.data, form.email.data)
         db.session.commit()
-        group = "We have emailed the group too." if told else "The team will pass it on to the group."
-        flash(f"Thank you. Your report is with the network team. {group}", "success")
+        if told:
+            flash(_("Thank you. Your report is with the network team. We have emailed the group too."), "success")
+        else:
+            flash(
+                _("Thank you. Your report is with the network team. The team will pass it on to the group."), "success"
+            )
         return redirect(url_for("groups.profile", slug=org.slug), code=303)
     return render_template("groups/report.html", org=org, form=form)
 
@@ -102,7 +107,7 @@ def staff_confirm_listing(org_id: int):
     if ConfirmForm().validate_on_submit() and org.status == "approved":
         freshness.confirm(org, current_user, as_staff=True)
         db.session.commit()
-        flash(f"{org.name}'s listing is confirmed as correct, on the group's behalf.", "success")
+        flash(_("%(name)s's listing is confirmed as correct, on the group's behalf.", name=org.name), "success")
     return redirect(url_for("groups.staff_needs_checking"), code=303)
 
 
@@ -115,9 +120,9 @@ def staff_chase_listing(org_id: int):
         record("group.listing_chased", org, owners=sent)
         db.session.commit()
         if sent:
-            flash(f"{org.name}'s owners have been asked again to check their listing.", "success")
+            flash(_("%(name)s's owners have been asked again to check their listing.", name=org.name), "success")
         else:
-            flash(f"{org.name} has no owner with an active account to ask.", "important")
+            flash(_("%(name)s has no owner with an active account to ask.", name=org.name), "important")
     return redirect(url_for("groups.staff_needs_checking"), code=303)
 
 
@@ -130,5 +135,5 @@ def staff_resolve_report(report_id: int):
         report.resolved_by_id = current_user.id
         record("group.listing_report_resolved", db.session.get(Organisation, report.organisation_id), report=report.id)
         db.session.commit()
-        flash("The report is marked as dealt with.", "success")
+        flash(_("The report is marked as dealt with."), "success")
     return redirect(url_for("groups.staff_needs_checking"), code=303)

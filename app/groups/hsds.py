@@ -22,7 +22,7 @@ from app.extensions import db
 from app.groups import bp
 from app.groups.hsds_params import MAX_PER_PAGE, ApiError, ListParams, list_params
 from app.groups.locations import bounding_box, distance_m
-from app.groups.models import TAG_KINDS, GroupLocation, Organisation, Tag, organisation_tags
+from app.groups.models import LEGAL_FORMS, TAG_KINDS, GroupLocation, Organisation, Tag, organisation_tags
 from app.groups.services import DirectoryFilters, filtered_ids
 from app.security import public
 
@@ -186,7 +186,7 @@ def organization(org: Organisation, full: bool = False) -> dict:
         "email": org.email if org.is_public("email") else None,
         "website": org.website if org.is_public("website") else None,
         "year_incorporated": org.founded_year if org.is_public("founded_year") else None,
-        "legal_status": org.legal_form_label,
+        "legal_status": LEGAL_FORMS.get(org.legal_form, org.legal_form),
         "uri": url_for("groups.profile", slug=org.slug, _external=True),
         "phones": _phones(org, "organization"),
         "organization_identifiers": _identifiers(org),

@@ -19,6 +19,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.forms import FieldProblem
 from app.groups.models import GroupInvitation, Membership, Organisation
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.personal_data import AccountRow, register_personal_data
 from app.tokens import TokenError, make_token, read_token
@@ -51,9 +52,12 @@ def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
     already manages the group is not invited (FieldProblem on the email field)."""
     email = normalise_email(email)
     if email == normalise_email(inviter.email):
-        raise FieldProblem("email", f"That is your own email address: you already manage {org.name}")
+        raise FieldProblem("email", _("That is your own email address: you already manage %(name)s", name=org.name))
     if email in _member_emails(org.id):
-        raise FieldProblem("email", f"{email} already manages {org.name}, so there is no need to invite them")
+        raise FieldProblem(
+            "email",
+            _("%(email)s already manages %(name)s, so there is no need to invite them", email=email, name=org.name),
+        )
     _end_pending(org.id, email, "replaced")
     invitation = GroupInvitation(
         organisation_id=org.id, email=email, invited_by_id=inviter.id, expires_at=utcnow() + MAX_AGE
@@ -64,7 +68,7 @@ def send(org: Organisation, email: str, inviter: User) -> GroupInvitation:
     enqueue(
         "group_invitation",
         to=email,
-        subject=f"{inviter.name} invited you to manage {org.name}",
+        subject=_l("%(inviter)s invited you to manage %(name)s", inviter=inviter.name, name=org.name),
         sensitive=True,
         inviter=inviter.name,
         org=org,
@@ -231,9 +235,12 @@ def _on_delete(user: User) -> None:
 
 
 def _rows(user: User) -> list[AccountRow]:
-    groups = [f"{org.name} ({'owner' if m.role == 'owner' else 'member'})" for m, org in _my_memberships(user)]
-    value = ", ".join(groups) if groups else "You do not help manage a group"
-    return [AccountRow("Groups", value, url_for("main.my_group"), "Go to your groups")]
+    groups = [
+        _("%(name)s (owner)", name=org.name) if m.role == "owner" else _("%(name)s (member)", name=org.name)
+        for m, org in _my_memberships(user)
+    ]
+    value = ", ".join(groups) if groups else _("You do not help manage a group")
+    return [AccountRow(_("Groups"), value, url_for("main.my_group"), _("Go to your groups"))]
 
 
 register_personal_data("groups", _export, on_delete=_on_delete, account_rows=_rows)

@@ -27,14 +27,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import _l
 
 STATUSES = ("pending", "approved", "changes_requested", "rejected", "archived")
+# Labels shown to readers are translated when shown (`_l`); the English of each (`_english`) is what
+# the CSV export/import and the HSDS API write and read, so machine-read values never change language.
 STATUS_LABELS = {
-    "pending": "Waiting for review",
-    "approved": "Listed",
-    "changes_requested": "Changes requested",
-    "rejected": "Not accepted",
-    "archived": "Archived",
+    "pending": _l("Waiting for review"),
+    "approved": _l("Listed"),
+    "changes_requested": _l("Changes requested"),
+    "rejected": _l("Not accepted"),
+    "archived": _l("Archived"),
 }
 STATUS_TAG_CLASSES = {
     "pending": "govuk-tag--yellow",
@@ -43,28 +46,28 @@ STATUS_TAG_CLASSES = {
     "rejected": "govuk-tag--red",
     "archived": "govuk-tag--grey",
 }
-LEGAL_FORMS = {
-    "charity": "Registered charity",
-    "cio": "Charitable incorporated organisation (CIO)",
-    "cic": "Community interest company (CIC)",
-    "clg": "Company limited by guarantee",
-    "faith": "Faith group",
-    "unincorporated": "Unincorporated group",
-    "other": "Other",
+LEGAL_FORM_LABELS = {
+    "charity": _l("Registered charity"),
+    "cio": _l("Charitable incorporated organisation (CIO)"),
+    "cic": _l("Community interest company (CIC)"),
+    "clg": _l("Company limited by guarantee"),
+    "faith": _l("Faith group"),
+    "unincorporated": _l("Unincorporated group"),
+    "other": _l("Other"),
 }
-BENEFICIARY_RANGES = {
-    "0-49": "Fewer than 50",
-    "50-249": "50 to 249",
-    "250-999": "250 to 999",
-    "1000-4999": "1,000 to 4,999",
-    "5000+": "5,000 or more",
+BENEFICIARY_LABELS = {
+    "0-49": _l("Fewer than 50"),
+    "50-249": _l("50 to 249"),
+    "250-999": _l("250 to 999"),
+    "1000-4999": _l("1,000 to 4,999"),
+    "5000+": _l("5,000 or more"),
 }
-TAG_KINDS = {
-    "theme": "Themes of work",
-    "community": "Communities served",
-    "language": "Languages used",
-    "area": "Areas (wards)",
-    "service_type": "Types of service",
+TAG_KIND_LABELS = {
+    "theme": _l("Themes of work"),
+    "community": _l("Communities served"),
+    "language": _l("Languages used"),
+    "area": _l("Areas (wards)"),
+    "service_type": _l("Types of service"),
 }
 TAG_KIND_SINGULAR = {
     "theme": "theme",
@@ -74,16 +77,29 @@ TAG_KIND_SINGULAR = {
     "service_type": "type of service",
 }
 # Details a group chooses to show publicly, one flag each. Personal details default to private.
-PUBLIC_FIELD_LABELS = {
-    "website": "Website",
-    "email": "Public email address",
-    "phone": "Public phone number",
-    "address": "Address and postcode",
-    "contact_name": "Contact person's name",
-    "founded_year": "Year founded",
-    "beneficiaries": "Beneficiaries per year",
-    "registration": "Charity or company number",
+PUBLIC_FIELD_CHOICES = {
+    "website": _l("Website"),
+    "email": _l("Public email address"),
+    "phone": _l("Public phone number"),
+    "address": _l("Address and postcode"),
+    "contact_name": _l("Contact person's name"),
+    "founded_year": _l("Year founded"),
+    "beneficiaries": _l("Beneficiaries per year"),
+    "registration": _l("Charity or company number"),
 }
+
+
+def _english(labels: dict) -> dict[str, str]:
+    """The untranslated text of lazily translated labels (`_l("Text")` keeps "Text" as its argument)."""
+    return {key: str(getattr(label, "_args", (label,))[0]) for key, label in labels.items()}
+
+
+# English, machine-read: CSV values (export and import) and HSDS fields.
+STATUS_NAMES = _english(STATUS_LABELS)
+LEGAL_FORMS = _english(LEGAL_FORM_LABELS)
+BENEFICIARY_RANGES = _english(BENEFICIARY_LABELS)
+TAG_KINDS = _english(TAG_KIND_LABELS)
+PUBLIC_FIELD_LABELS = _english(PUBLIC_FIELD_CHOICES)
 DEFAULT_PUBLIC_FIELDS = ["website", "founded_year", "beneficiaries", "registration"]
 MEMBER_ROLES = ("owner", "member")
 
@@ -185,11 +201,11 @@ class Organisation(db.Model):
 
     @property
     def legal_form_label(self) -> str:
-        return LEGAL_FORMS.get(self.legal_form, self.legal_form)
+        return LEGAL_FORM_LABELS.get(self.legal_form, self.legal_form)
 
     @property
     def beneficiaries_label(self) -> str | None:
-        return BENEFICIARY_RANGES.get(self.beneficiaries or "")
+        return BENEFICIARY_LABELS.get(self.beneficiaries or "")
 
     def tags_of(self, kind: str) -> list[Tag]:
         return [t for t in self.tags if t.kind == kind]

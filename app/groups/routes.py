@@ -19,14 +19,15 @@ from app.groups import bp, directory, freshness, invitations
 from app.groups import services as svc
 from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
 from app.groups.models import (
-    PUBLIC_FIELD_LABELS,
-    TAG_KINDS,
+    PUBLIC_FIELD_CHOICES,
+    TAG_KIND_LABELS,
     GroupInvitation,
     ListingCheck,
     Membership,
     Organisation,
 )
 from app.htmx import is_partial, render
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
@@ -60,7 +61,7 @@ def index():
         "pager": pager,
         "filters": filters,
         "facets": result.facets,
-        "tag_kinds": TAG_KINDS,
+        "tag_kinds": TAG_KIND_LABELS,
         "sorts": svc.SORTS,
         "within_miles": svc.WITHIN_MILES,
         "pagination": govuk_pagination(pager, "groups.index", **filters.params()),
@@ -97,7 +98,7 @@ def profile(slug: str):
         org=org,
         can_see_all=can_see_all,
         membership=membership,
-        field_labels=PUBLIC_FIELD_LABELS,
+        field_labels=PUBLIC_FIELD_CHOICES,
         last_checked=freshness.checked_at(org, check),
         stale=freshness.needs_checking(org, check),
     )
@@ -146,15 +147,15 @@ def _member_org(org_id: int, owner: bool = False) -> tuple[Organisation, Members
 def edit(org_id: int):
     org, _membership = _member_org(org_id)
     form = details_form(org)
-    form.submit.label.text = "Save changes" if org.status != "changes_requested" else "Send for review again"
+    form.submit.label.text = _("Save changes") if org.status != "changes_requested" else _("Send for review again")
     if form.validate_on_submit():
         svc.apply_fields(org, form.model_data(), form.tag_ids())
         if org.status == "changes_requested":
             svc.resubmit(org, current_user)
-            flash("Thank you. Your changes have been sent to the network team for review.", "success")
+            flash(_("Thank you. Your changes have been sent to the network team for review."), "success")
         else:
             record("group.edited", org, name=org.name)
-            flash("Your group's details have been saved.", "success")
+            flash(_("Your group's details have been saved."), "success")
         db.session.commit()
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template("groups/edit.html", form=form, org=org, staff_edit=False)
@@ -175,7 +176,7 @@ def invite(org_id: int):
             form.email.errors = [*form.email.errors, problem.message]
         else:
             db.session.commit()
-            flash(f"Invitation sent to {email}. The link works for 7 days.", "success")
+            flash(_("Invitation sent to %(email)s. The link works for 7 days.", email=email), "success")
             return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template("groups/invite.html", org=org, form=form)
 
@@ -204,7 +205,7 @@ def join(token: str):
             db.session.rollback()
             return render_template("groups/invite_problem.html", reason=problem.reason, org=org), 400
         db.session.commit()
-        flash(f"You are now a member of {org.name}.", "success")
+        flash(_("You are now a member of %(name)s.", name=org.name), "success")
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template("groups/join.html", org=org, form=form)
 
@@ -217,7 +218,10 @@ def withdraw_invitation(org_id: int, invitation_id: int):
     if invitation.problem(utcnow()) is None:
         invitations.withdraw(invitation)
         db.session.commit()
-        flash(f"The invitation to {invitation.email} has been withdrawn. Its link no longer works.", "success")
+        flash(
+            _("The invitation to %(email)s has been withdrawn. Its link no longer works.", email=invitation.email),
+            "success",
+        )
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
@@ -230,7 +234,7 @@ def remove_member(org_id: int, membership_id: int):
     if not leaving_self and membership.role != "owner":
         abort(403)
     if target.role == "owner":
-        flash("Hand over ownership to someone else before the owner leaves the group.", "important")
+        flash(_("Hand over ownership to someone else before the owner leaves the group."), "important")
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     user = db.session.get(User, target.user_id)
     db.session.delete(target)
@@ -238,9 +242,9 @@ def remove_member(org_id: int, membership_id: int):
     record("group.member_removed", org, user_id=target.user_id)
     db.session.commit()
     if leaving_self:
-        flash(f"You have left {org.name}.", "success")
+        flash(_("You have left %(name)s.", name=org.name), "success")
         return redirect(url_for("main.my_group"), code=303)
-    flash(f"{user.name} has been removed from {org.name}.", "success")
+    flash(_("%(person)s has been removed from %(name)s.", person=user.name, name=org.name), "success")
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
@@ -254,7 +258,7 @@ def hand_over(org_id: int, membership_id: int):
         membership.role = "member"
         record("group.ownership_handed_over", org, to_user_id=target.user_id)
         db.session.commit()
-        flash("Ownership handed over. You are now a member of the group.", "success")
+        flash(_("Ownership handed over. You are now a member of the group."), "success")
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
 
 
@@ -270,11 +274,11 @@ def leave_network(org_id: int):
         enqueue(
             "group_leave_requested",
             to=current_app.config["CONTACT_EMAIL"],
-            subject=f"{org.name} has asked to leave the network",
+            subject=_l("%(name)s has asked to leave the network", name=org.name),
             org=org,
             reason=org.leave_reason,
             url=url_for("groups.staff_group", org_id=org.id, _external=True),
         )
         db.session.commit()
-        flash("Your request has been sent. The network team will archive your group's entry.", "success")
+        flash(_("Your request has been sent. The network team will archive your group's entry."), "success")
     return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)

@@ -19,11 +19,16 @@ from app.groups.locations import groups_near, place, sync_main_location
 from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
 from app.groups.search import text_match
 from app.groups.validation import name_key, normalise_postcode
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.merge_hooks import move_organisation_links
 
 FACET_KINDS = ("theme", "community", "language", "area")
-SORTS = {"name": "Name (A to Z)", "newest": "Newest first", "nearest": "Nearest first (with a postcode)"}
+SORTS = {
+    "name": _l("Name (A to Z)"),
+    "newest": _l("Newest first"),
+    "nearest": _l("Nearest first (with a postcode)"),
+}
 
 
 def slugify(value: str, max_length: int = 200) -> str:
@@ -156,7 +161,7 @@ def submit_application(user: User, data: dict, tag_ids: list[int]) -> Organisati
     enqueue(
         "group_application_received",
         to=user.email,
-        subject=f"We have your application for {org.name}",
+        subject=_l("We have your application for %(name)s", name=org.name),
         name=user.name,
         org=org,
     )
@@ -172,10 +177,19 @@ def resubmit(org: Organisation, user: User) -> None:
 # --- staff decisions -----------------------------------------------------------------------
 
 DECISIONS = {
-    "approve": ("approved", "group_approved", "{name} is now in the directory"),
-    "reject": ("rejected", "group_rejected", "Your application for {name}"),
-    "request_changes": ("changes_requested", "group_changes_requested", "Please update your application for {name}"),
+    "approve": ("approved", "group_approved"),
+    "reject": ("rejected", "group_rejected"),
+    "request_changes": ("changes_requested", "group_changes_requested"),
 }
+
+
+def decision_subject(decision: str, name: str):
+    """Lazy: written in each recipient's language when the e-mail is (app.mail.enqueue)."""
+    if decision == "approve":
+        return _l("%(name)s is now in the directory", name=name)
+    if decision == "reject":
+        return _l("Your application for %(name)s", name=name)
+    return _l("Please update your application for %(name)s", name=name)
 
 
 def owners_of(org: Organisation) -> list[User]:
@@ -206,14 +220,17 @@ def decision_recipients(org: Organisation) -> list[tuple[str, str, bool]]:
 def told_sentence(addresses: list[str]) -> str:
     """What the staff page says about who was e-mailed: only what is true."""
     if not addresses:
-        return "Nobody has been emailed: the group has no owner account and no contact email address."
-    listed = addresses[0] if len(addresses) == 1 else ", ".join(addresses[:-1]) + " and " + addresses[-1]
-    return f"An email has been sent to {listed}."
+        return _("Nobody has been emailed: the group has no owner account and no contact email address.")
+    if len(addresses) == 1:
+        listed = addresses[0]
+    else:
+        listed = _("%(first)s and %(last)s", first=", ".join(addresses[:-1]), last=addresses[-1])
+    return _("An email has been sent to %(addresses)s.", addresses=listed)
 
 
 def decide(org: Organisation, decision: str, reviewer: User, reason: str | None = None) -> list[str]:
     """Record the decision and e-mail it; returns the addresses e-mailed."""
-    status, template, subject = DECISIONS[decision]
+    status, template = DECISIONS[decision]
     org.status = status
     org.reviewed_by_id = reviewer.id
     org.reviewed_at = utcnow()
@@ -225,7 +242,7 @@ def decide(org: Organisation, decision: str, reviewer: User, reason: str | None 
         enqueue(
             template,
             to=address,
-            subject=subject.format(name=org.name),
+            subject=decision_subject(decision, org.name),
             name=name,
             org=org,
             reason=reason,
@@ -313,7 +330,7 @@ def memberships_for(user: User) -> list[Membership]:
 # --- the public listing --------------------------------------------------------------------
 
 
-WITHIN_MILES = {"0.5": "half a mile", "1": "1 mile", "2": "2 miles", "5": "5 miles"}
+WITHIN_MILES = {"0.5": _l("half a mile"), "1": _l("1 mile"), "2": _l("2 miles"), "5": _l("5 miles")}
 METRES_PER_MILE = 1609.344
 
 
@@ -354,9 +371,11 @@ class DirectoryFilters:
         postcode = normalise_postcode(self.near)
         point = place(postcode) if postcode else None
         if postcode is None:
-            self.near_problem = "Enter a UK postcode, like E1 6AN"
+            self.near_problem = _("Enter a UK postcode, like E1 6AN")
         elif point is None:
-            self.near_problem = f"We cannot find {postcode}. Check the postcode, or try a nearby one"
+            self.near_problem = _(
+                "We cannot find %(postcode)s. Check the postcode, or try a nearby one", postcode=postcode
+            )
         else:
             self.near = postcode
             self.near_distances = groups_near(point[0], point[1], float(self.within) * METRES_PER_MILE)

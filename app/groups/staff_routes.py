@@ -14,10 +14,20 @@ from app.forms import ConfirmForm
 from app.groups import bp, csvio, freshness
 from app.groups import services as svc
 from app.groups.forms import DecisionForm, ImportForm, MergeForm, MergeTagForm, RenameTagForm, TagForm
-from app.groups.models import STATUS_LABELS, STATUSES, TAG_KINDS, GroupImportBatch, Membership, Organisation, Tag
+from app.groups.models import (
+    STATUS_LABELS,
+    STATUSES,
+    TAG_KIND_LABELS,
+    TAG_KINDS,
+    GroupImportBatch,
+    Membership,
+    Organisation,
+    Tag,
+)
 from app.groups.review_queue import QUEUE_STATUSES, waiting_for_decision
 from app.groups.routes import WITH_TAGS, details_form
 from app.htmx import is_partial, render
+from app.i18n import _, ngettext
 from app.pagination import govuk_pagination, paginate
 from app.security import staff_required
 from app.spreadsheets import ImportRefused
@@ -77,7 +87,7 @@ def _merge_choices(org: Organisation) -> list[tuple[str, str]]:
         .where(Organisation.id != org.id, Organisation.status.in_(("approved", "pending", "changes_requested")))
         .order_by(Organisation.name)
     )
-    return [("", "Choose a group")] + [(str(i), n) for i, n in rows]
+    return [("", _("Choose a group"))] + [(str(i), n) for i, n in rows]
 
 
 def _decision_response(org: Organisation, message: str, form: DecisionForm | None = None, status: int = 200):
@@ -99,34 +109,46 @@ def _decision_response(org: Organisation, message: str, form: DecisionForm | Non
 def staff_approve(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     if org.status not in (*QUEUE_STATUSES, "rejected"):
-        return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
+        return _already(org)
     emailed = svc.decide(org, "approve", current_user)
     db.session.commit()
-    return _decision_response(org, f"{org.name} is approved and now listed. {svc.told_sentence(emailed)}")
+    done = _("%(name)s is approved and now listed.", name=org.name)
+    return _decision_response(org, f"{done} {svc.told_sentence(emailed)}")
 
 
-def _with_message(org_id: int, decision: str, done: str):
+def _already(org: Organisation):
+    label = str(org.status_label).lower()
+    return _decision_response(org, _("%(name)s is already %(status)s.", name=org.name, status=label), status=409)
+
+
+def _with_message(org_id: int, decision: str):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = DecisionForm()
     if org.status not in QUEUE_STATUSES:
-        return _decision_response(org, f"{org.name} is already {org.status_label.lower()}.", status=409)
+        return _already(org)
     if not form.validate_on_submit():
-        return _decision_response(org, form.message.errors[0] if form.message.errors else "Try again.", form, 422)
+        return _decision_response(
+            org, str(form.message.errors[0]) if form.message.errors else _("Try again."), form, 422
+        )
     emailed = svc.decide(org, decision, current_user, reason=form.message.data)
     db.session.commit()
-    return _decision_response(org, done.format(name=org.name) + " " + svc.told_sentence(emailed))
+    if decision == "reject":
+        done = _("%(name)s was not accepted.", name=org.name)
+    else:
+        done = _("Changes requested from %(name)s.", name=org.name)
+    return _decision_response(org, f"{done} {svc.told_sentence(emailed)}")
 
 
 @bp.route("/staff/groups/<int:org_id>/reject", methods=["POST"])
 @staff_required
 def staff_reject(org_id: int):
-    return _with_message(org_id, "reject", "{name} was not accepted.")
+    return _with_message(org_id, "reject")
 
 
 @bp.route("/staff/groups/<int:org_id>/request-changes", methods=["POST"])
 @staff_required
 def staff_request_changes(org_id: int):
-    return _with_message(org_id, "request_changes", "Changes requested from {name}.")
+    return _with_message(org_id, "request_changes")
 
 
 @bp.route("/staff/groups/<int:org_id>/edit", methods=["GET", "POST"])
@@ -134,12 +156,12 @@ def staff_request_changes(org_id: int):
 def staff_edit(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = details_form(org)
-    form.submit.label.text = "Save changes"
+    form.submit.label.text = _("Save changes")
     if form.validate_on_submit():
         svc.apply_fields(org, form.model_data(), form.tag_ids())
         record("group.staff_edited", org, name=org.name)
         db.session.commit()
-        flash(f"{org.name} has been saved.", "success")
+        flash(_("%(name)s has been saved.", name=org.name), "success")
         return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
     return render_template("groups/edit.html", form=form, org=org, staff_edit=True)
 
@@ -150,7 +172,7 @@ def staff_archive(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, True, current_user)
     db.session.commit()
-    flash(f"{org.name} has been archived and is no longer listed.", "success")
+    flash(_("%(name)s has been archived and is no longer listed.", name=org.name), "success")
     return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
 
 
@@ -160,7 +182,7 @@ def staff_restore(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     svc.set_archived(org, False, current_user)
     db.session.commit()
-    flash(f"{org.name} has been restored to the directory.", "success")
+    flash(_("%(name)s has been restored to the directory.", name=org.name), "success")
     return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
 
 
@@ -177,13 +199,18 @@ def staff_merge(org_id: int):
         except ValueError:
             target = None
     if target is None or target.id == org.id:
-        flash("Choose the group to keep.", "important")
+        flash(_("Choose the group to keep."), "important")
         return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
     details = svc.merge_organisations(org, target, current_user)
     db.session.commit()
     flash(
-        f"{org.name} was merged into {target.name}: {details['members_moved']} members and "
-        f"{details['tags_moved']} tags moved.",
+        _(
+            "%(name)s was merged into %(target)s: %(members)s members and %(tags)s tags moved.",
+            name=org.name,
+            target=target.name,
+            members=details["members_moved"],
+            tags=details["tags_moved"],
+        ),
         "success",
     )
     return redirect(url_for("groups.staff_group", org_id=target.id), code=303)
@@ -199,12 +226,12 @@ def staff_taxonomy():
     form = TagForm(data={"kind": kind})
     if form.validate_on_submit():
         if svc.find_tag(form.kind.data, form.name.data):
-            form.name.errors.append(f"There is already a tag called {form.name.data}")
+            form.name.errors.append(_("There is already a tag called %(name)s", name=form.name.data))
         else:
             tag = svc.add_tag(form.kind.data, form.name.data)
             record("tag.added", tag, kind=tag.kind, name=tag.name)
             db.session.commit()
-            flash(f"{tag.name} added.", "success")
+            flash(_("%(name)s added.", name=tag.name), "success")
             return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
     usage = dict(
         db.session.execute(
@@ -217,7 +244,7 @@ def staff_taxonomy():
     )
     tags = db.session.scalars(select(Tag).where(Tag.kind == kind).order_by(Tag.retired, Tag.name)).all()
     return render_template(
-        "groups/staff/taxonomy.html", form=form, kind=kind, tag_kinds=TAG_KINDS, tags=tags, usage=usage,
+        "groups/staff/taxonomy.html", form=form, kind=kind, tag_kinds=TAG_KIND_LABELS, tags=tags, usage=usage,
         action_form=ConfirmForm(),
     )  # fmt: skip
 
@@ -228,30 +255,41 @@ def staff_tag_detail(tag_id: int):
     tag = child_or_404(Tag, tag_id)
     rename_form = RenameTagForm(prefix="rename", data={"name": tag.name} if request.method == "GET" else None)
     merge_form = MergeTagForm(prefix="merge")
-    merge_form.target.choices = [(0, "Choose a tag")] + [
+    merge_form.target.choices = [(0, _("Choose a tag"))] + [
         (t.id, t.name) for t in svc.active_tags(tag.kind) if t.id != tag.id
     ]
     if rename_form.submit.data and rename_form.validate_on_submit():
         other = svc.find_tag(tag.kind, rename_form.name.data)
         if other is not None and other.id != tag.id:
-            rename_form.name.errors.append(f"There is already a tag called {rename_form.name.data}: merge instead")
+            rename_form.name.errors.append(
+                _("There is already a tag called %(name)s: merge instead", name=rename_form.name.data)
+            )
         else:
             svc.rename_tag(tag, rename_form.name.data)
             db.session.commit()
-            flash(f"Renamed to {tag.name}.", "success")
+            flash(_("Renamed to %(name)s.", name=tag.name), "success")
             return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
     if merge_form.submit.data and merge_form.validate_on_submit():
         target = db.session.get(Tag, merge_form.target.data)
         if target is None or target.kind != tag.kind or target.id == tag.id:
-            merge_form.target.errors.append("Choose the tag to keep")
+            merge_form.target.errors.append(_("Choose the tag to keep"))
         else:
             name, kind = tag.name, tag.kind
             moved = svc.merge_tags(tag, target)
             db.session.commit()
-            flash(f"{name} merged into {target.name}: {moved} groups moved.", "success")
+            flash(
+                ngettext(
+                    "%(name)s merged into %(target)s: %(num)s group moved.",
+                    "%(name)s merged into %(target)s: %(num)s groups moved.",
+                    moved,
+                    name=name,
+                    target=target.name,
+                ),
+                "success",
+            )
             return redirect(url_for("groups.staff_taxonomy", kind=kind), code=303)
     return render_template(
-        "groups/staff/tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form, tag_kinds=TAG_KINDS,
+        "groups/staff/tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form, tag_kinds=TAG_KIND_LABELS,
         action_form=ConfirmForm(), form=None,
     )  # fmt: skip
 
@@ -262,7 +300,10 @@ def staff_retire_tag(tag_id: int):
     tag = child_or_404(Tag, tag_id)
     svc.set_retired(tag, not tag.retired)
     db.session.commit()
-    flash(f"{tag.name} {'retired: it is no longer offered' if tag.retired else 'is offered again'}.", "success")
+    if tag.retired:
+        flash(_("%(name)s retired: it is no longer offered.", name=tag.name), "success")
+    else:
+        flash(_("%(name)s is offered again.", name=tag.name), "success")
     return redirect(url_for("groups.staff_taxonomy", kind=tag.kind), code=303)
 
 
@@ -298,9 +339,9 @@ def staff_import_groups():
         filename = (upload.filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1][:255]
         problem = None
         if len(content) > csvio.MAX_BYTES:
-            problem = "The file is larger than 2 MB. Split it into smaller files and import each one"
+            problem = _("The file is larger than 2 MB. Split it into smaller files and import each one")
         elif not filename.lower().endswith((".csv", ".txt", ".tsv", ".xlsx")):
-            problem = "The file must be a CSV file. In your spreadsheet, choose Save as and then CSV"
+            problem = _("The file must be a CSV file. In your spreadsheet, choose Save as and then CSV")
         else:
             try:
                 csvio.parse(content)
@@ -335,8 +376,13 @@ def staff_import_preview(batch_id: int):
             db.session.rollback()  # all or nothing
             raise
         flash(
-            f"Imported {batch.filename}: {result.created} groups added, {result.updated} updated, "
-            f"{result.unchanged} unchanged.",
+            _(
+                "Imported %(file)s: %(added)s groups added, %(updated)s updated, %(unchanged)s unchanged.",
+                file=batch.filename,
+                added=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            ),
             "success",
         )
         return redirect(url_for("groups.staff_import_preview", batch_id=batch.id), code=303)

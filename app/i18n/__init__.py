@@ -9,12 +9,14 @@ LC_MESSAGES/messages.po`; `make translations` extracts, updates and compiles the
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import flask_babel
 from flask import Flask, request
 from flask_babel import Babel
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.i18n import catalogues, selection
 from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED, Language, language  # noqa: F401
@@ -44,30 +46,41 @@ def _(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by `num` (available as `%(num)s`), translated."""
     variables.setdefault("num", num)
-    return flask_babel.ngettext(singular, plural, num, **_localise(variables))
+    # Not flask_babel.ngettext(..., **variables): it takes `num` positionally and sets variables["num"]
+    # itself, so passing it in variables too raises "got multiple values for argument 'num'".
+    translated = flask_babel.get_domain().get_translations().ungettext(singular, plural, num)
+    return translated % _localise(variables)
 
 
-def _l(string: str, **variables: Any) -> LazyString:
+class LazyText(LazyString):
+    """A lazily translated message that a template shows as it shows its own `_()`: the message is
+    markup, its variables are escaped. (Flask-Babel's LazyString hands Jinja the whole interpolated
+    string as safe HTML, so a group's name in a lazy subject or label would not be escaped.)"""
+
+    def __html__(self) -> Markup:
+        string, variables = self._args[0], self._kwargs
+        translated = Markup(flask_babel.gettext(string))  # noqa: S704 (our own catalogue's message, as Jinja's _())
+        return translated % _localise(variables) if variables else translated
+
+
+def _l(string: str, **variables: Any) -> LazyText:
     """Translated when it is shown, not when the module loads: for form labels and fixed lists."""
-    return LazyString(_, string, **variables)
+    return LazyText(_, string, **variables)
 
 
 def language_links() -> list[dict[str, Any]]:
     """The header's switcher: this page in each language, each named in itself (works without JavaScript)."""
     chosen = current_language()
     args = request.args.to_dict(flat=False) if request else {}
+    path = quote(request.path)  # a path in Bengali script, or with an encoded "?" or "#", stays one path
     links = []
     for lang in LANGUAGES.values():
         args["lang"] = [lang.code]
-        query = "&".join(f"{key}={value}" for key, values in args.items() for value in _quoted(values))
-        links.append({"language": lang, "href": f"{request.path}?{query}", "current": lang == chosen})
+        query = "&".join(
+            f"{quote(key, safe='')}={quote(value, safe='')}" for key, values in args.items() for value in values
+        )
+        links.append({"language": lang, "href": f"{path}?{query}", "current": lang == chosen})
     return links
-
-
-def _quoted(values: list[str]) -> list[str]:
-    from urllib.parse import quote
-
-    return [quote(value, safe="") for value in values]
 
 
 def _install_jinja(app: Flask) -> None:
@@ -75,21 +88,26 @@ def _install_jinja(app: Flask) -> None:
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as extraction does
     gettext, plural = env.globals["gettext"], env.globals["ngettext"]
 
+    # Positional names that no template variable can take (a template may pass `num=` itself).
     @pass_context
-    def localised_gettext(context, string, **variables):
-        return gettext(context, string, **_localise(variables))
+    def localised_gettext(_context, _string, **variables):
+        return gettext(_context, _string, **_localise(variables))
 
     @pass_context
-    def localised_ngettext(context, singular, plural_form, num, **variables):
-        variables.setdefault("num", num)
-        return plural(context, singular, plural_form, num, **_localise(variables))
+    def localised_ngettext(_context, _singular, _plural, _count, **variables):
+        variables.setdefault("num", _count)
+        return plural(_context, _singular, _plural, _count, **_localise(variables))
 
     env.globals.update(gettext=localised_gettext, ngettext=localised_ngettext)
     env.globals["language_links"] = language_links
     env.globals["current_language"] = current_language
     from app.i18n.formatting import number
 
-    env.filters["number"] = number
+    @pass_context  # never folded at compile time: the digits depend on the reader's language
+    def number_filter(_context, value):
+        return number(value)
+
+    env.filters["number"] = number_filter
 
 
 def init_app(app: Flask) -> None:

@@ -65,7 +65,7 @@ def ensure_compiled(app: Flask | None = None, *, force: bool = False) -> list[st
     return compiled
 
 
-@dataclass
+@dataclass(frozen=True)
 class Progress:
     code: str
     total: int
@@ -101,12 +101,22 @@ def _done(message) -> bool:
     return all(strings)
 
 
+# Counted once per version of each file (the staff page and the tests ask often; a catalogue of a few
+# thousand messages takes a noticeable moment to parse).
+_counted: dict[str, tuple[int, Progress]] = {}
+
+
 def progress(code: str) -> Progress:
     """How much of one language's catalogue is translated, reviewed, and translated on public and member pages."""
-    catalogue = read_catalogue(po_path(code))
+    path = po_path(code)
+    version = path.stat().st_mtime_ns  # FileNotFoundError when the language has no catalogue yet
+    counted = _counted.get(code)
+    if counted is not None and counted[0] == version:
+        return counted[1]
+    catalogue = read_catalogue(path)
     messages = [m for m in catalogue if m.id]
     public = [m for m in messages if not _is_staff_only(m)]
-    return Progress(
+    result = Progress(
         code=code,
         total=len(messages),
         translated=sum(_done(m) for m in messages),
@@ -114,3 +124,5 @@ def progress(code: str) -> Progress:
         public_total=len(public),
         public_translated=sum(_done(m) for m in public),
     )
+    _counted[code] = (version, result)
+    return result

@@ -7,16 +7,19 @@ import logging
 import secrets
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from app.extensions import db
+from app.i18n import current_language
 from app.mail.bulk import SplicedMessage
 from app.mail.campaigns import Rendered, register_campaign
 from app.mail.models import OutboxMessage
 from app.mail.service import clean_header
 from app.mailing import services
 from app.mailing.bounces import over_threshold, pause_for_bounces
+from app.mailing.clicks import click_counts_on, counted_bulletin
 from app.mailing.models import Bulletin, Subscriber
 
 log = logging.getLogger(__name__)
@@ -25,13 +28,21 @@ _PLACEHOLDER = "MANAGETOKENPLACEHOLDER"
 NOT_SENT = "Not sent: the address left the mailing list before this bulletin reached it"
 
 
-def render_bulletin(bulletin: Bulletin, *, base_url: str | None = None, token: str = _PLACEHOLDER) -> dict[str, str]:
+def render_bulletin(
+    bulletin: Bulletin, *, base_url: str | None = None, token: str = _PLACEHOLDER, clicks: bool = False
+) -> dict[str, str]:
     """Text and HTML of a bulletin e-mail. Without a request (the worker) links are built
-    from the address stored when the bulletin was sent (`link_base`)."""
+    from the address stored when the bulletin was sent (`link_base`). `clicks`: items' links go
+    through the counting redirect (app/mailing/clicks.py; only what subscribers are sent).
+
+    The language is the real request's (a staff preview or test), English in the worker: it is
+    chosen before the stand-in request below, which has no `?lang=` of its own and would otherwise
+    choose for the whole page (issue 22)."""
     base_url = base_url or bulletin.link_base or "http://localhost/"
-    with current_app.test_request_context("/", base_url=base_url):
+    lang = current_language()
+    with current_app.test_request_context("/", base_url=base_url), force_locale(lang.babel):
         context = {
-            "bulletin": bulletin,
+            "bulletin": counted_bulletin(bulletin) if clicks else bulletin,
             "subject": bulletin.title,
             "web_url": url_for("mailing.bulletin", slug=bulletin.slug, _external=True),
             "preferences_url": url_for("mailing.preferences", token=token, _external=True),
@@ -78,12 +89,13 @@ _TOKEN_SLACK = 8  # room for longer tokens (more digits in an id) before the mes
 def _prepared(bulletin: Bulletin, subject: str, list_id: str, tokens) -> tuple[dict[str, str], SplicedMessage | None]:
     width = max(map(len, tokens), default=1)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    key = (bulletin.id, bulletin.updated_at, bulletin.link_base, subject, list_id, sender)
+    clicks = click_counts_on()
+    key = (bulletin.id, bulletin.updated_at, bulletin.link_base, subject, list_id, sender, clicks)
     prepared = current_app.extensions.setdefault("bulletin_messages", {})
     cached = prepared.get(key)
     if cached is not None and not bulletin.editable and (cached[1] is None or cached[1].widths["token"] >= width):
         return cached
-    template = render_bulletin(bulletin)
+    template = render_bulletin(bulletin, clicks=clicks)
     headers = list_headers(template["unsubscribe_url"], list_id)
     try:
         spliced = SplicedMessage(
@@ -128,7 +140,7 @@ class BulletinBatch:
             self.message_id = f"{self.bulletin.id}.{secrets.token_hex(6)}.{{}}@{_mail_domain()}"
             self.template, self.spliced = _prepared(self.bulletin, self.subject, self.list_id, self._sample_tokens())
         else:
-            self.template = render_bulletin(self.bulletin) if self.bulletin else None
+            self.template = render_bulletin(self.bulletin, clicks=click_counts_on()) if self.bulletin else None
 
     def _sample_tokens(self) -> list[str]:
         """Tokens as long as this batch's can be, for the width of the token slot: a token's length

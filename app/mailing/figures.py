@@ -9,29 +9,33 @@ Every figure is counted from rows, never from a number stored when sending start
 - failed: given up (a refusal, or the person left before it reached them);
 - bounced_hard / bounced_soft / complained: reports about this bulletin's messages;
 - unsubscribed: people who left with the unsubscribe link in this bulletin;
-- total: one e-mail per recipient (queued + sending + sent + failed).
+- total: one e-mail per recipient (queued + sending + sent + failed);
+- clicks: links in this bulletin's e-mails followed (app/mailing/clicks.py), and `links`: the count
+  for each link (label, url, clicks), most clicked first. Per link, never per person.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import and_, func, select
 
 from app.extensions import db
 from app.mail.models import MailBounce, OutboxMessage
+from app.mailing.clicks import link_clicks
 from app.mailing.models import Subscriber
 
 FIGURES = ("queued", "sending", "deferred", "sent", "failed", "bounced_hard", "bounced_soft", "complained",
-           "unsubscribed", "total")  # fmt: skip
+           "unsubscribed", "total", "clicks")  # fmt: skip
 
 
 def _campaign(bulletin_id: int) -> str:
     return f"bulletin:{bulletin_id}"
 
 
-def delivery_figures(bulletin_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Figures for each bulletin id (every id present, zeros where nothing was sent): always three queries."""
+def delivery_figures(bulletin_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Figures for each bulletin id (every id present, zeros where nothing was sent): always four queries."""
     ids = list(dict.fromkeys(bulletin_ids))
     out = {i: dict.fromkeys(FIGURES, 0) for i in ids}  # (no ids: the same queries, so pages query a constant number)
     by_campaign = {_campaign(i): i for i in ids}
@@ -62,8 +66,12 @@ def delivery_figures(bulletin_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     )
     for bulletin_id, count in left:
         out[bulletin_id]["unsubscribed"] += count
+    clicked = link_clicks(ids)
+    for bulletin_id, figures in out.items():
+        figures["links"] = clicked.get(bulletin_id, [])
+        figures["clicks"] = sum(link.clicks for link in figures["links"])
     return out
 
 
-def bulletin_figures(bulletin_id: int) -> dict[str, int]:
+def bulletin_figures(bulletin_id: int) -> dict[str, Any]:
     return delivery_figures([bulletin_id])[bulletin_id]

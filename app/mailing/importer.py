@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import normalise_email
 from app.extensions import db
+from app.i18n import _, _l
 from app.mailing import services
 from app.mailing.models import LAWFUL_BASES, SUBSCRIBER_STATUS_LABELS, Subscriber, Topic
 from app.spreadsheets import ImportRefused, escape_formula, is_zip, read_xlsx
@@ -24,11 +25,11 @@ MAX_BYTES = 5 * 1024 * 1024  # 10,000 subscribers take about 2 MB
 MAX_ROWS = 10_000
 COLUMNS = ["email", "name", "organisation", "topics", "consent_at", "consent_evidence"]
 OUTCOMES = {
-    "confirmed": "Add as subscribed (consent recorded)",
-    "pending": "Add and send a confirmation email",
-    "exists": "Skip: already on the list",
-    "suppressed": "Refuse: this address was erased or suppressed",
-    "invalid": "Refuse: fix the row",
+    "confirmed": _l("Add as subscribed (consent recorded)"),
+    "pending": _l("Add and send a confirmation email"),
+    "exists": _l("Skip: already on the list"),
+    "suppressed": _l("Refuse: this address was erased or suppressed"),
+    "invalid": _l("Refuse: fix the row"),
 }
 
 
@@ -67,7 +68,9 @@ def read_upload(content: bytes) -> str:
     """The uploaded file as CSV text: a CSV saved as UTF-8, or an Excel workbook (read within the
     zip limits of app.spreadsheets) turned into CSV."""
     if len(content) > MAX_BYTES:
-        raise ImportRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files")
+        raise ImportRefused(
+            _("The file is larger than %(num)s MB. Split it into smaller files", num=MAX_BYTES // (1024 * 1024))
+        )
     if is_zip(content):
         out = io.StringIO()
         csv.writer(out).writerows(read_xlsx(content, MAX_ROWS + 2))
@@ -75,19 +78,19 @@ def read_upload(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRefused("The file must be saved as CSV UTF-8") from exc
+        raise ImportRefused(_("The file must be saved as CSV UTF-8")) from exc
 
 
 def check_rows(text: str) -> list[RowResult]:
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in headers:
-        raise ImportRefused("The file must have a header row with at least an ‘email’ column")
+        raise ImportRefused(_("The file must have a header row with at least an ‘email’ column"))
     reader.fieldnames = headers
     topics = {t.name.lower(): t.id for t in db.session.scalars(select(Topic).where(Topic.archived.is_(False)))}
     rows = list(reader)
     if len(rows) > MAX_ROWS:
-        raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
+        raise ImportRefused(_("The file has more than %(num)s rows. Split it into smaller files", num=MAX_ROWS))
     emails = [normalise_email(r.get("email") or "") for r in rows]
     existing = set(db.session.scalars(select(Subscriber.email).where(Subscriber.email.in_(emails))))
     seen: set[str] = set()
@@ -95,7 +98,7 @@ def check_rows(text: str) -> list[RowResult]:
     for line, (row, email) in enumerate(zip(rows, emails, strict=True), start=2):
         result = _check_row(line, row, email, topics)
         if email in seen:
-            result.problems.append("This address appears earlier in the file")
+            result.problems.append(_("This address appears earlier in the file"))
         seen.add(email)
         result.outcome = _outcome(result, email, existing)
         results.append(result)
@@ -112,15 +115,15 @@ def _check_row(line: int, row: dict, email: str, topics: dict[str, int]) -> RowR
         if len(email) > 254:
             raise EmailNotValidError("too long")
     except EmailNotValidError:
-        result.problems.append("Email address is not valid")
+        result.problems.append(_("Email address is not valid"))
     if not result.name:
-        result.problems.append("Name is missing")
+        result.problems.append(_("Name is missing"))
     _check_topics(result, row.get("topics") or "", topics)
     consent = (row.get("consent_at") or "").strip()
     if consent:
         result.consent_at = _parse_date(consent)
         if result.consent_at is None:
-            result.problems.append("consent_at must be a date like 2026-03-14")
+            result.problems.append(_("consent_at must be a date like 2026-03-14"))
     return result
 
 
@@ -128,9 +131,9 @@ def _check_topics(result: RowResult, cell: str, topics: dict[str, int]) -> None:
     names = [n.strip() for n in cell.split(";") if n.strip()]
     unknown = [n for n in names if n.lower() not in topics]
     if unknown:
-        result.problems.append("Unknown topic: " + ", ".join(unknown))
+        result.problems.append(_("Unknown topic: %(topics)s", topics=", ".join(unknown)))
     if not names:
-        result.problems.append("Name at least one topic (separate several with ;)")
+        result.problems.append(_("Name at least one topic (separate several with ;)"))
     result.topic_ids = [topics[n.lower()] for n in names if n.lower() in topics]
 
 
@@ -188,9 +191,9 @@ def export_csv() -> str:
                 escape_formula(s.email),
                 escape_formula(s.name),
                 escape_formula(s.organisation_name),
-                SUBSCRIBER_STATUS_LABELS[s.status],
+                str(SUBSCRIBER_STATUS_LABELS[s.status]),
                 escape_formula(";".join(sorted(sub.topic.name for sub in s.subscriptions))),
-                LAWFUL_BASES.get(s.lawful_basis, s.lawful_basis),
+                str(LAWFUL_BASES.get(s.lawful_basis, s.lawful_basis)),
                 s.consent_at.isoformat() if s.consent_at else "",
                 s.consent_text_version or "",
                 s.source,

@@ -9,29 +9,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.i18n import _l
 
 SUBSCRIBER_STATUSES = ("pending", "confirmed", "unsubscribed", "erased", "bouncing")
 SUBSCRIBER_STATUS_LABELS = {
-    "pending": "Waiting for confirmation",
-    "confirmed": "Subscribed",
-    "unsubscribed": "Unsubscribed",
-    "erased": "Erased",
-    "bouncing": "Bouncing",
+    "pending": _l("Waiting for confirmation"),
+    "confirmed": _l("Subscribed"),
+    "unsubscribed": _l("Unsubscribed"),
+    "erased": _l("Erased"),
+    "bouncing": _l("Bouncing"),
 }
 LAWFUL_BASES = {
-    "consent": "Consent",
-    "legitimate_interests": "Legitimate interests",
+    "consent": _l("Consent"),
+    "legitimate_interests": _l("Legitimate interests"),
 }
-SOURCES = {"signup": "Sign-up form", "staff": "Added by staff", "import": "CSV import"}
+SOURCES = {"signup": _l("Sign-up form"), "staff": _l("Added by staff"), "import": _l("CSV import")}
 BULLETIN_STATUSES = ("draft", "scheduled", "sending", "paused", "sent")
 ITEM_KINDS = {
-    "news": "News",
-    "research": "Research",
-    "case_study": "Case study",
-    "guidance": "Guidance",
-    "funding": "Funding opportunity",
-    "job": "Job",
-    "event": "Event",
+    "news": _l("News"),
+    "research": _l("Research"),
+    "case_study": _l("Case study"),
+    "guidance": _l("Guidance"),
+    "funding": _l("Funding opportunity"),
+    "job": _l("Job"),
+    "event": _l("Event"),
 }
 
 

@@ -17,6 +17,7 @@ from app.audit import record
 from app.auth.models import normalise_email
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import _
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mail.service import clean_header
@@ -174,7 +175,7 @@ def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int], *, again
     enqueue(
         "mailing_confirm",
         to=subscriber.email,
-        subject=f"Confirm you want emails from {current_app.config['SERVICE_NAME']}",
+        subject=_("Confirm you want emails from %(service_name)s", service_name=current_app.config["SERVICE_NAME"]),
         sensitive=True,
         subscriber=subscriber,
         topics=names,
@@ -190,7 +191,9 @@ def send_manage_link(subscriber: Subscriber) -> None:
     enqueue(
         "mailing_already_subscribed",
         to=subscriber.email,
-        subject=f"You are already on the {current_app.config['SERVICE_NAME']} mailing list",
+        subject=_(
+            "You are already on the %(service_name)s mailing list", service_name=current_app.config["SERVICE_NAME"]
+        ),
         sensitive=True,
         subscriber=subscriber,
         link=url_for("mailing.preferences", token=manage_token(subscriber), _external=True),
@@ -357,9 +360,9 @@ def recipient_count(bulletin: Bulletin) -> int:
 def problems_before_sending(bulletin: Bulletin) -> list[str]:
     problems = []
     if not bulletin.items:
-        problems.append("Add at least one item to the bulletin")
+        problems.append(_("Add at least one item to the bulletin"))
     if not bulletin.topics:
-        problems.append("Choose at least one topic to send the bulletin to")
+        problems.append(_("Choose at least one topic to send the bulletin to"))
     return problems
 
 

@@ -8,23 +8,31 @@ from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
 from app.forms import strip_filter, submit_field
+from app.i18n import _l
 
 WELCOME_MAX = 5000
+WELCOME_MAX_TEXT = f"{WELCOME_MAX:,}"  # "5,000" as the message writes it
 
 
 class WelcomeForm(FlaskForm):
     body = TextAreaField(
-        "Welcome text",
+        _l("Welcome text"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        description=(
+        description=_l(
             "What the network is and who it is for, shown at the top of the home page. Leave a blank line "
             "between paragraphs. Simple HTML (links, bold, lists) is allowed. Leave it empty to show the "
             "standard text."
         ),
-        validators=[Length(max=WELCOME_MAX, message=f"Welcome text must be {WELCOME_MAX:,} characters or fewer")],
+        validators=[
+            Length(
+                max=WELCOME_MAX, message=_l("Welcome text must be %(max)s characters or fewer", max=WELCOME_MAX_TEXT)
+            )
+        ],
     )
     # Asked for only when the box is emptied over published text (issue 21 §7): nothing published is
     # erased by a form sent empty by mistake.
-    confirm_empty = BooleanField("Yes, remove the welcome text and show the standard text", widget=GovCheckboxInput())
-    submit = submit_field("Save welcome text")
+    confirm_empty = BooleanField(
+        _l("Yes, remove the welcome text and show the standard text"), widget=GovCheckboxInput()
+    )
+    submit = submit_field(_l("Save welcome text"))

@@ -18,6 +18,7 @@ from app.groups import invitations
 from app.groups import services as group_services
 from app.groups.forms import InviteMemberForm, LeaveForm
 from app.groups.models import Membership, Organisation
+from app.i18n import _
 from app.main import bp
 from app.security import signed_in_required
 from app.toolkits import services as toolkit_services
@@ -121,7 +122,7 @@ def confirm_remove_member(org_id: int, membership_id: int):
     if not leaving and membership.role != "owner":
         abort(403)
     if target.role == "owner":
-        flash("Hand over ownership to someone else before the owner leaves the group.", "important")
+        flash(_("Hand over ownership to someone else before the owner leaves the group."), "important")
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
     return render_template(
         "main/confirm_remove_member.html", org=org, target=target, leaving=leaving, form=ConfirmForm()

@@ -13,6 +13,7 @@ from app.events import services as event_services
 from app.events.models import Event
 from app.extensions import db
 from app.groups import services as group_services
+from app.i18n import _
 from app.mailing import services as mailing_services
 from app.main import bp
 from app.main.forms import WelcomeForm
@@ -57,8 +58,10 @@ def staff_edit_home_page():
         body = canonical_html(form.body.data or "")
         if not body and content is not None and content.body and not form.confirm_empty.data:
             form.body.errors.append(
-                "The welcome text is empty. To remove it and show the standard text, tick the box below the text, "
-                "then save. To keep it, go back to this page without saving."
+                _(
+                    "The welcome text is empty. To remove it and show the standard text, tick the box below the "
+                    "text, then save. To keep it, go back to this page without saving."
+                )
             )
             return render_template("main/edit_home_page.html", form=form, content=content, confirm_empty=True)
         if content is None:
@@ -69,7 +72,7 @@ def staff_edit_home_page():
             content.updated_by_id = current_user.id
             record("site_content.edited", content, key=WELCOME)
         db.session.commit()
-        flash("The home page's welcome text has been saved.", "success")
+        flash(_("The home page's welcome text has been saved."), "success")
         return redirect(url_for("main.staff_edit_home_page"), code=303)
     return render_template("main/edit_home_page.html", form=form, content=content)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, and_, case, cast, exists, func, or_, select, union_all
 
-from app.actionplan.models import STATUSES as ACTION_STATUSES
+from app.actionplan.models import STATUS_LABELS as ACTION_STATUSES
 from app.actionplan.models import Action, ActionPlan, ProgressUpdate, StatusChange
 from app.actionplan.services import news_update_conditions
 from app.audit import AuditEvent
@@ -23,6 +23,7 @@ from app.events.models import Event, Registration
 from app.events.services import HOLDS_PLACE, organisation_key
 from app.extensions import db
 from app.groups.models import Organisation
+from app.i18n import _l
 from app.mailing.figures import delivery_figures
 from app.mailing.models import Bulletin, Subscriber
 from app.reports.periods import Period
@@ -30,42 +31,61 @@ from app.toolkits.models import Response, Toolkit
 from app.toolkits.services import open_during_condition
 
 DEFINITIONS = {
-    "groups_joined": "Groups that joined in the period: an application's first approval by staff, or, for a "
-    "group added straight to the directory (import or demo data), when it was added.",
-    "groups_active": "Active groups at the end of the period: joined by then and not archived (or merged "
-    "into another group) at that moment. For the current period this is the number listed in the directory.",
-    "subscribers_start": "Mailing-list size at the start of the period: people who had confirmed their "
-    "subscription before the period began and had not unsubscribed by then.",
-    "subscribers_end": "Mailing-list size at the end of the period, counted the same way. People now erased "
-    "or marked as bouncing are not counted, and people who unsubscribed more than the retention period ago "
-    "have been deleted.",
-    "subscribers_joined": "New subscribers: people who confirmed their subscription in the period.",
-    "subscribers_left": "Unsubscribed: subscribers who unsubscribed in the period.",
-    "subscribers_growth": "Growth: size at the end minus size at the start (new subscribers minus unsubscribed).",
-    "bulletins_sent": "Bulletins sent: bulletins whose sending started in the period.",
-    "bulletin_messages": "Emails: one per recipient of those bulletins.",
-    "bulletin_delivered": "Delivered: emails the mail server accepted (Sent on the bulletin's delivery page).",
-    "bulletin_failed": "Failed: emails the mail server refused, or that could not be sent.",
-    "delivery_rate": "Delivery rate: delivered as a share of the emails that have finished (delivered or "
-    "failed); emails still waiting are left out.",
-    "events_held": "Events held: published events that started in the period (and have started), not cancelled.",
-    "event_registered": "Places booked: registrations at those events that held a place (confirmed or attended).",
-    "event_attendances": "Participants: registrations at those events marked as attended (a person at two "
-    "events counts twice).",
-    "event_people": "Different people: participants counted once each by email address.",
-    "organisations_engaged": "Organisations engaged: different organisations of participants — the directory "
-    "group when the registration is linked to one, otherwise the organisation name typed (ignoring case).",
-    "attendance_rate": "Attendance rate: participants as a share of places booked (apologies and waiting "
-    "lists are left out; someone booked who did not come counts as absent).",
-    "toolkit_rates": "Toolkit response rate: for each toolkit open at some time in the period, responses "
-    "submitted by the end of the period as a share of the active groups at the end of the period (toolkits "
-    "answered once per person have no rate).",
-    "action_status": "Action-plan status: actions in published plans that existed at the end of the period, "
-    "by their status at that moment (from the status history).",
-    "action_changes": "Status changes: changes of an action's status in the period, by the new status.",
-    "progress_updates": (
-        "Progress updates: updates people entered, dated in the period (undated ones by when they were entered); "
-        "history imported from a spreadsheet is not counted."
+    "groups_joined": _l(
+        "Groups that joined in the period: an application's first approval by staff, or, for a group "
+        "added straight to the directory (import or demo data), when it was added."
+    ),
+    "groups_active": _l(
+        "Active groups at the end of the period: joined by then and not archived (or merged into another "
+        "group) at that moment. For the current period this is the number listed in the directory."
+    ),
+    "subscribers_start": _l(
+        "Mailing-list size at the start of the period: people who had confirmed their subscription "
+        "before the period began and had not unsubscribed by then."
+    ),
+    "subscribers_end": _l(
+        "Mailing-list size at the end of the period, counted the same way. People now erased or marked "
+        "as bouncing are not counted, and people who unsubscribed more than the retention period ago "
+        "have been deleted."
+    ),
+    "subscribers_joined": _l("New subscribers: people who confirmed their subscription in the period."),
+    "subscribers_left": _l("Unsubscribed: subscribers who unsubscribed in the period."),
+    "subscribers_growth": _l("Growth: size at the end minus size at the start (new subscribers minus unsubscribed)."),
+    "bulletins_sent": _l("Bulletins sent: bulletins whose sending started in the period."),
+    "bulletin_messages": _l("Emails: one per recipient of those bulletins."),
+    "bulletin_delivered": _l("Delivered: emails the mail server accepted (Sent on the bulletin's delivery page)."),
+    "bulletin_failed": _l("Failed: emails the mail server refused, or that could not be sent."),
+    "delivery_rate": _l(
+        "Delivery rate: delivered as a share of the emails that have finished (delivered or failed); "
+        "emails still waiting are left out."
+    ),
+    "events_held": _l("Events held: published events that started in the period (and have started), not cancelled."),
+    "event_registered": _l("Places booked: registrations at those events that held a place (confirmed or attended)."),
+    "event_attendances": _l(
+        "Participants: registrations at those events marked as attended (a person at two events counts twice)."
+    ),
+    "event_people": _l("Different people: participants counted once each by email address."),
+    "organisations_engaged": _l(
+        "Organisations engaged: different organisations of participants — the directory group when the "
+        "registration is linked to one, otherwise the organisation name typed (ignoring case)."
+    ),
+    "attendance_rate": _l(
+        "Attendance rate: participants as a share of places booked (apologies and waiting lists are left "
+        "out; someone booked who did not come counts as absent)."
+    ),
+    "toolkit_rates": _l(
+        "Toolkit response rate: for each toolkit open at some time in the period, responses submitted by "
+        "the end of the period as a share of the active groups at the end of the period (toolkits "
+        "answered once per person have no rate)."
+    ),
+    "action_status": _l(
+        "Action-plan status: actions in published plans that existed at the end of the period, by their "
+        "status at that moment (from the status history)."
+    ),
+    "action_changes": _l("Status changes: changes of an action's status in the period, by the new status."),
+    "progress_updates": _l(
+        "Progress updates: updates people entered, dated in the period (undated ones by when they were "
+        "entered); history imported from a spreadsheet is not counted."
     ),
 }
 
@@ -365,7 +385,7 @@ def action_status(p: Period) -> list[dict]:
         .subquery()
     )
     found = dict(db.session.execute(select(then.c.status, func.count()).group_by(then.c.status)).all())
-    return [{"status": s, "label": label, "actions": int(found.get(s, 0))} for s, label in ACTION_STATUSES.items()]
+    return [{"status": s, "label": str(label), "actions": int(found.get(s, 0))} for s, label in ACTION_STATUSES.items()]
 
 
 def action_changes(p: Period) -> list[dict]:
@@ -383,7 +403,7 @@ def action_changes(p: Period) -> list[dict]:
             .group_by(StatusChange.to_status)
         ).all()
     )
-    return [{"status": s, "label": label, "changes": int(found.get(s, 0))} for s, label in ACTION_STATUSES.items()]
+    return [{"status": s, "label": str(label), "changes": int(found.get(s, 0))} for s, label in ACTION_STATUSES.items()]
 
 
 def progress_updates(p: Period) -> int:

@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 
 from app.forms import GovDateField
+from app.i18n import _, _l
 from app.reports.periods import Period, period_problem, quarter_label, quarter_period, recent_quarters
 
 
@@ -32,17 +33,17 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    quarter = SelectField("Quarter", widget=GovSelect(), validate_choice=False)
-    show_quarter = SubmitField("Show quarter", widget=GovSubmitInput())
+    quarter = SelectField(_l("Quarter"), widget=GovSelect(), validate_choice=False)
+    show_quarter = SubmitField(_l("Show quarter"), widget=GovSubmitInput())
     start = PeriodDateField(
-        "Start date", message="The start date must be a real date, like 1 4 2026",
-        description="For example, 1 4 2026",
+        _l("Start date"), message=_l("The start date must be a real date, like 1 4 2026"),
+        description=_l("For example, 1 4 2026"),
     )  # fmt: skip
     end = PeriodDateField(
-        "End date", message="The end date must be a real date, like 30 6 2026",
-        description="For example, 30 6 2026",
+        _l("End date"), message=_l("The end date must be a real date, like 30 6 2026"),
+        description=_l("For example, 30 6 2026"),
     )  # fmt: skip
-    show_dates = SubmitField("Show these dates", widget=GovSubmitInput())
+    show_dates = SubmitField(_l("Show these dates"), widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +63,7 @@ class PeriodForm(FlaskForm):
         if not value:
             return quarter_period(*recent_quarters(1)[0])
         if value not in self.quarters:
-            self.quarter.errors = ["Select a quarter from the list"]
+            self.quarter.errors = [_("Select a quarter from the list")]
             return None
         return quarter_period(*self.quarters[value])
 
@@ -73,7 +74,11 @@ class PeriodForm(FlaskForm):
             if field.errors:
                 ok = False
             elif field.data is None:
-                field.errors = [f"Enter the {name} date of the period"]
+                field.errors = [
+                    _("Enter the start date of the period")
+                    if name == "start"
+                    else _("Enter the end date of the period")
+                ]
                 ok = False
         if not ok:
             return None

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.i18n import _
+from app.i18n.formatting import long_date
+from app.i18n.languages import SOURCE
+from app.i18n.selection import current_language
 from app.times import london_to_utc, today_in_london
 
 
@@ -26,10 +30,12 @@ class Period:
     @property
     def label(self) -> str:
         quarter = quarter_of_dates(self.first_day, self.last_day)
-        span = f"{_day(self.first_day)} to {_day(self.last_day)}"
+        span = _("%(first)s to %(last)s", first=_day(self.first_day), last=_day(self.last_day))
         # One pair of brackets: "2026 quarter 2 (1 April 2026 to 30 June 2026)"; the months'
         # names would only repeat the span.
-        return f"{quarter[0]} quarter {quarter[1]} ({span})" if quarter else span
+        if not quarter:
+            return span
+        return _("%(year)s quarter %(quarter)s (%(span)s)", year=quarter[0], quarter=quarter[1], span=span)
 
     @property
     def slug(self) -> str:
@@ -37,7 +43,17 @@ class Period:
 
 
 def _day(value: dt.date) -> str:
-    return value.strftime("%-d %B %Y")
+    return long_date(value) or value.strftime("%-d %B %Y")
+
+
+def _month(value: dt.date) -> str:
+    """The month's name in the reader's language."""
+    lang = current_language()
+    if lang is SOURCE:
+        return value.strftime("%B")
+    from babel.dates import format_date
+
+    return format_date(value, "LLLL", locale=lang.babel)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -57,7 +73,13 @@ def quarter_of_dates(first: dt.date, last: dt.date) -> tuple[int, int] | None:
 
 def quarter_label(year: int, quarter: int) -> str:
     first, last = quarter_bounds(year, quarter)
-    return f"{year} quarter {quarter} ({first.strftime('%B')} to {last.strftime('%B')})"
+    return _(
+        "%(year)s quarter %(quarter)s (%(first)s to %(last)s)",
+        year=year,
+        quarter=quarter,
+        first=_month(first),
+        last=_month(last),
+    )
 
 
 def quarter_period(year: int, quarter: int) -> Period:
@@ -72,7 +94,7 @@ def recent_quarters(count: int = 12, now: dt.datetime | None = None) -> list[tup
     """This quarter and the ones before it, newest first."""
     year, quarter = current_quarter(now)
     out = []
-    for _ in range(count):
+    for _step in range(count):
         out.append((year, quarter))
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     return out
@@ -85,11 +107,13 @@ def period_problem(first: dt.date, last: dt.date) -> tuple[str, str] | None:
     """(field, message) for a period the report refuses, else None. The form and the downloads share it."""
     for value, name in ((first, "start"), (last, "end")):
         if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            return name, f"The {name} date must be in {EARLIEST_YEAR} or later, like 1 4 2026"
+            if name == "start":
+                return name, _("The start date must be in %(year)s or later, like 1 4 2026", year=EARLIEST_YEAR)
+            return name, _("The end date must be in %(year)s or later, like 1 4 2026", year=EARLIEST_YEAR)
     if last < first:
-        return "end", "The end date must be the same as or after the start date"
+        return "end", _("The end date must be the same as or after the start date")
     if first > today_in_london():
-        return "start", "The start date must be today or in the past"
+        return "start", _("The start date must be today or in the past")
     return None
 
 

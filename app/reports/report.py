@@ -6,6 +6,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel.speaklater import LazyString
+
+from app.i18n import _, _l
+from app.i18n.formatting import number
 from app.reports import figures as f
 from app.reports.periods import Period
 from app.spreadsheets import escape_formula
@@ -22,13 +26,15 @@ class Figure:
 
     @property
     def definition(self) -> str:
-        return f.DEFINITIONS.get(self.key, "")
+        return str(f.DEFINITIONS.get(self.key, ""))
 
     @property
     def display(self) -> str:
         if self.value is None:
-            return "No data"
-        return f"{self.value:,}{self.unit}"
+            return _("No data")
+        if self.unit == "%":
+            return _("%(value)s%%", value=number(self.value))
+        return number(self.value)
 
 
 @dataclass
@@ -41,16 +47,16 @@ class Table:
 
     def cells(self, row: dict) -> list[str]:
         out = []
-        for name, _ in self.columns:
+        for name, _heading in self.columns:
             value = row.get(name)
             if value is None:
-                out.append({"rate": "No data", "invited": "Not applicable"}.get(name, ""))
+                out.append({"rate": _("No data"), "invited": _("Not applicable")}.get(name, ""))
             elif name == "rate":
-                out.append(f"{value}%")
+                out.append(_("%(value)s%%", value=number(value)))
             elif name == "sent_at":
                 out.append(date_format(value))
             elif isinstance(value, int):
-                out.append(f"{value:,}")
+                out.append(number(value))
             else:
                 out.append(str(value))
         return out
@@ -70,10 +76,19 @@ class Report:
     tables: dict[str, Table]
 
 
-BULLETIN_COLUMNS = [("title", "Bulletin"), ("sent_at", "Sent"), ("messages", "Emails"), ("delivered", "Delivered"),
-                    ("failed", "Failed"), ("rate", "Delivery rate")]  # fmt: skip
-TOOLKIT_COLUMNS = [("title", "Toolkit"), ("submitted", "Responses submitted"), ("invited", "Active groups"),
-                   ("rate", "Response rate")]  # fmt: skip
+BULLETIN_COLUMNS = [
+    ("title", _l("Bulletin")), ("sent_at", _l("Sent")), ("messages", _l("Emails")), ("delivered", _l("Delivered")),
+    ("failed", _l("Failed")), ("rate", _l("Delivery rate")),
+]  # fmt: skip
+TOOLKIT_COLUMNS = [
+    ("title", _l("Toolkit")), ("submitted", _l("Responses submitted")), ("invited", _l("Active groups")),
+    ("rate", _l("Response rate")),
+]  # fmt: skip
+
+
+def _columns(columns) -> list[tuple[str, str]]:
+    """The headings in the reader's language, as plain text (the XLSX writer takes only str)."""
+    return [(name, str(heading)) for name, heading in columns]
 
 
 def build(p: Period) -> Report:
@@ -87,34 +102,34 @@ def _sections(p: Period) -> list[Section]:
     new, left = f.subscribers_joined(p), f.subscribers_left(p)
     totals = f.bulletin_totals(p)
     sections = [
-        Section("groups", "Member groups", [
-            Figure("groups_joined", "Groups joined", joined),
-            Figure("groups_active", "Active groups at the end of the period", active),
+        Section("groups", _("Member groups"), [
+            Figure("groups_joined", _("Groups joined"), joined),
+            Figure("groups_active", _("Active groups at the end of the period"), active),
         ]),
-        Section("mailing", "Mailing list", [
-            Figure("subscribers_start", "Subscribers at the start", start),
-            Figure("subscribers_end", "Subscribers at the end", end),
-            Figure("subscribers_joined", "New subscribers", new),
-            Figure("subscribers_left", "Unsubscribed", left),
-            Figure("subscribers_growth", "Growth", end - start),
+        Section("mailing", _("Mailing list"), [
+            Figure("subscribers_start", _("Subscribers at the start"), start),
+            Figure("subscribers_end", _("Subscribers at the end"), end),
+            Figure("subscribers_joined", _("New subscribers"), new),
+            Figure("subscribers_left", _("Unsubscribed"), left),
+            Figure("subscribers_growth", _("Growth"), end - start),
         ]),
-        Section("bulletins", "Bulletins", [
-            Figure("bulletins_sent", "Bulletins sent", totals["bulletins"]),
-            Figure("bulletin_messages", "Emails", totals["messages"]),
-            Figure("bulletin_delivered", "Delivered", totals["delivered"]),
-            Figure("bulletin_failed", "Failed", totals["failed"]),
-            Figure("delivery_rate", "Delivery rate", totals["rate"], "%"),
+        Section("bulletins", _("Bulletins"), [
+            Figure("bulletins_sent", _("Bulletins sent"), totals["bulletins"]),
+            Figure("bulletin_messages", _("Emails"), totals["messages"]),
+            Figure("bulletin_delivered", _("Delivered"), totals["delivered"]),
+            Figure("bulletin_failed", _("Failed"), totals["failed"]),
+            Figure("delivery_rate", _("Delivery rate"), totals["rate"], "%"),
         ]),
-        Section("events", "Events", [
-            Figure("events_held", "Events held", f.events_held(p)),
-            Figure("event_registered", "Places booked", f.event_registered(p)),
-            Figure("event_attendances", "Participants", f.event_attendances(p)),
-            Figure("event_people", "Different people", f.event_people(p)),
-            Figure("organisations_engaged", "Organisations engaged", f.organisations_engaged(p)),
-            Figure("attendance_rate", "Attendance rate", f.attendance_rate(p), "%"),
+        Section("events", _("Events"), [
+            Figure("events_held", _("Events held"), f.events_held(p)),
+            Figure("event_registered", _("Places booked"), f.event_registered(p)),
+            Figure("event_attendances", _("Participants"), f.event_attendances(p)),
+            Figure("event_people", _("Different people"), f.event_people(p)),
+            Figure("organisations_engaged", _("Organisations engaged"), f.organisations_engaged(p)),
+            Figure("attendance_rate", _("Attendance rate"), f.attendance_rate(p), "%"),
         ]),
-        Section("actionplan", "Action plans", [
-            Figure("progress_updates", "Progress updates", f.progress_updates(p)),
+        Section("actionplan", _("Action plans"), [
+            Figure("progress_updates", _("Progress updates"), f.progress_updates(p)),
         ]),
     ]  # fmt: skip
     return sections
@@ -124,36 +139,36 @@ def _tables(p: Period) -> dict[str, Table]:
     return {
         "bulletins": Table(
             "bulletins",
-            "Bulletins sent in the period",
-            BULLETIN_COLUMNS,
+            _("Bulletins sent in the period"),
+            _columns(BULLETIN_COLUMNS),
             f.bulletin_deliveries(p),
             ["bulletin_delivered", "delivery_rate"],
         ),
         "events": Table(
             "events",
-            "Events held by kind",
-            [("label", "Kind of event"), ("events", "Events held"), ("participants", "Participants")],
+            _("Events held by kind"),
+            [("label", _("Kind of event")), ("events", _("Events held")), ("participants", _("Participants"))],
             f.events_by_kind(p),
             ["events_held", "event_attendances"],
         ),
         "toolkits": Table(
             "toolkits",
-            "Toolkit response rates",
-            TOOLKIT_COLUMNS,
+            _("Toolkit response rates"),
+            _columns(TOOLKIT_COLUMNS),
             f.toolkit_response_rates(p),
             ["toolkit_rates"],
         ),
         "action_status": Table(
             "action_status",
-            "Actions by status at the end of the period",
-            [("label", "Status"), ("actions", "Actions")],
+            _("Actions by status at the end of the period"),
+            [("label", _("Status")), ("actions", _("Actions"))],
             f.action_status(p),
             ["action_status"],
         ),
         "action_changes": Table(
             "action_changes",
-            "Status changes in the period",
-            [("label", "New status"), ("changes", "Changes")],
+            _("Status changes in the period"),
+            [("label", _("New status")), ("changes", _("Changes"))],
             f.action_changes(p),
             ["action_changes"],
         ),
@@ -167,24 +182,26 @@ def rows_for_download(report: Report) -> list[list[str | int | None]]:
     """One sheet of rows: the figures (section, figure, value, definition), then each table."""
     p = report.period
     rows: list[list] = [
-        ["Network report", p.label],
-        ["From", p.first_day.isoformat(), "To", p.last_day.isoformat()],
+        [_("Network report"), p.label],
+        [_("From"), p.first_day.isoformat(), _("To"), p.last_day.isoformat()],
         [],
-        ["Section", "Figure", "Value", "What it counts"],
+        [_("Section"), _("Figure"), _("Value"), _("What it counts")],
     ]
     for section in report.sections:
         for figure in section.figures:
             rows.append([section.title, figure.label, figure.value, figure.definition])
     for table in report.tables.values():
-        rows += [[], [table.title], [heading for _, heading in table.columns]]
+        rows += [[], [table.title], [heading for _name, heading in table.columns]]
         for row in table.rows:
-            rows.append([date_format(row[n]) if n == "sent_at" else row.get(n) for n, _ in table.columns])
+            rows.append([date_format(row[n]) if n == "sent_at" else row.get(n) for n, _heading in table.columns])
         if not table.rows:
-            rows.append(["None in this period"])
+            rows.append([_("None in this period")])
     return rows
 
 
 def _text(value) -> str | int | None:
+    if isinstance(value, LazyString):  # a translated label (app.i18n._l), in the reader's language
+        value = str(value)
     return escape_formula(value) if isinstance(value, str) else value
 
 
@@ -214,20 +231,20 @@ def export_xlsx(report: Report) -> bytes:
         sheet.append(cells)
 
     p = report.period
-    sheet = book.create_sheet(title="Figures")
-    sheet.append(["Network report", p.label])
-    sheet.append(["From", p.first_day, "To", p.last_day])
+    sheet = book.create_sheet(title=_("Figures"))
+    sheet.append([_("Network report"), p.label])
+    sheet.append([_("From"), p.first_day, _("To"), p.last_day])
     sheet.append([])
-    header(sheet, ["Section", "Figure", "Value", "What it counts"])
+    header(sheet, [_("Section"), _("Figure"), _("Value"), _("What it counts")])
     for section in report.sections:
         for figure in section.figures:
             sheet.append([section.title, figure.label, figure.value, figure.definition])
     for table in report.tables.values():
         sheet = book.create_sheet(title=table.title[:31])
-        header(sheet, [heading for _, heading in table.columns])
+        header(sheet, [heading for _name, heading in table.columns])
         for row in table.rows:
             values = []
-            for name, _ in table.columns:
+            for name, _heading in table.columns:
                 value = row.get(name)
                 if name == "sent_at" and value is not None:
                     value = to_london(value).date()  # the London day it was sent

@@ -44,7 +44,7 @@ def _download(kind: str):
         if period is None:
             return redirect(url_for("reports.index"), code=303)
     else:
-        _, period = _form_and_period()
+        _form, period = _form_and_period()
         if period is None:
             return redirect(url_for("reports.index", **request.args.to_dict(flat=False)), code=303)
     report = build(period)

@@ -1,7 +1,8 @@
 """The audit log in sentences: "Amina Yusuf changed Bilal Ahmed's role from member to staff", not
 `user.role_changed`, "User 4", "moved: True" (issue 21 §7).
 
-Each verb has a sentence with `{actor}`, `{target}` and the row's details; a verb without one is
+Each verb has a sentence with `%(actor)s`, `%(target)s` and the row's details, a message translated
+when the line is built (one whole sentence, so a translator can reorder it); a verb without one is
 still readable ("Group: member invited"). The names of the rows the log points to are looked up in
 one query per kind of row on the page, so the page's query count does not grow with its rows.
 """
@@ -9,10 +10,10 @@ one query per kind of row on the page, so the page's query count does not grow w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from string import Formatter
 
 from sqlalchemy import select
 
@@ -22,132 +23,147 @@ from app.auth.models import User
 from app.events.models import Event, EventSeries, Registration
 from app.extensions import db
 from app.groups.models import Organisation, Tag
+from app.i18n import _, _l
 from app.mailing.models import Bulletin, Subscriber
 from app.template_helpers import datetime_format
 from app.toolkits.models import Toolkit
 
+
+def N_(message: str) -> str:
+    """Marks a sentence for translation; `_line` translates it with the row's values."""
+    return message
+
+
 SENTENCES = {
-    "user.registered": "{actor} created an account",
-    "user.confirmed": "{actor} confirmed their email address",
-    "user.created": "{actor} created the account of {target} ({role})",
-    "user.login": "{actor} signed in",
-    "user.login_failed": "Someone failed to sign in as {email}",
-    "user.logout": "{actor} signed out",
-    "user.logout_everywhere": "{actor} signed out on every device",
-    "user.name_changed": "{actor} changed their name from {old} to {new}",
-    "user.password_changed": "{actor} changed their password",
-    "user.password_reset": "{actor} set a new password with a reset link",
-    "user.password_reset_requested": "Someone asked for a password reset for {target}",
-    "user.password_reset_unknown": "Someone asked for a password reset for {email}, which has no account",
-    "user.role_changed": "{actor} changed {target_possessive} role from {old} to {new}",
-    "user.deactivated": "{actor} deactivated the account of {target}",
-    "user.reactivated": "{actor} reactivated the account of {target}",
-    "invitation.sent": "{actor} invited {email} to join as {role}",
-    "invitation.accepted": "{email} accepted their invitation",
-    "invitation.revoked": "{actor} withdrew the invitation to {email}",
-    "group.applied": "{actor} applied to add {target} to the directory",
-    "group.resubmitted": "{actor} sent {target} for review again",
-    "group.approved": "{actor} approved {target}",
-    "group.rejected": "{actor} turned down {target}",
-    "group.changes_requested": "{actor} asked {target} for changes",
-    "group.edited": "{actor} edited the entry of {target}",
-    "group.staff_edited": "{actor} edited the entry of {target}",
-    "group.archived": "{actor} archived {target}",
-    "group.restored": "{actor} restored {target} to the directory",
-    "group.merged": "{actor} merged a duplicate into {target}",
-    "group.member_invited": "{actor} invited {email} to manage {target}",
-    "group.member_joined": "{actor} joined {target}",
-    "group.member_removed": "{actor} removed someone from {target}",
-    "group.invitation_withdrawn": "{actor} withdrew the invitation to {email} to manage {target}",
-    "group.ownership_handed_over": "{actor} handed over ownership of {target}",
-    "group.leave_requested": "{actor} asked for {target} to leave the network",
-    "groups.imported": "{actor} imported groups from a file",
-    "groups.exported": "{actor} downloaded groups as a CSV file",
-    "tag.added": "{actor} added the tag {name}",
-    "tag.renamed": "{actor} renamed the tag {old} to {new}",
-    "tag.merged": "{actor} merged the tag {merged} into {target}",
-    "event.created": "{actor} created the event {target}",
-    "event.updated": "{actor} changed the event {target}",
-    "event.moved": "{actor} moved {target} from {was} to {now}",
-    "event.cancelled": "{actor} cancelled {target} and told {told} people",
-    "event.agenda_item_added": "{actor} added {title} to the agenda of {target}",
-    "event.agenda_item_changed": "{actor} changed the agenda item {title} of {target}",
-    "event.agenda_item_removed": "{actor} removed {title} from the agenda of {target}",
-    "event.minutes_saved": "{actor} saved the minutes of {target}",
-    "event.minutes_published": "{actor} published the minutes of {target}",
-    "event.action_added": "{actor} added an action to {target}: {description}",
-    "event.action_status": "{actor} marked an action of {target} as {status}",
-    "event_series.created": "{actor} created the meeting series {name} ({meetings} meetings)",
-    "event_series.extended": "{actor} added {meetings} meetings to the series {target}",
-    "event.agenda_published": "{actor} published the agenda of {target}",
-    "event.agenda_withdrawn": "{actor} withdrew the agenda of {target}",
-    "event.apologies_sent": "{target} sent apologies",
-    "event.change_notice": "{actor} changed {target} and told {told} people",
-    "event.check_in": "{actor} checked in {target}",
-    "event.check_in_undone": "{actor} undid the check-in of {target}",
-    "event.guest_cancelled": "{actor} removed the guest {guest} of {target}",
-    "event.message_sent": "{actor} sent a message about {target} to {recipients} people",
-    "event.registrant_added": "{actor} added {target} to the registrants",
-    "event.registrant_moved": "{actor} moved {target} from {old} to {new}",
-    "event.registration_cancelled": "{actor} cancelled the place of {target}",
-    "event.standing_item_spread": "{actor} added the standing item {title} to later meetings of {target}",
-    "event.waitlist_skipped": "A place came up but the party of {target} ({party} people) did not fit in {free}",
-    "event_series.updated": "{actor} changed the meeting series {target} ({meetings_changed} meetings changed)",
-    "group.listing_chased": "{actor} asked the owners of {target} to check their listing",
-    "group.listing_confirmed": "{actor} confirmed that the listing of {target} is correct",
-    "group.listing_report_resolved": "{actor} dealt with a problem reported with the listing of {target}",
-    "subscriber.topics_changed": "{actor} changed the topics of {target}",
-    "tag.retired": "{actor} retired the tag {name}",
-    "tag.restored": "{actor} brought back the tag {name}",
-    "topic.archived": "{actor} archived the mailing-list topic {name}",
-    "topic.restored": "{actor} brought back the mailing-list topic {name}",
-    "bulletin.created": "{actor} started the bulletin {title}",
-    "bulletin.edited": "{actor} edited the bulletin {target}",
-    "bulletin.deleted": "{actor} deleted the bulletin {title}",
-    "bulletin.item_added": "{actor} added {heading} to the bulletin {target}",
-    "bulletin.item_edited": "{actor} changed {heading} in the bulletin {target}",
-    "bulletin.item_removed": "{actor} removed {heading} from the bulletin {target}",
-    "bulletin.test_sent": "{actor} sent a test of the bulletin {target} to {to}",
-    "bulletin.scheduled": "{actor} scheduled the bulletin {target}",
-    "bulletin.unscheduled": "{actor} took the bulletin {target} off the schedule",
-    "bulletin.sent": "{actor} sent the bulletin {target} to {recipients} people",
-    "bulletin.paused": "{actor} paused sending the bulletin {target}",
-    "bulletin.resumed": "{actor} resumed sending the bulletin {target}",
-    "subscriber.added": "{actor} added {target} to the mailing list",
-    "subscriber.confirmed": "{target} confirmed their subscription",
-    "subscriber.unsubscribed": "{target} unsubscribed",
-    "subscriber.erased": "{actor} erased a subscriber's details",
-    "subscriber.data_exported": "{actor} downloaded the data held about {target}",
-    "subscriber.bouncing": "Emails to {target} bounced, so they get no more bulletins ({why})",
-    "subscriber.reactivated": "{actor} put {target} back on the mailing list: {reason}",
-    "subscriber.signed_up_again": "{target} asked to join the mailing list again before confirming",
-    "bulletin.bounce_valve": "Sending the bulletin {target} paused itself: {hard_bounces} of {finished} emails bounced",
-    "user.data_downloaded": "{actor} downloaded their data",
-    "user.email_change_requested": "{actor} asked to change their email address",
-    "user.email_changed": "{actor} changed their email address from {old} to {new}",
-    "user.deleted": "{actor} deleted their account",
-    "subscribers.imported": "{actor} imported subscribers from a file",
-    "subscribers.exported": "{actor} downloaded the mailing list",
-    "topic.added": "{actor} added the mailing-list topic {name}",
-    "toolkit.created": "{actor} created the toolkit {title}",
-    "toolkit.updated": "{actor} changed the toolkit {target}",
-    "toolkit.cloned": "{actor} made {target} as a copy of another toolkit",
-    "toolkit.section_added": "{actor} added the section {title} to {target}",
-    "toolkit.section_changed": "{actor} changed the section {title} of {target}",
-    "toolkit.section_removed": "{actor} removed the section {title} from {target}",
-    "toolkit.question_added": "{actor} added the question {label} to {target}",
-    "toolkit.question_changed": "{actor} changed the question {label} of {target}",
-    "toolkit.question_removed": "{actor} removed the question {label} from {target}",
-    "toolkit.reminders_sent": "{actor} reminded {recipients} people in {organisations} organisations about {target}",
-    "toolkit.you_said_saved": "{actor} chose the findings to publish for {target}",
-    "toolkit.response_reopened": "{actor} reopened a response to {target}",
-    "actionplan.created": "{actor} created the action plan {title}",
-    "actionplan.updated": "{actor} changed the action plan {target}",
-    "actionplan.imported": "{actor} imported {target} from {filename}",
-    "actionplan.theme_saved": "{actor} saved the theme {name} of {target}",
-    "actionplan.action_saved": "{actor} saved action {number} of {target}",
-    "actionplan.action_deleted": "{actor} deleted action {number} of {target}",
-    "site_content.edited": "{actor} changed the home page's welcome text",
+    "user.registered": N_("%(actor)s created an account"),
+    "user.confirmed": N_("%(actor)s confirmed their email address"),
+    "user.created": N_("%(actor)s created the account of %(target)s (%(role)s)"),
+    "user.login": N_("%(actor)s signed in"),
+    "user.login_failed": N_("Someone failed to sign in as %(email)s"),
+    "user.logout": N_("%(actor)s signed out"),
+    "user.logout_everywhere": N_("%(actor)s signed out on every device"),
+    "user.name_changed": N_("%(actor)s changed their name from %(old)s to %(new)s"),
+    "user.password_changed": N_("%(actor)s changed their password"),
+    "user.password_reset": N_("%(actor)s set a new password with a reset link"),
+    "user.password_reset_requested": N_("Someone asked for a password reset for %(target)s"),
+    "user.password_reset_unknown": N_("Someone asked for a password reset for %(email)s, which has no account"),
+    "user.role_changed": N_("%(actor)s changed %(target_possessive)s role from %(old)s to %(new)s"),
+    "user.deactivated": N_("%(actor)s deactivated the account of %(target)s"),
+    "user.reactivated": N_("%(actor)s reactivated the account of %(target)s"),
+    "invitation.sent": N_("%(actor)s invited %(email)s to join as %(role)s"),
+    "invitation.accepted": N_("%(email)s accepted their invitation"),
+    "invitation.revoked": N_("%(actor)s withdrew the invitation to %(email)s"),
+    "group.applied": N_("%(actor)s applied to add %(target)s to the directory"),
+    "group.resubmitted": N_("%(actor)s sent %(target)s for review again"),
+    "group.approved": N_("%(actor)s approved %(target)s"),
+    "group.rejected": N_("%(actor)s turned down %(target)s"),
+    "group.changes_requested": N_("%(actor)s asked %(target)s for changes"),
+    "group.edited": N_("%(actor)s edited the entry of %(target)s"),
+    "group.staff_edited": N_("%(actor)s edited the entry of %(target)s"),
+    "group.archived": N_("%(actor)s archived %(target)s"),
+    "group.restored": N_("%(actor)s restored %(target)s to the directory"),
+    "group.merged": N_("%(actor)s merged a duplicate into %(target)s"),
+    "group.member_invited": N_("%(actor)s invited %(email)s to manage %(target)s"),
+    "group.member_joined": N_("%(actor)s joined %(target)s"),
+    "group.member_removed": N_("%(actor)s removed someone from %(target)s"),
+    "group.invitation_withdrawn": N_("%(actor)s withdrew the invitation to %(email)s to manage %(target)s"),
+    "group.ownership_handed_over": N_("%(actor)s handed over ownership of %(target)s"),
+    "group.leave_requested": N_("%(actor)s asked for %(target)s to leave the network"),
+    "groups.imported": N_("%(actor)s imported groups from a file"),
+    "groups.exported": N_("%(actor)s downloaded groups as a CSV file"),
+    "tag.added": N_("%(actor)s added the tag %(name)s"),
+    "tag.renamed": N_("%(actor)s renamed the tag %(old)s to %(new)s"),
+    "tag.merged": N_("%(actor)s merged the tag %(merged)s into %(target)s"),
+    "event.created": N_("%(actor)s created the event %(target)s"),
+    "event.updated": N_("%(actor)s changed the event %(target)s"),
+    "event.moved": N_("%(actor)s moved %(target)s from %(was)s to %(now)s"),
+    "event.cancelled": N_("%(actor)s cancelled %(target)s and told %(told)s people"),
+    "event.agenda_item_added": N_("%(actor)s added %(title)s to the agenda of %(target)s"),
+    "event.agenda_item_changed": N_("%(actor)s changed the agenda item %(title)s of %(target)s"),
+    "event.agenda_item_removed": N_("%(actor)s removed %(title)s from the agenda of %(target)s"),
+    "event.minutes_saved": N_("%(actor)s saved the minutes of %(target)s"),
+    "event.minutes_published": N_("%(actor)s published the minutes of %(target)s"),
+    "event.action_added": N_("%(actor)s added an action to %(target)s: %(description)s"),
+    "event.action_status": N_("%(actor)s marked an action of %(target)s as %(status)s"),
+    "event_series.created": N_("%(actor)s created the meeting series %(name)s (%(meetings)s meetings)"),
+    "event_series.extended": N_("%(actor)s added %(meetings)s meetings to the series %(target)s"),
+    "event.agenda_published": N_("%(actor)s published the agenda of %(target)s"),
+    "event.agenda_withdrawn": N_("%(actor)s withdrew the agenda of %(target)s"),
+    "event.apologies_sent": N_("%(target)s sent apologies"),
+    "event.change_notice": N_("%(actor)s changed %(target)s and told %(told)s people"),
+    "event.check_in": N_("%(actor)s checked in %(target)s"),
+    "event.check_in_undone": N_("%(actor)s undid the check-in of %(target)s"),
+    "event.guest_cancelled": N_("%(actor)s removed the guest %(guest)s of %(target)s"),
+    "event.message_sent": N_("%(actor)s sent a message about %(target)s to %(recipients)s people"),
+    "event.registrant_added": N_("%(actor)s added %(target)s to the registrants"),
+    "event.registrant_moved": N_("%(actor)s moved %(target)s from %(old)s to %(new)s"),
+    "event.registration_cancelled": N_("%(actor)s cancelled the place of %(target)s"),
+    "event.standing_item_spread": N_("%(actor)s added the standing item %(title)s to later meetings of %(target)s"),
+    "event.waitlist_skipped": N_(
+        "A place came up but the party of %(target)s (%(party)s people) did not fit in %(free)s"
+    ),
+    "event_series.updated": N_(
+        "%(actor)s changed the meeting series %(target)s (%(meetings_changed)s meetings changed)"
+    ),
+    "group.listing_chased": N_("%(actor)s asked the owners of %(target)s to check their listing"),
+    "group.listing_confirmed": N_("%(actor)s confirmed that the listing of %(target)s is correct"),
+    "group.listing_report_resolved": N_("%(actor)s dealt with a problem reported with the listing of %(target)s"),
+    "subscriber.topics_changed": N_("%(actor)s changed the topics of %(target)s"),
+    "tag.retired": N_("%(actor)s retired the tag %(name)s"),
+    "tag.restored": N_("%(actor)s brought back the tag %(name)s"),
+    "topic.archived": N_("%(actor)s archived the mailing-list topic %(name)s"),
+    "topic.restored": N_("%(actor)s brought back the mailing-list topic %(name)s"),
+    "bulletin.created": N_("%(actor)s started the bulletin %(title)s"),
+    "bulletin.edited": N_("%(actor)s edited the bulletin %(target)s"),
+    "bulletin.deleted": N_("%(actor)s deleted the bulletin %(title)s"),
+    "bulletin.item_added": N_("%(actor)s added %(heading)s to the bulletin %(target)s"),
+    "bulletin.item_edited": N_("%(actor)s changed %(heading)s in the bulletin %(target)s"),
+    "bulletin.item_removed": N_("%(actor)s removed %(heading)s from the bulletin %(target)s"),
+    "bulletin.test_sent": N_("%(actor)s sent a test of the bulletin %(target)s to %(to)s"),
+    "bulletin.scheduled": N_("%(actor)s scheduled the bulletin %(target)s"),
+    "bulletin.unscheduled": N_("%(actor)s took the bulletin %(target)s off the schedule"),
+    "bulletin.sent": N_("%(actor)s sent the bulletin %(target)s to %(recipients)s people"),
+    "bulletin.paused": N_("%(actor)s paused sending the bulletin %(target)s"),
+    "bulletin.resumed": N_("%(actor)s resumed sending the bulletin %(target)s"),
+    "subscriber.added": N_("%(actor)s added %(target)s to the mailing list"),
+    "subscriber.confirmed": N_("%(target)s confirmed their subscription"),
+    "subscriber.unsubscribed": N_("%(target)s unsubscribed"),
+    "subscriber.erased": N_("%(actor)s erased a subscriber's details"),
+    "subscriber.data_exported": N_("%(actor)s downloaded the data held about %(target)s"),
+    "subscriber.bouncing": N_("Emails to %(target)s bounced, so they get no more bulletins (%(why)s)"),
+    "subscriber.reactivated": N_("%(actor)s put %(target)s back on the mailing list: %(reason)s"),
+    "subscriber.signed_up_again": N_("%(target)s asked to join the mailing list again before confirming"),
+    "bulletin.bounce_valve": N_(
+        "Sending the bulletin %(target)s paused itself: %(hard_bounces)s of %(finished)s emails bounced"
+    ),
+    "user.data_downloaded": N_("%(actor)s downloaded their data"),
+    "user.email_change_requested": N_("%(actor)s asked to change their email address"),
+    "user.email_changed": N_("%(actor)s changed their email address from %(old)s to %(new)s"),
+    "user.deleted": N_("%(actor)s deleted their account"),
+    "subscribers.imported": N_("%(actor)s imported subscribers from a file"),
+    "subscribers.exported": N_("%(actor)s downloaded the mailing list"),
+    "topic.added": N_("%(actor)s added the mailing-list topic %(name)s"),
+    "toolkit.created": N_("%(actor)s created the toolkit %(title)s"),
+    "toolkit.updated": N_("%(actor)s changed the toolkit %(target)s"),
+    "toolkit.cloned": N_("%(actor)s made %(target)s as a copy of another toolkit"),
+    "toolkit.section_added": N_("%(actor)s added the section %(title)s to %(target)s"),
+    "toolkit.section_changed": N_("%(actor)s changed the section %(title)s of %(target)s"),
+    "toolkit.section_removed": N_("%(actor)s removed the section %(title)s from %(target)s"),
+    "toolkit.question_added": N_("%(actor)s added the question %(label)s to %(target)s"),
+    "toolkit.question_changed": N_("%(actor)s changed the question %(label)s of %(target)s"),
+    "toolkit.question_removed": N_("%(actor)s removed the question %(label)s from %(target)s"),
+    "toolkit.reminders_sent": N_(
+        "%(actor)s reminded %(recipients)s people in %(organisations)s organisations about %(target)s"
+    ),
+    "toolkit.you_said_saved": N_("%(actor)s chose the findings to publish for %(target)s"),
+    "toolkit.response_reopened": N_("%(actor)s reopened a response to %(target)s"),
+    "actionplan.created": N_("%(actor)s created the action plan %(title)s"),
+    "actionplan.updated": N_("%(actor)s changed the action plan %(target)s"),
+    "actionplan.imported": N_("%(actor)s imported %(target)s from %(filename)s"),
+    "actionplan.theme_saved": N_("%(actor)s saved the theme %(name)s of %(target)s"),
+    "actionplan.action_saved": N_("%(actor)s saved action %(number)s of %(target)s"),
+    "actionplan.action_deleted": N_("%(actor)s deleted action %(number)s of %(target)s"),
+    "site_content.edited": N_("%(actor)s changed the home page's welcome text"),
 }
 
 # The column that names a row of each kind the log points to (staff aggregates: it may read any feature).
@@ -164,7 +180,23 @@ NAMES = {
     "ActionPlan": ActionPlan.title,
     "Action": Action.headline,
 }
-KIND_WORDS = {"ActionPlan": "action plan", "EventSeries": "meeting series"}
+# What a row the log points to was, for one since deleted ("a user since deleted").
+KIND_WORDS = {
+    "User": _l("user"),
+    "Organisation": _l("organisation"),
+    "Tag": _l("tag"),
+    "Event": _l("event"),
+    "EventSeries": _l("meeting series"),
+    "Registration": _l("registration"),
+    "Bulletin": _l("bulletin"),
+    "Subscriber": _l("subscriber"),
+    "Toolkit": _l("toolkit"),
+    "ActionPlan": _l("action plan"),
+    "Action": _l("action"),
+    "Theme": _l("theme"),
+    "Invitation": _l("invitation"),
+}
+FIELD = re.compile(r"%\((\w+)\)s")
 
 
 @dataclass(frozen=True)
@@ -196,16 +228,16 @@ def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
 
 def _line(event: AuditEvent, names: dict[tuple[str, str], str]) -> AuditLine:
     details = {k: _value(v) for k, v in (event.details or {}).items()}
-    actor = event.actor.name if event.actor is not None else "Someone"
+    actor = event.actor.name if event.actor is not None else _("Someone")
     target = _target(event, names)
     values = {**details, "actor": actor, "target": target, "target_possessive": _possessive(target)}
     template = SENTENCES.get(event.verb)
     used: set[str] = set()
     if template and _can_fill(template, values):
-        sentence = template.format(**values)
-        used = {field for _text, field, _spec, _conv in Formatter().parse(template) if field}
+        used = set(FIELD.findall(template))
+        sentence = _(template, **{field: values[field] for field in used})
     else:
-        sentence = f"{actor}: {verb_label(event.verb).lower()}"
+        sentence = _("%(actor)s: %(what)s", actor=actor, what=verb_label(event.verb).lower())
     extra = [f"{key.replace('_', ' ')}: {value}" for key, value in details.items() if key not in used]
     return AuditLine(event=event, sentence=sentence, details=extra)
 
@@ -216,9 +248,9 @@ def _target(event: AuditEvent, names: dict[tuple[str, str], str]) -> str:
     if name is not None:
         return name
     if not event.object_type:
-        return "the site"
-    kind = KIND_WORDS.get(event.object_type, event.object_type.lower())
-    return f"a {kind} since deleted" if event.object_id else f"a {kind}"
+        return _("the site")
+    kind = str(KIND_WORDS.get(event.object_type, event.object_type.lower()))
+    return _("a %(kind)s since deleted", kind=kind) if event.object_id else _("a %(kind)s", kind=kind)
 
 
 def verb_label(verb: str) -> str:
@@ -228,16 +260,17 @@ def verb_label(verb: str) -> str:
 
 
 def _can_fill(template: str, values: dict) -> bool:
-    return all(field in values for _text, field, _spec, _conv in Formatter().parse(template) if field)
+    return all(field in values for field in FIELD.findall(template))
 
 
 def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    """ "Bilal Ahmed's" (a language without an apostrophe-s says it its own way)."""
+    return _("%(name)s'", name=name) if name.endswith("s") else _("%(name)s's", name=name)
 
 
 def _value(value) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
         try:
             return datetime_format(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))

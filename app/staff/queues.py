@@ -73,7 +73,7 @@ def bulletins_in_progress() -> dict:
         .limit(LIST_LIMIT)
     ).all()
     out = []
-    for bulletin_id, title, status, send_at, total, sent, failed, _ in rows:
+    for bulletin_id, title, status, send_at, total, sent, failed, _skip in rows:
         done = int(sent) + int(failed)
         out.append(
             {
@@ -110,7 +110,7 @@ def open_toolkits(now: dt.datetime | None = None) -> dict:
         .limit(LIST_LIMIT)
     ).all()
     out = []
-    for slug, title, closes_at, audience, sent, groups, _ in rows:
+    for slug, title, closes_at, audience, sent, groups, _skip in rows:
         by_group = audience == "organisation"
         out.append(
             {

@@ -15,12 +15,13 @@ from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import is_partial, render
+from app.i18n import _, _l
 from app.mail.models import OutboxMessage
 from app.pagination import govuk_pagination, paginate
 from app.security import ROLE_LABELS, ROLES, admin_required, staff_required
 from app.staff import bp, queues
 from app.staff.audit_text import describe, verb_label
-from app.staff.mail_kinds import kind_label
+from app.staff.mail_kinds import MAIL_STATUSES, kind_label
 from app.staff.redaction import redact
 
 
@@ -52,7 +53,7 @@ def dashboard():
 
 def _role_form(user: User) -> RoleForm:
     form = RoleForm(prefix=f"u{user.id}", data={"role": user.role})
-    form.role.label.text = f"Role for {user.name}"
+    form.role.label.text = _("Role for %(name)s", name=user.name)
     return form
 
 
@@ -95,10 +96,10 @@ def _row_response(user: User, form: RoleForm | None = None, message: str | None 
 
 def _guard_self_and_last_admin(user: User, new_role: str | None = None, deactivate: bool = False) -> str | None:
     if user.id == current_user.id:
-        return "You cannot change your own role or deactivate your own account. Ask another administrator."
+        return _("You cannot change your own role or deactivate your own account. Ask another administrator.")
     removes_admin = user.role == "admin" and user.active and (deactivate or (new_role and new_role != "admin"))
     if removes_admin and accounts.admin_count() <= 1:
-        return "There must always be at least one active administrator."
+        return _("There must always be at least one active administrator.")
     return None
 
 
@@ -107,14 +108,14 @@ def _guard_self_and_last_admin(user: User, new_role: str | None = None, deactiva
 def change_role(user_id: int):
     user = child_or_404(User, user_id)
     form = RoleForm(prefix=f"u{user.id}")
-    form.role.label.text = f"Role for {user.name}"
+    form.role.label.text = _("Role for %(name)s", name=user.name)
     problem = None
     if form.validate_on_submit():
         problem = _guard_self_and_last_admin(user, new_role=form.role.data)
         if not problem:
             accounts.change_role(user, form.role.data)
             db.session.commit()
-            message = f"{user.name} is now {user.role_label.lower()}."
+            message = _("%(name)s is now %(role)s.", name=user.name, role=user.role_label.lower())
             if is_partial():
                 return _row_response(user, message=message)
             flash(message, "success")
@@ -137,7 +138,11 @@ def _set_active(user_id: int, active: bool):
         return redirect(url_for("staff.users"), code=303)
     accounts.set_active(user, active)
     db.session.commit()
-    message = f"{user.name} has been {'reactivated' if active else 'deactivated and signed out everywhere'}."
+    message = (
+        _("%(name)s has been reactivated.", name=user.name)
+        if active
+        else _("%(name)s has been deactivated and signed out everywhere.", name=user.name)
+    )
     if is_partial():
         return _row_response(user, message=message)
     flash(message, "success")
@@ -158,6 +163,9 @@ def reactivate_user(user_id: int):
 
 # --- invitations ---------------------------------------------------------------------
 
+INVITATION_STATUSES = {"pending": _l("Pending"), "accepted": _l("Accepted"), "revoked": _l("Revoked")}
+INVITATION_ROLES = {"member": _l("Member"), "staff": _l("Staff"), "admin": _l("Admin")}
+
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @admin_required
@@ -166,14 +174,23 @@ def invitations():
     if form.validate_on_submit():
         existing = find_user_by_email(form.email.data)
         if existing is not None and existing.role in ("staff", "admin") and existing.role == form.role.data:
-            form.email.errors.append(f"{existing.email} is already {existing.role_label.lower()}")
+            form.email.errors.append(
+                _("%(email)s is already %(role)s", email=existing.email, role=existing.role_label.lower())
+            )
         else:
             accounts.invite(email=form.email.data, name=form.name.data, role=form.role.data, invited_by=current_user)
             db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("staff.invitations"), code=303)
     rows = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(100)).all()
-    return render_template("staff/invitations.html", form=form, invitations=rows, action_form=ConfirmForm())
+    return render_template(
+        "staff/invitations.html",
+        form=form,
+        invitations=rows,
+        action_form=ConfirmForm(),
+        invitation_roles=INVITATION_ROLES,
+        invitation_statuses=INVITATION_STATUSES,
+    )
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
@@ -184,7 +201,7 @@ def revoke_invitation(invitation_id: int):
         invitation.revoked_at = utcnow()
         record("invitation.revoked", invitation, email=invitation.email)
         db.session.commit()
-        flash(f"Invitation to {invitation.email} revoked.", "success")
+        flash(_("Invitation to %(email)s revoked.", email=invitation.email), "success")
     return redirect(url_for("staff.invitations"), code=303)
 
 
@@ -226,7 +243,7 @@ def mail():
         "staff/mail.html",
         pager=pager,
         status=status,
-        status_options=[(s, s.capitalize()) for s in ("queued", "sending", "sent", "failed")],
+        status_options=list(MAIL_STATUSES.items()),
         capture_mode=not current_app.config.get("MAIL_SERVER"),
         pagination=govuk_pagination(pager, "staff.mail", status=status),
         kind_label=kind_label,

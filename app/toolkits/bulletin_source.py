@@ -6,6 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import _l
 from app.mailing.sources import ContentSource, SourceItem, register_source
 from app.text import html_to_text
 from app.toolkits.models import Toolkit
@@ -41,4 +42,4 @@ def get(key: str) -> SourceItem | None:
     return _item(toolkit) if toolkit else None
 
 
-register_source(ContentSource("toolkits", "“You said” findings from toolkits", candidates, get))
+register_source(ContentSource("toolkits", _l("“You said” findings from toolkits"), candidates, get))

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _
 from app.times import clock, to_london
 from app.toolkits.models import Answer, AnswerRevision, AnswerState, Question, Response, SectionPresence
 
@@ -205,9 +206,19 @@ class Conflict:
 
     @property
     def message(self) -> str:
-        when = f"at {clock(to_london(self.at))}" if self.at else "just now"
         label = self.question.label.strip().rstrip("?.:")
-        return f"{self.by} changed “{label}” {when} while you were editing. Choose which answer to keep"
+        if self.at:
+            return _(
+                "%(name)s changed “%(question)s” at %(time)s while you were editing. Choose which answer to keep",
+                name=self.by,
+                question=label,
+                time=clock(to_london(self.at)),
+            )
+        return _(
+            "%(name)s changed “%(question)s” just now while you were editing. Choose which answer to keep",
+            name=self.by,
+            question=label,
+        )
 
 
 @dataclass
@@ -280,7 +291,7 @@ def _decide(response: Response, question: Question, posted: Posted, current: Cur
 def _conflict(question: Question, posted: Posted, current: Current) -> Outcome:
     by = db.session.get(User, current.changed_by_id) if current.changed_by_id else None
     conflict = Conflict(
-        question, lines(question, posted.rows), lines(question, current.rows), by.name if by else "Someone",
+        question, lines(question, posted.rows), lines(question, current.rows), by.name if by else _("Someone"),
         current.changed_at, current.version,
     )  # fmt: skip
     return Outcome(rows=current.rows, version=current.version, conflict=conflict)
@@ -331,7 +342,7 @@ def history(response: Response | None, questions: dict[int, Question]) -> dict[i
         found.setdefault(question.id, []).append(
             Change(
                 revision,
-                names.get(revision.changed_by_id, "A former member"),
+                names.get(revision.changed_by_id) or _("A former member"),
                 lines(question, revision.old_rows),
                 lines(question, revision.new_rows),
             )

@@ -30,12 +30,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import SOURCE, _, _l, ngettext
 from app.toolkits import results as results_mod
 from app.toolkits.models import Answer, Question, Response, Toolkit
+from app.toolkits.question_types.ranking import ranking_sentence, statement_form
 
 SNAPSHOT_VERSION = 1
 
@@ -90,7 +93,7 @@ def protect(figures: dict, threshold: int) -> tuple[dict, list[str]]:
             "answered": answered, "rows": [], "stats": None, "statement": "", "withheld": False}  # fmt: skip
     if shape == "other" or answered < threshold:
         item.update(answered=None, withheld=True)
-        return item, [f"Not shown: fewer than {threshold} organisations answered it."]
+        return item, [_("Not shown: fewer than %(num)s organisations answered it.", num=threshold)]
     options = figures["options"]
     if shape in ("single", "scale"):
         hidden = _hide_with_total([o["count"] for o in options], threshold)
@@ -103,7 +106,9 @@ def protect(figures: dict, threshold: int) -> tuple[dict, list[str]]:
     item["rows"] = [_row(o, answered, shape, i in hidden) for i, o in enumerate(options)]
     item["stats"] = _stats(figures, shape, hidden)
     if shape == "ranking":
-        item["statement"] = _ranking_statement(options, hidden)
+        item["statement_parts"] = _ranking_statement(options, hidden)
+        with force_locale(SOURCE.babel):  # the snapshot keeps English; pages say it in the reader's words
+            item["statement"] = statement_text(item)
     return item, _reasons(options, hidden, shape, figures, item, threshold)
 
 
@@ -143,11 +148,12 @@ def _hide_ranking(options: list[dict], answered: int, top: int, threshold: int) 
 
 def _row(option: dict, answered: int, shape: str, hidden: bool) -> dict:
     if hidden:
-        return {"label": option["label"], "count": None, "percent": None, "first": None, "borda": None,
-                "width_class": "portal-bar--w0"}  # fmt: skip
+        return {"id": option.get("id", ""), "label": option["label"], "count": None, "percent": None, "first": None,
+                "borda": None, "width_class": "portal-bar--w0"}  # fmt: skip
     percent = round(100 * option["count"] / answered) if answered else 0
     ranked = shape == "ranking"
     return {
+        "id": option.get("id", ""),
         "label": option["label"],
         "count": option["count"],
         "percent": percent,
@@ -164,32 +170,75 @@ def _stats(figures: dict, shape: str, hidden: set[int]) -> dict | None:
     return {"n": stats["n"], "mean": stats["mean"], "median": stats["median"]}
 
 
-def _ranking_statement(options: list[dict], hidden: set[int]) -> str:
-    """The finding in words, only when the two highest-scored options are both shown."""
+def _ranking_statement(options: list[dict], hidden: set[int]) -> dict | None:
+    """The finding (as data for statement_text), only when the two highest-scored options are both shown."""
     order = sorted(range(len(options)), key=lambda i: (-options[i]["borda"], options[i]["label"]))
     if len(order) < 2 or order[0] in hidden or order[1] in hidden or options[order[0]]["borda"] <= 0:
-        return ""
+        return None
     first, second = options[order[0]], options[order[1]]
-    if second["borda"] == first["borda"]:
-        return f"{first['label']} and {second['label']} were ranked equal first."
-    closeness = "closely followed by" if second["borda"] >= 0.8 * first["borda"] else "followed by"
-    return f"{first['label']} was ranked first, {closeness} {second['label']}."
+    return {
+        "form": statement_form(first["borda"], second["borda"]),
+        "first": first["label"],
+        "second": second["label"],
+    }
+
+
+# Options every toolkit offers (stored in snapshots in English): shown in the reader's language.
+FIXED_LABELS = {"yes": ("Yes", _l("Yes")), "no": ("No", _l("No")), "other": ("Other", _l("Other"))}
+
+
+def for_reader(item: dict) -> dict:
+    """A published question as the "You said" page shows it: the finding's sentence and the fixed
+    option names ("Yes", "No", "Other") in the reader's language, the rest as published."""
+    rows = []
+    for row in item.get("rows", []):
+        english, words = FIXED_LABELS.get(row.get("id", ""), (None, None))
+        rows.append(row | {"label": str(words)} if english and row["label"] == english else row)
+    return item | {"statement": statement_text(item), "rows": rows}
+
+
+def statement_text(item: dict) -> str:
+    """A published question's finding in a whole sentence, in the reader's language (snapshots taken
+    before the sentence was kept as data have only the English `statement`)."""
+    parts = item.get("statement_parts")
+    if not parts:
+        return item.get("statement", "")
+    return ranking_sentence(parts["form"], parts["first"], parts["second"])
 
 
 def _reasons(options, hidden, shape, figures, item, threshold: int) -> list[str]:
     if not hidden:
         return []
-    names = ", ".join(f"“{options[i]['label']}”" for i in sorted(hidden))
-    why = {
-        "single": f"fewer than {threshold} organisations chose some of them, and the others would let those be "
-        "worked out from the total",
-        "scale": f"fewer than {threshold} organisations chose some points, and the others would let those be "
-        "worked out from the total; the average and middle value are not shown either",
-        "multiple": f"fewer than {threshold} organisations chose them, or fewer than {threshold} did not",
-        "ranking": f"fewer than {threshold} organisations put them at some place (or left them out), and the "
-        "scores would let that be worked out",
-    }[shape]
-    return [f"Not shown: {names}, because {why}."]
+    names = ", ".join(_("“%(option)s”", option=options[i]["label"]) for i in sorted(hidden))
+    if shape == "single":
+        why = _(
+            "Not shown: %(options)s, because fewer than %(num)s organisations chose some of them, and the others "
+            "would let those be worked out from the total.",
+            options=names,
+            num=threshold,
+        )
+    elif shape == "scale":
+        why = _(
+            "Not shown: %(options)s, because fewer than %(num)s organisations chose some points, and the others "
+            "would let those be worked out from the total; the average and middle value are not shown either.",
+            options=names,
+            num=threshold,
+        )
+    elif shape == "multiple":
+        why = _(
+            "Not shown: %(options)s, because fewer than %(num)s organisations chose them, or fewer than %(num)s "
+            "did not.",
+            options=names,
+            num=threshold,
+        )
+    else:
+        why = _(
+            "Not shown: %(options)s, because fewer than %(num)s organisations put them at some place (or left "
+            "them out), and the scores would let that be worked out.",
+            options=names,
+            num=threshold,
+        )
+    return [why]
 
 
 # --- snapshots ------------------------------------------------------------------------------
@@ -255,7 +304,8 @@ class Check:
 def check(toolkit: Toolkit, questions: list[Question]) -> Check:
     """The disclosure check staff see before publishing (and the snapshot publishing stores)."""
     threshold = toolkit.suppression_threshold
-    results = results_mod.compute(toolkit, questions, include_text=False)
+    with force_locale(SOURCE.babel):  # the snapshot's fixed words ("Yes", "Other") stay English
+        results = results_mod.compute(toolkit, questions, include_text=False)
     cells = ranking_cells(toolkit, questions)
     published, reasons = [], {}
     for result in results.questions:
@@ -279,11 +329,15 @@ def check(toolkit: Toolkit, questions: list[Question]) -> Check:
     changed = changed_since(toolkit.you_said_snapshot, responses)
     blocked = ""
     if not may_refresh(toolkit.you_said_snapshot, responses, threshold):
-        blocked = (
-            f"Only {changed} {'organisation has' if changed == 1 else 'organisations have'} answered or changed "
-            f"their answers since the figures were last published. Publishing new figures now would let anyone "
-            f"compare the two versions and work out what {'it' if changed == 1 else 'they'} said. The published "
-            f"figures stay as they are until at least {threshold} have."
+        blocked = ngettext(
+            "Only %(num)s organisation has answered or changed their answers since the figures were last "
+            "published. Publishing new figures now would let anyone compare the two versions and work out what "
+            "it said. The published figures stay as they are until at least %(threshold)s have.",
+            "Only %(num)s organisations have answered or changed their answers since the figures were last "
+            "published. Publishing new figures now would let anyone compare the two versions and work out what "
+            "they said. The published figures stay as they are until at least %(threshold)s have.",
+            changed,
+            threshold=threshold,
         )
     return Check(snapshot, reasons, changed, blocked)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.groups.models import Organisation
+from app.i18n import _, _l
 from app.spreadsheets import XlsxSheet, escape_formula, write_workbook
 from app.template_helpers import datetime_format
 from app.toolkits import results as results_mod
@@ -40,12 +41,17 @@ def _columns(questions: list[Question]) -> list[tuple[str, QuestionType, str | N
     return [(heading, kind, option) for kind in kinds for heading, option in kind.export_columns()]
 
 
+def _headings(columns: list) -> list[str]:
+    """The Answers sheet's column headings (for staff to read; the columns' order is fixed)."""
+    return [_("Organisation"), _("Status"), _("Submitted"), _("Last saved"), *[c[0] for c in columns]]
+
+
 def rows(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) -> Iterator[list]:
     """The header, then one list per response: submitted ones (and drafts when asked, the status column
     saying which), of the organisations the filter's tags narrow to. Dates stay dates (typed in XLSX)."""
     questions = svc.load_definition(toolkit).questions
     columns = _columns(questions)
-    yield ["Organisation", "Status", "Submitted", "Last saved", *[c[0] for c in columns]]
+    yield _headings(columns)
     query = (
         select(Response.id, Organisation.name, Response.status, Response.submitted_at, Response.updated_at)
         .outerjoin(Organisation, Organisation.id == Response.organisation_id)
@@ -69,8 +75,8 @@ def rows(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) ->
         for response_id, name, status, submitted_at, updated_at in chunk:
             answers = by_response[response_id]
             yield [
-                name or f"Response {response_id}",
-                RESPONSE_STATUSES.get(status, status),
+                name or _("Response %(id)s", id=str(response_id)),
+                str(RESPONSE_STATUSES.get(status, status)),
                 submitted_at or "",
                 updated_at,
                 *[kind.export_cell(option, answers.get(kind.question.id, [])) for _heading, kind, option in columns],
@@ -91,7 +97,9 @@ def _csv_value(value):
 def scope_words(tags: list | None, drafts: bool) -> str:
     """What an export holds, in words (the XLSX summary sheet and the results page say it)."""
     who = results_mod.filter_words(results_mod.tag_list(tags))
-    return f"Responses of {who}; {'drafts included' if drafts else 'submitted responses only (drafts left out)'}."
+    if drafts:
+        return _("Responses of %(who)s; drafts included.", who=who)
+    return _("Responses of %(who)s; submitted responses only (drafts left out).", who=who)
 
 
 def _filename(toolkit: Toolkit, tags: list | None, drafts: bool, extension: str) -> str:
@@ -119,24 +127,29 @@ def csv_response(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = F
     )
 
 
-STAT_WORDS = {"mean": "Average (mean)", "median": "Middle value (median)", "min": "Lowest", "max": "Highest"}
+STAT_WORDS = {
+    "mean": _l("Average (mean)"),
+    "median": _l("Middle value (median)"),
+    "min": _l("Lowest"),
+    "max": _l("Highest"),
+}
 
 
 def summary_rows(toolkit: Toolkit, tags: list | None, drafts: bool) -> Iterator[list]:
     """The summary sheet: what the export holds, then each question's figures (submitted responses)."""
     questions = svc.load_definition(toolkit).questions
     results = results_mod.compute(toolkit, questions, tag=results_mod.tag_list(tags), include_text=False)
-    yield ["Question", "Answer", "Organisations", "Per cent"]
-    yield ["What this holds", scope_words(tags, drafts), "", ""]
-    yield ["Figures below", "Submitted responses only", results.submitted, ""]
+    yield [_("Question"), _("Answer"), _("Organisations"), _("Per cent")]
+    yield [_("What this holds"), scope_words(tags, drafts), "", ""]
+    yield [_("Figures below"), _("Submitted responses only"), results.submitted, ""]
     for result in results.questions:
         for option in result.options:
             yield [result.question.label, option.label, option.count, option.percent]
         if result.stats:
             for name, words in STAT_WORDS.items():
-                yield [result.question.label, words, result.stats[name], ""]
+                yield [result.question.label, str(words), result.stats[name], ""]
         if not result.options and not result.stats:
-            yield [result.question.label, "Answered by", result.answered, ""]
+            yield [result.question.label, _("Answered by"), result.answered, ""]
 
 
 def _widths(headings: list[str]) -> list[float]:
@@ -146,13 +159,12 @@ def _widths(headings: list[str]) -> list[float]:
 def xlsx_response(toolkit: Toolkit, tags: list | None = None, *, drafts: bool = False) -> FlaskResponse:
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by the generator
     answers = ([_safe(v) for v in row] for row in rows(toolkit, tags, drafts=drafts))
-    headings = ["Organisation", "Status", "Submitted", "Last saved", *[c[0] for c in _columns(
-        svc.load_definition(toolkit).questions)]]  # fmt: skip
+    headings = _headings(_columns(svc.load_definition(toolkit).questions))
     write_workbook(
         [
-            XlsxSheet("Answers", answers, freeze_header=True, autofilter=True,
+            XlsxSheet(_("Answers"), answers, freeze_header=True, autofilter=True,
                       widths=[30.0, 12.0, 18.0, 18.0, *_widths(headings[4:])]),
-            XlsxSheet("Summary", ([_safe(v) for v in row] for row in summary_rows(toolkit, tags, drafts)),
+            XlsxSheet(_("Summary"), ([_safe(v) for v in row] for row in summary_rows(toolkit, tags, drafts)),
                       freeze_header=True, autofilter=True, widths=[50.0, 40.0, 15.0, 10.0]),
         ],
         spool,

@@ -26,93 +26,99 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import GovDateField, strip_filter, text_field
+from app.i18n import _, _l
 from app.toolkits.models import AUDIENCES, QUESTION_TYPES, TOOLKIT_STATUSES
 from app.toolkits.question_types import type_named
 
-LABEL_LENGTH = Length(max=100, message="Label must be 100 characters or fewer")
+LABEL_LENGTH = Length(max=100, message=_l("Label must be 100 characters or fewer"))
 
 
 class ToolkitForm(FlaskForm):
-    title = text_field("Title", "Enter a title")
+    title = text_field(_l("Title"), _l("Enter a title"))
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         widget=GovTextArea(),
-        description="Shown to respondents before they start. You can use simple HTML such as paragraphs and links.",
-        validators=[Length(max=20000, message="Description must be 20,000 characters or fewer")],
+        description=_l("Shown to respondents before they start. You can use simple HTML such as paragraphs and links."),
+        validators=[Length(max=20000, message=_l("Description must be 20,000 characters or fewer"))],
     )
-    opens = GovDateField("Opening date", description="The toolkit opens at the start of this day. For example 1 3 2027",
+    opens = GovDateField(_l("Opening date"),
+                         description=_l("The toolkit opens at the start of this day. For example 1 3 2027"),
                          validators=[Optional()])  # fmt: skip
-    closes = GovDateField("Closing date",
-                          description="The toolkit closes at the end of this day. For example 31 3 2027",
+    closes = GovDateField(_l("Closing date"),
+                          description=_l("The toolkit closes at the end of this day. For example 31 3 2027"),
                           validators=[Optional()])  # fmt: skip
     audience = RadioField(
-        "Who answers",
+        _l("Who answers"),
         widget=GovRadioInput(),
         choices=list(AUDIENCES.items()),
         default="organisation",
-        validators=[InputRequired(message="Choose who answers")],
+        validators=[InputRequired(message=_l("Choose who answers"))],
     )
     status = RadioField(
-        "Status",
+        _l("Status"),
         widget=GovRadioInput(),
         choices=list(TOOLKIT_STATUSES.items()),
         default="draft",
-        validators=[InputRequired(message="Choose a status")],
+        validators=[InputRequired(message=_l("Choose a status"))],
     )
     suppression_threshold = IntegerField(
-        "Smallest number published",
+        _l("Smallest number published"),
         widget=GovTextInput(),
-        description="On the “You said” page, counts below this show as “fewer than N”. Usually 5.",
+        description=_l("On the “You said” page, counts below this show as “fewer than N”. Usually 5."),
         default=5,
         validators=[
-            InputRequired(message="Enter the smallest number published, like 5"),
-            NumberRange(min=2, max=100, message="Enter a number between 2 and 100"),
+            InputRequired(message=_l("Enter the smallest number published, like 5")),
+            NumberRange(min=2, max=100, message=_l("Enter a number between 2 and 100")),
         ],
     )
 
     def validate_closes(self, field):
         if field.data and self.opens.data and field.data < self.opens.data:
-            raise ValidationError("The closing date must be on or after the opening date")
+            raise ValidationError(_("The closing date must be on or after the opening date"))
 
 
 class SectionForm(FlaskForm):
-    title = text_field("Section title", "Enter a section title")
+    title = text_field(_l("Section title"), _l("Enter a section title"))
     description = TextAreaField(
-        "Introduction (optional)",
+        _l("Introduction (optional)"),
         widget=GovTextArea(),
         filters=[strip_filter],
-        validators=[Length(max=2000, message="Introduction must be 2,000 characters or fewer")],
+        validators=[Length(max=2000, message=_l("Introduction must be 2,000 characters or fewer"))],
     )
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField("Type of question", widget=GovSelect(), choices=list(QUESTION_TYPES.items()),
-                       validators=[InputRequired(message="Choose the type of question")])  # fmt: skip
-    label = text_field("Question", "Enter the question", max_length=500)
-    hint = TextAreaField("Hint (optional)", widget=GovTextArea(), filters=[strip_filter],
-                         validators=[Length(max=1000, message="Hint must be 1,000 characters or fewer")])  # fmt: skip
-    required = BooleanField("An answer is required", widget=GovCheckboxInput())
-    options = TextAreaField(
-        "Options",
+    type = SelectField(_l("Type of question"), widget=GovSelect(), choices=list(QUESTION_TYPES.items()),
+                       validators=[InputRequired(message=_l("Choose the type of question"))])  # fmt: skip
+    label = text_field(_l("Question"), _l("Enter the question"), max_length=500)
+    hint = TextAreaField(
+        _l("Hint (optional)"),
         widget=GovTextArea(),
-        description="For choice and ranking questions: one option per line.",
         filters=[strip_filter],
-        validators=[Length(max=10000, message="Options must be 10,000 characters or fewer")],
+        validators=[Length(max=1000, message=_l("Hint must be 1,000 characters or fewer"))],
     )
-    allow_other = BooleanField("Offer “Other, please specify”", widget=GovCheckboxInput())
-    min_value = FloatField("Smallest number allowed (optional)", widget=GovTextInput(), validators=[Optional()])
-    max_value = FloatField("Largest number allowed (optional)", widget=GovTextInput(), validators=[Optional()])
+    required = BooleanField(_l("An answer is required"), widget=GovCheckboxInput())
+    options = TextAreaField(
+        _l("Options"),
+        widget=GovTextArea(),
+        description=_l("For choice and ranking questions: one option per line."),
+        filters=[strip_filter],
+        validators=[Length(max=10000, message=_l("Options must be 10,000 characters or fewer"))],
+    )
+    allow_other = BooleanField(_l("Offer “Other, please specify”"), widget=GovCheckboxInput())
+    min_value = FloatField(_l("Smallest number allowed (optional)"), widget=GovTextInput(), validators=[Optional()])
+    max_value = FloatField(_l("Largest number allowed (optional)"), widget=GovTextInput(), validators=[Optional()])
     rank_top = IntegerField(
-        "How many to rank (optional)",
+        _l("How many to rank (optional)"),
         widget=GovTextInput(),
-        description="For ranking questions, for example 3 to rank the top three. Leave blank to rank them all.",
-        validators=[Optional(), NumberRange(min=1, max=50, message="Enter a number between 1 and 50")],
+        description=_l("For ranking questions, for example 3 to rank the top three. Leave blank to rank them all."),
+        validators=[Optional(), NumberRange(min=1, max=50, message=_l("Enter a number between 1 and 50"))],
     )
-    scale_min_label = StringField("Label for 1 (optional)", widget=GovTextInput(), filters=[strip_filter],
+    scale_min_label = StringField(_l("Label for 1 (optional)"), widget=GovTextInput(), filters=[strip_filter],
                                   validators=[LABEL_LENGTH])  # fmt: skip
-    scale_max_label = StringField("Label for 5 (optional)", widget=GovTextInput(), filters=[strip_filter],
+    scale_max_label = StringField(_l("Label for 5 (optional)"), widget=GovTextInput(), filters=[strip_filter],
                                   validators=[LABEL_LENGTH])  # fmt: skip
-    show_if = SelectField("Show this question only when", widget=GovSelect(), choices=[("", "Always show it")],
+    show_if = SelectField(_l("Show this question only when"), widget=GovSelect(), choices=[("", _l("Always show it"))],
                           validators=[Optional()])  # fmt: skip
 
     def option_lines(self) -> list[str]:
@@ -122,41 +128,41 @@ class QuestionForm(FlaskForm):
         lines = self.option_lines()
         kind = type_named(self.type.data or "")
         if kind is not None and kind.has_options and len(lines) < 2:
-            raise ValidationError("Enter at least 2 options, one per line")
+            raise ValidationError(_("Enter at least 2 options, one per line"))
         if any(len(line) > 200 for line in lines):
-            raise ValidationError("Each option must be 200 characters or fewer")
+            raise ValidationError(_("Each option must be 200 characters or fewer"))
         if len({line.lower() for line in lines}) != len(lines):
-            raise ValidationError("Each option must be different")
+            raise ValidationError(_("Each option must be different"))
 
     def validate_max_value(self, field):
         if field.data is not None and self.min_value.data is not None and field.data < self.min_value.data:
-            raise ValidationError("The largest number must be at least the smallest number")
+            raise ValidationError(_("The largest number must be at least the smallest number"))
 
 
 class YouSaidForm(FlaskForm):
-    questions = SelectMultipleField("Questions to publish", widget=GovCheckboxesInput(), choices=[],
+    questions = SelectMultipleField(_l("Questions to publish"), widget=GovCheckboxesInput(), choices=[],
                                     validate_choice=False)  # fmt: skip
     summary = TextAreaField(
-        "Summary",
+        _l("Summary"),
         widget=GovTextArea(),
-        description="A short summary of what organisations said, shown above the figures. Simple HTML is allowed.",
-        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+        description=_l("A short summary of what organisations said, shown above the figures. Simple HTML is allowed."),
+        validators=[Length(max=10000, message=_l("Summary must be 10,000 characters or fewer"))],
     )
-    publish = BooleanField("Publish the “You said” page", widget=GovCheckboxInput())
+    publish = BooleanField(_l("Publish the “You said” page"), widget=GovCheckboxInput())
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Toolkit definition (JSON file)", widget=GovFileInput())
+    file = FileField(_l("Toolkit definition (JSON file)"), widget=GovFileInput())
 
 
 class ReopenForm(FlaskForm):
     days = IntegerField(
-        "Reopen for how many days",
+        _l("Reopen for how many days"),
         widget=GovTextInput(),
         default=7,
         validators=[
-            InputRequired(message="Enter a number of days, like 7"),
-            NumberRange(min=1, max=90, message="Enter a number of days between 1 and 90"),
+            InputRequired(message=_l("Enter a number of days, like 7")),
+            NumberRange(min=1, max=90, message=_l("Enter a number of days between 1 and 90")),
         ],
     )
 

@@ -29,32 +29,36 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
+from app.i18n import _, _l
 
 # Each stored type name's class, filled in by app/toolkits/question_types as it loads (the toolkits
 # package imports it): the types read this module's constants, so this module names none of them.
 QUESTION_TYPE_CLASSES: dict[str, type] = {}
 
-AUDIENCES = {"organisation": "One response per member organisation", "individual": "One response per person"}
-TOOLKIT_STATUSES = {"draft": "Draft", "published": "Published", "closed": "Closed"}
+AUDIENCES = {
+    "organisation": _l("One response per member organisation"),
+    "individual": _l("One response per person"),
+}
+TOOLKIT_STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "closed": _l("Closed")}
 # The stored question types and their labels (the CHECK constraint, the staff form's choices); each
 # name is a class in app/toolkits/question_types, which knows how that type is answered and counted.
 QUESTION_TYPES = {
-    "short_text": "Short text",
-    "long_text": "Long text",
-    "number": "Number",
-    "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice",
-    "ranking": "Ranking (order the top choices)",
-    "scale": "Scale (1 to 5)",
-    "yes_no": "Yes or no",
-    "date": "Date",
-    "email": "Email address",
+    "short_text": _l("Short text"),
+    "long_text": _l("Long text"),
+    "number": _l("Number"),
+    "single_choice": _l("Single choice"),
+    "multiple_choice": _l("Multiple choice"),
+    "ranking": _l("Ranking (order the top choices)"),
+    "scale": _l("Scale (1 to 5)"),
+    "yes_no": _l("Yes or no"),
+    "date": _l("Date"),
+    "email": _l("Email address"),
 }
 YES_NO_OPTIONS = [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]
 OTHER_ID = "other"
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
-RESPONSE_STATUSES = {"draft": "Draft", "submitted": "Submitted"}
+RESPONSE_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted")}
 
 
 class Toolkit(db.Model):
@@ -115,7 +119,9 @@ class Toolkit(db.Model):
 
     @property
     def status_label(self) -> str:
-        return {"draft": "Draft", "open": "Open", "not_open": "Not open yet", "closed": "Closed"}[self.window_state]
+        return {"draft": _("Draft"), "open": _("Open"), "not_open": _("Not open yet"), "closed": _("Closed")}[
+            self.window_state
+        ]
 
     @property
     def status_tag_class(self) -> str:

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
+from app.i18n import _, _l, ngettext
 from app.mail import enqueue
 from app.mail.models import OutboxMessage
 from app.times import LONDON
@@ -61,9 +62,10 @@ class Plan:
 
     def in_words(self) -> str:
         people, orgs = len(self.people), self.organisations
-        return (
-            f"{people} {'person' if people == 1 else 'people'} in {orgs} "
-            f"{'organisation' if orgs == 1 else 'organisations'}"
+        return _(
+            "%(people)s in %(organisations)s",
+            people=ngettext("%(num)s person", "%(num)s people", people),
+            organisations=ngettext("%(num)s organisation", "%(num)s organisations", orgs),
         )
 
 
@@ -104,7 +106,7 @@ def send_reminders(toolkit: Toolkit, now: dt.datetime | None = None) -> Plan | N
             enqueue(
                 "toolkit_reminder",
                 to=user.email,
-                subject=f"Reminder: {toolkit.title}",
+                subject=_l("Reminder: %(title)s", title=toolkit.title),  # in the recipient's language
                 dedupe_key=f"{prefix}:{organisation.id}:{user.id}",
                 toolkit=toolkit,
                 organisation=organisation,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.groups.models import Organisation, Tag, organisation_tags
+from app.i18n import _
 from app.toolkits.models import OTHER_ID, Answer, Question, Response, Toolkit
 
 FILTER_KINDS = ("theme", "community", "area")
@@ -414,10 +415,11 @@ def suppress(results: Results, threshold: int) -> list[dict]:
 def filter_words(tags: list[Tag]) -> str:
     """ "organisations tagged Mental health and Somali" (or "all organisations")."""
     if not tags:
-        return "all organisations"
+        return _("all organisations")
     names = [t.name for t in tags]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"organisations tagged {joined}"
+    if len(names) == 1:
+        return _("organisations tagged %(tag)s", tag=names[0])
+    return _("organisations tagged %(tags)s and %(last)s", tags=", ".join(names[:-1]), last=names[-1])
 
 
 def crosstab(toolkit: Toolkit, rows: Question, columns: Question, *, tag=None) -> list[list[int]]:

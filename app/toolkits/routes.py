@@ -14,8 +14,10 @@ from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
+from app.i18n import _
 from app.security import has_role, public, signed_in_required
-from app.times import clock, to_london
+from app.template_helpers import date_format
+from app.times import clock
 from app.toolkits import bp, coediting, disclosure
 from app.toolkits import services as svc
 from app.toolkits.models import AnswerRevision, Response, Toolkit
@@ -51,13 +53,15 @@ def _respondent(slug: str) -> Respondent:
         if wanted:
             organisation = next((o for o in organisations if str(o.id) == wanted), None)
             if organisation is None:
-                _refuse("You can only answer for an organisation you belong to.")
+                _refuse(_("You can only answer for an organisation you belong to."))
         elif len(organisations) == 1:
             organisation = organisations[0]
         elif not organisations:
             _refuse(
-                "Only members of organisations listed in the directory can answer this toolkit. "
-                "Ask your organisation to join the network, or ask a colleague to add you to it."
+                _(
+                    "Only members of organisations listed in the directory can answer this toolkit. "
+                    "Ask your organisation to join the network, or ask a colleague to add you to it."
+                )
             )
         else:
             abort(redirect(url_for("toolkits.detail", slug=toolkit.slug), code=303))
@@ -233,7 +237,7 @@ def section(slug: str, section_id: int):
 
 def _after_save(who: Respondent, definition, current, later: bool):
     if later:
-        flash(f"Your answers to “{current.title}” have been saved.", "success")
+        flash(_("Your answers to “%(section)s” have been saved.", section=current.title), "success")
         return redirect(_url("toolkits.respond", who), code=303)
     following = definition.next_section(current)
     if following is not None:
@@ -303,8 +307,8 @@ def autosave(slug: str, section_id: int):
 
 def _closed_message(toolkit: Toolkit) -> str:
     if toolkit.not_yet_open():
-        return "This toolkit is not open yet, so answers cannot be saved."
-    return "This toolkit has closed, so answers can no longer be changed. Contact us if you need to make a change."
+        return _("This toolkit is not open yet, so answers cannot be saved.")
+    return _("This toolkit has closed, so answers can no longer be changed. Contact us if you need to make a change.")
 
 
 @bp.route("/toolkits/<slug>/respond/check")
@@ -351,16 +355,33 @@ def restore(slug: str, revision_id: int):
     if coediting.restore(who.response, question, revision, current_user, before=before):
         who.response.updated_at, who.response.updated_by_id = utcnow(), current_user.id
         db.session.commit()
-        when = f"before the change of {_when(revision)}" if before else f"saved {_when(revision)}"
-        flash(f"The answer to “{question.label}” is back to the version {when}.", "success")
+        if before:
+            message = _(
+                "The answer to “%(question)s” is back to the version before the change of %(time)s on %(day)s.",
+                question=question.label,
+                **_when(revision),
+            )
+        else:
+            message = _(
+                "The answer to “%(question)s” is back to the version saved %(time)s on %(day)s.",
+                question=question.label,
+                **_when(revision),
+            )
+        flash(message, "success")
     else:
         db.session.rollback()
-        flash(f"A colleague changed “{question.label}” at the same moment. Check it, then try again.", "important")
+        flash(
+            _(
+                "A colleague changed “%(question)s” at the same moment. Check it, then try again.",
+                question=question.label,
+            ),
+            "important",
+        )
     return redirect(_url("toolkits.check", who) + f"#history-{question.html_id}", code=303)
 
 
-def _when(revision: AnswerRevision) -> str:
-    return f"{clock(revision.changed_at)} on {to_london(revision.changed_at):%-d %B %Y}"
+def _when(revision: AnswerRevision) -> dict[str, str]:
+    return {"time": clock(revision.changed_at), "day": date_format(revision.changed_at)}
 
 
 @bp.route("/toolkits/<slug>/respond/submit", methods=["POST"])
@@ -371,7 +392,7 @@ def submit(slug: str):
         flash(_closed_message(who.toolkit), "important")
         return redirect(_url("toolkits.respond", who), code=303)
     if who.response is None:
-        flash("Answer the questions before you submit.", "important")
+        flash(_("Answer the questions before you submit."), "important")
         return redirect(_url("toolkits.respond", who), code=303)
     definition = svc.load_definition(who.toolkit)
     missing = svc.submit(definition, who.response, current_user)
@@ -405,7 +426,7 @@ def you_said(slug: str):
         "toolkits/you_said.html",
         toolkit=toolkit,
         snapshot=snapshot,
-        findings=[item for item in snapshot["questions"] if not item["withheld"]],
+        findings=[disclosure.for_reader(item) for item in snapshot["questions"] if not item["withheld"]],
         received_by=disclosure.received_by(snapshot),
         threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,

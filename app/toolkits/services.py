@@ -15,6 +15,7 @@ from sqlalchemy.orm import defer
 from app.db import utcnow
 from app.extensions import db
 from app.groups.models import Membership, Organisation
+from app.i18n import _, _l
 from app.mail import enqueue
 from app.security import sanitize_html
 from app.slugs import slugify, unique_slug
@@ -30,9 +31,9 @@ from app.toolkits.models import (
 from app.toolkits.question_types import type_named
 
 SECTION_STATUSES = {
-    "not_started": ("Not started", "govuk-tag--blue"),
-    "in_progress": ("In progress", "govuk-tag--light-blue"),
-    "completed": ("Completed", None),
+    "not_started": (_l("Not started"), "govuk-tag--blue"),
+    "in_progress": (_l("In progress"), "govuk-tag--light-blue"),
+    "completed": (_l("Completed"), None),
 }
 
 
@@ -349,8 +350,10 @@ def _record_outcome(question, posted, outcome, result: SaveResult) -> None:
         result.conflicts[question.id] = outcome.conflict
         return
     if posted.seen is not None and posted.resolve:
-        kept = "your answer" if posted.resolve == "mine" else "your colleague’s answer"
-        result.resolved.append(f"Kept {kept} to “{question.label}”.")
+        if posted.resolve == "mine":
+            result.resolved.append(_("Kept your answer to “%(question)s”.", question=question.label))
+        else:
+            result.resolved.append(_("Kept your colleague’s answer to “%(question)s”.", question=question.label))
     result.versions[question.id] = outcome.version
     if outcome.written and not outcome.how:
         result.written.append(question.id)
@@ -391,7 +394,9 @@ def submit(definition: Definition, response: Response, user) -> list[Question]:
     enqueue(
         "toolkit_submitted",
         to=user.email,
-        subject=f"{'Your answers' if first else 'Your changed answers'}: {toolkit.title}",
+        subject=_l("Your answers: %(title)s", title=toolkit.title)
+        if first
+        else _l("Your changed answers: %(title)s", title=toolkit.title),
         toolkit=toolkit,
         organisation=organisation,
         user=user,
@@ -474,42 +479,44 @@ def _check_definition(data: object) -> None:
     _check_heading(data)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
-        raise DefinitionError("The definition has no sections")
+        raise DefinitionError(_("The definition has no sections"))
     refs: dict[str, dict] = {}
     for s_number, section in enumerate(sections, start=1):
         if not isinstance(section, dict) or not isinstance(section.get("title"), str) or not section["title"].strip():
-            raise DefinitionError(f"Section {s_number} needs a title")
+            raise DefinitionError(_("Section %(section)s needs a title", section=s_number))
         questions = section.get("questions") or []
         if not isinstance(questions, list):
-            raise DefinitionError(f"Section {s_number}: questions must be a list")
+            raise DefinitionError(_("Section %(section)s: questions must be a list", section=s_number))
         for q_number, q in enumerate(questions, start=1):
-            _check_question(q, f"Section {s_number}, question {q_number}", refs)
+            _check_question(
+                q, _("Section %(section)s, question %(question)s", section=s_number, question=q_number), refs
+            )
             if isinstance(q.get("ref"), str):
                 refs[q["ref"]] = q
 
 
 def _check_heading(data: object) -> None:
     if not isinstance(data, dict) or data.get("format") != "portal-toolkit":
-        raise DefinitionError("The file is not a toolkit definition exported from this portal")
+        raise DefinitionError(_("The file is not a toolkit definition exported from this portal"))
     if not isinstance(data.get("title"), str) or not data["title"].strip() or len(data["title"]) > 200:
-        raise DefinitionError("The definition needs a title of 200 characters or fewer")
+        raise DefinitionError(_("The definition needs a title of 200 characters or fewer"))
     if data.get("audience", "organisation") not in AUDIENCES:
-        raise DefinitionError("The definition's audience must be organisation or individual")
+        raise DefinitionError(_("The definition's audience must be organisation or individual"))
 
 
 def _check_question(q: object, where: str, refs: dict[str, dict]) -> None:
     """One question of a definition; `refs` are the earlier questions a condition may name."""
     kind = type_named(q.get("type")) if isinstance(q, dict) else None
     if kind is None:
-        raise DefinitionError(f"{where}: unknown question type")
+        raise DefinitionError(_("%(where)s: unknown question type", where=where))
     if not isinstance(q.get("label"), str) or not q["label"].strip() or len(q["label"]) > 500:
-        raise DefinitionError(f"{where}: the question needs wording of 500 characters or fewer")
+        raise DefinitionError(_("%(where)s: the question needs wording of 500 characters or fewer", where=where))
     _check_options(q.get("options") or [], where, needed=kind.has_options)
     for key in ("min_value", "max_value"):
         if q.get(key) is not None and not isinstance(q[key], int | float):
-            raise DefinitionError(f"{where}: {key} must be a number")
+            raise DefinitionError(_("%(where)s: %(key)s must be a number", where=where, key=key))
     if q.get("rank_top") is not None and not isinstance(q["rank_top"], int):
-        raise DefinitionError(f"{where}: rank_top must be a whole number")
+        raise DefinitionError(_("%(where)s: rank_top must be a whole number", where=where))
     if q.get("show_if"):
         _check_condition(q["show_if"], where, refs)
 
@@ -519,22 +526,24 @@ def _check_options(options: object, where: str, *, needed: bool) -> None:
         not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("label"), str)
         for o in options
     ):
-        raise DefinitionError(f"{where}: options must each have an id and a label")
+        raise DefinitionError(_("%(where)s: options must each have an id and a label", where=where))
     if len({o["id"] for o in options}) != len(options):
-        raise DefinitionError(f"{where}: two options share an id")
+        raise DefinitionError(_("%(where)s: two options share an id", where=where))
     if needed and not options:
-        raise DefinitionError(f"{where}: a choice question needs options")
+        raise DefinitionError(_("%(where)s: a choice question needs options", where=where))
 
 
 def _check_condition(show_if: object, where: str, refs: dict[str, dict]) -> None:
     parent = refs.get(show_if.get("question")) if isinstance(show_if, dict) else None
     if parent is None:
-        raise DefinitionError(f"{where}: the condition must name an earlier question")
+        raise DefinitionError(_("%(where)s: the condition must name an earlier question", where=where))
     # The options a type always offers (yes and no) besides those the definition lists.
     offered = Question(type=parent["type"], options=[], allow_other=False).choices
     parent_options = {o["id"] for o in parent.get("options") or []} | {o["id"] for o in offered}
     if not type_named(parent["type"]).condition_source or show_if.get("option") not in parent_options:
-        raise DefinitionError(f"{where}: the condition must name an option of an earlier choice question")
+        raise DefinitionError(
+            _("%(where)s: the condition must name an option of an earlier choice question", where=where)
+        )
 
 
 def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
@@ -606,10 +615,10 @@ def option_id_for(label: str, taken: set[str]) -> str:
 # --- what a member has to do (home page and member dashboard) -------------------------------
 
 TASK_STATUSES = {
-    "not_started": ("Not started", "govuk-tag--blue"),
-    "in_progress": ("In progress", "govuk-tag--light-blue"),
-    "completed": ("Completed", "govuk-tag--turquoise"),
-    "submitted": ("Submitted", "govuk-tag--green"),
+    "not_started": (_l("Not started"), "govuk-tag--blue"),
+    "in_progress": (_l("In progress"), "govuk-tag--light-blue"),
+    "completed": (_l("Completed"), "govuk-tag--turquoise"),
+    "submitted": (_l("Submitted"), "govuk-tag--green"),
 }
 
 

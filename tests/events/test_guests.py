@@ -69,7 +69,7 @@ def test_guest_limits_and_bad_guest_details_keep_what_was_typed(client, db):
     db.session.commit()
     response = _register(client, event, guests=[{"name": "One"}, {"name": "Two"}])
     page = page_text(response, markup=True)
-    assert "You can bring up to 1 guests to this event" in page
+    assert "You can bring up to 1 guest to this event" in page
     assert 'href="#guests"' in page and 'value="Amina Yusuf"' in page
     assert services.find_registration(event.id, "amina@example.org") is None
     response = _register(client, event, guests=[{"email": "not-an-email", "access_needs": "Hearing loop"}])

@@ -56,5 +56,6 @@ def test_the_outbox_row_says_its_language(app, db):
             user=amina,
             reset_link="https://x/y",
             link="https://x/y",
+            minutes=60,
         )
     assert message.headers["Content-Language"] == "ur"

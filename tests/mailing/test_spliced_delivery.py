@@ -90,8 +90,8 @@ def test_every_spliced_message_is_valid_mime_with_its_own_address_and_token(app,
         )
         text, html = body_of(message).replace("\r\n", "\n"), body_of(message, "html").replace("\r\n", "\n")
         assert set(TOKEN_IN.findall(text)) == {token} and set(TOKEN_IN.findall(html)) == {token}
-        # The same text and HTML the email package path (and the preview) gives this recipient.
-        expected = render_bulletin(bulletin, token=token)
+        # The same text and HTML the email package path (and the preview, with counted links) gives this recipient.
+        expected = render_bulletin(bulletin, token=token, clicks=True)
         assert text == expected["text"] and html == expected["html"]
         assert services.read_manage_token(token).email == address
         # Nobody else's token or address is anywhere in this message.

@@ -79,7 +79,12 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # A colleague invitation (to the member's group, addressed to the other member) works only for
     # the invited address: the invited person sees it, anyone else signed in is refused.
     "groups.join": {"member": (403,), "staff": (403,), "admin": (403,)},
+    # A counted link in a bulletin e-mail (issue 19) sends everyone on to the link's own site.
+    "mailing.bulletin_link": dict.fromkeys(ROLES, (302,)),
 }
+
+# Routes whose redirect leaves the portal on purpose (so an anonymous 302 is not to the sign-in page).
+LEAVES_THE_SITE = {"mailing.bulletin_link"}
 
 
 def seed_demo() -> None:
@@ -310,6 +315,12 @@ def _mailing_manage_token() -> str:
     return manage_token(_subscriber())
 
 
+def _bulletin_link_token() -> str:
+    from app.mailing.clicks import click_token
+
+    return click_token(_bulletin().id, "https://example.org/sweep")
+
+
 def _event_cancel_token() -> str:
     from app.events.registration import cancel_token
 
@@ -444,6 +455,7 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("mailing.confirm", "token"): _mailing_confirm_token,
     ("mailing.preferences", "token"): _mailing_manage_token,
     ("mailing.unsubscribe", "token"): _mailing_manage_token,
+    ("mailing.bulletin_link", "token"): _bulletin_link_token,
     # accounts
     ("auth.confirm", "token"): _confirm_token,
     ("auth.confirm_email_change", "token"): _email_change_token,

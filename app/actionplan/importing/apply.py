@@ -9,10 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from app.actionplan.importing.plan import ParsedAction, ParsedPlan
 from app.actionplan.importing.progress import ParsedUpdate, derive_status
-from app.actionplan.models import Action, ActionPlan, ProgressUpdate, Theme
+from app.actionplan.models import STATUS_LABELS, Action, ActionPlan, ProgressUpdate, Theme
 from app.actionplan.services import change_status, slugify
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import _, _l, ngettext
 from app.spreadsheets import ImportRefused
 from app.text import html_to_text
 
@@ -42,11 +43,12 @@ FIELDS = (
 )  # fmt: skip
 RICH = {"detail", "deliverables", "wider_benefits"}
 FIELD_LABELS = {
-    "headline": "title", "label": "label", "detail": "description", "deliverables": "what it will deliver",
-    "wider_benefits": "wider benefits", "timescale": "timescale", "target_date": "target date",
-    "quick_win": "quick win", "quick_win_note": "quick win", "lead_services": "lead service",
-    "lead_officers": "lead officers", "lead_service_note": "lead service", "lead_officer_note": "lead officers",
-    "theme": "theme", "rag": "RAG",
+    "headline": _l("title"), "label": _l("label"), "detail": _l("description"),
+    "deliverables": _l("what it will deliver"), "wider_benefits": _l("wider benefits"),
+    "timescale": _l("timescale"), "target_date": _l("target date"), "quick_win": _l("quick win"),
+    "quick_win_note": _l("quick win"), "lead_services": _l("lead service"), "lead_officers": _l("lead officers"),
+    "lead_service_note": _l("lead service"), "lead_officer_note": _l("lead officers"), "theme": _l("theme"),
+    "rag": _l("RAG"),
 }  # fmt: skip
 
 
@@ -170,7 +172,7 @@ def _write_fields(action: Action, item: ParsedAction, theme: Theme) -> bool:
 def apply_import(parsed: ParsedPlan, plan: ActionPlan, user=None) -> ImportResult:
     """Write `parsed` into `plan` (the caller commits once: all or nothing)."""
     if parsed.errors:
-        raise ImportRefused("The file has problems that must be fixed first; nothing was imported.")
+        raise ImportRefused(_("The file has problems that must be fixed first; nothing was imported."))
     if plan.id is None:
         db.session.add(plan)
         db.session.flush()
@@ -226,16 +228,22 @@ class ActionChange:
     @property
     def described(self) -> str:
         parts = []
-        labels = list(dict.fromkeys(FIELD_LABELS.get(f, f) for f in self.fields))
+        labels = list(dict.fromkeys(str(FIELD_LABELS.get(f, f)) for f in self.fields))
         if labels:
-            parts.append("changes " + ", ".join(labels))
+            parts.append(_("changes %(fields)s", fields=", ".join(labels)))
         if self.new_updates:
-            parts.append(f"adds {self.new_updates} progress update" + ("s" if self.new_updates != 1 else ""))
+            parts.append(ngettext("adds %(num)s progress update", "adds %(num)s progress updates", self.new_updates))
         if self.edited_updates:
-            plural = "s" if self.edited_updates != 1 else ""
-            parts.append(f"corrects the text of {self.edited_updates} progress update{plural}")
+            parts.append(
+                ngettext(
+                    "corrects the text of %(num)s progress update",
+                    "corrects the text of %(num)s progress updates",
+                    self.edited_updates,
+                )
+            )
         if self.status_to:
-            parts.append("status becomes " + self.status_to.replace("_", " "))
+            status = str(STATUS_LABELS.get(self.status_to, self.status_to.replace("_", " "))).lower()
+            parts.append(_("status becomes %(status)s", status=status))
         return "; ".join(parts)
 
 

@@ -9,6 +9,7 @@ import html
 import re
 
 from app.actionplan.richtext import canonical_html, html_to_text, looks_like_html, plain_text
+from app.i18n import _l
 from app.security import sanitize_html
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -98,11 +99,14 @@ PLACEHOLDERS = (
     "not known",
     "?",
 )
+# The import preview explains the splitting rules (its words are read in the reader's language).
 SPLIT_RULES = (
-    "Commas, semicolons, line breaks and slashes between names separate two leads: "
-    "'Jane Smith/ Tom Brown' is two people, but 'N/A' is not.",
-    "' and ' and ' & ' with spaces round them separate two leads; 'CR&S' (no spaces) is one name.",
-    "A cell of only N/A, n/a, -, TBC, None or Various names nobody: it is kept as a note, not as a lead.",
+    _l(
+        "Commas, semicolons, line breaks and slashes between names separate two leads: "
+        "'Jane Smith/ Tom Brown' is two people, but 'N/A' is not."
+    ),
+    _l("' and ' and ' & ' with spaces round them separate two leads; 'CR&S' (no spaces) is one name."),
+    _l("A cell of only N/A, n/a, -, TBC, None or Various names nobody: it is kept as a note, not as a lead."),
 )
 # "TBC (restructure)", "N/A - see 1.2", "Various teams": a placeholder with a remark is still a note.
 _PLACEHOLDER_LEAD = re.compile(r"^(?:n/a|n\.a\.|tbc|tbd|various|n/k)(?:\s*[-–:(,;]|\s+\w)")
@@ -203,7 +207,7 @@ def _is_label(text: str) -> bool:
 
 def _title_and_rest(text: str, whole_line: bool = True) -> tuple[str, str]:
     """Plain text → (title, the text left for the description)."""
-    first, _, rest = text.partition("\n")
+    first, _sep, rest = text.partition("\n")
     first = " ".join(first.split())
     if whole_line and len(first) <= TITLE_MAX:
         return first, rest.strip()

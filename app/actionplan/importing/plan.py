@@ -19,6 +19,7 @@ from app.actionplan.importing.progress import STATUS_WORDS, ParsedUpdate, decidi
 from app.actionplan.importing.reader import COLUMN_LABELS, MAX_ROWS, find_header, read_rows
 from app.actionplan.models import RAG
 from app.actionplan.richtext import canonical_html, plain_text
+from app.i18n import _
 from app.spreadsheets import ImportRefused, fix_mojibake, unescape_formula
 
 
@@ -155,8 +156,10 @@ def parse_rows(rows: list[list[str]], filename: str = "", options: ImportOptions
     header_index, columns = find_header(rows)
     if header_index is None:
         raise ImportRefused(
-            "We could not find the column headings. The first rows of the sheet must include headings such as "
-            "'Theme', 'Action No' and 'What actions are we taking'."
+            _(
+                "We could not find the column headings. The first rows of the sheet must include headings such as "
+                "'Theme', 'Action No' and 'What actions are we taking'."
+            )
         )
     parsed.headings = _headings(rows[header_index], columns)
     parsed.columns = _mapped_columns(parsed, columns, options)
@@ -165,14 +168,14 @@ def parse_rows(rows: list[list[str]], filename: str = "", options: ImportOptions
     columns = parsed.columns
     body = rows[header_index + 1 :]
     if len(body) > MAX_ROWS:
-        raise ImportRefused(f"The file has more than {MAX_ROWS} rows. Split it into smaller files.")
+        raise ImportRefused(_("The file has more than %(max)s rows. Split it into smaller files.", max=MAX_ROWS))
     context = _Context(filename=filename, split_and=options.split_and)
     for offset, raw in enumerate(body):
         row = _Row(header_index + 2 + offset, raw, columns)
         if not row.skipped and (action := _read_action(parsed, context, row)):
             parsed.actions.append(action)
     if not parsed.actions and not parsed.errors:
-        raise ImportRefused("The file has column headings but no actions under them.")
+        raise ImportRefused(_("The file has column headings but no actions under them."))
     merge_theme_variants(parsed, options)
     return parsed
 
@@ -192,12 +195,19 @@ def _mapped_columns(parsed: ParsedPlan, detected: dict[str, int], options: Impor
         if kind not in COLUMN_LABELS:
             continue
         if kind in chosen:
-            parsed.errors.append((None, f"Two columns are both mapped to '{COLUMN_LABELS[kind]}'. Choose one."))
+            parsed.errors.append(
+                (None, _("Two columns are both mapped to '%(column)s'. Choose one.", column=COLUMN_LABELS[kind]))
+            )
             continue
         chosen[kind] = index
     for kind in ("number", "action"):
         if kind not in chosen:
-            parsed.errors.append((None, f"No column is mapped to '{COLUMN_LABELS[kind]}', which every import needs."))
+            parsed.errors.append(
+                (
+                    None,
+                    _("No column is mapped to '%(column)s', which every import needs.", column=COLUMN_LABELS[kind]),
+                )
+            )
     return chosen
 
 
@@ -244,11 +254,17 @@ def _read_action(parsed: ParsedPlan, context: _Context, row: _Row) -> ParsedActi
     context.seen[number] = row.number
     if not context.theme:
         context.theme = "Other actions"
-        parsed.warnings.append((row.number, "No theme given before this row, so it is under 'Other actions'."))
+        parsed.warnings.append((row.number, _("No theme given before this row, so it is under 'Other actions'.")))
     raw_number = row.raw[row.columns["number"]] if row.columns["number"] < len(row.raw) else ""
     if re.fullmatch(r"\d+\.\d", raw_number.strip()) and context.filename.lower().endswith(".xlsx"):
         parsed.warnings.append(
-            (row.number, f"Action number {number} may have been changed by Excel (4.10 becomes 4.1): check it.")
+            (
+                row.number,
+                _(
+                    "Action number %(number)s may have been changed by Excel (4.10 becomes 4.1): check it.",
+                    number=number,
+                ),
+            )
         )
     _gap_warning(parsed, context.last_by_prefix, number, row.number)
     return _action(parsed, context, row, number)
@@ -260,16 +276,29 @@ def _identified(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -
     if not number and not action_text:
         if row.cell("theme") and not any(row.cell(k) for k in COLUMN_LABELS if k != "theme"):
             return False  # a heading row naming the theme for the rows below
-        parsed.warnings.append((row.number, "Row has no action number and no action text, so it was skipped."))
+        parsed.warnings.append((row.number, _("Row has no action number and no action text, so it was skipped.")))
     elif not number:
         parsed.errors.append(
-            (row.number, "Row has an action but no action number. Add a number (like 2.3) in the 'Action No' column.")
+            (
+                row.number,
+                _("Row has an action but no action number. Add a number (like 2.3) in the 'Action No' column."),
+            )
         )
     elif not action_text:
-        parsed.errors.append((row.number, f"Action {number} has no text in the 'What actions are we taking' column."))
+        parsed.errors.append(
+            (row.number, _("Action %(number)s has no text in the 'What actions are we taking' column.", number=number))
+        )
     elif number in context.seen:
         parsed.errors.append(
-            (row.number, f"Action {number} appears twice (rows {context.seen[number]} and {row.number}).")
+            (
+                row.number,
+                _(
+                    "Action %(number)s appears twice (rows %(first)s and %(second)s).",
+                    number=number,
+                    first=context.seen[number],
+                    second=row.number,
+                ),
+            )
         )
     else:
         return True
@@ -281,27 +310,33 @@ def _action(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -> Pa
     label, headline, detail = read_action_text(row.cell("action"))
     quick_win, quick_note, understood = parse_quick_win(row.cell("quick_win"))
     if not understood:
-        warn((row.number, f"Quick win for {number} is not yes or no ('{quick_note[:60]}'); kept as written."))
+        words = quick_note[:60]
+        warn(
+            (
+                row.number,
+                _(
+                    "Quick win for %(number)s is not yes or no ('%(words)s'); kept as written.",
+                    number=number,
+                    words=words,
+                ),
+            )
+        )
     updates, notes = parse_progress(row.cell("progress"))
     for note in notes:
-        warn((row.number, f"Progress update for {number}: {note}."))
+        warn((row.number, _("Progress update for %(number)s: %(note)s.", number=number, note=note)))
     status_text = plain_text(row.cell("status")).lower()
     status = STATUS_WORDS.get(status_text)
     if status_text and not status:
-        warn((row.number, f"Status '{row.cell('status')[:40]}' for {number} was not recognised."))
+        words = row.cell("status")[:40]
+        warn((row.number, _("Status '%(words)s' for %(number)s was not recognised.", words=words, number=number)))
     derived, deciding = deciding_update(updates)
-    if status:
-        words = f"Status column: {plain_text(row.cell('status'))}"
-    elif deciding is not None:
-        words = f"Progress update: \u201c{deciding.words}\u201d" if deciding.words else "Progress update"
-    else:
-        words = "No status words: progress text means In progress" if updates else "No progress text"
+    words = _status_words(row, status, deciding, updates)
     services, service_note = split_lead_cell(row.cell("lead_service"), context.split_and)
     officers, officer_note = split_lead_cell(row.cell("lead_officer"), context.split_and)
     rag_text = plain_text(row.cell("rag")).lower()
     timescale = plain_text(row.cell("timescale"))
     if any(re.search(r"<\s*script|\bon\w+\s*=|javascript:", row.cell(k), re.I) for k in COLUMN_LABELS):
-        warn((row.number, f"Unsafe HTML (scripts or event handlers) in {number} was removed."))
+        warn((row.number, _("Unsafe HTML (scripts or event handlers) in %(number)s was removed.", number=number)))
     return ParsedAction(
         row=row.number,
         theme=context.theme,
@@ -329,6 +364,17 @@ def _action(parsed: ParsedPlan, context: _Context, row: _Row, number: str) -> Pa
     )
 
 
+def _status_words(row: _Row, status: str | None, deciding, updates: list) -> str:
+    """What set the status, for the preview: the Status column, a progress heading, or neither."""
+    if status:
+        return _("Status column: %(words)s", words=plain_text(row.cell("status")))
+    if deciding is not None:
+        if deciding.words:
+            return _("Progress update: \u201c%(words)s\u201d", words=deciding.words)
+        return _("Progress update")
+    return _("No status words: progress text means In progress") if updates else _("No progress text")
+
+
 def _gap_warning(parsed: ParsedPlan, last: dict, number: str, row: int) -> None:
     parts = number.split(".")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
@@ -338,7 +384,15 @@ def _gap_warning(parsed: ParsedPlan, last: dict, number: str, row: int) -> None:
     if previous is not None and n > previous[0] + 1:
         missing = ", ".join(f"{prefix}.{i}" for i in range(previous[0] + 1, min(n, previous[0] + 6)))
         parsed.warnings.append(
-            (row, f"Numbering jumps from {prefix}.{previous[0]} to {number}: {missing} not in the file.")
+            (
+                row,
+                _(
+                    "Numbering jumps from %(last)s to %(number)s: %(missing)s not in the file.",
+                    last=".".join((prefix, str(previous[0]))),
+                    number=number,
+                    missing=missing,
+                ),
+            )
         )
     last[prefix] = (n, number)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from app.actionplan.importing.cells import MONTH_RE, parse_date_text
 from app.actionplan.models import STATUSES, update_fingerprint
 from app.actionplan.richtext import canonical_html, html_to_text, looks_like_html
+from app.i18n import _
 from app.security import sanitize_html
 
 HEADINGS = {
@@ -120,7 +121,9 @@ class _Splitter:
             self._dated_entry(dated, line[date_match.end() :].strip())
             return
         if date_match:
-            self.notes.append(f"'{html_to_text(date_match.group(1))}' is not a real date; kept as text")
+            self.notes.append(
+                _("'%(words)s' is not a real date; kept as text", words=html_to_text(date_match.group(1)))
+            )
         if self.current is None:
             self.current = _Entry(None, self.status, self.words)
             self.entries.append(self.current)

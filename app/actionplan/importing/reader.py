@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.actionplan.richtext import html_to_text
+from app.i18n import _
 from app.spreadsheets import ImportRefused, decode_bytes, is_old_excel, is_zip, read_delimited, read_xlsx
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -28,7 +29,7 @@ def _read_delimited(text: str, filename: str) -> list[list[str]]:
             rows = [cells for _line, cells in read_delimited(text, delimiter)]
         except csv.Error:
             continue
-        _, columns = find_header(rows)
+        _index, columns = find_header(rows)
         score = len(columns)
         if score > best_score:
             best, best_score = rows, score
@@ -38,15 +39,18 @@ def _read_delimited(text: str, filename: str) -> list[list[str]]:
 def read_rows(content: bytes, filename: str) -> list[list[str]]:
     if len(content) > MAX_BYTES:
         raise ImportRefused(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB. Files must be 10 MB or smaller: "
-            "remove images or other sheets, or save it as CSV."
+            _(
+                "The file is %(size)s MB. Files must be 10 MB or smaller: "
+                "remove images or other sheets, or save it as CSV.",
+                size=format(len(content) / 1024 / 1024, ".1f"),
+            )
         )
     if not content.strip():
-        raise ImportRefused("The file is empty. Choose the spreadsheet that has the action plan in it.")
+        raise ImportRefused(_("The file is empty. Choose the spreadsheet that has the action plan in it."))
     if is_zip(content) or filename.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx(content, MAX_ROWS + 51)  # enough to tell that the file has too many rows
     if is_old_excel(content):
-        raise ImportRefused("This is an old Excel (.xls) file. Open it in Excel and save it as .xlsx or CSV.")
+        raise ImportRefused(_("This is an old Excel (.xls) file. Open it in Excel and save it as .xlsx or CSV."))
     return _read_delimited(decode_bytes(content), filename)
 
 

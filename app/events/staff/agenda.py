@@ -15,6 +15,7 @@ from app.events.models import AgendaItem, Event
 from app.events.series import make_standing
 from app.extensions import db
 from app.htmx import is_partial, render
+from app.i18n import _
 from app.security import staff_required
 from app.text import join_words
 
@@ -93,7 +94,7 @@ def staff_agenda(event_id: int):
     record("event.agenda_item_added", event, title=item.title)
     spread = _spread_if_standing(event, item, was_standing=False)
     db.session.commit()
-    return _done(event, f"Added “{item.title}” to the agenda.{spread}")
+    return _done(event, _("Added “%(title)s” to the agenda.", title=item.title) + spread)
 
 
 def _spread_if_standing(event: Event, item: AgendaItem, *, was_standing: bool) -> str:
@@ -104,9 +105,9 @@ def _spread_if_standing(event: Event, item: AgendaItem, *, was_standing: bool) -
     meetings = make_standing(event, item.title, item.minutes_allotted)
     record("event.standing_item_spread", event, title=item.title, meetings=[m.id for m in meetings])
     if not meetings:
-        return " It is now a standing item of the series."
-    names = join_words([m.title for m in meetings])
-    return f" As a standing item it was also added to {names}."
+        return " " + _("It is now a standing item of the series.")
+    names = join_words([m.title for m in meetings], _("and"))
+    return " " + _("As a standing item it was also added to %(meetings)s.", meetings=names)
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -124,7 +125,7 @@ def staff_agenda_edit(event_id: int, item_id: int):
     record("event.agenda_item_changed", event, item_id=item.id, title=item.title)
     spread = _spread_if_standing(event, item, was_standing=was_standing)
     db.session.commit()
-    return _done(event, f"Saved “{item.title}”.{spread}")
+    return _done(event, _("Saved “%(title)s”.", title=item.title) + spread)
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/move/<direction>", methods=["POST"])
@@ -136,12 +137,18 @@ def staff_agenda_move(event_id: int, item_id: int, direction: str):
     moved = ordering.move(items, item, ordering.step(direction))
     position = items.index(item) + 1
     db.session.commit()
-    message = (
-        f"Moved “{item.title}” {direction} to number {position}."
-        if moved
-        else f"“{item.title}” cannot move {direction}."
-    )
+    message = _move_message(item.title, direction, position, moved=moved)
     return _done(event, message, anchor=f"#item-{item.id}")
+
+
+def _move_message(title: str, direction: str, position: int, *, moved: bool) -> str:
+    if direction == "up":
+        if moved:
+            return _("Moved “%(title)s” up to number %(number)s.", title=title, number=position)
+        return _("“%(title)s” cannot move up.", title=title)
+    if moved:
+        return _("Moved “%(title)s” down to number %(number)s.", title=title, number=position)
+    return _("“%(title)s” cannot move down.", title=title)
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/<int:item_id>/delete", methods=["POST"])
@@ -155,7 +162,7 @@ def staff_agenda_delete(event_id: int, item_id: int):
     ordering.renumber(agenda(event.id))
     record("event.agenda_item_removed", event, title=title)
     db.session.commit()
-    return _done(event, f"Removed “{title}” from the agenda.")
+    return _done(event, _("Removed “%(title)s” from the agenda.", title=title))
 
 
 @bp.route("/staff/events/<int:event_id>/agenda/publish", methods=["POST"])
@@ -166,7 +173,7 @@ def staff_agenda_publish(event_id: int):
     record("event.agenda_published" if event.agenda_published else "event.agenda_withdrawn", event)
     db.session.commit()
     flash(
-        "The agenda is published to members." if event.agenda_published else "The agenda is no longer published.",
+        _("The agenda is published to members.") if event.agenda_published else _("The agenda is no longer published."),
         "success",
     )
     return redirect(url_for("events.staff_agenda", event_id=event.id), code=303)

@@ -24,6 +24,7 @@ from app.events.models import (
 from app.events.series import add_standing_items
 from app.extensions import db
 from app.groups.models import Organisation
+from app.i18n import _, ngettext
 from app.pagination import govuk_pagination, paginate
 from app.security import sanitize_html, staff_required
 from app.times import london_to_utc, to_london
@@ -149,7 +150,7 @@ def staff_new():
         add_standing_items(event)
         record("event.created", event, title=event.title)
         db.session.commit()
-        flash(f"{event.title} has been created.", "success")
+        flash(_("%(title)s has been created.", title=event.title), "success")
         return redirect(url_for("events.staff_event", event_id=event.id), code=303)
     return render_template("events/staff/event_form.html", form=form, event=None)
 
@@ -193,14 +194,16 @@ def _save_edit(event: Event, before: changes.Snapshot, changed: list[str], *, to
     db.session.flush()
     count = changes.tell_registrants(event, changed) if changed and told else 0
     if changed:
-        record("event.change_notice", event, told=count, changes=changed, old_slug=old_slug)
+        record("event.change_notice", event, told=count, changes=changes.in_english(changed), old_slug=old_slug)
     registering.promote_waitlist(registering.lock_event(event.id))  # more places may free the waiting list
     db.session.commit()
-    message = f"{event.title} has been saved."
+    message = _("%(title)s has been saved.", title=event.title)
     if count:
-        message += f" {count} {'person has' if count == 1 else 'people have'} been emailed the change."
+        message += " " + ngettext(
+            "%(num)s person has been emailed the change.", "%(num)s people have been emailed the change.", count
+        )
     if old_slug:
-        message += " Its web address has changed; the old address takes people to the new one."
+        message += " " + _("Its web address has changed; the old address takes people to the new one.")
     flash(message, "success")
     return redirect(url_for("events.staff_event", event_id=event.id), code=303)
 
@@ -216,13 +219,21 @@ def staff_cancel(event_id: int):
         told = changes.tell_registrants(event, []) if form.notify.data != "no" else 0
         record("event.cancelled", event, reason=event.cancel_reason, told=told)
         db.session.commit()
-        flash(f"{event.title} has been cancelled. {told} people have been told by email.", "success")
+        flash(
+            ngettext(
+                "%(title)s has been cancelled. %(num)s person has been told by email.",
+                "%(title)s has been cancelled. %(num)s people have been told by email.",
+                told,
+                title=event.title,
+            ),
+            "success",
+        )
         return redirect(url_for("events.staff_event", event_id=event.id), code=303)
     count = len(changes.people_to_tell(event.id))
     draft = None
     if count and not event.is_cancelled:
         event.cancelled_at = utcnow()  # only to show the e-mail; never saved
-        event.cancel_reason = form.reason.data or "[the reason you give above, if any]"
+        event.cancel_reason = form.reason.data or _("[the reason you give above, if any]")
         draft = changes.preview(event, [])
         db.session.rollback()
     return render_template("events/staff/cancel.html", form=form, event=event, count=count, preview=draft)

@@ -11,6 +11,7 @@ from app.events import messages as messaging
 from app.events.forms import EventMessageForm
 from app.events.models import MESSAGE_AUDIENCES, Event
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.security import staff_required
 
 
@@ -24,15 +25,28 @@ def staff_message(event_id: int):
         if form.send.data:
             message = messaging.send(event, form.audience.data, form.subject.data, form.body.data, current_user.id)
             db.session.commit()
-            flash(f"Your message has been sent to {_people(message.recipients)}.", "success")
+            flash(
+                ngettext(
+                    "Your message has been sent to %(num)s person.",
+                    "Your message has been sent to %(num)s people.",
+                    message.recipients,
+                ),
+                "success",
+            )
             return redirect(url_for("events.staff_message", event_id=event.id), code=303)
         if form.test.data:
             messaging.send_test(event, form.subject.data, form.body.data, current_user.email, current_user.name)
             db.session.commit()
-            flash(f"A test has been sent to {current_user.email}. Nothing has been sent to registrants.", "success")
+            flash(
+                _("A test has been sent to %(email)s. Nothing has been sent to registrants.", email=current_user.email),
+                "success",
+            )
         draft = messaging.preview(event, form.subject.data, form.body.data)
     counts = {key: len(messaging.recipients(event.id, key)) for key in MESSAGE_AUDIENCES}
-    form.audience.choices = [(key, f"{label} ({_people(counts[key])})") for key, label in MESSAGE_AUDIENCES.items()]
+    form.audience.choices = [
+        (key, _("%(audience)s (%(people)s)", audience=label, people=_people(counts[key])))
+        for key, label in MESSAGE_AUDIENCES.items()
+    ]
     return render_template(
         "events/staff/message.html",
         event=event,
@@ -44,4 +58,4 @@ def staff_message(event_id: int):
 
 
 def _people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
+    return ngettext("%(num)s person", "%(num)s people", n)

@@ -22,6 +22,7 @@ from app.events.minutes import (
 from app.events.models import ActionArising, Event
 from app.events.series import carry_actions_forward, open_actions_before, previous_in_series
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.security import sanitize_html, staff_required
 
 
@@ -34,11 +35,11 @@ def staff_minutes(event_id: int):
     if request.method == "POST" and form.validate_on_submit():
         if form.publish.data and event.starts_at > utcnow():
             form.publish.errors = [
-                "Minutes cannot be published before the meeting starts. Save them as a draft for now"
+                _("Minutes cannot be published before the meeting starts. Save them as a draft for now")
             ]
         elif save_item_minutes(agenda(event.id), request.form):
             db.session.rollback()
-            form.body.errors = ["Notes and decisions for each agenda item must be 20,000 characters or fewer"]
+            form.body.errors = [_("Notes and decisions for each agenda item must be 20,000 characters or fewer")]
         else:
             return _save_minutes(event, minutes, form)
     return _minutes_page(event, minutes, form)
@@ -53,13 +54,22 @@ def _save_minutes(event: Event, minutes, form: MinutesForm):
         told = tell_action_owners(event)
         record("event.minutes_published", event, owners_told=told)
         flash(
-            "The minutes are published."
-            + (f" {told} action {'owner has' if told == 1 else 'owners have'} been emailed a link." if told else ""),
+            _("The minutes are published.")
+            + (
+                " "
+                + ngettext(
+                    "%(num)s action owner has been emailed a link.",
+                    "%(num)s action owners have been emailed a link.",
+                    told,
+                )
+                if told
+                else ""
+            ),
             "success",
         )
     else:
         record("event.minutes_saved", event)
-        flash("The draft minutes are saved.", "success")
+        flash(_("The draft minutes are saved."), "success")
     db.session.commit()
     return redirect(url_for("events.staff_minutes", event_id=event.id), code=303)
 
@@ -111,7 +121,7 @@ def staff_action_add(event_id: int):
             carry_actions_forward(event)
             tell_action_owners(event)
         db.session.commit()
-        flash("Action added.", "success")
+        flash(_("Action added."), "success")
         return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)
     for field in form:
         for error in field.errors:
@@ -120,11 +130,13 @@ def staff_action_add(event_id: int):
 
 
 def _action_choices(form: ActionForm, items: list) -> ActionForm:
-    form.agenda_item_id.choices = [("", "Other business")] + [(str(i.id), i.title) for i in items]
+    form.agenda_item_id.choices = [("", _("Other business"))] + [(str(i.id), i.title) for i in items]
     users = db.session.execute(
         select(User.id, User.name, User.email).where(User.active.is_(True)).order_by(User.name, User.id)
     ).all()
-    form.owner_user_id.choices = [("", "Nobody from the list")] + [(str(u.id), f"{u.name} ({u.email})") for u in users]
+    form.owner_user_id.choices = [("", _("Nobody from the list"))] + [
+        (str(u.id), f"{u.name} ({u.email})") for u in users
+    ]
     return form
 
 
@@ -143,5 +155,5 @@ def staff_action_status(event_id: int, action_id: int):
     mark_action_done(action, form.status.data)
     record("event.action_status", event, action_id=action.id, status=action.status)
     db.session.commit()
-    flash(f"Action marked “{action.status_label.lower()}”.", "success")
+    flash(_("Action marked “%(status)s”.", status=action.status_label.lower()), "success")
     return redirect(url_for("events.staff_minutes", event_id=event.id) + "#actions", code=303)

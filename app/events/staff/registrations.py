@@ -13,9 +13,11 @@ from app.db import child_or_404
 from app.events import bp, services
 from app.events import registration as registering
 from app.events.forms import MoveRegistrantForm, StaffRegistrantForm
-from app.events.models import Event, Guest, Registration
+from app.events.models import REGISTRATION_STATUSES, Event, Guest, Registration
+from app.events.text import english
 from app.extensions import db
 from app.htmx import is_partial, render
+from app.i18n import _
 from app.security import staff_required
 from app.spreadsheets import escape_formula
 from app.times import to_london
@@ -41,7 +43,7 @@ def _add_registrant(event: Event, form: StaffRegistrantForm) -> Registration | N
     """Staff add someone with the status they chose; None (with the reason on the form) if already listed."""
     existing = services.find_registration(event.id, form.email.data)
     if existing is not None and existing.status != "cancelled":
-        form.email.errors.append(f"{form.email.data} is already on the list for this event")
+        form.email.errors.append(_("%(email)s is already on the list for this event", email=form.email.data))
         return None
     request_ = registering.RegistrationRequest(
         event_id=event.id,
@@ -73,7 +75,10 @@ def staff_registrants(event_id: int):
     if request.method == "POST" and form.validate_on_submit():
         registration = _add_registrant(event, form)
         if registration is not None:
-            flash(f"{registration.name} added: {registration.status_label.lower()}.", "success")
+            flash(
+                _("%(name)s added: %(status)s.", name=registration.name, status=registration.status_label.lower()),
+                "success",
+            )
             return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     rows = _registrants(event)
     counts = services.event_counts(event.id)
@@ -108,21 +113,27 @@ def staff_registrant_move(event_id: int, registration_id: int):
         _say_what_moving_did(event, registration, old, promoted)
         return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
     db.session.refresh(registration)
-    flash(f"{registration.name}: {registration.status_label.lower()}.", "success")
+    flash(_("%(name)s: %(status)s.", name=registration.name, status=registration.status_label.lower()), "success")
     return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)
 
 
 def _say_what_moving_did(event: Event, registration: Registration, old: str, promoted: list) -> None:
     """Staff may give a place beyond capacity (an extra chair), but are told; and told who was emailed."""
     db.session.refresh(registration)
-    message = f"{registration.name}: {registration.status_label.lower()}."
+    message = _("%(name)s: %(status)s.", name=registration.name, status=registration.status_label.lower())
     if old == "waitlisted" and registration.status == "confirmed":
-        message += f" We have emailed {registration.email} to say they have a place."
+        message += " " + _("We have emailed %(email)s to say they have a place.", email=registration.email)
     if promoted:
-        message += f" Given a place from the waiting list and emailed: {', '.join(p.name for p in promoted)}."
+        names = ", ".join(p.name for p in promoted)
+        message += " " + _("Given a place from the waiting list and emailed: %(names)s.", names=names)
     taken = services.places_taken(event.id)
     if event.capacity is not None and taken > event.capacity:
-        flash(f"{message} The event is now over its capacity: {taken} places taken of {event.capacity}.", "warning")
+        over = _(
+            "The event is now over its capacity: %(taken)s places taken of %(capacity)s.",
+            taken=taken,
+            capacity=event.capacity,
+        )
+        flash(f"{message} {over}", "warning")
     else:
         flash(message, "success")
 
@@ -158,7 +169,7 @@ def staff_registrants_csv(event_id: int):
                     r.name,
                     r.email,
                     r.organisation_name,
-                    r.status_label,
+                    english(REGISTRATION_STATUSES[r.status]),
                     r.waitlist_position or "",
                     r.access_needs,
                     r.dietary_needs,
@@ -182,7 +193,7 @@ def _guest_csv_row(host: Registration, guest: Guest) -> list:
         guest.name,
         guest.email,
         host.organisation_name,
-        host.status_label,
+        english(REGISTRATION_STATUSES[host.status]),
         host.waitlist_position or "",
         guest.access_needs,
         "",
@@ -229,7 +240,11 @@ def staff_check_in_toggle(event_id: int, registration_id: int):
     registering.check_in(registration, attended)
     record("event.check_in" if attended else "event.check_in_undone", registration, event_id=event.id)
     db.session.commit()
-    message = f"{registration.name} {'checked in' if attended else 'is no longer checked in'}."
+    message = (
+        _("%(name)s checked in.", name=registration.name)
+        if attended
+        else _("%(name)s is no longer checked in.", name=registration.name)
+    )
     q = (request.values.get("q") or "").strip()[:200]
     return _checked_in_response(event, q, f"r{registration.id}", message)
 
@@ -258,7 +273,11 @@ def staff_check_in_guest(event_id: int, guest_id: int):
     record(verb, host, event_id=event.id, guest=guest.name)
     db.session.commit()
     q = (request.values.get("q") or "").strip()[:200]
-    message = f"{guest.name} (guest of {host.name}) {'checked in' if attended else 'is no longer checked in'}."
+    message = (
+        _("%(name)s (guest of %(host)s) checked in.", name=guest.name, host=host.name)
+        if attended
+        else _("%(name)s (guest of %(host)s) is no longer checked in.", name=guest.name, host=host.name)
+    )
     return _checked_in_response(event, q, f"g{guest.id}", message)
 
 
@@ -273,6 +292,9 @@ def staff_cancel_guest(event_id: int, guest_id: int):
         abort(404)
     name = guest.name
     promoted = registering.cancel_guest(guest.id)
-    told = f" Promoted from the waiting list: {', '.join(p.name for p in promoted)}." if promoted else ""
-    flash(f"{name} (guest of {host.name}) is no longer coming.{told}", "success")
+    message = _("%(name)s (guest of %(host)s) is no longer coming.", name=name, host=host.name)
+    if promoted:
+        names = ", ".join(p.name for p in promoted)
+        message += " " + _("Promoted from the waiting list: %(names)s.", names=names)
+    flash(message, "success")
     return redirect(url_for("events.staff_registrants", event_id=event.id), code=303)

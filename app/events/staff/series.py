@@ -22,6 +22,7 @@ from app.events.series import (
     standing_items_for,
 )
 from app.extensions import db
+from app.i18n import _, ngettext
 from app.security import sanitize_html, staff_required
 from app.text import join_words
 from app.times import london_to_utc, to_london
@@ -58,7 +59,15 @@ def staff_series_new():
         events = generate_series(series, 4)
         record("event_series.created", series, name=series.name, meetings=len(events))
         db.session.commit()
-        flash(f"{series.name} created with {len(events)} meetings.", "success")
+        flash(
+            ngettext(
+                "%(name)s created with %(num)s meeting.",
+                "%(name)s created with %(num)s meetings.",
+                len(events),
+                name=series.name,
+            ),
+            "success",
+        )
         return redirect(url_for("events.staff_series_detail", series_id=series.id), code=303)
     return render_template("events/staff/series_form.html", form=form)
 
@@ -78,7 +87,7 @@ def staff_series_extend(series_id: int):
     events = generate_series(series, 4)
     record("event_series.extended", series, meetings=len(events))
     db.session.commit()
-    flash(f"4 more meetings added, up to {events[-1].title}.", "success")
+    flash(_("4 more meetings added, up to %(title)s.", title=events[-1].title), "success")
     return redirect(url_for("events.staff_series_detail", series_id=series.id), code=303)
 
 
@@ -157,12 +166,21 @@ def _apply_to_meetings(series: EventSeries, meetings: list[Event], *, notify: bo
 
 
 def _series_saved_message(series: EventSeries, moved: list[Event], told: int, added: dict) -> str:
-    parts = [f"{series.name} has been saved."]
+    parts = [_("%(name)s has been saved.", name=series.name)]
     if moved:
-        parts.append(f"Changed {len(moved)} {'meeting' if len(moved) == 1 else 'meetings'} not yet held.")
+        parts.append(
+            ngettext("Changed %(num)s meeting not yet held.", "Changed %(num)s meetings not yet held.", len(moved))
+        )
     if told:
-        parts.append(f"{told} {'person has' if told == 1 else 'people have'} been emailed the change.")
+        parts.append(
+            ngettext(
+                "%(num)s person has been emailed the change.", "%(num)s people have been emailed the change.", told
+            )
+        )
     for title, meetings in added.items():
-        where = join_words([m.title for m in meetings]) if meetings else "no meetings (none to come)"
-        parts.append(f"“{title}” was added to {where}.")
+        if meetings:
+            where = join_words([m.title for m in meetings], _("and"))
+            parts.append(_("“%(title)s” was added to %(meetings)s.", title=title, meetings=where))
+        else:
+            parts.append(_("“%(title)s” was added to no meetings (none to come).", title=title))
     return " ".join(parts)

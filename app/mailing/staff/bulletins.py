@@ -11,6 +11,7 @@ from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import hx_redirect
+from app.i18n import _
 from app.mailing import bp
 from app.mailing import services as mailing
 from app.mailing.delivery import render_bulletin
@@ -25,7 +26,7 @@ from app.security import staff_required
 def ensure_draft(bulletin: Bulletin) -> None:
     """Send staff back to the bulletin (ending the request) if it was sent or scheduled meanwhile."""
     if not bulletin.editable:
-        flash("This bulletin has been sent or scheduled, so it can no longer be changed.", "important")
+        flash(_("This bulletin has been sent or scheduled, so it can no longer be changed."), "important")
         abort(hx_redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id)))
 
 
@@ -61,7 +62,7 @@ def staff_bulletin_new():
         db.session.add(bulletin)
         record("bulletin.created", bulletin, title=bulletin.title)
         db.session.commit()
-        flash("Bulletin created. Now add its items.", "success")
+        flash(_("Bulletin created. Now add its items."), "success")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
     return render_template("mailing/staff/bulletin_new.html", form=form)
 
@@ -107,7 +108,7 @@ def staff_bulletin(bulletin_id: int):
             _apply_details(bulletin, details)
             record("bulletin.edited", bulletin)
             db.session.commit()
-            flash("Bulletin details saved.", "success")
+            flash(_("Bulletin details saved."), "success")
             return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
     return render_template("mailing/staff/compose.html", **compose_context(bulletin, details=details))
 
@@ -146,10 +147,10 @@ def staff_preview_email(bulletin_id: int):
 def staff_bulletin_delete(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
     if bulletin.status != "draft":
-        flash("Only a draft can be deleted.", "important")
+        flash(_("Only a draft can be deleted."), "important")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
     record("bulletin.deleted", bulletin, title=bulletin.title)
     db.session.delete(bulletin)
     db.session.commit()
-    flash("Draft deleted.", "success")
+    flash(_("Draft deleted."), "success")
     return redirect(url_for("mailing.staff_bulletins"), code=303)

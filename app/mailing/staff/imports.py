@@ -6,6 +6,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from app.audit import record
 from app.extensions import db
+from app.i18n import _
 from app.mailing import bp, importer
 from app.mailing.forms import ImportForm
 from app.security import staff_required
@@ -22,7 +23,7 @@ def _csv_text(form: ImportForm) -> tuple[str, str | None]:
             text = importer.read_upload(upload.read(importer.MAX_BYTES + 1))
         except ImportRefused as exc:
             return text, str(exc)
-    return text, None if text else "Choose a CSV file to import"
+    return text, None if text else _("Choose a CSV file to import")
 
 
 def _checked(form: ImportForm) -> tuple[str, list | None, str | None]:
@@ -41,8 +42,14 @@ def _apply(results: list):
     record("subscribers.imported", None, **counts)
     db.session.commit()
     flash(
-        f"Imported {counts['confirmed']} subscribed and {counts['pending']} waiting for confirmation. "
-        f"Skipped {counts['exists']} already on the list, refused {counts['suppressed'] + counts['invalid']}.",
+        _(
+            "Imported %(confirmed)s subscribed and %(pending)s waiting for confirmation. "
+            "Skipped %(exists)s already on the list, refused %(refused)s.",
+            confirmed=counts["confirmed"],
+            pending=counts["pending"],
+            exists=counts["exists"],
+            refused=counts["suppressed"] + counts["invalid"],
+        ),
         "success",
     )
     return redirect(url_for("mailing.staff_subscribers"), code=303)

@@ -8,6 +8,7 @@ from app.audit import record
 from app.db import child_or_404
 from app.extensions import db
 from app.htmx import hx_redirect, is_partial, render, vary_on_htmx
+from app.i18n import _
 from app.mailing import bp
 from app.mailing.forms import ItemForm
 from app.mailing.models import ITEM_KINDS, Bulletin, BulletinItem
@@ -47,7 +48,7 @@ def staff_item_add(bulletin_id: int):
         bulletin.items.append(item)
         record("bulletin.item_added", bulletin, heading=item.heading)
         db.session.commit()
-        return _after_item_change(bulletin, f"Item ‘{item.heading}’ added.")
+        return _after_item_change(bulletin, _("Item ‘%(heading)s’ added.", heading=item.heading))
     return render(
         "mailing/staff/compose.html", "mailing/staff/_items.html", **compose_context(bulletin, item_form=form)
     )
@@ -61,7 +62,7 @@ def staff_item_from_source(bulletin_id: int):
     source = CONTENT_SOURCES.get(request.form.get("source", ""))
     found = source.get(request.form.get("key", "")[:100]) if source else None
     if found is None or found.kind not in ITEM_KINDS:
-        flash("That content is no longer available.", "important")
+        flash(_("That content is no longer available."), "important")
         return hx_redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id))
     link = found.link if found.link and found.link.startswith(("https://", "http://")) else None
     item = BulletinItem(
@@ -75,7 +76,7 @@ def staff_item_from_source(bulletin_id: int):
     bulletin.items.append(item)
     record("bulletin.item_added", bulletin, heading=item.heading, source=item.source)
     db.session.commit()
-    return _after_item_change(bulletin, f"Item ‘{item.heading}’ added.")
+    return _after_item_change(bulletin, _("Item ‘%(heading)s’ added.", heading=item.heading))
 
 
 def _draft_item(bulletin_id: int, item_id: int) -> tuple[Bulletin, BulletinItem]:
@@ -115,7 +116,11 @@ def staff_item_edit(bulletin_id: int, item_id: int):
         if changed:
             record("bulletin.item_edited", bulletin, item_id=item.id, heading=item.heading, changed=changed)
         db.session.commit()
-        message = f"Item ‘{item.heading}’ saved." if changed else f"Item ‘{item.heading}’ not changed."
+        message = (
+            _("Item ‘%(heading)s’ saved.", heading=item.heading)
+            if changed
+            else _("Item ‘%(heading)s’ not changed.", heading=item.heading)
+        )
         if is_partial():
             return render_template("mailing/staff/_item.html", bulletin=bulletin, item=item, message=message)
         flash(message, "success")
@@ -135,10 +140,12 @@ def staff_item_move(bulletin_id: int, item_id: int):
     items = _in_order(bulletin)
     # An unknown direction is a no-op here, not the 404 that step() gives for a URL segment.
     if direction not in ("up", "down") or not move(items, item, step(direction), start=0):
-        return _after_item_change(bulletin, f"‘{item.heading}’ did not move.")
+        return _after_item_change(bulletin, _("‘%(heading)s’ did not move.", heading=item.heading))
     db.session.commit()
-    where = f"position {items.index(item) + 1} of {len(items)}"
-    return _after_item_change(bulletin, f"‘{item.heading}’ moved {direction} to {where}.")
+    where = {"heading": item.heading, "position": items.index(item) + 1, "total": len(items)}
+    if direction == "up":
+        return _after_item_change(bulletin, _("‘%(heading)s’ moved up to position %(position)s of %(total)s.", **where))
+    return _after_item_change(bulletin, _("‘%(heading)s’ moved down to position %(position)s of %(total)s.", **where))
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/items/<int:item_id>/delete", methods=["POST"])
@@ -149,4 +156,4 @@ def staff_item_delete(bulletin_id: int, item_id: int):
     renumber(_in_order(bulletin), start=0)
     record("bulletin.item_removed", bulletin, heading=item.heading)
     db.session.commit()
-    return _after_item_change(bulletin, f"Item ‘{item.heading}’ removed.")
+    return _after_item_change(bulletin, _("Item ‘%(heading)s’ removed.", heading=item.heading))

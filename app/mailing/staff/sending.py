@@ -11,6 +11,7 @@ from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
+from app.i18n import _, ngettext
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mailing import bp
@@ -27,15 +28,14 @@ from app.times import parse_london
 @staff_required
 def staff_send_test(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
-    problems = mailing.problems_before_sending(bulletin)[:1] if not bulletin.items else []
-    if problems:
-        flash(problems[0] + " before sending a test.", "important")
+    if not bulletin.items:
+        flash(_("Add at least one item to the bulletin before sending a test."), "important")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
     rendered = render_bulletin(bulletin, base_url=request.host_url)
     enqueue(
         "bulletin_test",
         to=current_user.email,
-        subject=f"[Test] {bulletin.title}",
+        subject=_("[Test] %(title)s", title=bulletin.title),
         kind="bulletin_test",
         headers=list_headers(rendered["unsubscribe_url"]),
         text=rendered["text"],
@@ -43,7 +43,7 @@ def staff_send_test(bulletin_id: int):
     )
     record("bulletin.test_sent", bulletin, to=current_user.email)
     db.session.commit()
-    flash(f"A test email is on its way to {current_user.email}.", "success")
+    flash(_("A test email is on its way to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
 
 
@@ -57,27 +57,34 @@ def staff_send(bulletin_id: int):
     problems = mailing.problems_before_sending(bulletin)
     count = mailing.recipient_count(bulletin)
     if not problems and count == 0:
-        problems.append("Nobody is subscribed to the chosen topics yet. Choose other topics")
+        problems.append(_("Nobody is subscribed to the chosen topics yet. Choose other topics"))
     if form.validate_on_submit() and not problems:
         bulletin.link_base = mailing.link_base()
         if form.when.data == "later":
             when = parse_london(form.send_at.data or "")
             if when is None:
-                form.send_at.errors.append("Enter the date and time like 2026-12-01 09:00")
+                form.send_at.errors.append(_("Enter the date and time like 2026-12-01 09:00"))
             elif when <= utcnow():
-                form.send_at.errors.append("The date and time must be in the future")
+                form.send_at.errors.append(_("The date and time must be in the future"))
             else:
                 bulletin.status, bulletin.send_at = "scheduled", when
                 record("bulletin.scheduled", bulletin, send_at=when.isoformat(), recipients=count)
                 db.session.commit()
-                flash("The bulletin is scheduled. It will go to the subscribers of its topics then.", "success")
+                flash(_("The bulletin is scheduled. It will go to the subscribers of its topics then."), "success")
                 return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
         else:
             queued = mailing.queue_bulletin(bulletin)
             if queued >= 0:
                 record("bulletin.sent", bulletin, recipients=queued)
                 db.session.commit()
-                flash(f"Sending to {queued} subscribers. You can follow progress on this page.", "success")
+                flash(
+                    ngettext(
+                        "Sending to %(num)s subscriber. You can follow progress on this page.",
+                        "Sending to %(num)s subscribers. You can follow progress on this page.",
+                        queued,
+                    ),
+                    "success",
+                )
             else:
                 db.session.rollback()
             return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
@@ -116,7 +123,7 @@ def staff_pause(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
     if mailing.pause(bulletin):
         db.session.commit()
-        flash("Sending is paused. Nobody has been skipped: resume to send the rest.", "success")
+        flash(_("Sending is paused. Nobody has been skipped: resume to send the rest."), "success")
     return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
 
 
@@ -126,7 +133,7 @@ def staff_resume(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
     if mailing.resume(bulletin):
         db.session.commit()
-        flash("Sending has resumed.", "success")
+        flash(_("Sending has resumed."), "success")
     return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
 
 
@@ -138,5 +145,5 @@ def staff_unschedule(bulletin_id: int):
         bulletin.status, bulletin.send_at = "draft", None
         record("bulletin.unscheduled", bulletin)
         db.session.commit()
-        flash("The bulletin is back to draft and will not be sent until you send it.", "success")
+        flash(_("The bulletin is back to draft and will not be sent until you send it."), "success")
     return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)

@@ -13,6 +13,7 @@ from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
+from app.i18n import _
 from app.mail import OutboxMessage
 from app.mail.models import MailBounce
 from app.mailing import bp
@@ -72,11 +73,13 @@ def staff_add_subscriber():
     if form.validate_on_submit():
         if mailing.is_suppressed(form.email.data):
             form.email.errors.append(
-                "This address was erased or asked not to be contacted, so it cannot be added. "
-                "The person can join again themselves using the sign-up form"
+                _(
+                    "This address was erased or asked not to be contacted, so it cannot be added. "
+                    "The person can join again themselves using the sign-up form"
+                )
             )
         elif mailing.find_subscriber(form.email.data) is not None:
-            form.email.errors.append("This address is already on the mailing list. Search for it to change it")
+            form.email.errors.append(_("This address is already on the mailing list. Search for it to change it"))
         else:
             basis = form.lawful_basis.data
             topic_ids = [int(t) for t in form.topics.data]
@@ -97,9 +100,9 @@ def staff_add_subscriber():
             record("subscriber.added", subscriber, lawful_basis=basis)
             db.session.commit()
             flash(
-                f"{subscriber.email} has been sent a confirmation email."
+                _("%(email)s has been sent a confirmation email.", email=subscriber.email)
                 if basis == "ask"
-                else f"{subscriber.email} has been added to the mailing list.",
+                else _("%(email)s has been added to the mailing list.", email=subscriber.email),
                 "success",
             )
             return redirect(url_for("mailing.staff_subscribers"), code=303)
@@ -174,8 +177,10 @@ def staff_subscriber_topics(subscriber_id: int):
     page = url_for("mailing.staff_subscriber", subscriber_id=subscriber.id)
     if subscriber.status not in TOPICS_EDITABLE:
         flash(
-            "Only a subscribed person’s topics can be changed. Someone who is waiting for confirmation or has "
-            "unsubscribed chooses their topics when they confirm their address themselves.",
+            _(
+                "Only a subscribed person’s topics can be changed. Someone who is waiting for confirmation or has "
+                "unsubscribed chooses their topics when they confirm their address themselves."
+            ),
             "important",
         )
         return redirect(page, code=303)
@@ -188,7 +193,7 @@ def staff_subscriber_topics(subscriber_id: int):
     mailing.set_topics(subscriber, [int(t) for t in form.topics.data], keep_archived=True)
     after = mailing.topic_ids_of(subscriber)
     if before == after:
-        flash("Nothing was changed.", "success")
+        flash(_("Nothing was changed."), "success")
     else:
         record(
             "subscriber.topics_changed",
@@ -197,7 +202,7 @@ def staff_subscriber_topics(subscriber_id: int):
             removed=sorted(names[t] for t in before - after),
         )
         db.session.commit()
-        flash(f"Topics saved for {subscriber.name or subscriber.email}.", "success")
+        flash(_("Topics saved for %(name)s.", name=subscriber.name or subscriber.email), "success")
     return redirect(page, code=303)
 
 
@@ -208,7 +213,7 @@ def staff_subscriber_reactivate(subscriber_id: int):
     who marked a bulletin as spam gets bulk mail again only by signing up and confirming themselves."""
     subscriber = child_or_404(Subscriber, subscriber_id)
     if subscriber.status != "bouncing":
-        flash("Only an address that bounced can be used again from here.", "important")
+        flash(_("Only an address that bounced can be used again from here."), "important")
         return redirect(url_for("mailing.staff_subscriber", subscriber_id=subscriber.id), code=303)
     form = ReactivateForm()
     if not form.validate_on_submit():
@@ -216,7 +221,7 @@ def staff_subscriber_reactivate(subscriber_id: int):
     subscriber.status, subscriber.bounce_count = "confirmed", 0
     record("subscriber.reactivated", subscriber, reason=form.reason.data)
     db.session.commit()
-    flash(f"{subscriber.email} will get bulletins again.", "success")
+    flash(_("%(email)s will get bulletins again.", email=subscriber.email), "success")
     return redirect(url_for("mailing.staff_subscriber", subscriber_id=subscriber.id), code=303)
 
 
@@ -240,12 +245,12 @@ def staff_subscriber_export(subscriber_id: int):
 def staff_erase(subscriber_id: int):
     subscriber = child_or_404(Subscriber, subscriber_id)
     if subscriber.status == "erased":
-        flash("This person’s data has already been erased.", "important")
+        flash(_("This person’s data has already been erased."), "important")
         return redirect(url_for("mailing.staff_subscribers"), code=303)
     form = ConfirmForm()
     if form.validate_on_submit():
         mailing.erase(subscriber)
         db.session.commit()
-        flash("The person’s data has been erased. Their address cannot be imported or added again.", "success")
+        flash(_("The person’s data has been erased. Their address cannot be imported or added again."), "success")
         return redirect(url_for("mailing.staff_subscribers"), code=303)
     return render_template("mailing/staff/erase.html", subscriber=subscriber, form=form)

@@ -9,6 +9,7 @@ from app.audit import record
 from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
+from app.i18n import _
 from app.mailing import bp
 from app.mailing.forms import TopicForm
 from app.mailing.models import Subscriber, Subscription, Topic
@@ -22,14 +23,14 @@ def staff_topics():
     if form.validate_on_submit():
         exists = db.session.scalar(select(Topic.id).where(func.lower(Topic.name) == form.name.data.lower()))
         if exists:
-            form.name.errors.append("There is already a topic with this name")
+            form.name.errors.append(_("There is already a topic with this name"))
         else:
             position = (db.session.scalar(select(func.max(Topic.position))) or 0) + 1
             topic = Topic(name=form.name.data, description=form.description.data or "", position=position)
             db.session.add(topic)
             record("topic.added", topic, name=topic.name)
             db.session.commit()
-            flash(f"Topic ‘{topic.name}’ added.", "success")
+            flash(_("Topic ‘%(name)s’ added.", name=topic.name), "success")
             return redirect(url_for("mailing.staff_topics"), code=303)
     topics = db.session.scalars(select(Topic).order_by(Topic.archived, Topic.position, Topic.name)).all()
     counts = dict(
@@ -52,5 +53,10 @@ def staff_topic_archive(topic_id: int):
     topic.archived = not topic.archived
     record("topic.archived" if topic.archived else "topic.restored", topic, name=topic.name)
     db.session.commit()
-    flash(f"Topic ‘{topic.name}’ {'archived' if topic.archived else 'restored'}.", "success")
+    flash(
+        _("Topic ‘%(name)s’ archived.", name=topic.name)
+        if topic.archived
+        else _("Topic ‘%(name)s’ restored.", name=topic.name),
+        "success",
+    )
     return redirect(url_for("mailing.staff_topics"), code=303)

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from app.i18n import _
 from app.toolkits.models import QUESTION_TYPE_CLASSES
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class QuestionType:
         raise NotImplementedError
 
     def required_message(self) -> str:
-        return f"Enter an answer for “{short_label(self.question.label)}”"
+        return _("Enter an answer for “%(question)s”", question=short_label(self.question.label))
 
     def value_from_rows(self, rows: list[Answer]) -> object:
         """The stored answer in the shape `form_value` gives, for filling in the form again."""

@@ -3,6 +3,7 @@ allow it) carries the respondent's own words in the answer row's text."""
 
 from __future__ import annotations
 
+from app.i18n import _, _l
 from app.toolkits.models import OTHER_ID, YES_NO_OPTIONS
 from app.toolkits.question_types.base import AnswerError, QuestionType, short_label
 from app.toolkits.question_types.text import has_control_characters
@@ -13,11 +14,11 @@ OTHER_TEXT_MAX = 200
 
 def other_problem(other: str) -> str | None:
     if not other:
-        return "Say what the other option is"
+        return _("Say what the other option is")
     if len(other) > OTHER_TEXT_MAX:
-        return f"Other must be {OTHER_TEXT_MAX} characters or fewer"
+        return _("Other must be %(num)s characters or fewer", num=OTHER_TEXT_MAX)
     if has_control_characters(other):
-        return "Other must not contain line breaks or control characters"
+        return _("Other must not contain line breaks or control characters")
     return None
 
 
@@ -37,13 +38,13 @@ class SingleChoiceType(QuestionType):
     condition_source = True
     counts_options = True
     inline = False  # radios side by side
-    not_offered = "Select one of the options offered"
+    not_offered = _l("Select one of the options offered")
 
     @property
     def choices(self) -> list[dict]:
         options = list(self.question.options or [])
         if self.question.allow_other:
-            options.append({"id": OTHER_ID, "label": "Other"})
+            options.append({"id": OTHER_ID, "label": _("Other")})
         return options
 
     def form_value(self, form) -> dict:
@@ -69,7 +70,7 @@ class SingleChoiceType(QuestionType):
         return rows
 
     def required_message(self) -> str:
-        return f"Select an answer for “{short_label(self.question.label)}”"
+        return _("Select an answer for “%(question)s”", question=short_label(self.question.label))
 
     def selected(self, value) -> list:
         return value["selected"] if value else []
@@ -83,7 +84,7 @@ class SingleChoiceType(QuestionType):
         lines = []
         for row in sorted(rows, key=lambda r: order.get(r.option_id, 999)):
             if row.option_id == OTHER_ID:
-                lines.append(f"Other: {row.text_value or ''}")
+                lines.append(_("Other: %(text)s", text=row.text_value or ""))
             else:
                 lines.append(self.question.option_label(row.option_id))
         return lines
@@ -97,7 +98,7 @@ class SingleChoiceType(QuestionType):
     def export_columns(self) -> list[tuple[str, str | None]]:
         columns = [(self.question.label, None)]
         if self.question.allow_other:
-            columns.append((f"{self.question.label}: Other (please specify)", OTHER_ID))
+            columns.append((_("%(question)s: Other (please specify)", question=self.question.label), OTHER_ID))
         return columns
 
     def export_cell(self, option, answers):
@@ -117,7 +118,8 @@ class YesNoType(SingleChoiceType):
 
     @property
     def choices(self) -> list[dict]:
-        return YES_NO_OPTIONS
+        words = {"yes": _("Yes"), "no": _("No")}
+        return [{**option, "label": words[option["id"]]} for option in YES_NO_OPTIONS]
 
     def export_columns(self) -> list[tuple[str, str | None]]:
         return [(self.question.label, None)]
@@ -131,7 +133,7 @@ class MultipleChoiceType(SingleChoiceType):
     name = "multiple_choice"
     multi_row = True
     several_answers = True
-    not_offered = "Select only the options offered"
+    not_offered = _l("Select only the options offered")
 
     def form_value(self, form) -> dict:
         selected = [v.strip() for v in form.getlist(self.field_name) if v.strip()]
@@ -149,20 +151,23 @@ class MultipleChoiceType(SingleChoiceType):
         for option_id in self.exclusive_ids & chosen:
             if len(chosen) > 1:
                 label = self.question.option_label(option_id)
-                raise AnswerError(f"Select “{label}” on its own, or untick it")
+                raise AnswerError(_("Select “%(option)s” on its own, or untick it", option=label))
         return rows
 
     def required_message(self) -> str:
-        return f"Select at least one option for “{short_label(self.question.label)}”"
+        return _("Select at least one option for “%(question)s”", question=short_label(self.question.label))
 
     def export_columns(self) -> list[tuple[str, str | None]]:
-        return [(f"{self.question.label}: {option['label']}", option["id"]) for option in self.choices]
+        return [
+            (_("%(question)s: %(option)s", question=self.question.label, option=option["label"]), option["id"])
+            for option in self.choices
+        ]
 
     def export_cell(self, option, answers):
         match = next((a for a in answers if a.option_id == option), None)
         if match is None:
             return ""
-        return match.text_value or "Other" if option == OTHER_ID else "Yes"
+        return match.text_value or _("Other") if option == OTHER_ID else _("Yes")
 
     def sample_answer(self, rng, respondent_id) -> list[dict]:
         options = self.question.options

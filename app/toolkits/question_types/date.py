@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.i18n import _
 from app.toolkits.question_types.base import AnswerError, QuestionType
 
 PARTS = ("day", "month", "year")
@@ -26,7 +27,7 @@ class DateType(QuestionType):
                 raise ValueError
             day = dt.date(int(value["year"]), int(value["month"]), int(value["day"]))
         except ValueError:
-            raise AnswerError("Enter a real date, like 14 3 2026") from None
+            raise AnswerError(_("Enter a real date, like 14 3 2026")) from None
         return [{"date_value": day}]
 
     def value_from_rows(self, rows) -> dict[str, str]:
@@ -36,7 +37,9 @@ class DateType(QuestionType):
         return {"day": str(d.day), "month": str(d.month), "year": str(d.year)}
 
     def display(self, rows) -> list[str]:
-        return [rows[0].date_value.strftime("%-d %B %Y")] if rows and rows[0].date_value else []
+        from app.template_helpers import date_format  # the reader's language (imported late: no cycle)
+
+        return [date_format(rows[0].date_value)] if rows and rows[0].date_value else []
 
     def export_cell(self, option, answers):
         return answers[0].date_value if answers and answers[0].date_value else ""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 
+from app.i18n import _, _l
 from app.toolkits.question_types.base import AnswerError, QuestionType, number_cell, number_text
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-ASK = "Enter a number, like 25"
+ASK = _l("Enter a number, like 25")
 
 
 class NumberType(QuestionType):
@@ -29,11 +30,13 @@ class NumberType(QuestionType):
         if not math.isfinite(number):
             raise AnswerError(ASK)
         if low is not None and high is not None and not low <= number <= high:
-            raise AnswerError(f"Enter a number between {number_text(low)} and {number_text(high)}")
+            raise AnswerError(
+                _("Enter a number between %(low)s and %(high)s", low=number_text(low), high=number_text(high))
+            )
         if low is not None and number < low:
-            raise AnswerError(f"Enter a number that is {number_text(low)} or more")
+            raise AnswerError(_("Enter a number that is %(low)s or more", low=number_text(low)))
         if high is not None and number > high:
-            raise AnswerError(f"Enter a number that is {number_text(high)} or less")
+            raise AnswerError(_("Enter a number that is %(high)s or less", high=number_text(high)))
         return [{"number_value": number}]
 
     def value_from_rows(self, rows) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import _
 from app.toolkits.question_types.base import AnswerError, QuestionType, number_cell, number_text, short_label
 from app.toolkits.results import OptionResult
 
@@ -22,11 +23,11 @@ class ScaleType(QuestionType):
 
     def validate(self, value) -> list[dict]:
         if value not in {str(point) for point in POINTS}:
-            raise AnswerError("Select a point on the scale from 1 to 5")
+            raise AnswerError(_("Select a point on the scale from 1 to 5"))
         return [{"number_value": float(value)}]
 
     def required_message(self) -> str:
-        return f"Select an answer for “{short_label(self.question.label)}”"
+        return _("Select an answer for “%(question)s”", question=short_label(self.question.label))
 
     def selected(self, value) -> list:
         return [value]
@@ -46,7 +47,9 @@ class ScaleType(QuestionType):
             return []
         value = int(rows[0].number_value or 0)
         ends = {1: self.question.scale_min_label, 5: self.question.scale_max_label}
-        return [f"{value} out of 5" + (f" ({ends[value]})" if ends.get(value) else "")]
+        if ends.get(value):
+            return [_("%(value)s out of 5 (%(words)s)", value=value, words=ends[value])]
+        return [_("%(value)s out of 5", value=value)]
 
     def tally(self, result, figures) -> None:
         found = figures["scale_counts"].get(self.question.id, {})

@@ -7,6 +7,8 @@ from typing import ClassVar
 from email_validator import EmailNotValidError, validate_email
 
 from app.forms import EMAIL_FORMAT_MESSAGE
+from app.i18n import _
+from app.i18n.formatting import number
 from app.toolkits.models import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from app.toolkits.question_types.base import AnswerError, QuestionType
 
@@ -33,13 +35,19 @@ class ShortTextType(QuestionType):
     def validate(self, value) -> list[dict]:
         text = value.strip()
         if len(text) > self.limit:
-            raise AnswerError(f"Your answer must be {self.limit:,} characters or fewer (it is {len(text):,})")
+            raise AnswerError(
+                _(
+                    "Your answer must be %(limit)s characters or fewer (it is %(length)s)",
+                    limit=number(self.limit),
+                    length=number(len(text)),
+                )
+            )
         self.check_characters(text)
         return [{"text_value": text}]
 
     def check_characters(self, text: str) -> None:
         if has_control_characters(text):
-            raise AnswerError("Your answer must not contain line breaks or control characters")
+            raise AnswerError(_("Your answer must not contain line breaks or control characters"))
 
     def value_from_rows(self, rows) -> str:
         return rows[0].text_value if rows else ""
@@ -59,7 +67,7 @@ class LongTextType(ShortTextType):
 
     def check_characters(self, text: str) -> None:
         if "\x00" in text:  # line breaks and tabs are welcome here
-            raise AnswerError("Your answer must not contain control characters")
+            raise AnswerError(_("Your answer must not contain control characters"))
 
 
 class EmailType(ShortTextType):

@@ -10,6 +10,7 @@ from app import ordering
 from app.audit import record
 from app.db import child_or_404, first_or_404
 from app.extensions import db
+from app.i18n import _
 from app.security import staff_required
 from app.toolkits import bp
 from app.toolkits import services as svc
@@ -41,7 +42,7 @@ def staff_add_section(slug: str):
     db.session.add(section)
     record("toolkit.section_added", toolkit, title=section.title)
     db.session.commit()
-    flash(f"Added the section “{section.title}”.", "success")
+    flash(_("Added the section “%(title)s”.", title=section.title), "success")
     return redirect(url_for("toolkits.staff_toolkit", slug=toolkit.slug) + f"#section-{section.id}", code=303)
 
 
@@ -60,7 +61,7 @@ def staff_edit_section(slug: str, section_id: int):
         section.description = form.description.data or ""
         record("toolkit.section_changed", toolkit, section_id=section.id, title=section.title)
         db.session.commit()
-        flash(f"Saved the section “{section.title}”.", "success")
+        flash(_("Saved the section “%(title)s”.", title=section.title), "success")
         return to_builder(toolkit)
     return render_template("toolkits/staff/section_form.html", form=form, toolkit=toolkit, section=section)
 
@@ -74,11 +75,19 @@ def staff_move_section(slug: str, section_id: int, direction: str):
     sections = svc.load_definition(toolkit).sections
     moved = ordering.move(sections, next(s for s in sections if s.id == section.id), step)
     db.session.commit()
-    message = (
-        f"Moved the section “{section.title}” {direction} to number {section.position}."
-        if moved
-        else f"The section “{section.title}” cannot move {direction}."
-    )
+    up = step < 0
+    if moved and up:
+        message = _(
+            "Moved the section “%(title)s” up to number %(position)s.", title=section.title, position=section.position
+        )
+    elif moved:
+        message = _(
+            "Moved the section “%(title)s” down to number %(position)s.", title=section.title, position=section.position
+        )
+    elif up:
+        message = _("The section “%(title)s” cannot move up.", title=section.title)
+    else:
+        message = _("The section “%(title)s” cannot move down.", title=section.title)
     return builder_response(toolkit, message, f"#section-{section.id}")
 
 
@@ -90,7 +99,9 @@ def staff_delete_section(slug: str, section_id: int):
     definition = svc.load_definition(toolkit)
     answered = svc.answered_question_ids(toolkit)
     if any(q.id in answered for q in definition.by_section.get(section.id, [])):
-        message = f"The section “{section.title}” cannot be deleted: organisations have answered its questions."
+        message = _(
+            "The section “%(title)s” cannot be deleted: organisations have answered its questions.", title=section.title
+        )
         return builder_refusal(toolkit, message)
     title = section.title
     db.session.delete(section)
@@ -98,7 +109,7 @@ def staff_delete_section(slug: str, section_id: int):
     ordering.renumber(svc.load_definition(toolkit).sections)
     record("toolkit.section_removed", toolkit, title=title)
     db.session.commit()
-    return builder_response(toolkit, f"Deleted the section “{title}”.")
+    return builder_response(toolkit, _("Deleted the section “%(title)s”.", title=title))
 
 
 @bp.route("/staff/toolkits/<slug>/preview/<int:section_id>")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.audit import record
 from app.db import first_or_404
 from app.extensions import db
+from app.i18n import _
 from app.security import sanitize_html, staff_required
 from app.spreadsheets import MAX_JSON_BYTES, ImportRefused, load_json
 from app.times import london_to_utc, to_london
@@ -50,7 +51,10 @@ def staff_from_template():
     record("toolkit.created", toolkit, title=toolkit.title, source="template")
     db.session.commit()
     flash(
-        f"“{toolkit.title}” has been created as a draft. Check the questions, set the dates, then publish it.",
+        _(
+            "“%(title)s” has been created as a draft. Check the questions, set the dates, then publish it.",
+            title=toolkit.title,
+        ),
         "success",
     )
     return to_builder(toolkit)
@@ -79,7 +83,7 @@ def staff_new():
         db.session.add(Section(toolkit_id=toolkit.id, position=1, title="About your organisation", description=""))
         record("toolkit.created", toolkit, title=toolkit.title, source="blank")
         db.session.commit()
-        flash(f"“{toolkit.title}” has been created.", "success")
+        flash(_("“%(title)s” has been created.", title=toolkit.title), "success")
         return to_builder(toolkit)
     return render_template("toolkits/staff/toolkit_form.html", form=form, toolkit=None)
 
@@ -104,12 +108,12 @@ def staff_edit(slug: str):
         form = ToolkitForm()
     if form.validate_on_submit():
         if form.audience.data != toolkit.audience and svc.has_responses(toolkit):
-            form.audience.errors = ["Who answers cannot change once there are responses"]
+            form.audience.errors = [_("Who answers cannot change once there are responses")]
         else:
             _fill_toolkit(toolkit, form)
             record("toolkit.updated", toolkit, title=toolkit.title, status=toolkit.status)
             db.session.commit()
-            flash(f"“{toolkit.title}” has been saved.", "success")
+            flash(_("“%(title)s” has been saved.", title=toolkit.title), "success")
             return to_builder(toolkit)
     return render_template("toolkits/staff/toolkit_form.html", form=form, toolkit=toolkit)
 
@@ -122,7 +126,7 @@ def staff_import():
         upload = form.file.data
         raw = upload.read(MAX_JSON_BYTES + 1) if upload else b""  # one byte over is enough to refuse
         if not raw:
-            form.file.errors = ["Choose a JSON file exported from a toolkit"]
+            form.file.errors = [_("Choose a JSON file exported from a toolkit")]
         else:
             try:
                 toolkit = svc.toolkit_from_json(load_json(raw))
@@ -132,7 +136,7 @@ def staff_import():
             else:
                 record("toolkit.created", toolkit, title=toolkit.title, source="import")
                 db.session.commit()
-                flash(f"“{toolkit.title}” has been imported as a draft.", "success")
+                flash(_("“%(title)s” has been imported as a draft.", title=toolkit.title), "success")
                 return to_builder(toolkit)
     return render_template("toolkits/staff/import.html", form=form)
 
@@ -156,5 +160,8 @@ def staff_clone(slug: str):
     copy = svc.clone(toolkit)
     record("toolkit.cloned", copy, source=toolkit.slug)
     db.session.commit()
-    flash(f"A copy of “{toolkit.title}” has been made for the next round. Rename it and set its dates.", "success")
+    flash(
+        _("A copy of “%(title)s” has been made for the next round. Rename it and set its dates.", title=toolkit.title),
+        "success",
+    )
     return to_builder(copy)

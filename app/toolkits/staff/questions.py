@@ -10,6 +10,7 @@ from app import ordering
 from app.audit import record
 from app.db import child_or_404, first_or_404
 from app.extensions import db
+from app.i18n import _
 from app.security import staff_required
 from app.toolkits import bp
 from app.toolkits import services as svc
@@ -25,7 +26,7 @@ def _condition_choices(
     """Options of choice questions that come before this question (conditions look backwards).
     A new question goes at the end of its section, so every question up to that section counts."""
     order = [s.id for s in definition.sections]
-    choices = [("", "Always show it")]
+    choices = [("", _("Always show it"))]
     for candidate in definition.questions:
         if question is not None and candidate.id == question.id:
             break
@@ -34,7 +35,10 @@ def _condition_choices(
         if candidate.kind.condition_source:
             for option in candidate.choices:
                 choices.append(
-                    (f"{candidate.id}:{option['id']}", f"“{candidate.label}” is answered “{option['label']}”")
+                    (
+                        f"{candidate.id}:{option['id']}",
+                        _("“%(question)s” is answered “%(option)s”", question=candidate.label, option=option["label"]),
+                    )
                 )
     return choices
 
@@ -93,18 +97,21 @@ def _refused(
 ) -> str | None:
     """The field whose change would alter answers already given (with its error set), if any."""
     if answered and form.type.data != question.type:
-        form.type.errors = ["The type cannot change once organisations have answered this question"]
+        form.type.errors = [_("The type cannot change once organisations have answered this question")]
         return "type"
     kept = {o["id"] for o in new_options}
     removed = [o["label"] for o in question.options or [] if o["id"] not in kept and o["id"] in answered_options]
     if removed:
         form.options.errors = [
-            f"Options that organisations have chosen cannot be removed or renamed: {', '.join(removed)}. "
-            "You can add new options."
+            _(
+                "Options that organisations have chosen cannot be removed or renamed: %(options)s. "
+                "You can add new options.",
+                options=", ".join(removed),
+            )
         ]
         return "options"
     if answered and question.allow_other and not form.allow_other.data and "other" in answered_options:
-        form.allow_other.errors = ["“Other” cannot be turned off once organisations have chosen it"]
+        form.allow_other.errors = [_("“Other” cannot be turned off once organisations have chosen it")]
         return "allow_other"
     return None
 
@@ -138,7 +145,7 @@ def staff_new_question(slug: str, section_id: int):
         db.session.add(question)
         record("toolkit.question_added", toolkit, label=question.label, type=question.type)
         db.session.commit()
-        flash(f"Added the question “{question.label}”.", "success")
+        flash(_("Added the question “%(question)s”.", question=question.label), "success")
         return redirect(url_for("toolkits.staff_toolkit", slug=toolkit.slug) + f"#question-{question.id}", code=303)
     return render_template(
         "toolkits/staff/question_form.html", form=form, toolkit=toolkit, section=section, question=None
@@ -160,7 +167,7 @@ def staff_edit_question(slug: str, question_id: int):
         if problem is None:
             record("toolkit.question_changed", toolkit, question_id=question.id, label=question.label)
             db.session.commit()
-            flash(f"Saved the question “{question.label}”.", "success")
+            flash(_("Saved the question “%(question)s”.", question=question.label), "success")
             return redirect(url_for("toolkits.staff_toolkit", slug=toolkit.slug) + f"#question-{question.id}", code=303)
     return render_template(
         "toolkits/staff/question_form.html",
@@ -187,15 +194,7 @@ def staff_move_question(slug: str, question_id: int, direction: str):
     )
     moved = not blocked and ordering.move(siblings, target, step)
     db.session.commit()
-    if blocked:
-        message = (
-            f"“{target.label}” cannot move {direction}: "
-            "a conditional question must come after the question it depends on."
-        )
-    elif moved:
-        message = f"Moved “{target.label}” {direction} to number {target.position} in its section."
-    else:
-        message = f"“{target.label}” cannot move {direction}."
+    message = _move_message(target, step < 0, blocked=blocked, moved=moved)
     return builder_response(toolkit, message, f"#question-{question.id}")
 
 
@@ -205,9 +204,10 @@ def staff_delete_question(slug: str, question_id: int):
     toolkit = first_or_404(svc.toolkit_at(slug))
     question = child_or_404(Question, question_id, parent=toolkit)
     if svc.answered_options(question):
-        message = (
-            f"“{question.label}” cannot be deleted because organisations have answered it. "
-            "You can change its wording instead."
+        message = _(
+            "“%(question)s” cannot be deleted because organisations have answered it. "
+            "You can change its wording instead.",
+            question=question.label,
         )
         return builder_refusal(toolkit, message)
     label, section_id = question.label, question.section_id
@@ -218,4 +218,30 @@ def staff_delete_question(slug: str, question_id: int):
     ordering.renumber(svc.load_definition(toolkit).by_section.get(section_id, []))
     record("toolkit.question_removed", toolkit, label=label)
     db.session.commit()
-    return builder_response(toolkit, f"Deleted the question “{label}”.")
+    return builder_response(toolkit, _("Deleted the question “%(question)s”.", question=label))
+
+
+def _move_message(target: Question, up: bool, *, blocked: bool, moved: bool) -> str:
+    """What moving a question up or down did, in one whole sentence for each case."""
+    label = target.label
+    if blocked and up:
+        return _(
+            "“%(question)s” cannot move up: a conditional question must come after the question it depends on.",
+            question=label,
+        )
+    if blocked:
+        return _(
+            "“%(question)s” cannot move down: a conditional question must come after the question it depends on.",
+            question=label,
+        )
+    if moved and up:
+        return _(
+            "Moved “%(question)s” up to number %(position)s in its section.", question=label, position=target.position
+        )
+    if moved:
+        return _(
+            "Moved “%(question)s” down to number %(position)s in its section.", question=label, position=target.position
+        )
+    if up:
+        return _("“%(question)s” cannot move up.", question=label)
+    return _("“%(question)s” cannot move down.", question=label)

@@ -11,8 +11,9 @@ from app.audit import record
 from app.db import child_or_404, first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
+from app.i18n import _
 from app.security import staff_required
-from app.times import to_london
+from app.template_helpers import date_format
 from app.toolkits import bp
 from app.toolkits import services as svc
 from app.toolkits.forms import ReopenForm
@@ -44,11 +45,14 @@ def staff_response(slug: str, response_id: int):
         record("toolkit.response_reopened", toolkit, response_id=response.id,
                organisation=organisation.name if organisation else None, days=form.days.data)  # fmt: skip
         db.session.commit()
-        flash(
-            f"The response{' from ' + organisation.name if organisation else ''} can be changed until "
-            f"{to_london(response.reopened_until):%-d %B %Y}.",
-            "success",
-        )
+        until = date_format(response.reopened_until)
+        if organisation:
+            flash(
+                _("The response from %(name)s can be changed until %(day)s.", name=organisation.name, day=until),
+                "success",
+            )
+        else:
+            flash(_("The response can be changed until %(day)s.", day=until), "success")
         return redirect(url_for("toolkits.staff_response", slug=toolkit.slug, response_id=response.id), code=303)
     definition = svc.load_definition(toolkit)
     rows = svc.answers_of(response)

@@ -3,12 +3,15 @@ that have not answered, and the "You said" findings editor."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import flash, redirect, render_template, request, url_for
 
 from app.audit import record
 from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
+from app.i18n import _, ngettext
 from app.security import sanitize_html, staff_required
 from app.toolkits import bp, disclosure, exports, reminders
 from app.toolkits import results as results_mod
@@ -72,23 +75,47 @@ def staff_export_xlsx(slug: str):
 def staff_remind(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
     if not toolkit.is_open():
-        flash("Reminders can only be sent while the toolkit is open.", "important")
+        flash(_("Reminders can only be sent while the toolkit is open."), "important")
         return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
     sent = send_reminders(toolkit)
     if sent is None:
-        flash("Reminders for this toolkit have already been sent today. You can send them again tomorrow.", "important")
+        flash(
+            _("Reminders for this toolkit have already been sent today. You can send them again tomorrow."), "important"
+        )
     else:
         record("toolkit.reminders_sent", toolkit, recipients=len(sent.people), organisations=sent.organisations)
-        flash(f"Reminders are being sent to {sent.in_words()} that have not answered.", "success")
+        flash(_("Reminders are being sent to %(who)s that have not answered.", who=sent.in_words()), "success")
         if sent.unreachable:
             count = sent.unreachable_total
             flash(
-                f"{count} {'organisation has' if count == 1 else 'organisations have'} no member with an account, "
-                "so cannot be reminded: they are listed on this page with a link to invite them.",
+                ngettext(
+                    "%(num)s organisation has no member with an account, so cannot be reminded: they are listed on "
+                    "this page with a link to invite them.",
+                    "%(num)s organisations have no member with an account, so cannot be reminded: they are listed on "
+                    "this page with a link to invite them.",
+                    count,
+                ),
                 "important",
             )
     db.session.commit()
     return redirect(url_for("toolkits.staff_results", slug=toolkit.slug), code=303)
+
+
+@bp.app_template_global()
+def toolkit_invite_mailto(org, toolkit) -> str:
+    """The staff results page's "invite them by email" link to a group without an account: subject and
+    body in the staff member's language, as plain text (a template's `_()` would escape "&" as "&amp;")."""
+    subject = _("Please answer “%(title)s”", title=toolkit.title)
+    body = _(
+        "Hello,\n\n%(group)s is listed in the network directory, and we would like to hear from you in "
+        "“%(title)s”.\n\nCreate an account at %(register)s and tell us, and we will add you to %(group)s so "
+        "you can answer: %(answer)s",
+        group=org.name,
+        title=toolkit.title,
+        register=url_for("auth.register", _external=True),
+        answer=url_for("toolkits.detail", slug=toolkit.slug, _external=True),
+    )
+    return f"mailto:{org.email}?subject={quote(subject)}&body={quote(body)}"
 
 
 @bp.route("/staff/toolkits/<slug>/you-said", methods=["GET", "POST"])
@@ -112,13 +139,14 @@ def staff_you_said(slug: str):
         db.session.commit()
         if getattr(form, "figures_kept", ""):
             # Saved, but the figures were not refreshed: one plain notice, not a green "published".
-            kept = form.figures_kept
-            flash("Your changes are saved, but the published figures have not changed. " + kept, "important")
-        else:
             flash(
-                "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
-                "success",
+                _("Your changes are saved, but the published figures have not changed. %(why)s", why=form.figures_kept),
+                "important",
             )
+        elif form.publish.data:
+            flash(_("“This is what you said” has been published."), "success")
+        else:
+            flash(_("“This is what you said” has been saved as a draft."), "success")
         return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
     return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit,
                            check=_disclosure_check(toolkit, form, publishable))  # fmt: skip
@@ -133,12 +161,12 @@ def _disclosure_check(toolkit: Toolkit, form: YouSaidForm, publishable: list[Que
 def _you_said_problem(toolkit: Toolkit, form: YouSaidForm, chosen: list[int]) -> tuple[str, str] | None:
     """(field, message) when the choice cannot be saved as it is."""
     if form.publish.data and toolkit.status == "draft":
-        return "publish", "Publish the toolkit before you publish what organisations said"
+        return "publish", _("Publish the toolkit before you publish what organisations said")
     if len(chosen) != len(form.questions.data or []):
-        return "questions", "Choose only questions listed here (free text is never published)"
+        return "questions", _("Choose only questions listed here (free text is never published)")
     if form.publish.data and not chosen and toolkit.you_said_published_at:
         # Unticking every question would empty the published page without a word (issue 21 §7).
-        return "questions", (
+        return "questions", _(
             "Choose at least one question to keep “This is what you said” published, or untick “Publish” "
             "to take the page down"
         )
@@ -156,7 +184,15 @@ def _take_snapshot(toolkit: Toolkit, form: YouSaidForm, publishable: list[Questi
     form.figures_kept = check.blocked
     if sorted(chosen) != sorted(toolkit.you_said_snapshot.get("question_ids", [])):
         form.questions.errors = [
-            "Keep the same questions for now: " + check.blocked[0].lower() + check.blocked[1:].split(". The")[0] + "."
+            ngettext(
+                "Keep the same questions for now: only %(num)s organisation has answered or changed their answers "
+                "since the figures were last published. Publishing new figures now would let anyone compare the two "
+                "versions and work out what it said.",
+                "Keep the same questions for now: only %(num)s organisations have answered or changed their answers "
+                "since the figures were last published. Publishing new figures now would let anyone compare the two "
+                "versions and work out what they said.",
+                check.changed,
+            )
         ]
         return False
     return True
@@ -193,7 +229,7 @@ def staff_crosstab(slug: str):
     tags = _filters()
     error, table = None, None
     if rows is not None and rows is columns:
-        error = "Choose two different questions"
+        error = _("Choose two different questions")
     elif rows is not None and columns is not None:
         cells = results_mod.crosstab(toolkit, rows, columns, tag=tags)
         hidden = disclosure.protect_table(cells, toolkit.suppression_threshold)
