@@ -90,7 +90,7 @@ if (window.htmx) {
   // The title says "Error: " while the page shows an error summary, as base.html does on a full load;
   // a later swap that clears the errors takes it off again. Runs after htmx has applied any <title>
   // sent with the fragment.
-  const ERROR_PREFIX = "Error: ";
+  const ERROR_PREFIX = document.body.dataset.errorPrefix || "Error: "; // translated by base.html
   document.body.addEventListener("htmx:afterSettle", () => {
     const title = document.title.startsWith(ERROR_PREFIX) ? document.title.slice(ERROR_PREFIX.length) : document.title;
     const hasError = document.querySelector("main .govuk-error-summary") !== null;
@@ -168,7 +168,10 @@ function initCheckboxFilter(container) {
   const label = document.createElement("label");
   label.className = "govuk-label";
   label.htmlFor = id;
-  label.textContent = `Search ${listName.charAt(0).toLowerCase()}${listName.slice(1)}`;
+  const words = document.body.dataset; // the page's language (base.html)
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_match, key) => values[key] ?? "");
+  const lowerFirst = `${listName.charAt(0).toLowerCase()}${listName.slice(1)}`;
+  label.textContent = fill(words.filterSearch || "Search {list}", { list: lowerFirst });
   const input = document.createElement("input");
   input.className = "govuk-input govuk-!-width-two-thirds";
   input.id = id;
@@ -202,9 +205,16 @@ function initCheckboxFilter(container) {
       if (!query) {
         status.textContent = "";
       } else if (matches === 0) {
-        status.textContent = `No ${listName.toLowerCase()} match “${input.value.trim()}”`;
+        status.textContent = fill(words.filterNone || "No {list} match “{words}”", {
+          list: listName.toLowerCase(),
+          words: input.value.trim(),
+        });
       } else {
-        status.textContent = `${matches} of ${items.length} match “${input.value.trim()}”`;
+        status.textContent = fill(words.filterSome || "{shown} of {total} match “{words}”", {
+          shown: matches,
+          total: items.length,
+          words: input.value.trim(),
+        });
       }
     }, 400);
   };
@@ -223,3 +233,14 @@ const initCheckboxFilters = (root) =>
   root.querySelectorAll('[data-module="portal-checkbox-filter"]').forEach(initCheckboxFilter);
 initCheckboxFilters(document);
 document.body.addEventListener("htmx:load", (event) => initCheckboxFilters(event.detail.elt));
+
+// The language switcher's links were drawn with the page's first address; after a live search or a
+// ticked filter (htmx updates the address bar) they must carry what the reader has since chosen.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.(".portal-languages__link");
+  if (!link) return;
+  const chosen = new URL(link.href, window.location.href).searchParams.get("lang");
+  const here = new URL(window.location.href);
+  here.searchParams.set("lang", chosen);
+  link.href = here.pathname + here.search;
+});

@@ -90,7 +90,21 @@ def _vary(response):
     return response
 
 
+def _adopt_the_choice_made_before_signing_in(_app, user, **_extra) -> None:
+    """A language picked on this device before signing in (the switcher on the sign-in page) is the
+    person's latest choice: it becomes their account's, rather than the account's older one winning.
+    The sign-in view commits it with the sign-in."""
+    code = known(request.cookies.get(COOKIE)) if has_request_context() else None
+    if code and getattr(user, "language", None) != code:
+        user.language = code
+        request.environ[_ENVIRON_KEY] = code
+
+
 def init_app(app: Flask) -> None:
+    from flask_login import user_logged_in
+
+    user_logged_in.connect(_adopt_the_choice_made_before_signing_in, app)
+
     @app.before_request
     def _fresh_language():
         # Tests and the CLI reuse one app context, so its `g` outlives a request: choose afresh.

@@ -216,3 +216,20 @@ def test_switcher_links_keep_odd_names_and_paths_in_one_piece(client, db):
     _root, nav = _switcher(client.get("/groups/বাংলা-সমিতি%3Fx?lang=so"))
     href = nav.xpath(".//a")[0].get("href")
     assert urlsplit(href).path == quote("/groups/বাংলা-সমিতি?x")  # the encoded "?" is still part of the path
+
+
+def test_a_language_picked_before_signing_in_becomes_the_accounts(client, db):
+    """walk: picking اردو on the sign-in page, then signing in, showed the account's older Bengali."""
+    from app.auth.models import User
+    from tests import factories
+
+    amina = factories.user(email="amina@example.org")
+    amina.language = "bn"
+    db.session.commit()
+    client.get("/login?lang=ur")
+    response = client.post(
+        "/login", data={"email": "amina@example.org", "password": factories.PASSWORD}, follow_redirects=True
+    )
+    assert '<html lang="ur" dir="rtl"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, amina.id).language == "ur"
