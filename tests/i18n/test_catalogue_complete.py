@@ -73,13 +73,12 @@ ATTRIBUTE = re.compile(r"""\b(aria-label|title|placeholder|alt|aria-description)
 INPUT_BUTTON = re.compile(r"""<input\b[^>]*\btype=["'](?:submit|button|reset)["'][^>]*>""", re.I)
 VALUE = re.compile(r"""\bvalue\s*=\s*("[^"]*"|'[^']*')""", re.I)
 # GOV.UK macro options that are shown: {"text": "Beta"} must be {"text": _("Beta")}.
-MACRO_TEXT = re.compile(
-    r"""["'](text|html|titleText|menuButtonText|visuallyHiddenText|label|hint|legend|caption|"""
-    r"""navigationLabel|ariaLabel|headingText)["']\s*:\s*(["'])((?:(?!\2).)*[^\W\d_](?:(?!\2).)*)\2""",
-    re.S,
-)
-# A sentence as a string literal inside {{ }} or {% %} ("Join the waiting list" if full else "Register").
-SENTENCE = re.compile(r"""(?<!\w)(["'])((?:(?!\1)[^\n])*[^\W\d_]{2,}\s+[^\W\d_]{2,}(?:(?!\1)[^\n])*)\1""")
+MACRO_KEYS = {"text", "html", "titleText", "menuButtonText", "visuallyHiddenText", "label", "hint", "legend",
+              "caption", "navigationLabel", "ariaLabel", "headingText"}  # fmt: skip
+MACRO_KEY_BEFORE = re.compile(r"""["'](\w+)["']\s*:\s*$""")
+KEY_AFTER = re.compile(r"^\s*(:|==|!=)")  # a dict key, or a stored value compared with
+COMPARED_BEFORE = re.compile(r"(==|!=|\bin)\s*[(\[]?\s*$")
+WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
 WRAPPER_CALL = re.compile(r"(?<![\w.])(?:_|gettext|ngettext|_l)\(")
 # Visible text with letters that needs no translation, each for a stated reason (text without
 # letters – "–", "|", "(", numbers, entities – never counts).
@@ -90,9 +89,50 @@ NOT_PROSE = re.compile(
 )
 
 
+def _jinja_blocks(source: str) -> list[tuple[int, int]]:
+    """Where each {{ expression }} and {% statement %} is. An expression may hold dicts ({"text": x}),
+    so its end is the first "}}" outside strings and braces, not the first "}}"."""
+    spans, position = [], 0
+    while (start := source.find("{", position)) != -1:
+        opener = source[start : start + 2]
+        if opener == "{%":
+            end = source.find("%}", start + 2)
+            end = len(source) if end == -1 else end + 2
+        elif opener == "{{":
+            depth, quote, end = 0, "", start + 2
+            while end < len(source):
+                char = source[end]
+                if quote:
+                    quote = "" if char == quote else quote
+                elif char in "\"'":
+                    quote = char
+                elif char == "{":
+                    depth += 1
+                elif char == "}" and depth:
+                    depth -= 1
+                elif source.startswith("}}", end):
+                    end += 2
+                    break
+                end += 1
+        else:
+            position = start + 1
+            continue
+        spans.append((start, end))
+        position = end
+    return spans
+
+
+def _without_jinja(source: str) -> str:
+    pieces, position = [], 0
+    for start, end in _jinja_blocks(source):
+        pieces += [source[position:start], " "]
+        position = end
+    return "".join([*pieces, source[position:]])
+
+
 def _visible_text(source: str) -> list[str]:
     text = TRANS_BLOCK.sub(" ", JINJA_COMMENT.sub(" ", source))
-    text = INVISIBLE.sub(" ", JINJA.sub(" ", text))
+    text = INVISIBLE.sub(" ", _without_jinja(text))
     text = ENTITY.sub(" ", TAGS.sub("\n", text))
     return [line.strip() for line in text.splitlines() if LETTER.search(line) and line.strip() not in ALLOWED_TEXT]
 
@@ -124,20 +164,42 @@ def _literal_attributes(source: str) -> list[str]:
     return [v for v in values if LETTER.search(JINJA.sub(" ", v.split("=", 1)[1]))]
 
 
+def _string_literals(code: str):
+    """(start, end, text) of each quoted string in a Jinja block."""
+    position = 0
+    while position < len(code):
+        char = code[position]
+        if char in "\"'":
+            end = code.find(char, position + 1)
+            end = len(code) if end == -1 else end
+            yield position, end + 1, code[position + 1 : end]
+            position = end + 1
+        else:
+            position += 1
+
+
 def _literals_in_jinja(source: str) -> list[str]:
+    """Strings a person would read inside {{ }} and {% %}: a GOV.UK macro option's text, or words."""
     found = []
-    for block in JINJA.finditer(JINJA_COMMENT.sub(" ", source)):
-        code = block.group(0)
+    source = JINJA_COMMENT.sub(" ", source)
+    for start, end in _jinja_blocks(source):
+        code = source[start:end]
         if re.match(r"\{%-?\s*(trans|pluralize|endtrans|from|import|include|extends|block|macro)\b", code):
             continue
-        for match in MACRO_TEXT.finditer(code):
-            found.append(f'"{match.group(1)}": "{match.group(3)[:50]}"')
         wrapped = _wrapped_spans(code)
-        for match in SENTENCE.finditer(code):
-            prose = match.group(2)
-            if NOT_PROSE.search(prose) or any(start <= match.start() < end for start, end in wrapped):
+        for first, last, text in _string_literals(code):
+            visible = TAGS.sub(" ", text)
+            if not LETTER.search(visible) or KEY_AFTER.match(code[last:]) or NOT_PROSE.search(text):
                 continue
-            found.append(f"{prose[:60]!r}")
+            if COMPARED_BEFORE.search(code[:first]):
+                continue
+            if any(begin <= first < finish for begin, finish in wrapped):
+                continue
+            key = MACRO_KEY_BEFORE.search(code[:first])
+            if key and key.group(1) in MACRO_KEYS:
+                found.append(f'"{key.group(1)}": {text[:50]!r}')
+            elif WORDS.search(visible):
+                found.append(f"{text[:60]!r}")
     return sorted(set(found))
 
 
@@ -154,11 +216,12 @@ def test_the_template_lint_finds_what_it_should():
     assert _visible_text('<p class="govuk-body">{{ _("Hello") }} – |</p>') == []
     assert _visible_text("{% trans n=1 %}You have {{ n }} groups{% endtrans %}{# a note #}") == []
     assert _visible_text("<script>var a = 1;</script><p>&nbsp;&ndash;</p>") == []
+    assert _visible_text('{{ govukSummaryList({"rows": [{"key": {"text": _("Address")}}]}) }}') == []
     assert _visible_text('<h1 class="govuk-heading-l">Find a group</h1>') == ["Find a group"]
     assert _literal_attributes('<nav aria-label="Account">') == ['aria-label="Account"']
     assert _literal_attributes("<nav aria-label=\"{{ _('Account') }}\">") == []
     assert _literal_attributes('<input type="submit" value="Save">') == ['value="Save"']
-    assert _literals_in_jinja('{{ govukTag({"text": "Beta"}) }}') == ['"text": "Beta"']
+    assert _literals_in_jinja('{{ govukTag({"text": "Beta"}) }}') == ["\"text\": 'Beta'"]
     assert _literals_in_jinja('{{ govukTag({"text": _("Beta")}) }}') == []
     assert _literals_in_jinja("{{ \"Join the waiting list\" if full else _('Register') }}") == [
         "'Join the waiting list'"
@@ -167,6 +230,11 @@ def test_the_template_lint_finds_what_it_should():
     assert _literals_in_jinja("{{ ngettext('%(num)s group left', '%(num)s groups left', n) }}") == []
     assert _literals_in_jinja("{{ button('Save', 'govuk-button govuk-!-margin-left-2') }}") == []
     assert _literals_in_jinja("{{ _('Find (optional) items', x=1) ~ ' – more words' }}") == ["' – more words'"]
+    assert _literals_in_jinja("{{ _('One') if loop.revindex == 2 else _('Two') }}") == []
+    assert _literals_in_jinja('{% if item.title == "Minutes of the last meeting" %}') == []
+    assert (
+        _literals_in_jinja("""{{ {"html": '<a class="govuk-link" href="' ~ url ~ '">' ~ _("Read") ~ "</a>"} }}""") == []
+    )
 
 
 @AFTER_MERGE
