@@ -24,23 +24,21 @@ def datetime_format(value: dt.datetime | None, fmt: str | None = None, *, weekda
     `weekday` puts the day's name first. `fmt` is a strftime format for machine-read files."""
     if value is None:
         return ""
+    london = to_london(value)
     if fmt == WEEKDAY_DATE:
-        return long_date(value, weekday=True) or to_london(value).strftime(fmt)
+        return long_date(london.date(), weekday=True) or london.strftime(fmt)
     if fmt:
-        return to_london(value).strftime(fmt)
-    day = long_date(value, weekday=weekday) or to_london(value).strftime("%A %-d %B %Y" if weekday else "%-d %B %Y")
+        return london.strftime(fmt)
+    day = long_date(london.date(), weekday=weekday) or london.strftime("%A %-d %B %Y" if weekday else "%-d %B %Y")
     return _("%(day)s at %(time)s", day=day, time=clock(value))
 
 
 def date_format(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
-    localised = long_date(value)
-    if localised is not None:
-        return localised
     if isinstance(value, dt.datetime):
-        value = to_london(value)
-    return value.strftime("%-d %B %Y")
+        value = to_london(value).date()
+    return long_date(value) or value.strftime("%-d %B %Y")
 
 
 def csrf_field() -> Markup:

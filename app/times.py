@@ -38,13 +38,13 @@ def clock(value: dt.time | dt.datetime | None) -> str:
     """A time as people say it, GOV.UK style: "6pm", "2:05pm", "midday", "midnight" (a datetime in London time)."""
     if value is None:
         return ""
-    from app.i18n.formatting import short_time  # imports this module
+    from app.i18n.formatting import short_time
 
+    if isinstance(value, dt.datetime):
+        value = to_london(value).time()
     localised = short_time(value)
     if localised is not None:
         return localised
-    if isinstance(value, dt.datetime):
-        value = to_london(value).time()
     if value.minute == 0 and value.hour in (0, 12):
         return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12

@@ -277,6 +277,10 @@ def run_toolkit(kind: str, size: int, args) -> dict:
                 result["csv"] = toolkit_bench.csv_memory(
                     base, process.pid, f"/staff/toolkits/{slug}/results.csv", cookie
                 )
+                # Issue 16: the XLSX export (written row by row, openpyxl's write-only mode) stays flat too.
+                result["xlsx"] = toolkit_bench.csv_memory(
+                    base, process.pid, f"/staff/toolkits/{slug}/results.xlsx", cookie
+                )
         return result
 
 

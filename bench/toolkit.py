@@ -175,5 +175,13 @@ def markdown(runs: list[dict]) -> list[str]:
                 f"5 ms sampler: {csv['peak_growth_sampled_mib']} MB) — target ≤ 50 MB "
                 f"({'met' if csv['ok'] else 'NOT met'}).",
             ]
+        xlsx = run.get("xlsx")
+        if xlsx:
+            lines += [
+                "",
+                f"XLSX export: {xlsx['bytes']} bytes in {xlsx['seconds']} s (status {xlsx['status']}); serving "
+                f"worker's peak RSS growth **{xlsx['peak_growth_mib']} MB** ({xlsx['method']}; 5 ms sampler: "
+                f"{xlsx['peak_growth_sampled_mib']} MB) — target ≤ 50 MB ({'met' if xlsx['ok'] else 'NOT met'}).",
+            ]
         lines.append("")
     return lines

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import render_template, url_for
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from app.events.ics import calendar_for
 from app.events.models import Event, EventOldAddress, Registration
@@ -66,6 +67,7 @@ def people_to_tell(event_id: int) -> list[Registration]:
         db.session.scalars(
             select(Registration)
             .where(Registration.event_id == event_id, Registration.status.in_(TOLD))
+            .options(selectinload(Registration.guests))
             .order_by(Registration.id)
         )
     )
@@ -105,26 +107,43 @@ def preview(event: Event, changes: list[str]) -> dict[str, str]:
 
 
 def tell_registrants(event: Event, changes: list[str]) -> int:
-    """E-mail everyone with a place or on the waiting list, with the calendar file (SEQUENCE raised
-    once for this change); returns how many were told."""
+    """E-mail everyone with a place or on the waiting list, and each guest who gave an e-mail address,
+    with the calendar file (SEQUENCE raised once for this change); returns how many were told."""
     event.sequence = (event.sequence or 0) + 1
     db.session.flush()
-    people = people_to_tell(event.id)
+    told = 0
     with link_context():
         ics = calendar_for([event]).decode("utf-8")
-        for registration in people:
+        for registration in people_to_tell(event.id):
             attachments = None
             if registration.status == "confirmed" or event.is_cancelled:
                 attachments = [{"filename": "event.ics", "content_type": "text/calendar", "data": ics}]
-            enqueue(
-                "event_cancelled" if event.is_cancelled else "event_changed",
-                to=registration.email,
-                subject=subject_for(event, changes),
-                kind="event_changed",
-                attachments=attachments,
-                **_context(event, registration, changes),
-            )
-    return len(people)
+            for address, context in _recipients(event, registration, changes):
+                enqueue(
+                    "event_cancelled" if event.is_cancelled else "event_changed",
+                    to=address,
+                    subject=subject_for(event, changes),
+                    kind="event_changed",
+                    attachments=attachments,
+                    **context,
+                )
+                told += 1
+    return told
+
+
+def _recipients(event: Event, registration: Registration, changes: list[str]) -> list[tuple[str, dict]]:
+    """The registrant, then each guest with an address of their own (issue 17: a guest hears of a change
+    as their host does; they are told to ask the host to free their place)."""
+    found = [(registration.email, _context(event, registration, changes))]
+    seen = {registration.email.lower()}
+    for guest in registration.guests:
+        address = (guest.email or "").strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            context = _context(event, registration, changes)
+            context.update(name=guest.name, guest_of=registration.name)
+            found.append((address, context))
+    return found
 
 
 def move_address(event: Event, before: Snapshot) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from sqlalchemy import String, cast, func, literal, or_, select
+from sqlalchemy import String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
 from app import slugs
@@ -269,53 +269,56 @@ ATTENDANCE_LABELS = {
 }
 
 
-def organisation_attendance(organisation_id: int, meetings: int = 6) -> list[dict]:
-    """The group's record at the last `meetings` network meetings that took place, newest first
-    (two queries). Only registrations linked to the group count (see the directory-links
-    decisions: typed names are never matched to groups). Someone present beats apologies, which
-    beat a place not used."""
-    held = list(
-        db.session.scalars(
-            select(Event)
-            .where(
-                Event.kind == "network_meeting",
-                Event.status == "published",
-                Event.cancelled_at.is_(None),
-                Event.ends_at <= utcnow(),
-            )
-            .order_by(Event.starts_at.desc())
-            .limit(meetings)
-        )
+def meetings_for_group(organisation_id: int, meetings: int = 6) -> tuple[Event | None, list[dict]]:
+    """The next network meeting going ahead, and the group's record at the last `meetings` network
+    meetings that took place, newest first: one query, so the member dashboard's query count does not
+    grow with the meetings held. Only registrations linked to the group count (see the directory-links
+    decisions: typed names are never matched to groups). Someone present beats apologies, which beat a
+    place not used."""
+    now = utcnow()
+    going_ahead = select(Event.id).where(
+        Event.kind == "network_meeting", Event.status == "published", Event.cancelled_at.is_(None)
     )
-    if not held:
-        return []
-    by_event: dict[int, list[Registration]] = {event.id: [] for event in held}
-    for registration in db.session.scalars(
-        select(Registration)
-        .where(
-            Registration.event_id.in_(list(by_event)),
-            Registration.organisation_id == organisation_id,
-            Registration.status.in_(("attended", "apologies", "confirmed")),
+    held = going_ahead.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(meetings).subquery()
+    coming = going_ahead.where(Event.ends_at > now).order_by(Event.starts_at).limit(1).subquery()
+    rows = db.session.execute(
+        select(Event, Registration)
+        .outerjoin(
+            Registration,
+            and_(
+                Registration.event_id == Event.id,
+                Registration.organisation_id == organisation_id,
+                Registration.status.in_(("attended", "apologies", "confirmed")),
+                Event.ends_at <= now,
+            ),
         )
-        .order_by(Registration.name)
-    ):
-        by_event[registration.event_id].append(registration)
-    record_rows = []
-    for event in held:
-        rows = by_event[event.id]
-        statuses = {r.status for r in rows}
-        outcome = next(
-            (s for s, present in (("attended", "attended"), ("apologies", "apologies"), ("absent", "confirmed"))
-             if present in statuses),
-            "not_registered",
-        )  # fmt: skip
-        record_rows.append(
-            {
-                "event": event,
-                "outcome": outcome,
-                "label": ATTENDANCE_LABELS[outcome][0],
-                "tag": ATTENDANCE_LABELS[outcome][1],
-                "people": [r.name for r in rows if r.status == "attended"],
-            }
-        )
-    return record_rows
+        .where(or_(Event.id.in_(select(held.c.id)), Event.id.in_(select(coming.c.id))))
+        .order_by(Event.starts_at.desc(), Registration.name)
+    ).all()
+    next_meeting = None
+    by_event: dict[int, list[Registration]] = {}
+    for event, registration in rows:
+        if event.ends_at > now:
+            next_meeting = event
+            continue
+        by_event.setdefault(event.id, [])
+        if registration is not None:
+            by_event[event.id].append(registration)
+    held_events = list(dict.fromkeys(event for event, _registration in rows if event.id in by_event))
+    return next_meeting, [_attendance_row(event, by_event[event.id]) for event in held_events]
+
+
+def _attendance_row(event: Event, rows: list[Registration]) -> dict:
+    statuses = {r.status for r in rows}
+    outcome = next(
+        (s for s, present in (("attended", "attended"), ("apologies", "apologies"), ("absent", "confirmed"))
+         if present in statuses),
+        "not_registered",
+    )  # fmt: skip
+    return {
+        "event": event,
+        "outcome": outcome,
+        "label": ATTENDANCE_LABELS[outcome][0],
+        "tag": ATTENDANCE_LABELS[outcome][1],
+        "people": [r.name for r in rows if r.status == "attended"],
+    }

@@ -196,6 +196,10 @@ def seed_demo() -> None:
             db.session.add(org)
             if i == 0 and owner:
                 org.memberships.append(Membership(user_id=owner.id, role="owner"))
+                if status == "approved" and len(org.locations) == 1:  # the demo member sees a venue to manage
+                    hall = GroupLocation(position=1, name="Community hall on Cable Street", postcode="E1W 3PA")
+                    hall.address_1 = "120 Cable Street, London"
+                    org.locations.append(hall)
     db.session.flush()
     load_demo_centroids()
     place_all_locations()

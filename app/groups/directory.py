@@ -26,7 +26,7 @@ tables and then rolled back would be keyed with a version number the next writer
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from flask import current_app, get_template_attribute
@@ -35,9 +35,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, text
 
 from app.extensions import db
-from app.groups.search import matching_ids, postgres_prefixes
+from app.groups.search import matching_ids, postgres_prefixes, search_terms
+from app.i18n import _
+from app.i18n.formatting import number
+from app.i18n.selection import current_language
 
 FACET_KINDS = ("theme", "community", "language", "area")
+WORD_MEMO = 512  # searches remembered per directory version (SQLite), a few KB each at 10,000 groups
 LISTED = "approved"
 _CACHE_KEY = "groups.directory_index"
 
@@ -102,7 +106,26 @@ class DirectoryIndex:
     lexemes: list[str] | None = None
     postings: dict[str, list[int]] = field(default_factory=dict)
     lexeme_bits: dict[str, int] = field(default_factory=dict)
-    entries: dict[int, Entry] = field(default_factory=dict)  # filled as pages are shown
+    # Filled as pages are shown, per language: the kept markup carries the page's words (issue 22).
+    entries: dict[tuple[str, int], Entry] = field(default_factory=dict)
+    # SQLite: the groups each recent search's words matched (FTS5), until the directory changes: live
+    # search repeats the same few prefixes as people type ("he", "hea", "heal"...), so each costs one
+    # FTS5 query per version, not one per keystroke of every reader (docs/performance.md).
+    word_bits: dict[str, int] = field(default_factory=dict)
+
+    def words_bits(self, query: str | None) -> int | None:
+        """Groups (any status) whose search text has every word of `query` as a prefix, or None when
+        the query has no words; remembered for the last WORD_MEMO searches of this version."""
+        key = " ".join(search_terms(query))
+        if not key:
+            return None
+        bits = self.word_bits.get(key)
+        if bits is None:
+            bits = bitset(matching_ids(query) or [])
+            if len(self.word_bits) >= WORD_MEMO:
+                self.word_bits.pop(next(iter(self.word_bits)))
+            self.word_bits[key] = bits
+        return bits
 
     def prefix_bits(self, prefix: str) -> int:
         """Groups with a lexeme starting with `prefix`: what tsquery 'prefix':* matches."""
@@ -256,9 +279,9 @@ def matching(filters, index: DirectoryIndex) -> Match:
         for prefix in prefixes:
             base &= index.prefix_bits(prefix)
     else:
-        ids = matching_ids(filters.q)
-        if ids is not None:
-            base &= bitset(ids)
+        words = index.words_bits(filters.q)
+        if words is not None:
+            base &= words
     if filters.near_ids is not None:
         base &= bitset(filters.near_ids)
     by_kind = {}
@@ -292,20 +315,35 @@ def _page_ids(order: list[int], bits: int, everything: bool, offset: int, limit:
     return found
 
 
-def _entries(ids: list[int], index: DirectoryIndex) -> list[Entry]:
+def distance_in_miles(metres: float) -> str:
+    """ "0.4 miles away", "Less than 0.1 miles away": a group's distance on a "near a postcode" search."""
+    from app.groups.services import METRES_PER_MILE  # the services module imports this one
+
+    miles = round(metres / METRES_PER_MILE, 1)
+    if miles < 0.1:
+        return _("Less than 0.1 miles away")
+    return _("%(miles)s miles away", miles=number(miles)) if miles != 1 else _("1 mile away")
+
+
+def _entries(ids: list[int], index: DirectoryIndex, distances: dict[int, float] | None = None) -> list[Entry]:
     """The page's groups in `ids` order, each with its tags (by name) from the index and its
-    results-list markup (templates/groups/_result.html), both kept in the index until the
-    directory changes: a group already shown costs neither a row nor a render again."""
-    missing = [org_id for org_id in ids if org_id not in index.entries]
+    results-list markup (templates/groups/_result.html), both kept in the index (per language) until
+    the directory changes: a group already shown costs neither a row nor a render again. With
+    `distances` (a "near a postcode" search) each says how far it is, drawn for this request only."""
+    lang = current_language().code
+    missing = [org_id for org_id in ids if (lang, org_id) not in index.entries]
+    render = get_template_attribute("groups/_result.html", "result")
     if missing:
         statement = text(_SQL[_dialect()]["entries"]).bindparams(bindparam("ids", expanding=True))
-        render = get_template_attribute("groups/_result.html", "result")
         for org_id, name, slug, description, tag_ids in db.session.execute(statement, {"ids": missing}):
             tags = sorted(index.tag_by_id[n] for n in _ids(tag_ids) if n in index.tag_by_id)
             entry = Entry(org_id, name, slug, description, [info for _, info in tags])
             entry.html = render(entry)
-            index.entries[org_id] = entry
-    return [index.entries[org_id] for org_id in ids if org_id in index.entries]
+            index.entries[(lang, org_id)] = entry
+    found = [index.entries[(lang, org_id)] for org_id in ids if (lang, org_id) in index.entries]
+    if distances is None:
+        return found
+    return [replace(entry, html=render(entry, distance_in_miles(distances[entry.id]))) for entry in found]
 
 
 def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list[FacetItem]]:
@@ -330,9 +368,11 @@ def listing(filters, page: int, per_page: int) -> Listing:
     bits = match.bits
     everything = bits == index.listed
     order = index.by_newest if filters.sort == "newest" else index.by_name
+    if filters.near_ids is not None and filters.sort == "nearest":
+        order = filters.near_ids  # nearest first (app/groups/locations.groups_near)
 
     def fetch(offset: int, limit: int) -> list[Entry]:
-        return _entries(_page_ids(order, bits, everything, offset, limit), index)
+        return _entries(_page_ids(order, bits, everything, offset, limit), index, filters.near_distances)
 
     pager = ListPagination(page=page, per_page=per_page, error_out=False, fetch=fetch, total=bits.bit_count())
     return Listing(pager=pager, facets=facet_counts(filters, index, match))

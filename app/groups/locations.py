@@ -60,9 +60,10 @@ def bounding_box(lat: float, lon: float, metres: float) -> tuple[float, float, f
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def groups_near(lat: float, lon: float, metres: float) -> list[int]:
-    """Ids of listed groups with a public venue within `metres` (the public directory's "near"):
-    one query, a bounding box cut in SQL and the exact distance here."""
+def groups_near(lat: float, lon: float, metres: float) -> dict[int, float]:
+    """Listed groups with a public venue within `metres` (the public directory's "near"), nearest
+    first: {group id: metres to its nearest public venue}. One query, a bounding box cut in SQL and the
+    exact distance here."""
     south, north, west, east = bounding_box(lat, lon, metres)
     rows = db.session.execute(
         select(GroupLocation.organisation_id, GroupLocation.latitude, GroupLocation.longitude)
@@ -74,7 +75,12 @@ def groups_near(lat: float, lon: float, metres: float) -> list[int]:
             GroupLocation.longitude.between(west, east),
         )
     )
-    return sorted({org_id for org_id, lat2, lon2 in rows if distance_m(lat, lon, lat2, lon2) <= metres})
+    nearest: dict[int, float] = {}
+    for org_id, lat2, lon2 in rows:
+        away = distance_m(lat, lon, lat2, lon2)
+        if away <= metres and away < nearest.get(org_id, math.inf):
+            nearest[org_id] = away
+    return dict(sorted(nearest.items(), key=lambda item: (item[1], item[0])))
 
 
 def locate(location: GroupLocation) -> None:

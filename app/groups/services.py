@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app import slugs as slug_helpers
@@ -23,7 +23,7 @@ from app.mail import enqueue
 from app.merge_hooks import move_organisation_links
 
 FACET_KINDS = ("theme", "community", "language", "area")
-SORTS = {"name": "Name (A to Z)", "newest": "Newest first"}
+SORTS = {"name": "Name (A to Z)", "newest": "Newest first", "nearest": "Nearest first (with a postcode)"}
 
 
 def slugify(value: str, max_length: int = 200) -> str:
@@ -327,13 +327,16 @@ class DirectoryFilters:
     selected: dict[str, list[str]] = field(default_factory=dict)  # kind -> tag slugs
     near: str = ""  # a postcode as typed
     within: str = "1"  # miles, a key of WITHIN_MILES
-    near_ids: list[int] | None = None  # groups with a public venue that near, once placed
+    near_ids: list[int] | None = None  # groups with a public venue that near, nearest first, once placed
+    near_distances: dict[int, float] | None = None  # group id -> metres to its nearest public venue
     near_problem: str | None = None  # why the postcode could not be used
 
     @classmethod
     def from_args(cls, args) -> DirectoryFilters:
         q = (args.get("q") or "").strip()[:200]
-        sort = args.get("sort") if args.get("sort") in SORTS else "name"
+        near_given = bool((args.get("near") or "").strip())
+        # With a postcode, nearest first unless the reader chose another order.
+        sort = args.get("sort") if args.get("sort") in SORTS else ("nearest" if near_given else "name")
         selected = {}
         for kind in FACET_KINDS:
             values = list(dict.fromkeys(v[:140] for v in args.getlist(kind) if v))[:10]
@@ -356,10 +359,12 @@ class DirectoryFilters:
             self.near_problem = f"We cannot find {postcode}. Check the postcode, or try a nearby one"
         else:
             self.near = postcode
-            self.near_ids = groups_near(point[0], point[1], float(self.within) * METRES_PER_MILE)
+            self.near_distances = groups_near(point[0], point[1], float(self.within) * METRES_PER_MILE)
+            self.near_ids = list(self.near_distances)
 
     def params(self) -> dict:
-        result: dict = {"q": self.q or None, "sort": self.sort if self.sort != "name" else None}
+        default = "nearest" if self.near else "name"
+        result: dict = {"q": self.q or None, "sort": self.sort if self.sort != default else None}
         result.update(self.selected)
         if self.near:
             result.update(near=self.near, within=self.within if self.within != "1" else None)
@@ -407,6 +412,8 @@ def directory_query(filters: DirectoryFilters, statuses=("approved",)):
         if filters.sort == "newest"
         else (func.lower(Organisation.name), Organisation.id)
     )
+    if filters.sort == "nearest" and filters.near_ids:
+        order = (case({org_id: rank for rank, org_id in enumerate(filters.near_ids)}, value=Organisation.id),)
     return (
         select(Organisation).where(Organisation.id.in_(ids)).options(selectinload(Organisation.tags)).order_by(*order)
     )

@@ -13,7 +13,6 @@ from babel.numbers import format_decimal
 
 from app.i18n.languages import SOURCE, Language
 from app.i18n.selection import current_language
-from app.times import to_london
 
 _ASCII_DIGITS = "0123456789"
 
@@ -34,21 +33,18 @@ def number(value: int | float | None) -> str:
     return native_digits(format_decimal(value, locale=lang.babel), lang)
 
 
-def long_date(value: dt.date | dt.datetime | None, *, weekday: bool = False) -> str | None:
-    """The date in the reader's language, or None for English (its GOV.UK style is built by the caller)."""
+def long_date(value: dt.date | None, *, weekday: bool = False) -> str | None:
+    """A (London) date in the reader's language, or None for English (its GOV.UK style is built by the
+    caller). Callers pass London dates and times: app.times owns the time zone and imports this module."""
     lang = current_language()
     if value is None or lang is SOURCE:
         return None
-    if isinstance(value, dt.datetime):
-        value = to_london(value).date()
     return native_digits(format_date(value, "full" if weekday else "long", locale=lang.babel), lang)
 
 
-def short_time(value: dt.time | dt.datetime) -> str | None:
-    """The time in the reader's language, or None for English (see app.times.clock)."""
+def short_time(value: dt.time) -> str | None:
+    """A (London) time in the reader's language, or None for English (see app.times.clock)."""
     lang = current_language()
     if lang is SOURCE:
         return None
-    if isinstance(value, dt.datetime):
-        value = to_london(value).time()
     return native_digits(format_time(value, "short", locale=lang.babel), lang)

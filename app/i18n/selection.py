@@ -13,6 +13,7 @@ from app.i18n.languages import LANGUAGES, SOURCE, Language, known, language
 
 COOKIE = "portal_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+_ENVIRON_KEY = "portal.language"
 
 
 def _account_language() -> str | None:
@@ -26,15 +27,16 @@ def chosen_code() -> str:
     """The code of the language this request is answered in (English outside a request)."""
     if not has_request_context():
         return SOURCE.code
-    if "portal_language" in g:
-        return g.portal_language
+    cached = request.environ.get(_ENVIRON_KEY)
+    if cached:
+        return cached
     code = (
         known(request.args.get("lang"))
         or _account_language()
         or known(request.cookies.get(COOKIE))
         or request.accept_languages.best_match(list(LANGUAGES), default=SOURCE.code)
     )
-    g.portal_language = code
+    request.environ[_ENVIRON_KEY] = code  # per request (tests and the CLI share one app context's `g`)
     return code
 
 
@@ -92,7 +94,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _fresh_language():
         # Tests and the CLI reuse one app context, so its `g` outlives a request: choose afresh.
-        g.pop("portal_language", None)
         g.pop("_flask_babel", None)
 
     app.after_request(_remember_choice)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import slugs
@@ -137,6 +137,22 @@ def _values(q, org: Organisation, rng: random.Random, ranks: list[str]) -> list[
     return q.kind.sample_answer(rng, org.id)
 
 
+def _most_mentioned_barriers(definition: svc.Definition) -> str:
+    """The summary's sentence about barriers, from the submitted answers just made (the staff-written
+    summary must not name a barrier the published figures show few organisations chose)."""
+    question = next(q for q in definition.questions if q.label.startswith("What stops your beneficiaries"))
+    labels = {o["id"]: o["label"] for o in question.options}
+    counts = db.session.execute(
+        select(Answer.option_id, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.question_id == question.id, Response.status == "submitted", Answer.option_id.in_(list(labels)))
+        .group_by(Answer.option_id)
+    ).all()
+    top = [labels[option] for option, _count in sorted(counts, key=lambda row: (-row[1], labels[row[0]]))[:3]]
+    named = [top[0], *(label[0].lower() + label[1:] for label in top[1:])]
+    return f"{', '.join(named[:-1])} and {named[-1]} were the barriers mentioned most often."
+
+
 def fill_answers(definition: svc.Definition, response: Response, org: Organisation, rng: random.Random,
                  ranks: list[str], *, complete: bool = True) -> list[Answer]:  # fmt: skip
     """Answers that fit every question, for `org` (or the first sections only for a draft)."""
@@ -202,10 +218,10 @@ def seed_demo() -> None:
     toolkit.you_said_question_ids = [
         q.id for q in definition.questions if q.kind.publishable and q.label not in NOT_PUBLISHED
     ]
+    db.session.flush()
     toolkit.you_said_summary = (
         "<p>Thank you to the 30 organisations who answered. Mental health was the health issue organisations "
-        "ranked highest, closely followed by diabetes. Language, stigma and long waiting lists were the barriers "
-        "mentioned most often.</p>"
+        f"ranked highest, closely followed by diabetes. {_most_mentioned_barriers(definition)}</p>"
     )
     toolkit.you_said_published_at = now - dt.timedelta(days=1)
     db.session.flush()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from app.db import utcnow
 from app.extensions import db
@@ -61,18 +62,50 @@ def load_definition(toolkit: Toolkit) -> Definition:
 
 
 def load_definitions(toolkits: list[Toolkit]) -> dict[int, Definition]:
-    """The definitions of several toolkits, still in two queries (the member dashboard)."""
+    """The definitions of several toolkits in one query (sections with their questions)."""
     ids = [t.id for t in toolkits]
     sections: dict[int, list[Section]] = {i: [] for i in ids}
     questions: dict[int, list[Question]] = {i: [] for i in ids}
     if ids:
-        for section in db.session.scalars(
-            select(Section).where(Section.toolkit_id.in_(ids)).order_by(Section.position, Section.id)
-        ):
-            sections[section.toolkit_id].append(section)
-        for question in db.session.scalars(select(Question).where(Question.toolkit_id.in_(ids))):
-            questions[question.toolkit_id].append(question)
+        rows = db.session.execute(
+            select(Section, Question)
+            .outerjoin(Question, Question.section_id == Section.id)
+            .where(Section.toolkit_id.in_(ids))
+            .order_by(Section.position, Section.id)
+        )
+        _collect(rows, sections, questions)
     return {t.id: _definition(t, sections[t.id], questions[t.id]) for t in toolkits}
+
+
+def open_definitions(now: dt.datetime | None = None) -> list[Definition]:
+    """The toolkits open for answers now (`open_query`'s order) with their sections and questions, in
+    one query: the member dashboard's task-list statuses need no more."""
+    rows = db.session.execute(
+        open_query(now)
+        # The toolkit's columns repeat on every question's row: leave out the large published-findings
+        # ones, which a task list never reads (raiseload: a later read fails loudly, not quietly slowly).
+        .options(defer(Toolkit.you_said_snapshot, raiseload=True), defer(Toolkit.you_said_summary, raiseload=True))
+        .add_columns(Section, Question)
+        .outerjoin(Section, Section.toolkit_id == Toolkit.id)
+        .outerjoin(Question, Question.section_id == Section.id)
+        .order_by(Section.position, Section.id)
+    ).all()
+    toolkits = list(dict.fromkeys(row[0] for row in rows))
+    sections: dict[int, list[Section]] = {t.id: [] for t in toolkits}
+    questions: dict[int, list[Question]] = {t.id: [] for t in toolkits}
+    _collect([row[1:] for row in rows if row[1] is not None], sections, questions)
+    return [_definition(t, sections[t.id], questions[t.id]) for t in toolkits]
+
+
+def _collect(rows, sections: dict[int, list[Section]], questions: dict[int, list[Question]]) -> None:
+    """(section, question or None) rows, sections in order, into per-toolkit lists."""
+    seen: set[int] = set()
+    for section, question in rows:
+        if section.id not in seen:
+            seen.add(section.id)
+            sections[section.toolkit_id].append(section)
+        if question is not None:
+            questions[section.toolkit_id].append(question)
 
 
 def _definition(toolkit: Toolkit, sections: list[Section], questions: list[Question]) -> Definition:
@@ -615,31 +648,56 @@ class Progress:
         return TASK_STATUSES[self.status][1]
 
 
-def progress_for(toolkits: list[Toolkit], organisation: Organisation | None, user) -> list[Progress]:
+def progress_for(
+    toolkits: list[Toolkit], organisation: Organisation | None, user, definitions: list[Definition] | None = None
+) -> list[Progress]:
     """Each toolkit's task-list status for `organisation` (or the user, for individual toolkits):
     Submitted; Completed (every section completed, not yet submitted); In progress; Not started.
-    Sections are judged by `section_statuses`, as on the task list. Five queries however many
-    toolkits: responses, sections, questions, answers."""
+    Sections are judged by `section_statuses`, as on the task list. Two queries however many
+    toolkits (responses with their answers' keys; the definitions, unless given)."""
     if not toolkits:
         return []
     keys = {t.id: respondent_key(t, organisation, user) for t in toolkits}
-    responses = {
-        r.toolkit_id: r
-        for r in db.session.scalars(
-            select(Response).where(Response.toolkit_id.in_(list(keys)), Response.respondent_key.in_(set(keys.values())))
-        )
-        if keys[r.toolkit_id] == r.respondent_key
-    }
-    definitions = load_definitions(toolkits)
-    rows = answers_for(list(responses.values()), keys_only=True)
+    responses, rows = _responses_with_answer_keys(keys)
+    by_toolkit = {d.toolkit.id: d for d in definitions} if definitions else load_definitions(toolkits)
     progress = []
     for toolkit in toolkits:
         response = responses.get(toolkit.id)
-        definition = definitions[toolkit.id]
+        definition = by_toolkit[toolkit.id]
         statuses = section_statuses(definition, response, rows.get(response.id, {}) if response else {})
         done = sum(1 for s in statuses.values() if s == "completed")
         progress.append(Progress(toolkit, response, _task_status(response, statuses, done), done, len(statuses)))
     return progress
+
+
+def _responses_with_answer_keys(keys: dict[int, str]) -> tuple[dict[int, Response], dict[int, dict[int, list]]]:
+    """The responses for {toolkit id: respondent key} with each answer's (question_id, option_id), in one
+    query (an outer join: a response with no answers yet still counts)."""
+    responses: dict[int, Response] = {}
+    rows: dict[int, dict[int, list]] = {}
+    found = db.session.execute(
+        select(Response, Answer.response_id, Answer.question_id, Answer.option_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.toolkit_id.in_(list(keys)), Response.respondent_key.in_(set(keys.values())))
+        .order_by(Answer.id)
+    )
+    for response, response_id, question_id, option_id in found:
+        if keys[response.toolkit_id] != response.respondent_key:
+            continue
+        responses[response.toolkit_id] = response
+        answers = rows.setdefault(response.id, defaultdict(list))
+        if response_id is not None:
+            answers[question_id].append(_AnswerKey(response_id, question_id, option_id))
+    return responses, rows
+
+
+@dataclass(frozen=True)
+class _AnswerKey:
+    """What `section_statuses` reads of an answer (as `answers_for(keys_only=True)` gives)."""
+
+    response_id: int
+    question_id: int
+    option_id: str
 
 
 def _task_status(response: Response | None, statuses: dict[int, str], done: int) -> str:

@@ -182,3 +182,29 @@ def test_moving_back_to_the_first_day_takes_back_the_first_address(client, login
     assert client.get(f"/events/{event.slug}").status_code == 200
     assert client.get(f"/events/{second_slug}").status_code == 301
     assert first_slug != second_slug
+
+
+def test_guests_with_an_address_hear_of_a_change_and_are_told_to_ask_their_host(client, login_as, db, smtp_server):
+    """Issue 17 §3: a guest who gave an e-mail address hears of a move as their host does (once, even
+    when the host typed their own address for a guest); a guest without one is reached through the host."""
+    event = _at_six(helpers.event(title="Network meeting", days=30, capacity=10))
+    host = helpers.registration(event, name="Amina Yusuf", email="amina@example.org")
+    helpers.guest(host, name="Bilal Khan", email="bilal@example.org")
+    helpers.guest(host, name="No Address")
+    helpers.guest(host, name="Amina again", email="AMINA@example.org")
+    host.guest_count = 3
+    db.session.commit()
+    new_day = to_london(event.starts_at) + dt.timedelta(days=7)
+    login_as("staff")
+    data = _edit_data(event, date=[str(new_day.day), str(new_day.month), str(new_day.year)])
+    response = client.post(f"/staff/events/{event.id}/edit", data={**data, "notify": "yes"}, follow_redirects=True)
+    assert "2 people have been emailed the change" in page_text(response)
+    drain_outbox()
+    smtp_server.wait_for(2)
+    [to_guest] = smtp_server.to("bilal@example.org")
+    body = body_of(to_guest)
+    assert to_guest["Subject"].startswith("Changed: Network meeting") and "Hello Bilal Khan," in body
+    assert "Amina Yusuf registered you as their guest" in body and "please tell Amina Yusuf" in body
+    assert int(_calendar_event(to_guest)["SEQUENCE"]) == 1
+    [to_host] = smtp_server.to("amina@example.org")
+    assert "Hello Amina Yusuf," in body_of(to_host) and "registered you as their guest" not in body_of(to_host)

@@ -37,7 +37,11 @@ def groups(db):
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'class="govuk-link[^"]*" href="/groups/[^"]+">([^<]+)</a>', html)
+    return [
+        n
+        for n in re.findall(r'class="govuk-link[^"]*" href="/groups/[^"]+">([^<]+)</a>', html)
+        if n != "Apply to add your group"
+    ]
 
 
 def _count(html: str, kind: str, slug: str) -> int | None:
@@ -104,6 +108,25 @@ def test_near_a_postcode(client, groups):
     assert "(1 selected)" in wide
 
 
+def test_near_a_postcode_lists_the_nearest_first_with_how_far(client, groups):
+    """Issue 18: with a postcode the results come nearest first (unless the reader picks another
+    order), each saying how far its nearest public venue is; the distance is never kept in the cached
+    results markup, so a plain search shows none."""
+    wide = client.get("/groups?near=E1 1BB&within=5").get_data(as_text=True)
+    assert _names(wide)[:3] == ["Beta Housing", "Alpha Diabetes", "Gamma Diabetes"]
+    text = page_text(wide)
+    assert "Less than 0.1 miles away" in text  # Beta, at that postcode
+    assert re.findall(r"[\d.]+ miles? away", text) == ["0.1 miles away", "0.4 miles away", "1.9 miles away"]
+    assert '<option value="nearest" selected' in wide
+    by_name = client.get("/groups?near=E1 1BB&within=5&sort=name").get_data(as_text=True)
+    assert _names(by_name)[:3] == ["Alpha Diabetes", "Beta Housing", "Gamma Diabetes"]
+    assert "miles away" in page_text(by_name)
+    plain = client.get("/groups").get_data(as_text=True)
+    assert "miles away" not in page_text(plain)
+    fragment = client.get("/groups?near=E1 1BB&within=5", headers=HX).get_data(as_text=True)
+    assert _names(fragment)[:2] == ["Beta Housing", "Alpha Diabetes"]
+
+
 @pytest.mark.parametrize(
     ("near", "message"),
     [("not a postcode", "Enter a UK postcode, like E1 6AN"), ("SW1A 1AA", "We cannot find SW1A 1AA")],
@@ -138,3 +161,14 @@ def test_fragment_query_count_with_facets(client, groups, query_budget):
     client.get("/groups?theme=diabetes&theme=housing&area=bow", headers=HX)  # build the index
     with query_budget(3):
         client.get("/groups?theme=diabetes&area=bow&area=shadwell&q=alpha", headers=HX)
+
+
+def test_a_remembered_search_follows_a_change_to_the_directory(client, groups, db):
+    """The directory remembers each search's matches until the directory changes (performance): a
+    group renamed after a search is found by the same search at once."""
+    assert "0 groups found" in page_text(client.get("/groups?q=zebra", headers=HX).get_data(as_text=True))
+    groups["b"].name = "Zebra Housing"
+    groups["b"].search_document = "Zebra Housing"
+    db.session.commit()
+    html = client.get("/groups?q=zebra", headers=HX).get_data(as_text=True)
+    assert "1 group found" in page_text(html) and _names(html) == ["Zebra Housing"]

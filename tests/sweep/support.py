@@ -42,6 +42,9 @@ OBJECT_LEVEL = {
     "groups.applied",
     "groups.edit",
     "groups.invite",  # only the group's owner
+    "groups.venues",
+    "groups.edit_venue",
+    "groups.remove_venue",
     "main.group_dashboard",
     "main.confirm_remove_member",
     # Only members of an approved group answer its toolkit or send its apologies.
@@ -133,6 +136,14 @@ def _membership_id() -> int:
     from app.groups.models import Membership
 
     return _first(select(Membership.id).where(Membership.user_id == user("member").id))
+
+
+def _venue_id() -> int:
+    from app.groups.models import GroupLocation
+
+    return _first(
+        select(GroupLocation.id).where(GroupLocation.organisation_id == _member_org(), GroupLocation.position > 0)
+    )
 
 
 def _org():
@@ -406,6 +417,7 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups.listing_check", "token"): lambda: _listing_check_token(),
     ("groups", "report_id"): lambda: _listing_report_id(),
     ("main.confirm_remove_member", "membership_id"): _membership_id,
+    ("groups", "venue_id"): _venue_id,
     # events
     ("events", "slug"): lambda: _event().slug,
     ("events.agenda", "slug"): lambda: _meeting().slug,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.auth.demo import seed_demo as seed_demo_users
@@ -37,6 +39,11 @@ def test_demo_toolkit_says_mental_health_then_diabetes(client, db):
     page = client.get(f"/toolkits/{DEMO_SLUG}/you-said").get_data(as_text=True)
     assert "Mental health was ranked first, closely followed by Diabetes." in page
     assert "This toolkit is still open" in page
+    # The summary names the barriers the published figures show most often (walk: it named the fewest).
+    barriers = next(r for r in results.questions if r.question.label.startswith("What stops"))
+    shown = sorted((o for o in barriers.options if o.label != "Other"), key=lambda o: (-o.count, o.label))
+    named = re.search(r"([^.]*) were the barriers mentioned most often", page).group(1).strip()
+    assert named.lower() == (f"{shown[0].label}, {shown[1].label} and {shown[2].label}".lower()), named
     assert client.get("/toolkits").status_code == 200
     assert client.get(f"/toolkits/{DEMO_SLUG}").status_code == 200
 

@@ -221,6 +221,9 @@ def test_snapshot_publishing_and_the_disclosure_check(client, db, login_as):
     )
     done = client.post(f"/staff/toolkits/{toolkit.slug}/you-said", data=publish, follow_redirects=True)
     assert "The published figures stay as they are" in page_text(done)
+    # One plain notice (not a green "has been published" beside the refusal).
+    assert "Your changes are saved, but the published figures have not changed." in page_text(done)
+    assert "has been published" not in page_text(done) and "govuk-notification-banner--success" not in done.text
     assert "Based on 6 responses" in page_text(client.get(f"/toolkits/{toolkit.slug}/you-said"))
     changed = client.post(
         f"/staff/toolkits/{toolkit.slug}/you-said", data={**publish, "questions": [str(q["Size"].id)]}

@@ -110,12 +110,15 @@ def staff_you_said(slug: str):
     form.questions.choices = [(str(q.id), q.label) for q in publishable]
     if request.method == "POST" and form.validate_on_submit() and _save_you_said(toolkit, form, publishable):
         db.session.commit()
-        flash(
-            "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
-            "success",
-        )
         if getattr(form, "figures_kept", ""):
-            flash(form.figures_kept, "important")
+            # Saved, but the figures were not refreshed: one plain notice, not a green "published".
+            kept = form.figures_kept
+            flash("Your changes are saved, but the published figures have not changed. " + kept, "important")
+        else:
+            flash(
+                "“This is what you said” has been " + ("published." if form.publish.data else "saved as a draft."),
+                "success",
+            )
         return redirect(url_for("toolkits.staff_you_said", slug=toolkit.slug), code=303)
     return render_template("toolkits/staff/you_said.html", form=form, toolkit=toolkit,
                            check=_disclosure_check(toolkit, form, publishable))  # fmt: skip
