@@ -21,7 +21,7 @@ from app.audit import AuditEvent, record
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _l
 from app.mail import enqueue
 from app.mail.bounces import on_bounce
 from app.mail.models import MailBounce, OutboxMessage
@@ -127,7 +127,7 @@ def pause_for_bounces(bulletin: Bulletin, hard: int, finished: int) -> bool:
         enqueue(
             "bulletin_paused",
             to=user.email,
-            subject=_("Sending paused: %(title)s", title=bulletin.title),
+            subject=_l("Sending paused: %(title)s", title=bulletin.title),
             name=user.name,
             bulletin=bulletin,
             reason=bulletin.pause_reason,

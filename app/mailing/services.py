@@ -17,7 +17,7 @@ from app.audit import record
 from app.auth.models import normalise_email
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mail.service import clean_header
@@ -175,7 +175,7 @@ def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int], *, again
     enqueue(
         "mailing_confirm",
         to=subscriber.email,
-        subject=_("Confirm you want emails from %(service_name)s", service_name=current_app.config["SERVICE_NAME"]),
+        subject=_l("Confirm you want emails from %(service_name)s", service_name=current_app.config["SERVICE_NAME"]),
         sensitive=True,
         subscriber=subscriber,
         topics=names,
@@ -191,7 +191,7 @@ def send_manage_link(subscriber: Subscriber) -> None:
     enqueue(
         "mailing_already_subscribed",
         to=subscriber.email,
-        subject=_(
+        subject=_l(
             "You are already on the %(service_name)s mailing list", service_name=current_app.config["SERVICE_NAME"]
         ),
         sensitive=True,

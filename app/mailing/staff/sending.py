@@ -11,7 +11,7 @@ from app.db import child_or_404, utcnow
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import render
-from app.i18n import _, ngettext
+from app.i18n import _, _l, ngettext
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mailing import bp
@@ -35,7 +35,7 @@ def staff_send_test(bulletin_id: int):
     enqueue(
         "bulletin_test",
         to=current_user.email,
-        subject=_("[Test] %(title)s", title=bulletin.title),
+        subject=_l("[Test] %(title)s", title=bulletin.title),
         kind="bulletin_test",
         headers=list_headers(rendered["unsubscribe_url"]),
         text=rendered["text"],
