@@ -27,6 +27,8 @@ babel = Babel()
 
 def _localise(variables: dict[str, Any]) -> dict[str, Any]:
     """Whole numbers in the reader's digits (Bengali writes ১২); text and other values untouched."""
+    if not variables:  # most messages have none: no need to know the language
+        return variables
     lang = current_language()
     if not lang.digits:
         return variables

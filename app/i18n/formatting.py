@@ -7,7 +7,9 @@ other languages use their CLDR formats from Babel, in their own digits where the
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
@@ -30,7 +32,18 @@ def number(value: int | float | None) -> str:
     if value is None:
         return ""
     lang = current_language()
-    return native_digits(format_decimal(value, locale=lang.babel), lang)
+    if isinstance(value, int) and lang.babel in _THOUSANDS_WITH_COMMAS:
+        return f"{value:,}"  # what Babel writes for these locales, without its cost (75 figures a page)
+    return native_digits(format_decimal(value, locale=_locale(lang.babel)), lang)
+
+
+# Locales whose whole numbers Babel writes as Python's "{:,}" does (Bengali groups in lakhs: not here).
+_THOUSANDS_WITH_COMMAS = {"en_GB", "so", "ur"}
+
+
+@lru_cache(maxsize=8)
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
 
 
 def long_date(value: dt.date | None, *, weekday: bool = False) -> str | None:
@@ -39,7 +52,7 @@ def long_date(value: dt.date | None, *, weekday: bool = False) -> str | None:
     lang = current_language()
     if value is None or lang is SOURCE:
         return None
-    return native_digits(format_date(value, "full" if weekday else "long", locale=lang.babel), lang)
+    return native_digits(format_date(value, "full" if weekday else "long", locale=_locale(lang.babel)), lang)
 
 
 def short_time(value: dt.time) -> str | None:
@@ -47,4 +60,4 @@ def short_time(value: dt.time) -> str | None:
     lang = current_language()
     if lang is SOURCE:
         return None
-    return native_digits(format_time(value, "short", locale=lang.babel), lang)
+    return native_digits(format_time(value, "short", locale=_locale(lang.babel)), lang)

@@ -14,6 +14,7 @@ from app.i18n.languages import LANGUAGES, SOURCE, Language, known, language
 COOKIE = "portal_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 _ENVIRON_KEY = "portal.language"
+_LAST: list = [None, SOURCE]  # [the Locale object last asked about, its Language]
 
 
 def _account_language() -> str | None:
@@ -52,10 +53,15 @@ def current_language() -> Language:
     locale = get_locale()
     if locale is None:
         return SOURCE
-    for candidate in LANGUAGES.values():
-        if candidate.babel == str(locale):
-            return candidate
-    return SOURCE
+    # A page asks hundreds of times (every message, every figure) for the same Locale object, which
+    # Flask-Babel keeps for the request (or for a force_locale block): remember the last answer.
+    last_locale, last_language = _LAST
+    if locale is last_locale:
+        return last_language
+    identifier = str(locale)
+    found = next((candidate for candidate in LANGUAGES.values() if candidate.babel == identifier), SOURCE)
+    _LAST[:] = [locale, found]
+    return found
 
 
 def _remember_choice(response):
