@@ -40,18 +40,34 @@ def _localise(variables: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# (the Locale object last asked about, its catalogue): one tuple, replaced whole, so threads read a pair.
+_LAST_CATALOGUE: list[tuple] = [(None, None)]
+
+
+def translations():
+    """The catalogue of the language being spoken now. Flask-Babel finds it by the locale's name on
+    every call (naming a Locale costs more than the lookup); a page makes hundreds of calls for one
+    Locale object (kept for the request, or a force_locale block), so the last answer is remembered."""
+    locale = flask_babel.get_locale()
+    last_locale, last_catalogue = _LAST_CATALOGUE[0]
+    if locale is not None and locale is last_locale:
+        return last_catalogue
+    catalogue = flask_babel.get_translations()
+    if locale is not None:
+        _LAST_CATALOGUE[0] = (locale, catalogue)
+    return catalogue
+
+
 def _(string: str, **variables: Any) -> str:
     """The translation of `string`, with `%(name)s` variables filled in."""
-    return flask_babel.gettext(string, **_localise(variables))
+    translated = translations().ugettext(string)
+    return translated % _localise(variables) if variables else translated
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by `num` (available as `%(num)s`), translated."""
     variables.setdefault("num", num)
-    # Not flask_babel.ngettext(..., **variables): it takes `num` positionally and sets variables["num"]
-    # itself, so passing it in variables too raises "got multiple values for argument 'num'".
-    translated = flask_babel.get_domain().get_translations().ungettext(singular, plural, num)
-    return translated % _localise(variables)
+    return translations().ungettext(singular, plural, num) % _localise(variables)
 
 
 class LazyText(LazyString):
@@ -61,7 +77,7 @@ class LazyText(LazyString):
 
     def __html__(self) -> Markup:
         string, variables = self._args[0], self._kwargs
-        translated = Markup(flask_babel.gettext(string))  # noqa: S704 (our own catalogue's message, as Jinja's _())
+        translated = Markup(translations().ugettext(string))  # noqa: S704 (our own catalogue's message, as Jinja's _())
         return translated % _localise(variables) if variables else translated
 
 
@@ -88,17 +104,24 @@ def language_links() -> list[dict[str, Any]]:
 def _install_jinja(app: Flask) -> None:
     env = app.jinja_env
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace folded, as extraction does
-    gettext, plural = env.globals["gettext"], env.globals["ngettext"]
 
-    # Positional names that no template variable can take (a template may pass `num=` itself).
+    # As Jinja's own "newstyle" gettext (the message is markup in an autoescaped template, its variables
+    # are escaped), with the catalogue looked up once per page and numbers in the reader's digits.
+    # Positional names no template variable can take (a template may pass `num=` itself).
     @pass_context
     def localised_gettext(_context, _string, **variables):
-        return gettext(_context, _string, **_localise(variables))
+        translated = translations().ugettext(_string)
+        if _context.eval_ctx.autoescape:
+            translated = Markup(translated)  # noqa: S704 (our own catalogue's message)
+        return translated % _localise(variables)
 
     @pass_context
     def localised_ngettext(_context, _singular, _plural, _count, **variables):
         variables.setdefault("num", _count)
-        return plural(_context, _singular, _plural, _count, **_localise(variables))
+        translated = translations().ungettext(_singular, _plural, _count)
+        if _context.eval_ctx.autoescape:
+            translated = Markup(translated)  # noqa: S704 (our own catalogue's message)
+        return translated % _localise(variables)
 
     env.globals.update(gettext=localised_gettext, ngettext=localised_ngettext)
     env.globals["language_links"] = language_links

@@ -14,7 +14,8 @@ from app.i18n.languages import LANGUAGES, SOURCE, Language, known, language
 COOKIE = "portal_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 _ENVIRON_KEY = "portal.language"
-_LAST: list = [None, SOURCE]  # [the Locale object last asked about, its Language]
+# (the Locale object last asked about, its Language): one tuple, replaced whole, so threads read a pair.
+_LAST: list[tuple] = [(None, SOURCE)]
 
 
 def _account_language() -> str | None:
@@ -55,12 +56,12 @@ def current_language() -> Language:
         return SOURCE
     # A page asks hundreds of times (every message, every figure) for the same Locale object, which
     # Flask-Babel keeps for the request (or for a force_locale block): remember the last answer.
-    last_locale, last_language = _LAST
+    last_locale, last_language = _LAST[0]
     if locale is last_locale:
         return last_language
     identifier = str(locale)
     found = next((candidate for candidate in LANGUAGES.values() if candidate.babel == identifier), SOURCE)
-    _LAST[:] = [locale, found]
+    _LAST[0] = (locale, found)
     return found
 
 
