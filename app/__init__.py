@@ -59,6 +59,12 @@ def create_app(config_class=None) -> Flask:
 
 
 def _init_templates(app: Flask) -> None:
+    from app.i18n.templates import LocalisedEnvironment
+
+    # Each template compiled once per language, fixed words translated (app/i18n/templates.py): room
+    # in the cache for every template in each of the four languages.
+    app.jinja_environment = LocalisedEnvironment
+    app.jinja_options = {**app.jinja_options, "cache_size": 2000}
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(os.path.join(app.root_path, "..", "templates")),
