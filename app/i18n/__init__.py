@@ -48,7 +48,7 @@ def translations():
     """The catalogue of the language being spoken now. Flask-Babel finds it by the locale's name on
     every call (naming a Locale costs more than the lookup); a page makes hundreds of calls for one
     Locale object (kept for the request, or a force_locale block), so the last answer is remembered."""
-    locale = flask_babel.get_locale()
+    locale = selection.current_locale()
     last_locale, last_catalogue = _LAST_CATALOGUE[0]
     if locale is not None and locale is last_locale:
         return last_catalogue
