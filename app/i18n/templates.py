@@ -18,7 +18,7 @@ import weakref
 from typing import Any
 
 from flask.templating import Environment
-from jinja2 import nodes
+from jinja2 import Template, nodes
 from jinja2.visitor import NodeTransformer
 
 # The language a template is being compiled for; unset when a template is only parsed (the
@@ -64,8 +64,39 @@ def _names_assigned(tree: nodes.Template) -> set[str]:
     return {target.name for target in tree.find_all(nodes.Name) if target.ctx in ("store", "param")}
 
 
+class _Template(Template):
+    """Jinja's template, with a cheaper check when another template imports its macros.
+
+    Each `{% from "…" import … %}` (about 40 a page: the GOV.UK components) asks whether the importing
+    page has globals the imported template lacks, by testing every global's name against a ChainMap of
+    the template's own globals and the environment's (about 1,000 slow membership tests a page). Asked of
+    the environment's dict first, the answer is the same and almost always found at once."""
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and self.environment.globals.keys() >= ctx.globals_keys:
+            ctx = None  # every global of the importing page is the environment's own: the cached module
+        return super()._get_default_module(ctx)
+
+
+# A dict's own attributes: `params.items` is the method, as Jinja has it, not the key "items".
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class LocalisedEnvironment(Environment):
     """Flask's template environment, with one compiled copy of each template per language."""
+
+    template_class = _Template
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`params.text` on a dict (the GOV.UK macros read their options so, hundreds of times a page)
+        looked up as the key at once; Jinja tries the attribute first and pays for an exception each time.
+        The answer is Jinja's: a dict's own attributes still win, a missing key is undefined."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def _load_template(self, name: str, globals: Any) -> Any:
         if self.loader is None:
