@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import render_template_string
 from flask_babel import force_locale
-from jinja2 import DictLoader, nodes
+from jinja2 import DictLoader, Undefined, nodes
 
 from app.i18n import translations
 from app.i18n.languages import language
@@ -71,3 +71,29 @@ def test_a_template_that_names_its_own_underscore_is_not_folded(app):
         finally:
             _compiling_for.reset(token)
     assert any(isinstance(call.node, nodes.Name) and call.node.name == "_" for call in tree.find_all(nodes.Call))
+
+
+def test_dict_options_read_as_jinja_reads_them(app):
+    env = app.jinja_env
+    options = {"text": "Hi", "items": [1, 2]}
+    assert env.getattr(options, "text") == "Hi"
+    assert callable(env.getattr(options, "items"))  # a dict's own attribute wins, as in Jinja
+    assert isinstance(env.getattr(options, "html"), Undefined)
+    with app.test_request_context("/"):
+        html = env.from_string("{{ o.text }}|{{ o.html or 'none' }}|{{ o['items'] | length }}").render(o=options)
+    assert html == "Hi|none|2"
+
+
+def test_imported_macros_see_globals_the_importing_page_adds(app):
+    """The shortcut for imports keeps Jinja's rule: a global the environment lacks reaches the macros."""
+    env = app.jinja_env.overlay(
+        loader=DictLoader(
+            {
+                "m.html": "{% macro say() %}{{ extra }}{% endmacro %}",
+                "p.html": '{% from "m.html" import say %}{{ say() }}',
+            }
+        )
+    )
+    with app.test_request_context("/"):
+        assert env.get_template("p.html", globals={"extra": "from the page"}).render() == "from the page"
+        assert env.get_template("p.html").render() == "from the page"  # the template keeps its globals
