@@ -175,7 +175,7 @@ SENTENCES = {
 # What each action is called in the log's "What happened" filter (and in a line whose details do not
 # fill its sentence): every verb the code records has one (tests/i18n/test_walk_fixes.py checks).
 LABELS = {
-    "user.registered": _l("Account created"),
+    "user.registered": _l("Account registered"),
     "user.confirmed": _l("Email address confirmed"),
     "user.created": _l("Account created by staff"),
     "user.login": _l("Signed in"),
