@@ -30,8 +30,8 @@ def native_digits(text: str, lang: Language | None = None) -> str:
 
 
 def figure(value: int) -> str:
-    """A whole number that is not a count (a year, a limit, a page) as English writes it ("2026", "5000"),
-    in the reader's digits: what a message's whole-number variables become (app.i18n._localise)."""
+    """A whole number as English writes it in a message ("2026", "5000": no grouping, so a year stays a
+    year), in the reader's digits: what a message's whole-number variables become (app.i18n._localise)."""
     return native_digits(str(value))
 
 
