@@ -52,8 +52,9 @@ def govuk_pagination(pager, endpoint: str, **params) -> dict | None:
 
 
 def _shown(number: int) -> int | str:
-    """The page number as the reader writes it (Bengali digits), unchanged where digits are Latin."""
-    return formatting.number(number) if current_language().digits else number
+    """The page number as the reader writes it (Bengali digits, ungrouped as English writes "1000"),
+    unchanged where digits are Latin."""
+    return formatting.figure(number) if current_language().digits else number
 
 
 def _previous_html() -> Markup:

@@ -24,6 +24,7 @@ from typing import IO, Any
 from flask_babel.speaklater import LazyString
 
 from app.i18n import _, _l
+from app.i18n.formatting import number
 from app.times import LONDON
 
 MAX_UNZIPPED_BYTES = 10 * 1024 * 1024  # all members together, decompressed
@@ -152,8 +153,8 @@ def _check_headers(members: list[zipfile.ZipInfo]) -> None:
             _(
                 "The file is made of %(parts)s parts, which is far more than a spreadsheet has "
                 "(the limit is %(limit)s). Save it again as .xlsx or CSV and try again",
-                parts=format(len(members), ","),
-                limit=format(MAX_ZIP_MEMBERS, ","),
+                parts=number(len(members)),
+                limit=number(MAX_ZIP_MEMBERS),
             )
         )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
@@ -164,7 +165,7 @@ def _check_headers(members: list[zipfile.ZipInfo]) -> None:
                 _(
                     "Part of the file expands %(times)s times when it is "
                     "opened, which a real spreadsheet never does. Save it again as .xlsx or CSV and try again",
-                    times=format(member.file_size // max(member.compress_size, 1), ","),
+                    times=number(member.file_size // max(member.compress_size, 1)),
                 )
             )
 
@@ -188,7 +189,7 @@ def _check_expanded_size(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo
                 _(
                     "The file has more than %(limit)s different pieces of text, which is far more than "
                     "a spreadsheet of this kind needs. Save it as CSV, or split it, and try again",
-                    limit=format(MAX_SHARED_STRINGS, ","),
+                    limit=number(MAX_SHARED_STRINGS),
                 )
             )
 
@@ -334,7 +335,7 @@ def load_json(content: bytes | str, max_bytes: int = MAX_JSON_BYTES, max_depth: 
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > max_bytes:
         raise ImportRefused(
-            _("The file is larger than %(mb)s MB. Choose a smaller JSON file", mb=format(max_bytes / 1024 / 1024, "g"))
+            _("The file is larger than %(mb)s MB. Choose a smaller JSON file", mb=number(max_bytes / 1024 / 1024))
         )
     try:
         text = raw.decode("utf-8-sig")

@@ -26,16 +26,17 @@ babel = Babel()
 
 
 def _localise(variables: dict[str, Any]) -> dict[str, Any]:
-    """Whole numbers in the reader's digits (Bengali writes ১২); text and other values untouched."""
+    """Whole numbers in the reader's digits (Bengali writes ১২), as English writes them (a year stays
+    "২০২৬", a limit "২০০০০"; a count that wants "১,২৩৪" is passed as `number(count)`); text untouched."""
     if not variables:  # most messages have none: no need to know the language
         return variables
     lang = current_language()
     if not lang.digits:
         return variables
-    from app.i18n.formatting import number
+    from app.i18n.formatting import figure
 
     return {
-        key: number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        key: figure(value) if isinstance(value, int) and not isinstance(value, bool) else value
         for key, value in variables.items()
     }
 

@@ -21,7 +21,7 @@ from app.i18n import _, _l
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mail.service import clean_header
-from app.mailing.consent import CONSENT_VERSION
+from app.mailing.consent import agreed_to_current, consent_version
 from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
 from app.tokens import TokenError, make_token, read_token, token_maker
 from app.urls import configured_root
@@ -214,7 +214,7 @@ def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: 
             name=name,
             organisation_name=organisation_name or None,
             status="pending",
-            consent_text_version=CONSENT_VERSION,
+            consent_text_version=consent_version(),
             lawful_basis="consent",
             source="signup",
         )
@@ -238,12 +238,15 @@ def confirm(subscriber: Subscriber, topic_ids: list[int]) -> bool:
     """Returns False when the address was already confirmed (the link was used before)."""
     if subscriber.status == "confirmed":
         return False
+    # The wording a pending subscriber agreed to on the sign-up form (in its language) stays; someone
+    # coming back after unsubscribing, or under older wording, is recorded with the wording shown now.
+    if subscriber.status != "pending" or not agreed_to_current(subscriber.consent_text_version):
+        subscriber.consent_text_version = consent_version()
     if subscriber.status == "pending":  # choices made by signing up again are kept (issue 19)
         topic_ids = sorted(set(topic_ids) | set(subscriber.pending_topic_ids or []))
     subscriber.pending_topic_ids = None
     subscriber.status = "confirmed"
     subscriber.confirmed_at = subscriber.consent_at = utcnow()
-    subscriber.consent_text_version = CONSENT_VERSION
     subscriber.lawful_basis = "consent"
     subscriber.unsubscribed_at = None
     subscriber.unsubscribe_reason = subscriber.unsubscribed_bulletin_id = None

@@ -9,9 +9,10 @@ from wtforms.validators import Length
 
 from app.forms import strip_filter, submit_field
 from app.i18n import _l
+from app.i18n.formatting import lazy_number
 
 WELCOME_MAX = 5000
-WELCOME_MAX_TEXT = f"{WELCOME_MAX:,}"  # "5,000" as the message writes it
+WELCOME_MAX_TEXT = lazy_number(WELCOME_MAX)  # "5,000" / "৫,০০০", written when the message is shown
 
 
 class WelcomeForm(FlaskForm):

@@ -18,8 +18,11 @@ from flask import current_app
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from app.i18n import _l
+
 LINK = re.compile(r"https?://[^\s<>\"']+")
-REDACTED = "[private link removed: only the person it was sent to can use it]"
+# Shown in the staff reader's language when the page is built; the stored message is never changed.
+REDACTED = _l("[private link removed: only the person it was sent to can use it]")
 CREDENTIAL_ARGUMENTS = frozenset({"token"})
 
 
@@ -48,6 +51,8 @@ def is_credential_link(url: str) -> bool:
 
 
 def redact(text: str | None) -> RedactedBody:
+    """The message as staff may read it, built when the page is shown (the note in their language)."""
+    note = str(REDACTED)
     removed = 0
     kept: list[str] = []
 
@@ -57,7 +62,7 @@ def redact(text: str | None) -> RedactedBody:
         tail = match.group(0)[len(url) :]
         if is_credential_link(url):
             removed += 1
-            return REDACTED + tail
+            return note + tail
         kept.append(url)
         return match.group(0)
 

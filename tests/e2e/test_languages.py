@@ -28,8 +28,9 @@ from tests.factories.toolkits import sections, small_toolkit
 pytestmark = pytest.mark.e2e
 directory = directory_journeys.directory  # the directory's four groups and their tags (a fixture)
 LANGS = pytest.mark.parametrize("code", ["ur", "bn"])
-# The first font each script's text asks for (static/app.css): Nastaliq for Urdu, Noto for Bengali.
-FIRST_FONT = {"ur": '"Noto Nastaliq Urdu"', "bn": '"Noto Sans Bengali"'}
+# The first font each script's text asks for (static/app.css): Nastaliq (its Arabic-script-only face)
+# for Urdu, Noto for Bengali.
+FIRST_FONT = {"ur": '"Portal Urdu Nastaliq"', "bn": '"Noto Sans Bengali"'}
 TOLERANCE = 2  # px: rounding of sub-pixel layout
 
 

@@ -38,8 +38,8 @@ def test_an_event_page_in_bengali_has_a_bengali_date_in_bengali_digits(client, m
     day = format_date(dt.date(2027, 5, 17), "full", locale="bn").translate(str.maketrans("0123456789", BENGALI_DIGITS))
     assert day in text  # সোমবার, ১৭ মে, ২০২৭
     assert "১৭" in day and "২০২৭" in day
-    # The time is London time (6pm), in Bengali digits, never the UTC hour.
-    assert "৬:০০" in text and "৫:০০" not in text
+    # The time is London time (18:00, the 24-hour clock), in Bengali digits, never the UTC hour.
+    assert "১৮:০০" in text and "১৭:০০" not in text
 
 
 def test_an_event_page_in_somali_and_urdu_uses_their_own_formats(client, meeting):
@@ -81,9 +81,9 @@ def test_whole_number_variables_in_messages_are_written_in_the_readers_digits(ap
 def test_times_are_london_times(app, db):
     winter = dt.datetime(2027, 1, 11, 18, 30, tzinfo=dt.UTC)
     summer = dt.datetime(2027, 7, 12, 18, 30, tzinfo=dt.UTC)
-    assert _in(app, "ur", clock, winter).startswith("6:30")
-    assert _in(app, "ur", clock, summer).startswith("7:30")
-    assert _in(app, "bn", clock, summer).startswith("৭:৩০")
+    assert _in(app, "ur", clock, winter) == "18:30"  # the 24-hour clock (docs/decisions.md)
+    assert _in(app, "ur", clock, summer) == "19:30"
+    assert _in(app, "bn", clock, summer) == "১৯:৩০"
     assert _in(app, "en", clock, summer) == "7:30pm"  # English: GOV.UK style
 
 

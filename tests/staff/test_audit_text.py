@@ -59,7 +59,8 @@ def test_a_deleted_target_and_an_anonymous_actor(app, db):
         "Someone asked for a password reset for a user since deleted",
         "Someone failed to sign in as who@example.org",
     ]
-    assert verb_label("user.role_changed") == "User: role changed"
+    assert verb_label("user.role_changed") == "Role changed"  # every recorded verb has a label (walk fixes)
+    assert verb_label("user.no_longer_recorded") == "User: no longer recorded"
 
 
 def test_the_audit_page_shows_sentences_in_a_fixed_number_of_queries(client, login_as, db, query_budget):

@@ -205,7 +205,7 @@ def test_audit_log_lists_and_filters(client, login_as, db):
     # A sentence with people's names, not the verb and "User 4" (issue 21 §7).
     assert f"{admin.name} changed Audit Target's role from member to staff" in html
     assert "User " + str(target.id) not in html and "new: staff" not in html
-    assert '<option value="user.role_changed" selected>User: role changed</option>' in html
+    assert '<option value="user.role_changed" selected>Role changed</option>' in html
     mail = client.get("/staff/mail?status=failed").get_data(as_text=True)
     assert '<option value="failed" selected>Failed</option>' in mail
     users = client.get("/staff/users?role=staff").get_data(as_text=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.actionplan.richtext import html_to_text
 from app.i18n import _
+from app.i18n.formatting import number
 from app.spreadsheets import ImportRefused, decode_bytes, is_old_excel, is_zip, read_delimited, read_xlsx
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -42,7 +43,7 @@ def read_rows(content: bytes, filename: str) -> list[list[str]]:
             _(
                 "The file is %(size)s MB. Files must be 10 MB or smaller: "
                 "remove images or other sheets, or save it as CSV.",
-                size=format(len(content) / 1024 / 1024, ".1f"),
+                size=number(round(len(content) / 1024 / 1024, 1)),
             )
         )
     if not content.strip():
