@@ -31,9 +31,9 @@ from app.toolkits.models import (
     ToolkitTranslation,
 )
 from app.toolkits.question_types.text import has_control_characters
+from app.toolkits.services import TRANSLATION_MAX as MAX_LENGTHS
 from app.toolkits.services import Definition, _definition
 
-MAX_LENGTHS = {"title": 200, "label": 500, "hint": 2000, "description": 10000, "option": 200}
 Key = tuple[str, int, str]  # (object type, object id, field)
 
 

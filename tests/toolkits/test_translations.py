@@ -6,6 +6,8 @@ in English and one in Bengali, editing one section keep each other's answers."""
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 from sqlalchemy import func, select
 
@@ -16,7 +18,7 @@ from app.toolkits import translations as tr
 from app.toolkits.models import Answer, ToolkitTranslation
 from tests import factories
 from tests.factories.groups import organisation
-from tests.factories.toolkits import questions, sections, small_toolkit
+from tests.factories.toolkits import questions, sections, small_toolkit, template_toolkit
 from tests.pages import page_text
 from tests.toolkits.test_coediting import Member, _stored
 
@@ -281,3 +283,51 @@ def test_no_translation_means_english_and_nothing_marked(client, db, login_as):
     assert "Size" in html
     definition = svc.load_definition(toolkit)
     assert tr.localise(definition, "so") is definition  # no stand-ins when there is nothing to show
+
+
+# --- definitions as JSON, cloning, demo ----------------------------------------------------
+
+
+def test_definition_export_import_and_clone_carry_translations(client, db, login_as):
+    toolkit = template_toolkit()  # the mental-health template: its fourth section is in Bengali and Urdu
+    db.session.commit()
+    login_as("staff")
+    data = json.loads(client.get(f"/staff/toolkits/{toolkit.slug}/definition.json").get_data(as_text=True))
+    support = data["sections"][3]
+    assert support["translations"]["bn"]["title"] == "আপনারা যে মানসিক স্বাস্থ্য সহায়তা দেন"
+    kinds = support["questions"][1]["translations"]["ur"]
+    assert kinds["options"]["peer-support-groups"] == "باہمی مدد کے گروپ"
+    assert data["sections"][0]["translations"] == {}
+
+    # Importing keeps them (on the new rows); what the portal cannot use is left out.
+    support["questions"][1]["translations"]["fr"] = {"label": "Quel soutien ?"}
+    support["questions"][1]["translations"]["bn"]["options"]["no-such-option"] = "নেই"
+    data["translations"] = {"bn": {"title": "মানসিক স্বাস্থ্য", "description": "<p>ঠিক</p><script>x()</script>"}}
+    copy = svc.toolkit_from_json(data)
+    db.session.commit()
+    texts = tr.load(copy.id, "bn")
+    assert texts[("toolkit", copy.id, "description")] == "<p>ঠিক</p>"
+    new_kinds = svc.load_definition(copy).by_section[svc.load_definition(copy).sections[3].id][1]
+    assert texts[("question", new_kinds.id, "option:peer-support-groups")] == "একে অপরকে সহায়তার দল"
+    assert ("question", new_kinds.id, "option:no-such-option") not in texts
+    assert db.session.scalar(
+        select(func.count()).select_from(ToolkitTranslation).where(ToolkitTranslation.language == "fr")
+    ) in (0, None)
+
+    clone = svc.clone(toolkit)
+    db.session.commit()
+    assert len(tr.load(clone.id, "ur")) == len(tr.load(toolkit.id, "ur")) > 0
+
+
+def test_demo_template_section_reads_in_bengali(client, db, login_as):
+    toolkit = template_toolkit()
+    member = login_as("member")
+    org = organisation("Bangla Wellbeing", owner=member)
+    db.session.commit()
+    support = svc.load_definition(toolkit).sections[3]
+    html = client.get(f"/toolkits/{toolkit.slug}/respond/section/{support.id}?org={org.id}&lang=bn")
+    text = page_text(html)
+    assert "আপনারা যে মানসিক স্বাস্থ্য সহায়তা দেন" in text
+    assert "আপনার সংস্থা কি মানসিক স্বাস্থ্য" in text
+    task_list = page_text(client.get(f"/toolkits/{toolkit.slug}/respond?org={org.id}&lang=bn"))
+    assert "আপনারা যে মানসিক স্বাস্থ্য সহায়তা দেন" in task_list
