@@ -257,12 +257,11 @@ class LocalQuestion(_Localised):
 
 
 def localise(definition: Definition, code: str) -> Definition:
-    """The definition in language `code` (itself for English or a language with no translations)."""
+    """The definition in language `code` (itself for English): texts not translated stay English,
+    marked lang="en" (so a screen reader reads them with English rules)."""
     if code not in TRANSLATION_LANGUAGES:
         return definition
     texts = load(definition.toolkit.id, code)
-    if not texts:
-        return definition
     toolkit = LocalToolkit(definition.toolkit, "toolkit", texts)
     sections = [LocalSection(s, "section", texts) for s in definition.sections]
     questions = [LocalQuestion(q, "question", texts) for q in definition.questions]

@@ -274,15 +274,19 @@ def test_colleagues_in_english_and_bengali_keep_each_others_answers(app, db):
     assert _stored(db, toolkit, "Name") == ["Amina"]  # nothing overwritten unseen
 
 
-def test_no_translation_means_english_and_nothing_marked(client, db, login_as):
+def test_no_translation_at_all_means_english_marked_as_english(client, db, login_as):
     toolkit = small_toolkit()
     member = login_as("member")
     org = organisation("Somali Voices", owner=member)
     db.session.commit()
-    html = client.get(_section_url(toolkit, org, "so")).get_data(as_text=True)
-    assert "Size" in html
+    doc = lxml.html.fromstring(client.get(_section_url(toolkit, org, "so")).get_data(as_text=True))
+    assert doc.get("lang") == "so"
+    assert doc.xpath("//h1")[0].get("lang") == "en"
+    assert doc.xpath('//span[@lang="en" and normalize-space()="Size"]')
+    english = lxml.html.fromstring(client.get(_section_url(toolkit, org, "en")).get_data(as_text=True))
+    assert not english.xpath('//main//*[@lang="en"]')  # nothing marked on an English page
     definition = svc.load_definition(toolkit)
-    assert tr.localise(definition, "so") is definition  # no stand-ins when there is nothing to show
+    assert tr.localise(definition, "en") is definition
 
 
 # --- definitions as JSON, cloning, demo ----------------------------------------------------
