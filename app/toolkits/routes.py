@@ -427,11 +427,17 @@ def you_said(slug: str):
     if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
         abort(404)
     snapshot = published_findings(toolkit)
+    code = current_language().code
+    texts = translations.load(toolkit.id, code) if code != "en" else {}
     return render_template(
         "toolkits/you_said.html",
-        toolkit=toolkit,
+        toolkit=translations.local_toolkit(toolkit, code),
         snapshot=snapshot,
-        findings=[disclosure.for_reader(item) for item in snapshot["questions"] if not item["withheld"]],
+        findings=[
+            disclosure.for_reader(translations.finding_in(item, texts))
+            for item in snapshot["questions"]
+            if not item["withheld"]
+        ],
         received_by=disclosure.received_by(snapshot),
         threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,

@@ -273,3 +273,26 @@ def local_toolkit(toolkit: Toolkit, code: str):
     if code not in TRANSLATION_LANGUAGES:
         return toolkit
     return LocalToolkit(toolkit, "toolkit", load(toolkit.id, code))
+
+
+def finding_in(item: dict, texts: dict[Key, str]) -> dict:
+    """A published "You said" finding (app/toolkits/disclosure.py's snapshot item) with the question and
+    option names in the reader's language where translated; the figures are the published ones."""
+    if not texts:
+        return item
+    qid = item.get("question_id")
+    names = {}
+    rows = []
+    for row in item.get("rows", []):
+        translated = texts.get(("question", qid, f"option:{row.get('id', '')}"))
+        if translated:
+            names[row["label"]] = translated
+        rows.append(row | {"label": translated} if translated else row)
+    found = item | {"label": texts.get(("question", qid, "label")) or item.get("label", ""), "rows": rows}
+    parts = item.get("statement_parts")
+    if parts:
+        found["statement_parts"] = parts | {
+            "first": names.get(parts["first"], parts["first"]),
+            "second": names.get(parts["second"], parts["second"]),
+        }
+    return found

@@ -335,3 +335,16 @@ def test_demo_template_section_reads_in_bengali(client, db, login_as):
     assert "আপনার সংস্থা কি মানসিক স্বাস্থ্য" in text
     task_list = page_text(client.get(f"/toolkits/{toolkit.slug}/respond?org={org.id}&lang=bn"))
     assert "আপনারা যে মানসিক স্বাস্থ্য সহায়তা দেন" in task_list
+
+
+def test_published_findings_follow_the_readers_language(client, db):
+    from tests.sweep.support import seed_demo
+
+    seed_demo()  # the demo: the template toolkit with 30 responses and a published "You said"
+    toolkit = db.session.scalar(select(svc.Toolkit).where(svc.Toolkit.slug == "mental-health-mapping-toolkit"))
+    offers = next(q for q in svc.load_definition(toolkit).questions if q.label.startswith("Does your organisation"))
+    english = page_text(client.get(f"/toolkits/{toolkit.slug}/you-said?lang=en"))
+    bengali = page_text(client.get(f"/toolkits/{toolkit.slug}/you-said?lang=bn"))
+    assert offers.label in english
+    bengali_label = tr.load(toolkit.id, "bn")[("question", offers.id, "label")]
+    assert bengali_label in bengali and offers.label not in bengali
