@@ -242,7 +242,8 @@ class LocalQuestion(_Localised):
         options = []
         for option in row.options or []:
             translated = texts.get(("question", row.id, f"option:{option['id']}"))
-            options.append({**option, "label": translated or option["label"], "lang": None if translated else "en"})
+            label = translated or option["label"]
+            options.append({**option, "label": label, "english": option["label"], "lang": None if translated else "en"})
         self.options = options
 
     @property

@@ -348,3 +348,24 @@ def test_published_findings_follow_the_readers_language(client, db):
     assert offers.label in english
     bengali_label = tr.load(toolkit.id, "bn")[("question", offers.id, "label")]
     assert bengali_label in bengali and offers.label not in bengali
+
+
+def test_a_translated_none_of_these_still_stands_alone(db):
+    toolkit = template_toolkit()
+    db.session.commit()
+    definition = svc.load_definition(toolkit)
+    record = next(q for q in definition.questions if q.label.startswith("What information do you record"))
+    texts = tr.section_texts(definition.section(record.section_id), [record])
+    values = {t.key: "" for t in texts} | {("question", record.id, "option:none-of-these"): "এগুলোর কোনোটিই নয়"}
+    tr.save(toolkit, "bn", texts, values, factories.user(role="staff"))
+    db.session.commit()
+    local = tr.localise(svc.load_definition(toolkit), "bn").by_id[record.id]
+    assert local.kind.exclusive_ids == {"none-of-these"}
+    parsed = local.kind.parse(_form({record.html_id: ["age", "none-of-these"]}))
+    assert parsed.error and "এগুলোর কোনোটিই নয়" in parsed.error
+
+
+def _form(data: dict):
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict([(key, value) for key, values in data.items() for value in values])
