@@ -369,3 +369,12 @@ def _form(data: dict):
     from werkzeug.datastructures import MultiDict
 
     return MultiDict([(key, value) for key, values in data.items() for value in values])
+
+
+def test_staff_preview_reads_in_the_staff_members_language(client, db, login_as):
+    toolkit = small_toolkit()
+    _translate_bengali(db, toolkit)
+    login_as("staff")
+    first = sections(toolkit)[0]
+    text = page_text(client.get(f"/staff/toolkits/{toolkit.slug}/preview/{first.id}?lang=bn"))
+    assert BN_SIZE in text and BN_SECTION in text
