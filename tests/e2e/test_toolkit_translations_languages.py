@@ -49,6 +49,7 @@ def test_staff_translate_then_a_member_answers_with_an_error(site, db, code):
     site.sign_in("kwame@example.org")
     site.goto(f"/staff/toolkits/{toolkit.slug}/translations")
     expect(page.locator(f"#language-{code}")).to_be_visible()
+    _phone_and_screenshots(site, f"translated-{code}-overview")
     with page.expect_navigation():
         page.locator(f'a[href$="/translations/{code}/section/{first.id}"]').click()
     site.axe_check()
@@ -65,7 +66,8 @@ def test_staff_translate_then_a_member_answers_with_an_error(site, db, code):
         field.fill(words[english])
     _phone_and_screenshots(site, f"translated-{code}-editor")
     _submit(site, "main form button[type=submit]")
-    expect(page.locator("main")).to_contain_text("4 of")
+    expect(page.locator(f"#language-{code}")).to_be_visible()
+    expect(page.locator(f"#language-{code} + p")).to_contain_text("4 of")  # title, two questions, an option
     _sign_out(site)
 
     # The member answers the section in the language.
