@@ -304,3 +304,32 @@ class SectionPresence(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("toolkit_sections.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+TRANSLATION_LANGUAGES = ("bn", "so", "ur")  # English is the source: the definition's own columns
+TRANSLATED_OBJECTS = ("toolkit", "section", "question")
+
+
+class ToolkitTranslation(db.Model):
+    """One text of a toolkit's definition in one language (app/toolkits/translations.py): the object
+    ("toolkit", "section" or "question" and its id), the field ("title", "description", "label",
+    "hint", or "option:<option id>") and the words. Answers keep option ids, never labels, so
+    answers given in any language count together."""
+
+    __tablename__ = "toolkit_translations"
+    __table_args__ = (
+        UniqueConstraint("object_type", "object_id", "field", "language", name="uq_toolkit_translations_text"),
+        CheckConstraint(one_of("object_type", TRANSLATED_OBJECTS), name="object_type"),
+        CheckConstraint(one_of("language", TRANSLATION_LANGUAGES), name="language"),
+        Index("ix_toolkit_translations_toolkit_language", "toolkit_id", "language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    toolkit_id: Mapped[int] = mapped_column(ForeignKey("toolkits.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -14,11 +14,11 @@ from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.groups.models import Organisation
 from app.htmx import hx_redirect, is_partial
-from app.i18n import _
+from app.i18n import _, current_language
 from app.security import has_role, public, signed_in_required
 from app.template_helpers import date_format
 from app.times import clock
-from app.toolkits import bp, coediting, disclosure
+from app.toolkits import bp, coediting, disclosure, translations
 from app.toolkits import services as svc
 from app.toolkits.models import AnswerRevision, Response, Toolkit
 
@@ -69,6 +69,11 @@ def _respondent(slug: str) -> Respondent:
     return Respondent(toolkit, organisation, svc.find_response(toolkit, key), key)
 
 
+def _definition(toolkit: Toolkit) -> svc.Definition:
+    """The definition in the reader's language (English where a text is not translated)."""
+    return translations.localise(svc.load_definition(toolkit), current_language().code)
+
+
 def _url(endpoint: str, who: Respondent, **kwargs) -> str:
     return url_for(endpoint, slug=who.toolkit.slug, org=who.org_id, **kwargs)
 
@@ -110,7 +115,7 @@ def detail(slug: str):
             responses[response.respondent_key] = response
     return render_template(
         "toolkits/detail.html",
-        toolkit=toolkit,
+        toolkit=translations.local_toolkit(toolkit, current_language().code),
         organisations=organisations,
         responses=responses,
         you_said=bool(toolkit.you_said_published_at),
@@ -125,14 +130,14 @@ def detail(slug: str):
 @signed_in_required
 def respond(slug: str):
     who = _respondent(slug)
-    definition = svc.load_definition(who.toolkit)
+    definition = _definition(who.toolkit)
     rows = svc.answers_of(who.response)
     statuses = svc.section_statuses(definition, who.response, rows)
     response, saved_by = _last_saved(who.response)
     return render_template(
         "toolkits/task_list.html",
         who=who,
-        toolkit=who.toolkit,
+        toolkit=definition.toolkit,
         definition=definition,
         statuses=statuses,
         status_labels=svc.SECTION_STATUSES,
@@ -210,7 +215,7 @@ def _section_page(items: list[dict], errors: dict, editable: bool, section, defi
 @signed_in_required
 def section(slug: str, section_id: int):
     who = _respondent(slug)
-    definition = svc.load_definition(who.toolkit)
+    definition = _definition(who.toolkit)
     current = definition.section(section_id)
     if current is None:
         abort(404)  # a section of another toolkit
@@ -268,7 +273,7 @@ def autosave(slug: str, section_id: int):
     versions come back out of band; a conflict with a colleague's change brings back the page's
     main column with the error summary asking which answer to keep (422, swapped in its place)."""
     who = _respondent(slug)
-    definition = svc.load_definition(who.toolkit)
+    definition = _definition(who.toolkit)
     current = definition.section(section_id)
     if current is None:
         abort(404)
@@ -315,14 +320,14 @@ def _closed_message(toolkit: Toolkit) -> str:
 @signed_in_required
 def check(slug: str):
     who = _respondent(slug)
-    definition = svc.load_definition(who.toolkit)
+    definition = _definition(who.toolkit)
     rows = svc.answers_of(who.response)
     missing = svc.missing_required(definition, rows)
     response, saved_by = _last_saved(who.response)
     return render_template(
         "toolkits/check.html",
         who=who,
-        toolkit=who.toolkit,
+        toolkit=definition.toolkit,
         copy=svc.answer_copy(definition, rows),
         missing=missing,
         error_list=[
@@ -350,7 +355,7 @@ def restore(slug: str, revision_id: int):
     if not svc.can_edit(who.toolkit, who.response):
         flash(_closed_message(who.toolkit), "important")
         return redirect(_url("toolkits.check", who), code=303)
-    question = svc.load_definition(who.toolkit).by_id[revision.question_id]
+    question = _definition(who.toolkit).by_id[revision.question_id]
     before = request.form.get("before") == "1"
     if coediting.restore(who.response, question, revision, current_user, before=before):
         who.response.updated_at, who.response.updated_by_id = utcnow(), current_user.id
@@ -394,7 +399,7 @@ def submit(slug: str):
     if who.response is None:
         flash(_("Answer the questions before you submit."), "important")
         return redirect(_url("toolkits.respond", who), code=303)
-    definition = svc.load_definition(who.toolkit)
+    definition = _definition(who.toolkit)
     missing = svc.submit(definition, who.response, current_user)
     if missing:
         db.session.rollback()
@@ -422,11 +427,17 @@ def you_said(slug: str):
     if not toolkit.you_said_published_at and not has_role(current_user, "staff"):
         abort(404)
     snapshot = published_findings(toolkit)
+    code = current_language().code
+    texts = translations.load(toolkit.id, code) if code != "en" else {}
     return render_template(
         "toolkits/you_said.html",
-        toolkit=toolkit,
+        toolkit=translations.local_toolkit(toolkit, code),
         snapshot=snapshot,
-        findings=[disclosure.for_reader(item) for item in snapshot["questions"] if not item["withheld"]],
+        findings=[
+            disclosure.for_reader(translations.finding_in(item, texts))
+            for item in snapshot["questions"]
+            if not item["withheld"]
+        ],
         received_by=disclosure.received_by(snapshot),
         threshold=snapshot.get("threshold", toolkit.suppression_threshold),
         preview=not toolkit.you_said_published_at,

@@ -22,11 +22,13 @@ from app.slugs import slugify, unique_slug
 from app.toolkits import coediting
 from app.toolkits.models import (
     AUDIENCES,
+    TRANSLATION_LANGUAGES,
     Answer,
     Question,
     Response,
     Section,
     Toolkit,
+    ToolkitTranslation,
 )
 from app.toolkits.question_types import type_named
 
@@ -432,6 +434,7 @@ def definition_to_json(definition: Definition) -> dict:
     toolkit = definition.toolkit
     ref = {q.id: f"s{si + 1}q{qi + 1}" for si, s in enumerate(definition.sections)
            for qi, q in enumerate(definition.by_section.get(s.id, []))}  # fmt: skip
+    texts = translations_of(toolkit.id)
     return {
         "format": "portal-toolkit",
         "version": EXPORT_VERSION,
@@ -439,10 +442,12 @@ def definition_to_json(definition: Definition) -> dict:
         "description": toolkit.description,
         "audience": toolkit.audience,
         "suppression_threshold": toolkit.suppression_threshold,
+        "translations": texts.get(("toolkit", toolkit.id), {}),
         "sections": [
             {
                 "title": s.title,
                 "description": s.description,
+                "translations": texts.get(("section", s.id), {}),
                 "questions": [
                     {
                         "ref": ref[q.id],
@@ -462,6 +467,7 @@ def definition_to_json(definition: Definition) -> dict:
                             if q.show_if_question_id and ref.get(q.show_if_question_id)
                             else None
                         ),
+                        "translations": texts.get(("question", q.id), {}),
                     }
                     for q in definition.by_section.get(s.id, [])
                 ],
@@ -560,12 +566,14 @@ def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
     toolkit.slug = new_slug(toolkit.title)
     db.session.add(toolkit)
     db.session.flush()
+    add_translations(toolkit, "toolkit", toolkit.id, data.get("translations"))
     by_ref: dict[str, Question] = {}
     for s_pos, s in enumerate(data["sections"], start=1):
         section = Section(toolkit_id=toolkit.id, position=s_pos, title=s["title"].strip()[:200],
                           description=s.get("description") or "")  # fmt: skip
         db.session.add(section)
         db.session.flush()
+        add_translations(toolkit, "section", section.id, s.get("translations"))
         for q_pos, q in enumerate(s.get("questions") or [], start=1):
             question = Question(
                 toolkit_id=toolkit.id,
@@ -590,9 +598,59 @@ def toolkit_from_json(data: object, *, title: str | None = None) -> Toolkit:
                 question.show_if_option = show_if["option"]
             db.session.add(question)
             db.session.flush()
+            add_translations(toolkit, "question", question.id, q.get("translations"), question.options)
             if isinstance(q.get("ref"), str):
                 by_ref[q["ref"]] = question
     return toolkit
+
+
+# Translations in a definition (app/toolkits/translations.py): on the toolkit, each section and each
+# question, {"bn": {"title": …}} / {"bn": {"label": …, "hint": …, "options": {"<option id>": …}}}.
+TRANSLATED_FIELDS = {"toolkit": ("title", "description"), "section": ("title", "description"),
+                     "question": ("label", "hint")}  # fmt: skip
+TRANSLATION_MAX = {"title": 200, "label": 500, "hint": 2000, "description": 10000, "option": 200}
+
+
+def translations_of(toolkit_id: int) -> dict[tuple[str, int], dict[str, dict]]:
+    """A toolkit's translations as a definition holds them, by (object type, object id)."""
+    found: dict[tuple[str, int], dict[str, dict]] = {}
+    rows = db.session.scalars(
+        select(ToolkitTranslation)
+        .where(ToolkitTranslation.toolkit_id == toolkit_id)
+        .order_by(ToolkitTranslation.language, ToolkitTranslation.id)
+    )
+    for row in rows:
+        entry = found.setdefault((row.object_type, row.object_id), {}).setdefault(row.language, {})
+        if row.field.startswith("option:"):
+            entry.setdefault("options", {})[row.field.split(":", 1)[1]] = row.text
+        else:
+            entry[row.field] = row.text
+    return found
+
+
+def add_translations(toolkit: Toolkit, kind: str, object_id: int, data: object, options=None) -> None:
+    """Store the translations a definition gives one object; anything malformed, in a language the
+    portal does not translate into, or for an option the question does not have is left out."""
+    if not isinstance(data, dict):
+        return
+    for language, entry in data.items():
+        if language not in TRANSLATION_LANGUAGES or not isinstance(entry, dict):
+            continue
+        for name, text in _translated_texts(kind, entry, options).items():
+            text = text.strip()[: TRANSLATION_MAX[name.split(":", 1)[0]]]
+            if kind == "toolkit" and name == "description":
+                text = sanitize_html(text)
+            db.session.add(ToolkitTranslation(toolkit_id=toolkit.id, language=language, object_type=kind,
+                                              object_id=object_id, field=name, text=text))  # fmt: skip
+
+
+def _translated_texts(kind: str, entry: dict, options) -> dict[str, str]:
+    """{field: text} of one language's entry: the object's fields, and "option:<id>" for each option."""
+    texts = {name: entry.get(name) for name in TRANSLATED_FIELDS[kind]}
+    option_ids = {o["id"] for o in options or []}
+    if kind == "question" and isinstance(entry.get("options"), dict):
+        texts |= {f"option:{oid}": text for oid, text in entry["options"].items() if oid in option_ids}
+    return {name: text for name, text in texts.items() if isinstance(text, str) and text.strip()}
 
 
 def clone(toolkit: Toolkit) -> Toolkit:

@@ -336,5 +336,89 @@ MENTAL_HEALTH_TOOLKIT = {
 }
 
 
+# One section translated into Bengali and Urdu (issue 22), so the demo shows a member answering in their
+# language: the fourth section ("Mental-health support you offer"), by question ref; options by their
+# English label (the id is made from it). Drafts, to be checked by a native speaker before real use.
+SUPPORT_SECTION = 3
+SUPPORT_TRANSLATIONS = {
+    "section": {
+        "bn": {"title": "আপনারা যে মানসিক স্বাস্থ্য সহায়তা দেন"},
+        "ur": {"title": "ذہنی صحت کی مدد جو آپ دیتے ہیں"},
+    },
+    "s4q1": {
+        "bn": {"label": "আপনার সংস্থা কি মানসিক স্বাস্থ্য বা মানসিক সুস্থতার কোনো সহায়তা দেয়?"},
+        "ur": {"label": "کیا آپ کی تنظیم ذہنی صحت یا جذباتی بہبود کی کوئی مدد فراہم کرتی ہے؟"},
+    },
+    "s4q2": {
+        "bn": {
+            "label": "আপনারা কী ধরনের মানসিক স্বাস্থ্য সহায়তা দেন?",
+            "hint": "যতগুলো প্রযোজ্য সব বেছে নিন।",
+            "options": {
+                "Peer support groups": "একে অপরকে সহায়তার দল",
+                "One-to-one listening or befriending": "একজনের সাথে একজন কথা শোনা বা বন্ধুত্ব",
+                "Counselling or talking therapy by a qualified practitioner": (
+                    "যোগ্য পেশাদারের কাছে কাউন্সেলিং বা কথা বলার থেরাপি"
+                ),
+                "Faith-based or spiritual support": "ধর্মভিত্তিক বা আধ্যাত্মিক সহায়তা",
+                "Social activities to reduce isolation": "একাকীত্ব কমাতে সামাজিক কার্যক্রম",
+                "Physical activity for wellbeing": "সুস্থতার জন্য শারীরিক কার্যক্রম",
+                "Help getting to NHS or council services": "এনএইচএস বা কাউন্সিলের সেবা পেতে সাহায্য",
+                "Crisis support or suicide prevention": "সংকটে সহায়তা বা আত্মহত্যা প্রতিরোধ",
+            },
+        },
+        "ur": {
+            "label": "آپ کس قسم کی ذہنی صحت کی مدد فراہم کرتے ہیں؟",
+            "hint": "جو بھی لاگو ہوں سب منتخب کریں۔",
+            "options": {
+                "Peer support groups": "باہمی مدد کے گروپ",
+                "One-to-one listening or befriending": "ایک سے ایک بات سننا یا دوستی",
+                "Counselling or talking therapy by a qualified practitioner": (
+                    "مستند ماہر کے ذریعے کاؤنسلنگ یا بات چیت کی تھراپی"
+                ),
+                "Faith-based or spiritual support": "مذہبی یا روحانی مدد",
+                "Social activities to reduce isolation": "تنہائی کم کرنے کے لیے سماجی سرگرمیاں",
+                "Physical activity for wellbeing": "صحت کے لیے جسمانی سرگرمی",
+                "Help getting to NHS or council services": "این ایچ ایس یا کونسل کی خدمات تک پہنچنے میں مدد",
+                "Crisis support or suicide prevention": "بحران میں مدد یا خودکشی کی روک تھام",
+            },
+        },
+    },
+    "s4q3": {
+        "bn": {
+            "label": "আপনারা এখন কেন মানসিক স্বাস্থ্য সহায়তা দেন না?",
+            "hint": "যতগুলো প্রযোজ্য সব বেছে নিন।",
+            "options": {
+                "No funding": "কোনো তহবিল নেই",
+                "No trained staff or volunteers": "প্রশিক্ষিত কর্মী বা স্বেচ্ছাসেবক নেই",
+                "Not what our members ask for": "আমাদের সদস্যরা এটা চান না",
+                "We refer people elsewhere": "আমরা মানুষকে অন্য জায়গায় পাঠাই",
+            },
+        },
+        "ur": {
+            "label": "آپ اس وقت ذہنی صحت کی مدد کیوں فراہم نہیں کرتے؟",
+            "hint": "جو بھی لاگو ہوں سب منتخب کریں۔",
+            "options": {
+                "No funding": "کوئی فنڈ نہیں",
+                "No trained staff or volunteers": "تربیت یافتہ عملہ یا رضاکار نہیں",
+                "Not what our members ask for": "ہمارے اراکین یہ نہیں مانگتے",
+                "We refer people elsewhere": "ہم لوگوں کو کہیں اور بھیجتے ہیں",
+            },
+        },
+    },
+}
+
+
+def _by_option_id(entry: dict) -> dict:
+    """A language's entry with its options keyed by option id (made from the English label) as stored."""
+    options = {slugify(label, max_length=60): text for label, text in entry.get("options", {}).items()}
+    return {**entry, "options": options} if options else dict(entry)
+
+
 def mental_health_definition() -> dict:
-    return copy.deepcopy(MENTAL_HEALTH_TOOLKIT)
+    definition = copy.deepcopy(MENTAL_HEALTH_TOOLKIT)
+    section = definition["sections"][SUPPORT_SECTION]
+    section["translations"] = copy.deepcopy(SUPPORT_TRANSLATIONS["section"])
+    for question in section["questions"]:
+        languages = SUPPORT_TRANSLATIONS.get(question["ref"], {})
+        question["translations"] = {code: _by_option_id(entry) for code, entry in languages.items()}
+    return definition

@@ -44,13 +44,14 @@ def _right(box: dict) -> float:
     return box["x"] + box["width"]
 
 
-def _in_language(page: Page, code: str) -> bool:
-    """The page is in `code`, with its direction and fonts; True when it is right to left."""
+def _in_language(page: Page, code: str, text: str = "main h1") -> bool:
+    """The page is in `code`, with its direction and fonts (read on `text`, an element in the page's
+    language); True when it is right to left."""
     language = LANGUAGES[code]
     html = page.locator("html")
     expect(html).to_have_attribute("lang", language.tag)
     expect(html).to_have_attribute("dir", language.direction)
-    font = page.locator("main h1").first.evaluate("e => getComputedStyle(e).fontFamily")
+    font = page.locator(text).first.evaluate("e => getComputedStyle(e).fontFamily")
     assert font.startswith(FIRST_FONT[code]), font
     # The switcher: the current language is bold, not a link; the row sits at the inline end.
     current = page.locator(".portal-languages [aria-current]")
@@ -246,7 +247,9 @@ def test_toolkit_section_with_an_error_as_a_member(site, db, code):
     site.sign_in("amina@example.org")  # in English: nobody has chosen a language yet
     section = f"/toolkits/{toolkit.slug}/respond/section/{sections(toolkit)[0].id}?org={org.id}"
     site.goto(f"{section}&lang={code}")
-    rtl = _in_language(page, code)
+    # The section's title is the toolkit's own English (marked lang="en"): the fonts are read on
+    # "Section 1 of 2" below it.
+    rtl = _in_language(page, code, "main h1 + p")
     _back_link_at_the_start(page, rtl)
 
     # A tick (saved as she goes), then "Save and continue" without the required first answer.

@@ -438,6 +438,8 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("events", "item_id"): _agenda_item_id,
     ("events", "registration_id"): lambda: _registration().id,
     ("events.cancel_by_token", "token"): _event_cancel_token,
+    # toolkits: a translation is edited per language the portal translates into
+    ("toolkits", "language"): lambda: "bn",
     # action plans
     ("actionplan", "slug"): lambda: _plan().slug,
     ("actionplan", "number"): lambda: _action().number,

@@ -143,7 +143,9 @@ class MultipleChoiceType(SingleChoiceType):
     def exclusive_ids(self) -> set[str]:
         """Options such as "None of these" that cannot be ticked with another (GOV.UK's exclusive
         tick box: its script unticks the others; without JavaScript the check below says so)."""
-        return {o["id"] for o in self.question.options or [] if is_exclusive_label(o.get("label", ""))}
+        # "english": the stored label, where the question is shown translated (app/toolkits/translations.py)
+        options = self.question.options or []
+        return {o["id"] for o in options if is_exclusive_label(o.get("english") or o.get("label", ""))}
 
     def validate(self, value) -> list[dict]:
         rows = super().validate(value)

@@ -10,9 +10,9 @@ from app import ordering
 from app.audit import record
 from app.db import child_or_404, first_or_404
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, current_language
 from app.security import staff_required
-from app.toolkits import bp
+from app.toolkits import bp, translations
 from app.toolkits import services as svc
 from app.toolkits.forms import SectionForm
 from app.toolkits.models import Section
@@ -116,7 +116,8 @@ def staff_delete_section(slug: str, section_id: int):
 @staff_required
 def staff_preview(slug: str, section_id: int):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    definition = svc.load_definition(toolkit)
+    # As a member reading in the staff member's page language would see it.
+    definition = translations.localise(svc.load_definition(toolkit), current_language().code)
     section = definition.section(section_id)
     if section is None:
         abort(404)

@@ -11,9 +11,9 @@ from app.audit import record
 from app.db import first_or_404, utcnow
 from app.extensions import db
 from app.htmx import render
-from app.i18n import _, ngettext
+from app.i18n import _, current_language, ngettext
 from app.security import sanitize_html, staff_required
-from app.toolkits import bp, disclosure, exports, reminders
+from app.toolkits import bp, disclosure, exports, reminders, translations
 from app.toolkits import results as results_mod
 from app.toolkits import services as svc
 from app.toolkits.forms import YouSaidForm
@@ -44,7 +44,8 @@ def filter_args(tags: list) -> dict[str, str]:
 @staff_required
 def staff_results(slug: str):
     toolkit = first_or_404(svc.toolkit_at(slug))
-    definition = svc.load_definition(toolkit)
+    # Labels in the staff member's language where translated (counts are by option id either way).
+    definition = translations.localise(svc.load_definition(toolkit), current_language().code)
     tags = _filters()
     results = results_mod.compute(toolkit, definition.questions, tag=tags)
     reach = reminders.plan(toolkit) if toolkit.is_open() and toolkit.audience == "organisation" else None
