@@ -18,7 +18,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.forms import WebAddress, email_field, name_field, strip_filter, submit_field, text_field
-from app.i18n import _, _l
+from app.i18n import LANGUAGES, _, _l
 from app.mailing.models import ITEM_KINDS, LAWFUL_BASES
 
 
@@ -38,6 +38,22 @@ def topics_field(label, required) -> SelectMultipleField:
     )
 
 
+def language_field() -> RadioField:
+    """The language someone reads the bulletin in (issue 22): each named in itself, so a reader finds theirs."""
+    return RadioField(
+        _l("Which language would you like the bulletin in?"),
+        widget=GovRadioInput(),
+        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+        # One is always ticked on the page; a post without one keeps the page's (or their) language.
+        validators=[Optional()],
+    )
+
+
+def language_items() -> list[dict]:
+    """The language radios' labels marked with their own language, for screen readers and fonts."""
+    return [{"label": {"attributes": {"lang": lang.tag, "dir": lang.direction}}} for lang in LANGUAGES.values()]
+
+
 class SignupForm(FlaskForm):
     # The shared fields' own English, marked here too so the public form is translated whatever
     # app/forms.py marks.
@@ -45,6 +61,7 @@ class SignupForm(FlaskForm):
     name = name_field(_l("Full name"), _l("Enter your full name"))
     organisation_name = text_field(_l("Organisation (optional)"), None, 200, name=_l("Organisation"))
     topics = topics_field(_l("What would you like to hear about?"), _l("Choose at least one topic"))
+    language = language_field()
     consent = BooleanField(
         _l("I agree to receive these emails"),
         widget=GovCheckboxInput(),
@@ -55,6 +72,7 @@ class SignupForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     topics = SelectMultipleField(_l("Topics"), widget=GovCheckboxesInput(), coerce=str)
+    language = language_field()
     submit = submit_field(_l("Save my choices"))
 
 
