@@ -198,3 +198,58 @@ class SendForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
     )
     submit = submit_field(_l("Send bulletin"))
+
+
+class VersionForm(FlaskForm):
+    """A bulletin's version in one language (issue 22): its title and introduction, and one
+    heading and paragraph per item (fields added per bulletin by `version_form`)."""
+
+    title = text_field(_l("Title"), _l("Enter the title in this language"), 150)
+    intro = TextAreaField(
+        _l("Introduction"),
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=3000, message=_l("Introduction must be 3000 characters or fewer"))],
+    )
+    submit = submit_field(_l("Save this version"))
+
+    item_ids: list[int] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for item_id in self.item_ids:
+            heading, body = self[f"heading_{item_id}"], self[f"body_{item_id}"]
+            if bool(heading.data) != bool(body.data):
+                empty = body if heading.data else heading
+                empty.errors = [
+                    *empty.errors,
+                    _("Enter both the heading and the paragraph, or leave both empty to show this item in English"),
+                ]
+                ok = False
+        return ok
+
+
+def version_form(items, **kwargs) -> VersionForm:
+    """A VersionForm with a heading and a paragraph field for each of `items`."""
+
+    class Form(VersionForm):
+        pass
+
+    Form.item_ids = [item.id for item in items]
+    for number, item in enumerate(items, start=1):
+        setattr(
+            Form,
+            f"heading_{item.id}",
+            text_field(_l("Heading of item %(number)s", number=number), None, 200, name=_l("Heading")),
+        )
+        setattr(
+            Form,
+            f"body_{item.id}",
+            TextAreaField(
+                _l("Paragraph of item %(number)s", number=number),
+                widget=GovTextArea(),
+                filters=[strip_filter],
+                validators=[Length(max=2000, message=_l("Paragraph must be 2000 characters or fewer"))],
+            ),
+        )
+    return Form(**kwargs)
