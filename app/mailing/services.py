@@ -336,6 +336,7 @@ def subject_access_export(subscriber: Subscriber) -> dict:
             "consent_at": when(subscriber.consent_at),
             "consent_evidence": subscriber.consent_evidence,
             "source": subscriber.source,
+            "language": subscriber.language,
             "created_at": when(subscriber.created_at),
             "confirmed_at": when(subscriber.confirmed_at),
             "unsubscribed_at": when(subscriber.unsubscribed_at),
