@@ -250,3 +250,17 @@ def test_the_archive_offers_each_version_and_the_feed_stays_english(client, db):
     assert '<html lang="so"' in page and '<div lang="en-GB">' in page and "Employment bulletin" in page
     feed = client.get("/bulletins.atom").get_data(as_text=True)
     assert "Employment bulletin" in feed and BN_TITLE not in feed
+
+
+def test_a_subscribers_link_does_not_change_a_signed_in_persons_language(client, db, login_as):
+    person = login_as("staff")
+    person.language = "so"
+    subscriber = _subscriber("reader@example.org", "bn")
+    db.session.commit()
+    token = services.manage_token(subscriber)
+    response = client.get(f"/mailing-list/preferences/{token}")
+    assert '<html lang="bn"' in response.get_data(as_text=True)
+    assert "portal_lang" not in response.headers.get("Set-Cookie", "")
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).language == "so"
+    assert '<html lang="so"' in client.get("/bulletins").get_data(as_text=True)
