@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 from app.i18n import _l
+from app.i18n.languages import Language, language
 
 SUBSCRIBER_STATUSES = ("pending", "confirmed", "unsubscribed", "erased", "bouncing")
 SUBSCRIBER_STATUS_LABELS = {
@@ -91,6 +92,11 @@ class Subscriber(db.Model):
     @property
     def status_label(self) -> str:
         return SUBSCRIBER_STATUS_LABELS[self.status]
+
+    @property
+    def reading_language(self) -> Language:
+        """The language their bulletin and e-mails are in (English when they chose none)."""
+        return language(self.language)
 
     def __repr__(self) -> str:
         return f"<Subscriber {self.id} {self.status}>"

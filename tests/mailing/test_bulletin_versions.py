@@ -264,3 +264,12 @@ def test_a_subscribers_link_does_not_change_a_signed_in_persons_language(client,
     db.session.expire_all()
     assert db.session.get(type(person), person.id).language == "so"
     assert '<html lang="so"' in client.get("/bulletins").get_data(as_text=True)
+
+
+def test_staff_see_the_subscribers_bulletin_language(client, db, staff):
+    chosen, unchosen = _subscriber("bn-reader@example.org", "bn"), _subscriber("old@example.org", None)
+    db.session.commit()
+    page = client.get(f"/staff/mailing-list/{chosen.id}").get_data(as_text=True)
+    assert "Bulletin language" in page and '<span lang="bn" dir="ltr">বাংলা</span>' in page
+    page = client.get(f"/staff/mailing-list/{unchosen.id}").get_data(as_text=True)
+    assert "English</span> (not chosen)" in page
