@@ -69,6 +69,7 @@ def render_bulletin(
             "unsubscribe_url": context["unsubscribe_url"],
             "subject": clean_header(shown.title),
             "language": written_in.tag,
+            "code": written_in.code,
         }
 
 
