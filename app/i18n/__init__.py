@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from app.i18n import catalogues, selection
 from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED, Language, language  # noqa: F401
-from app.i18n.selection import current_language
+from app.i18n.selection import current_language, prefer  # noqa: F401
 
 babel = Babel()
 

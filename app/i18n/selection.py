@@ -44,6 +44,17 @@ def chosen_code() -> str:
     return code
 
 
+def prefer(code: str | None) -> None:
+    """A page reached from a link made for one person (a subscriber's token link) speaks that
+    person's language, unless the address says `?lang=` (the switcher). Nothing is remembered: no
+    cookie, and a signed-in account's own choice is not changed (issue 22)."""
+    code = known(code)
+    if code is None or not has_request_context() or known(request.args.get("lang")):
+        return
+    request.environ[_ENVIRON_KEY] = code
+    g.pop("_flask_babel", None)  # a locale Flask-Babel already worked out is worked out again
+
+
 def locale_selector() -> str:
     """Flask-Babel's selector: the Babel locale of the chosen language."""
     return language(chosen_code()).babel

@@ -20,6 +20,7 @@ class Rendered:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
+    subject: str | None = None  # instead of the row's (a bulletin's version in the reader's language)
 
 
 class CampaignBatch(Protocol):

@@ -25,6 +25,8 @@ class CaptureTransport:
         if rendered is not None:  # keep the body so staff can read what was "sent"
             row.body_text, row.body_html = rendered.text, rendered.html
             row.headers = {**(row.headers or {}), **rendered.headers}
+            if rendered.subject:
+                row.subject = rendered.subject
 
     def close(self) -> None:
         pass

@@ -160,7 +160,7 @@ def to_mail_message(row: OutboxMessage, rendered: Rendered | None = None) -> Mes
     if rendered is not None:
         headers.update({clean_header(k): clean_header(v) for k, v in rendered.headers.items()})
     message = Message(
-        subject=row.subject,
+        subject=(rendered.subject if rendered is not None else None) or row.subject,
         recipients=[row.to_addr],
         body=rendered.text if rendered is not None else row.body_text,
         html=rendered.html if rendered is not None else row.body_html,

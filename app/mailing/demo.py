@@ -13,7 +13,7 @@ from app.mail.models import OutboxMessage
 from app.mailing import services
 from app.mailing.consent import CONSENT_VERSION
 from app.mailing.delivery import render_bulletin
-from app.mailing.models import Bulletin, BulletinItem, Subscriber, Topic
+from app.mailing.models import Bulletin, BulletinItem, BulletinItemVersion, BulletinVersion, Subscriber, Topic
 
 PEOPLE = [
     ("Amina Yusuf", "Riverside Somali Women's Group"), ("Bilal Khan", "Eastside Mosque Community Trust"),
@@ -40,6 +40,26 @@ SENT_ITEMS = [
      "Hear the action plan progress update and share news from your group.", None),
 ]  # fmt: skip
 
+# The sent bulletin's Bengali version (issue 22): three of its four items translated, so the
+# fourth shows how an untranslated item falls back to English.
+SENT_BENGALI = (
+    "কর্মসংস্থান ও দক্ষতা বুলেটিন: অক্টোবর ২০২৬",
+    "নেটওয়ার্কের এই মাসের বুলেটিনে আপনাকে স্বাগতম।\n\nএই মাসে: নতুন অনুদান, আমাদের ম্যাপিং টুলকিট কী পেয়েছে, এবং আউটরিচে একটি চাকরি।",
+    [
+        (
+            "কমিউনিটি সক্ষমতা তহবিল এখন খোলা",
+            "কৃষ্ণাঙ্গ, এশীয় ও সংখ্যালঘু জাতিগত সম্প্রদায়ের দ্বারা এবং তাদের জন্য চালানো গ্রুপের জন্য ১০,০০০ পাউন্ড পর্যন্ত "
+            "অনুদান। আগামী মাসের শেষের মধ্যে আবেদন করুন।",
+        ),
+        (
+            "মানসিক স্বাস্থ্যই সবচেয়ে বড় ঘাটতি, আমাদের পাইলট বলছে",
+            "ত্রিশটি সদস্য গ্রুপ ম্যাপিং টুলকিটের উত্তর দিয়েছে। মানসিক স্বাস্থ্য প্রথমে এসেছে, তার ঠিক পরেই ডায়াবেটিস।",
+        ),
+        ("আউটরিচ কর্মী, কর্মসংস্থান ও দক্ষতা (খণ্ডকালীন)", "আমাদের সম্প্রদায়ের মানুষদের কাজ ও প্রশিক্ষণে যেতে সাহায্য করুন। সপ্তাহে ২১ ঘণ্টা।"),
+    ],
+)
+BENGALI_READERS = ("Nadia Hussain", "Hana Begum")
+
 
 def seed_demo() -> None:
     services.ensure_default_topics()
@@ -58,6 +78,7 @@ def seed_demo() -> None:
                 source=rng.choice(["signup", "signup", "import", "staff"]),
             )
             subscriber.confirmed_at = subscriber.consent_at
+            subscriber.language = "bn" if name in BENGALI_READERS else None
             if status == "unsubscribed":
                 subscriber.unsubscribed_at = utcnow() - dt.timedelta(days=3)
             services.set_topics(subscriber, [t.id for t in rng.sample(topics, rng.randint(1, 3))])
@@ -74,6 +95,10 @@ def seed_demo() -> None:
         sent.topics = [topics[3], topics[0]]
         for position, (kind, heading, body, link) in enumerate(SENT_ITEMS):
             sent.items.append(BulletinItem(kind=kind, heading=heading, body=body, link=link, position=position))
+        title, intro, translated = SENT_BENGALI
+        sent.versions.append(BulletinVersion(language="bn", title=title, intro=intro))
+        for item, (heading, body) in zip(sent.items, translated, strict=False):
+            item.versions.append(BulletinItemVersion(language="bn", heading=heading, body=body))
         draft = Bulletin(
             title="Employment and skills bulletin: November 2026",
             slug="employment-and-skills-bulletin-november-2026",
@@ -95,7 +120,7 @@ def _sent_mail(bulletin: Bulletin) -> None:
     (the list, the delivery page, the funder report: app/mailing/figures.py) agrees."""
     text = render_bulletin(bulletin)["text"]
     recipients = db.session.execute(services.recipients_select([t.id for t in bulletin.topics])).all()
-    for subscriber_id, address in recipients:
+    for subscriber_id, address, _language in recipients:
         db.session.add(
             OutboxMessage(
                 kind="bulletin", to_addr=address, subject=bulletin.title, body_text=text, headers={},

@@ -18,7 +18,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.forms import WebAddress, email_field, name_field, strip_filter, submit_field, text_field
-from app.i18n import _, _l
+from app.i18n import LANGUAGES, _, _l
 from app.mailing.models import ITEM_KINDS, LAWFUL_BASES
 
 
@@ -38,6 +38,22 @@ def topics_field(label, required) -> SelectMultipleField:
     )
 
 
+def language_field() -> RadioField:
+    """The language someone reads the bulletin in (issue 22): each named in itself, so a reader finds theirs."""
+    return RadioField(
+        _l("Which language would you like the bulletin in?"),
+        widget=GovRadioInput(),
+        choices=[(code, lang.native_name) for code, lang in LANGUAGES.items()],
+        # One is always ticked on the page; a post without one keeps the page's (or their) language.
+        validators=[Optional()],
+    )
+
+
+def language_items() -> list[dict]:
+    """The language radios' labels marked with their own language, for screen readers and fonts."""
+    return [{"label": {"attributes": {"lang": lang.tag, "dir": lang.direction}}} for lang in LANGUAGES.values()]
+
+
 class SignupForm(FlaskForm):
     # The shared fields' own English, marked here too so the public form is translated whatever
     # app/forms.py marks.
@@ -45,6 +61,7 @@ class SignupForm(FlaskForm):
     name = name_field(_l("Full name"), _l("Enter your full name"))
     organisation_name = text_field(_l("Organisation (optional)"), None, 200, name=_l("Organisation"))
     topics = topics_field(_l("What would you like to hear about?"), _l("Choose at least one topic"))
+    language = language_field()
     consent = BooleanField(
         _l("I agree to receive these emails"),
         widget=GovCheckboxInput(),
@@ -55,6 +72,7 @@ class SignupForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     topics = SelectMultipleField(_l("Topics"), widget=GovCheckboxesInput(), coerce=str)
+    language = language_field()
     submit = submit_field(_l("Save my choices"))
 
 
@@ -180,3 +198,58 @@ class SendForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
     )
     submit = submit_field(_l("Send bulletin"))
+
+
+class VersionForm(FlaskForm):
+    """A bulletin's version in one language (issue 22): its title and introduction, and one
+    heading and paragraph per item (fields added per bulletin by `version_form`)."""
+
+    title = text_field(_l("Title"), _l("Enter the title in this language"), 150)
+    intro = TextAreaField(
+        _l("Introduction"),
+        widget=GovTextArea(),
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=3000, message=_l("Introduction must be 3000 characters or fewer"))],
+    )
+    submit = submit_field(_l("Save this version"))
+
+    item_ids: list[int] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for item_id in self.item_ids:
+            heading, body = self[f"heading_{item_id}"], self[f"body_{item_id}"]
+            if bool(heading.data) != bool(body.data):
+                empty = body if heading.data else heading
+                empty.errors = [
+                    *empty.errors,
+                    _("Enter both the heading and the paragraph, or leave both empty to show this item in English"),
+                ]
+                ok = False
+        return ok
+
+
+def version_form(items, **kwargs) -> VersionForm:
+    """A VersionForm with a heading and a paragraph field for each of `items`."""
+
+    class Form(VersionForm):
+        pass
+
+    Form.item_ids = [item.id for item in items]
+    for number, item in enumerate(items, start=1):
+        setattr(
+            Form,
+            f"heading_{item.id}",
+            text_field(_l("Heading of item %(number)s", number=number), None, 200, name=_l("Heading")),
+        )
+        setattr(
+            Form,
+            f"body_{item.id}",
+            TextAreaField(
+                _l("Paragraph of item %(number)s", number=number),
+                widget=GovTextArea(),
+                filters=[strip_filter],
+                validators=[Length(max=2000, message=_l("Paragraph must be 2000 characters or fewer"))],
+            ),
+        )
+    return Form(**kwargs)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, one_of, utcnow
 from app.extensions import db
 from app.i18n import _l
+from app.i18n.languages import Language, language
 
 SUBSCRIBER_STATUSES = ("pending", "confirmed", "unsubscribed", "erased", "bouncing")
 SUBSCRIBER_STATUS_LABELS = {
@@ -80,6 +81,9 @@ class Subscriber(db.Model):
     # they become subscriptions only when the address is confirmed.
     pending_topic_ids: Mapped[list[int] | None] = mapped_column(JSON)
     unsubscribed_bulletin_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The language they read the bulletin in (issue 22): a code from app/i18n/languages.py; None is
+    # English (or not chosen). Their e-mails and their preferences pages follow it.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", lazy="raise"
@@ -88,6 +92,11 @@ class Subscriber(db.Model):
     @property
     def status_label(self) -> str:
         return SUBSCRIBER_STATUS_LABELS[self.status]
+
+    @property
+    def reading_language(self) -> Language:
+        """The language their bulletin and e-mails are in (English when they chose none)."""
+        return language(self.language)
 
     def __repr__(self) -> str:
         return f"<Subscriber {self.id} {self.status}>"
@@ -143,9 +152,17 @@ class Bulletin(db.Model):
         lazy="selectin",
     )
 
+    versions: Mapped[list[BulletinVersion]] = relationship(
+        back_populates="bulletin", cascade="all, delete-orphan", lazy="selectin", order_by="BulletinVersion.language"
+    )
+
     @property
     def editable(self) -> bool:
         return self.status == "draft"
+
+    def version(self, code: str | None) -> BulletinVersion | None:
+        """This bulletin's version in the language `code`, if staff wrote one (English is the row)."""
+        return next((v for v in self.versions if v.language == code), None)
 
     @property
     def campaign(self) -> str:
@@ -169,10 +186,48 @@ class BulletinItem(db.Model):
     source: Mapped[str | None] = mapped_column(String(100))  # e.g. "events:12" when added from portal content
 
     bulletin: Mapped[Bulletin] = relationship(back_populates="items", lazy="raise")
+    versions: Mapped[list[BulletinItemVersion]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def version(self, code: str | None) -> BulletinItemVersion | None:
+        return next((v for v in self.versions if v.language == code), None)
 
     @property
     def kind_label(self) -> str:
         return ITEM_KINDS.get(self.kind, self.kind)
+
+
+class BulletinVersion(db.Model):
+    """A bulletin's title and introduction in another language (issue 22). English is the
+    bulletin's own row; versions exist only for the portal's other languages."""
+
+    __tablename__ = "mailing_bulletin_versions"
+    __table_args__ = (UniqueConstraint("bulletin_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("mailing_bulletins.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(150))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    bulletin: Mapped[Bulletin] = relationship(back_populates="versions", lazy="raise")
+
+
+class BulletinItemVersion(db.Model):
+    """An item's heading and paragraph in another language; an item without one is shown in English."""
+
+    __tablename__ = "mailing_bulletin_item_versions"
+    __table_args__ = (UniqueConstraint("item_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("mailing_bulletin_items.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    heading: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+    item: Mapped[BulletinItem] = relationship(back_populates="versions", lazy="raise")
 
 
 class SuppressedAddress(db.Model):

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from app.db import first_or_404, utcnow
 from app.extensions import csrf, db, limiter
+from app.i18n import SOURCE, current_language, prefer
 from app.mail.bounces import process_webhook
-from app.mailing import bp
+from app.mailing import bp, versions
 from app.mailing import services as mailing
 from app.mailing.consent import CONSENT_TEXT
-from app.mailing.forms import PreferencesForm, SignupForm
+from app.mailing.forms import PreferencesForm, SignupForm, language_items
 from app.mailing.models import Bulletin
 from app.pagination import govuk_pagination, paginate
 from app.ratelimits import signup_limit
@@ -36,17 +37,20 @@ def _link_problem(reason: str, link: str = "confirm"):
 def signup():
     form = SignupForm()
     form.topics.choices = mailing.topic_choices()
+    if request.method == "GET":
+        form.language.data = current_language().code  # the page's language, until they choose
     if form.validate_on_submit():
         mailing.sign_up(
             email=form.email.data,
             name=form.name.data,
             organisation_name=form.organisation_name.data,
             topic_ids=[int(t) for t in form.topics.data],
+            language=form.language.data or current_language().code,
         )
         db.session.commit()
         # The same page whatever the address's state: it never reveals who is subscribed.
         return render_template("mailing/check_email.html", email=form.email.data)
-    return render_template("mailing/signup.html", form=form, consent_text=CONSENT_TEXT)
+    return render_template("mailing/signup.html", form=form, consent_text=CONSENT_TEXT, language_items=language_items())
 
 
 @bp.route("/mailing-list/confirm/<token>")
@@ -56,6 +60,7 @@ def confirm(token: str):
         subscriber, topic_ids = mailing.read_confirm_token(token)
     except TokenError as exc:
         return _link_problem(exc.reason)
+    prefer(subscriber.language)
     changed = mailing.confirm(subscriber, topic_ids)
     db.session.commit()
     return render_template(
@@ -72,24 +77,34 @@ def preferences(token: str):
         subscriber = mailing.read_manage_token(token)
     except TokenError as exc:
         return _link_problem(exc.reason, link="manage")
+    prefer(subscriber.language)
     form = PreferencesForm()
     form.topics.choices = mailing.topic_choices()
     subscribed = subscriber.status == "confirmed"
     if request.method == "GET":
         form.topics.data = [str(t) for t in mailing.topic_ids_of(subscriber)] if subscribed else []
+        form.language.data = subscriber.language or SOURCE.code
     saved = False
     if subscribed and form.validate_on_submit():
         chosen = [int(t) for t in form.topics.data or []]
         if chosen:
             mailing.set_topics(subscriber, chosen)
+            mailing.set_language(subscriber, form.language.data or subscriber.language)
             db.session.commit()
+            prefer(subscriber.language)  # the page answers in the language just chosen
             saved = True
         else:
             mailing.unsubscribe(subscriber, how="preferences")
             db.session.commit()
             return render_template("mailing/unsubscribed.html", token=token)
     return render_template(
-        "mailing/preferences.html", form=form, subscriber=subscriber, token=token, saved=saved, subscribed=subscribed
+        "mailing/preferences.html",
+        form=form,
+        subscriber=subscriber,
+        token=token,
+        saved=saved,
+        subscribed=subscribed,
+        language_items=language_items(),
     )
 
 
@@ -106,6 +121,7 @@ def unsubscribe(token: str):
         subscriber = mailing.read_manage_token(token)
     except TokenError as exc:
         return _link_problem(exc.reason, link="manage")
+    prefer(subscriber.language)
     if request.method == "POST":
         how = "one-click" if request.form.get("List-Unsubscribe") else "link"
         mailing.unsubscribe(subscriber, how=how, bulletin_id=request.args.get("b", type=int))
@@ -144,8 +160,16 @@ def feed():
 @bp.route("/bulletins/<slug>")
 @public
 def bulletin(slug: str):
+    """The reader's language version when there is one, else English; `?lang=` picks a version (and
+    the page's language with it), and the page links to every version."""
     item = first_or_404(select(Bulletin).where(Bulletin.slug == slug, Bulletin.status.in_(PUBLISHED)))
-    return render_template("mailing/bulletin.html", bulletin=item, preview=False)
+    shown = versions.shown_in(item, current_language().code)
+    links = [
+        (other, url_for("mailing.bulletin", slug=item.slug, lang=other.code))
+        for other in versions.available(item)
+        if other.code != shown.language.code
+    ]
+    return render_template("mailing/bulletin.html", bulletin=shown, version_links=links, preview=False)
 
 
 @bp.app_template_filter("atom_time")

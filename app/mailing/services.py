@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from flask import current_app, url_for
-from sqlalchemy import ColumnElement, String, cast, delete, exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, case, cast, delete, exists, func, insert, literal, select, update
 from sqlalchemy.orm import lazyload
 
 from app import slugs
@@ -17,7 +17,8 @@ from app.audit import record
 from app.auth.models import normalise_email
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-from app.i18n import _, _l
+from app.i18n import SOURCE, _, _l
+from app.i18n.languages import known
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mail.service import clean_header
@@ -177,6 +178,7 @@ def send_confirmation(subscriber: Subscriber, topic_ids: Iterable[int], *, again
         to=subscriber.email,
         subject=_l("Confirm you want emails from %(service_name)s", service_name=current_app.config["SERVICE_NAME"]),
         sensitive=True,
+        language_code=subscriber.language,
         subscriber=subscriber,
         topics=names,
         again=again,
@@ -195,12 +197,20 @@ def send_manage_link(subscriber: Subscriber) -> None:
             "You are already on the %(service_name)s mailing list", service_name=current_app.config["SERVICE_NAME"]
         ),
         sensitive=True,
+        language_code=subscriber.language,
         subscriber=subscriber,
         link=url_for("mailing.preferences", token=manage_token(subscriber), _external=True),
     )
 
 
-def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: list[int]) -> None:
+def set_language(subscriber: Subscriber, code: str | None) -> None:
+    """The language they read the bulletin and their e-mails in; anything the portal does not speak is English."""
+    subscriber.language = known(code) or SOURCE.code
+
+
+def sign_up(
+    *, email: str, name: str, organisation_name: str | None, topic_ids: list[int], language: str | None = None
+) -> None:
     """The public form. Whatever the address's state, the caller shows the same page.
 
     Signing up again before confirming (issue 19) merges what the person chose: the topics are
@@ -218,6 +228,7 @@ def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: 
             lawful_basis="consent",
             source="signup",
         )
+        set_language(subscriber, language)
         subscriber.pending_topic_ids = sorted(set(topic_ids))
         send_confirmation(subscriber, topic_ids)
     elif subscriber.status == "confirmed":
@@ -225,6 +236,7 @@ def sign_up(*, email: str, name: str, organisation_name: str | None, topic_ids: 
     elif subscriber.status == "pending":
         subscriber.name = name or subscriber.name
         subscriber.organisation_name = organisation_name or subscriber.organisation_name
+        set_language(subscriber, language or subscriber.language)
         merged = set(subscriber.pending_topic_ids or []) | set(topic_ids)
         subscriber.pending_topic_ids = sorted(merged)
         record("subscriber.signed_up_again", subscriber, actor=None, topics=sorted(merged))
@@ -327,6 +339,7 @@ def subject_access_export(subscriber: Subscriber) -> dict:
             "consent_at": when(subscriber.consent_at),
             "consent_evidence": subscriber.consent_evidence,
             "source": subscriber.source,
+            "language": subscriber.language,
             "created_at": when(subscriber.created_at),
             "confirmed_at": when(subscriber.confirmed_at),
             "unsubscribed_at": when(subscriber.unsubscribed_at),
@@ -349,7 +362,7 @@ def unique_slug(title: str, bulletin_id: int | None = None) -> str:
 def recipients_select(topic_ids: Iterable[int]):
     """Confirmed subscribers of any of the topics, each once."""
     ids = list(topic_ids)
-    return select(Subscriber.id, Subscriber.email).where(
+    return select(Subscriber.id, Subscriber.email, Subscriber.language).where(
         Subscriber.status == "confirmed",
         exists().where(Subscription.subscriber_id == Subscriber.id, Subscription.topic_id.in_(ids)),
     )
@@ -393,11 +406,16 @@ def queue_bulletin(bulletin: Bulletin) -> int:
         return -1
     now = utcnow()
     recipients = recipients_select([t.id for t in bulletin.topics]).subquery()
-    subject = clean_header(bulletin.title)
+    subject = literal(clean_header(bulletin.title), String)
+    if bulletin.versions:  # each row's subject is the title of the version its reader gets (issue 22)
+        titles = [
+            (recipients.c.language == v.language, literal(clean_header(v.title), String)) for v in bulletin.versions
+        ]
+        subject = case(*titles, else_=subject)
     source = select(
         literal("bulletin", String),
         recipients.c.email,
-        literal(subject, String),
+        subject,
         literal("", String),
         literal({}, OutboxMessage.headers.type),
         literal(False),

@@ -454,6 +454,10 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     # mailing list and bulletins
     ("mailing", "slug"): lambda: _bulletin().slug,
     ("mailing.staff_send", "bulletin_id"): lambda: _bulletin("draft").id,  # a sent one has nothing to send
+    # A version in another language is written only for a draft (issue 22); `code` is its language.
+    ("mailing.staff_bulletin_version", "bulletin_id"): lambda: _bulletin("draft").id,
+    ("mailing.staff_bulletin_version_delete", "bulletin_id"): lambda: _bulletin("draft").id,
+    ("mailing", "code"): lambda: "bn",
     ("mailing.confirm", "token"): _mailing_confirm_token,
     ("mailing.preferences", "token"): _mailing_manage_token,
     ("mailing.unsubscribe", "token"): _mailing_manage_token,

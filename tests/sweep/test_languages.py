@@ -16,6 +16,9 @@ from tests.sweep import support
 UNFILLED = re.compile(r"%\(\w+\)s")
 # The translations page teaches reviewers to keep "%(name)s" as it is: there it is the text itself.
 SHOWS_PLACEHOLDERS = {"/staff/translations"}
+# The bulletin e-mail's own HTML (the preview's frame) is in the language of the version it shows,
+# as subscribers get it, whatever the staff member's page language (issue 22, bulletin versions).
+EMAIL_DOCUMENTS = {"mailing.staff_preview_email"}
 
 
 @pytest.fixture
@@ -39,7 +42,11 @@ def test_every_page_works_in_each_language(app, client, demo, role, code):
         if UNFILLED.search(v.body) and v.route.url not in SHOWS_PLACEHOLDERS
     ]
     assert not unfilled, f"placeholders left in {code} as {role}: {unfilled}"
-    html_tags = {v.route.url: (re.search(r"<html[^>]*>", v.body) or re.search("", "")).group(0) for v in pages}
+    html_tags = {
+        v.route.url: (re.search(r"<html[^>]*>", v.body) or re.search("", "")).group(0)
+        for v in pages
+        if v.route.endpoint not in EMAIL_DOCUMENTS
+    }
     wrong_lang = [
         url
         for url, tag in html_tags.items()

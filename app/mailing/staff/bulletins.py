@@ -11,8 +11,8 @@ from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import hx_redirect
-from app.i18n import _
-from app.mailing import bp
+from app.i18n import _, language
+from app.mailing import bp, versions
 from app.mailing import services as mailing
 from app.mailing.delivery import render_bulletin
 from app.mailing.figures import delivery_figures
@@ -92,6 +92,7 @@ def compose_context(bulletin: Bulletin, item_form: ItemForm | None = None, detai
         "sources": sources,
         "kinds": ITEM_KINDS,
         "recipients": mailing.recipient_count(bulletin),
+        "version_statuses": versions.statuses(bulletin),
     }
 
 
@@ -113,19 +114,37 @@ def staff_bulletin(bulletin_id: int):
     return render_template("mailing/staff/compose.html", **compose_context(bulletin, details=details))
 
 
+def _preview_version(bulletin: Bulletin) -> str:
+    """The version a preview shows: `?version=<code>` (one staff wrote), else English (issue 22)."""
+    return versions.version_code(bulletin, request.args.get("version"))
+
+
 @bp.route("/staff/bulletins/<int:bulletin_id>/preview")
 @staff_required
 def staff_preview(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
-    rendered = render_bulletin(bulletin, base_url=request.host_url)
-    return render_template("mailing/staff/preview.html", bulletin=bulletin, text=rendered["text"])
+    code = _preview_version(bulletin)
+    rendered = render_bulletin(bulletin, base_url=request.host_url, code=code)
+    return render_template(
+        "mailing/staff/preview.html",
+        bulletin=bulletin,
+        text=rendered["text"],
+        version=language(code),
+        versions=versions.available(bulletin),
+    )
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/preview/web")
 @staff_required
 def staff_preview_web(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
-    return render_template("mailing/bulletin.html", bulletin=bulletin, preview=True)
+    shown = versions.shown_in(bulletin, _preview_version(bulletin))
+    links = [
+        (other, url_for("mailing.staff_preview_web", bulletin_id=bulletin.id, version=other.code))
+        for other in versions.available(bulletin)
+        if other.code != shown.language.code
+    ]
+    return render_template("mailing/bulletin.html", bulletin=shown, version_links=links, preview=True)
 
 
 @bp.route("/staff/bulletins/<int:bulletin_id>/preview/email.html")
@@ -133,7 +152,8 @@ def staff_preview_web(bulletin_id: int):
 def staff_preview_email(bulletin_id: int):
     """The e-mail's HTML exactly as sent, shown in a frame on the preview page."""
     bulletin = child_or_404(Bulletin, bulletin_id)
-    response = make_response(render_bulletin(bulletin, base_url=request.host_url)["html"])
+    rendered = render_bulletin(bulletin, base_url=request.host_url, code=_preview_version(bulletin))
+    response = make_response(rendered["html"])
     # E-mail HTML needs inline styles; this document has no script and only staff see it.
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'"

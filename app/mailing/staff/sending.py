@@ -31,11 +31,13 @@ def staff_send_test(bulletin_id: int):
     if not bulletin.items:
         flash(_("Add at least one item to the bulletin before sending a test."), "important")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
+    # The version in the staff member's own language when there is one (issue 22), else English.
     rendered = render_bulletin(bulletin, base_url=request.host_url)
     enqueue(
         "bulletin_test",
         to=current_user.email,
-        subject=_l("[Test] %(title)s", title=bulletin.title),
+        subject=_l("[Test] %(title)s", title=rendered["subject"]),
+        language_code=rendered["code"],
         kind="bulletin_test",
         headers=list_headers(rendered["unsubscribe_url"]),
         text=rendered["text"],

@@ -1,0 +1,98 @@
+"""Bulletins in other languages in a real browser (issue 22, part 2): staff write the Urdu version
+beside the English (its fields right to left), at 1280 px side by side and at 320 px one above the
+other; a reader joins the mailing list choosing Bengali. axe checks every page; screenshots in
+tests/e2e/screens/bulletin-languages-*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.mailing.models import BulletinVersion, Subscriber
+from tests import factories
+from tests.e2e.test_joining_journeys import _look
+from tests.factories import mailing as mailing_factories
+
+pytestmark = pytest.mark.e2e
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not on the screen"
+    return box
+
+
+def test_staff_write_the_urdu_version_beside_the_english(site, db):
+    factories.user(role="staff", email="kwame@example.org", name="Kwame Mensah")
+    bulletin = mailing_factories.bulletin(title="Employment bulletin: December", items=2)
+    db.session.commit()
+    page = site.page
+    site.sign_in("kwame@example.org")
+    site.goto(f"/staff/bulletins/{bulletin.id}")
+    expect(page.locator("#languages")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add Urdu version").click()
+    site.axe_check()
+
+    title = page.locator("input[name=title]")
+    expect(title).to_have_attribute("lang", "ur")
+    expect(title).to_have_attribute("dir", "rtl")
+    first_body = page.locator("textarea[name^=body_]").first
+    expect(first_body).to_have_attribute("dir", "rtl")
+    assert title.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+    # Side by side at desktop width: the English to the left of the Urdu fields, on one row.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    english = _box(page.locator(".portal-version-row").first.locator(".govuk-grid-column-one-half").first)
+    field = _box(title)
+    assert english["x"] + english["width"] <= field["x"] + 2 and abs(english["y"] - field["y"]) < 120
+    # Stacked on a phone.
+    page.set_viewport_size({"width": 320, "height": 900})
+    english = _box(page.locator(".portal-version-row").first.locator(".govuk-grid-column-one-half").first)
+    assert _box(title)["y"] > english["y"] + english["height"] - 2
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A mistake: the title left empty, a paragraph without its heading. Nothing typed is lost.
+    first_body.fill("گرانٹس اب کھلی ہیں")
+    site.submit("Save this version")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator("textarea[name^=body_]").first).to_have_value("گرانٹس اب کھلی ہیں")
+    _look(site, "bulletin-languages-ur-editor-error")
+
+    page.locator("input[name=title]").fill("روزگار بلیٹن: دسمبر")
+    page.locator("input[name^=heading_]").first.fill("کمیونٹی فنڈ")
+    site.submit("Save this version")
+    expect(page.locator("main")).to_contain_text("Partly translated: 1 of 2 items")
+    db.session.expire_all()
+    assert db.session.scalar(select(BulletinVersion.title)) == "روزگار بلیٹن: دسمبر"
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Preview the Urdu version").click()
+    site.axe_check()
+    frame = page.frame_locator("iframe.portal-email-preview")
+    expect(frame.locator("html")).to_have_attribute("dir", "rtl")
+    _look(site, "bulletin-languages-ur-preview")
+
+    site.goto(f"/staff/bulletins/{bulletin.id}/languages/ur")
+    _look(site, "bulletin-languages-ur-editor")
+
+
+def test_a_reader_joins_choosing_bengali(site, db):
+    mailing_factories.topics()
+    db.session.commit()
+    page = site.page
+    site.goto("/mailing-list")
+    bengali = page.locator("input[name=language][value=bn]")
+    expect(page.locator("input[name=language][value=en]")).to_be_checked()
+    expect(page.locator(f"label[for={bengali.get_attribute('id')}]")).to_have_attribute("lang", "bn")
+    page.locator("#email").fill("nadia@example.org")
+    page.locator("#name").fill("Nadia Hussain")
+    page.locator("input[name=topics]").first.check()
+    bengali.check()
+    page.locator("#consent").check()
+    _look(site, "bulletin-languages-bn-signup")
+    site.submit("Join the mailing list")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscriber.language).where(Subscriber.email == "nadia@example.org")) == "bn"
