@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.locations import groups_near, place, sync_main_location
-from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
+from app.groups.models import TAG_KINDS, GroupDescription, Membership, Organisation, Tag, organisation_tags
 from app.groups.search import text_match
 from app.groups.validation import name_key, normalise_postcode
 from app.i18n import _, _l
@@ -40,8 +40,15 @@ def unique_slug(name: str, model=Organisation, **scope) -> str:
 
 
 def refresh_search(org: Organisation) -> None:
-    """Rebuild the text the full-text index covers (name, description, tag names)."""
+    """Rebuild the text the full-text index covers (name, description, tag names, and the group's
+    descriptions in other languages, issue 22)."""
     parts = [org.name or "", org.description or ""] + [t.name for t in org.tags]
+    if org.id is not None:
+        parts += db.session.scalars(
+            select(GroupDescription.description)
+            .where(GroupDescription.group_id == org.id)
+            .order_by(GroupDescription.language)
+        )
     org.search_document = "\n".join(p for p in parts if p)
 
 

@@ -1,0 +1,174 @@
+"""A group's description in other languages and the languages it works in (issue 22 part 2): members
+and staff write the Bengali, Somali or Urdu description beside the English one; the public profile
+shows the reader's language when there is one (marked with lang and dir), English otherwise; the
+languages the group works in are named in the reader's language; the directory search finds the
+translated text; the HSDS feed publishes the languages, valid against the UK profile."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit import AuditEvent
+from app.groups.models import GroupDescription, Organisation
+from app.groups.oruk_schemas import problems
+from tests import factories
+from tests.factories.groups import organisation, tag
+from tests.pages import page_text
+
+BENGALI = "আমরা বাংলাদেশি নারীদের মানসিক স্বাস্থ্য নিয়ে কাজ করি।"
+URDU = "ہم خواتین کی ذہنی صحت کے لیے کام کرتے ہیں۔"
+
+
+@pytest.fixture
+def group(db):
+    owner = factories.user(email="ruksana@example.org")
+    org = organisation(
+        "Shadwell Sisters",
+        owner=owner,
+        description="We support women with their mental health.",
+        tags=[tag("language", "Bengali"), tag("language", "Sylheti"), tag("language", "English")],
+    )
+    db.session.commit()
+    return org, owner
+
+
+def _save(client, org, language, text):
+    return client.post(f"/my-group/{org.id}/descriptions/{language}", data={"description": text})
+
+
+def test_a_member_adds_a_bengali_description_beside_the_english(client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    listing = page_text(client.get(f"/my-group/{org.id}/descriptions"))
+    assert "Your description in other languages" in listing and listing.count("Not added yet") == 3
+    form = client.get(f"/my-group/{org.id}/descriptions/bn").get_data(as_text=True)
+    assert 'lang="en"' in form and "We support women with their mental health." in form
+    assert re.search(r'<textarea[^>]*lang="bn"[^>]*dir="ltr"|<textarea[^>]*dir="ltr"[^>]*lang="bn"', form)
+    response = _save(client, org, "bn", f"  {BENGALI}  ")
+    assert response.status_code == 303
+    [row] = db.session.scalars(select(GroupDescription).where(GroupDescription.group_id == org.id))
+    assert (row.language, row.description, row.updated_by_id) == ("bn", BENGALI, owner.id)
+    done = page_text(client.get(response.headers["Location"]))
+    assert BENGALI in done and done.count("Not added yet") == 2
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "group.edited"))
+    assert event.details["description_language"] == "bn" and event.actor_id == owner.id
+    # Changing keeps one row.
+    assert _save(client, org, "bn", "নতুন লেখা").status_code == 303
+    assert [r.description for r in db.session.scalars(select(GroupDescription))] == ["নতুন লেখা"]
+
+
+def test_urdu_is_written_right_to_left(client, login_as, group):
+    org, owner = group
+    login_as(owner)
+    form = client.get(f"/my-group/{org.id}/descriptions/ur").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*dir="rtl"', form) and re.search(r'<textarea[^>]*lang="ur"', form)
+
+
+def test_empty_or_too_long_is_explained_and_nothing_is_lost(client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    empty = client.post(f"/my-group/{org.id}/descriptions/so", data={"description": "   "})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "There is a problem" in html
+    assert re.search(r"href=\"#description\">Enter your group(&#39;|&#x27;|')s description in this language", html)
+    long_text = "Soomaali " * 300
+    too_long = client.post(f"/my-group/{org.id}/descriptions/so", data={"description": long_text})
+    html = too_long.get_data(as_text=True)
+    assert "Description must be 2,000 characters or fewer" in html and long_text.strip() in html
+    assert db.session.scalar(select(GroupDescription)) is None
+
+
+def test_remove_after_asking(client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    _save(client, org, "so", "Waxaan caawinnaa haweenka.")
+    ask = page_text(client.get(f"/my-group/{org.id}/descriptions/so/remove"))
+    assert "Are you sure you want to remove your description in Somali?" in ask
+    done = client.post(f"/my-group/{org.id}/descriptions/so/remove", follow_redirects=True)
+    assert "Your description in Somali has been removed." in page_text(done)
+    assert db.session.scalar(select(GroupDescription)) is None
+    assert client.get(f"/my-group/{org.id}/descriptions/so/remove").status_code == 404
+
+
+def test_only_the_groups_members_and_staff_may_edit(client, login_as, group, db):
+    org, _owner = group
+    other_owner = factories.user(email="other@example.org")
+    other = organisation("Bow Elders", owner=other_owner)
+    db.session.commit()
+    login_as(other_owner)
+    for url in (f"/my-group/{org.id}/descriptions", f"/my-group/{org.id}/descriptions/bn"):
+        assert client.get(url).status_code == 404
+    assert _save(client, org, "bn", "অন্য দল").status_code == 404
+    assert client.post(f"/my-group/{org.id}/descriptions/bn/remove").status_code == 404
+    assert db.session.scalar(select(GroupDescription)) is None
+    # Their own group: fine; an unknown or source language: 404.
+    assert client.get(f"/my-group/{other.id}/descriptions/bn").status_code == 200
+    for code in ("en", "fr", "xx"):
+        assert client.get(f"/my-group/{other.id}/descriptions/{code}").status_code == 404
+    login_as("staff")
+    assert _save(client, org, "ur", URDU).status_code == 303
+    assert db.session.scalar(select(GroupDescription.language)) == "ur"
+
+
+def test_signed_out_is_sent_to_sign_in(client, group):
+    org, _owner = group
+    response = client.get(f"/my-group/{org.id}/descriptions")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_profile_shows_the_readers_language_else_english(client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    _save(client, org, "bn", BENGALI)
+    client.get("/logout")
+    with client.session_transaction() as session:
+        session.clear()
+    bengali = client.get(f"/groups/{org.slug}?lang=bn").get_data(as_text=True)
+    assert re.search(r'<div id="description" lang="bn" dir="ltr">\s*<p[^>]*>' + BENGALI, bengali)
+    assert 'hreflang="en-GB"' in bengali and f"/groups/{org.slug}?lang=en" in bengali
+    # Languages are named in the reader's language (Babel), Sylheti from the catalogue.
+    assert "বাংলা" in page_text(bengali) and "ইংরেজি" in page_text(bengali)
+    urdu = client.get(f"/groups/{org.slug}?lang=ur").get_data(as_text=True)
+    assert re.search(r'<div id="description" lang="en-GB" dir="ltr">\s*<p[^>]*>We support women', urdu)
+    assert f"/groups/{org.slug}?lang=bn" in urdu and 'lang="bn"' in urdu
+    english = page_text(client.get(f"/groups/{org.slug}?lang=en"))
+    assert "We support women with their mental health." in english and BENGALI not in english
+    assert "This description is also available in: বাংলা" in english
+    assert "Languages used Bengali, English, Sylheti" in english
+
+
+def test_profile_without_translations_says_nothing_about_them(client, group):
+    org, _owner = group
+    page = client.get(f"/groups/{org.slug}?lang=so").get_data(as_text=True)
+    assert 'id="other-languages"' not in page and 'lang="en-GB" dir="ltr"' in page
+
+
+def test_directory_search_finds_the_translated_text(client, login_as, group):
+    org, owner = group
+    login_as(owner)
+    assert "Shadwell Sisters" not in page_text(client.get("/groups?q=মানসিক"))
+    _save(client, org, "bn", BENGALI)
+    assert "Shadwell Sisters" in page_text(client.get("/groups?q=মানসিক"))
+    client.post(f"/my-group/{org.id}/descriptions/bn/remove")
+    assert "Shadwell Sisters" not in page_text(client.get("/groups?q=মানসিক"))
+
+
+def test_hsds_service_carries_its_languages_and_validates(client, group, db):
+    org, _owner = group
+    org = db.session.scalar(
+        select(Organisation).where(Organisation.id == org.id).options(selectinload(Organisation.tags))
+    )
+    org.tags = [*org.tags, tag("language", "British Sign Language"), tag("language", "Klingon")]
+    db.session.commit()
+    body = client.get(f"/api/hsds/services/{org.service_uuid}").json
+    assert not problems("service", body)
+    languages = {item["code"]: item["name"] for item in body["languages"]}
+    assert languages == {"bn": "Bengali", "syl": "Sylheti", "en": "English", "bfi": "British Sign Language"}
+    assert {item["service_id"] for item in body["languages"]} == {org.service_uuid}
+    assert len({item["id"] for item in body["languages"]}) == 4
+    listing = client.get("/api/hsds/services").json
+    assert not problems("service_list", listing, page=True)
