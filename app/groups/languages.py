@@ -66,10 +66,10 @@ def name_of(code: str, english_name: str | None = None) -> str:
     """The language's name in the reader's language: Babel's, else ours, else the English name."""
     reader = current_language()
     english = english_name or LANGUAGE_NAMES.get(code, code)
-    if code in FALLBACK_NAMES:
-        return str(FALLBACK_NAMES[code])
     if reader.code == "en":
         return english
+    if code in FALLBACK_NAMES:
+        return str(FALLBACK_NAMES[code])
     return _babel_names(reader.babel).get(code) or english
 
 

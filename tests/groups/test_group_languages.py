@@ -172,3 +172,30 @@ def test_hsds_service_carries_its_languages_and_validates(client, group, db):
     assert len({item["id"] for item in body["languages"]}) == 4
     listing = client.get("/api/hsds/services").json
     assert not problems("service_list", listing, page=True)
+
+
+def test_languages_are_named_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from app.groups.languages import LANGUAGE_NAMES, name_of
+
+    with app.test_request_context("/?lang=en"):
+        assert [name_of(c) for c in ("bn", "syl", "fa", "bfi")] == [
+            "Bengali",
+            "Sylheti",
+            "Farsi",
+            "British Sign Language",
+        ]
+        assert name_of("bn", "Bangla (our name)") == "Bangla (our name)"  # staff's tag name wins in English
+    with app.test_request_context("/?lang=ur"), force_locale("ur"):
+        assert name_of("bn") == "بنگلہ" and name_of("en") == "انگریزی"
+        assert name_of("syl")  # from the catalogue (English until the translation is in)
+    assert len(LANGUAGE_NAMES) >= 28 and "syl" in LANGUAGE_NAMES and "bfi" in LANGUAGE_NAMES
+
+
+def test_the_directory_language_facet_is_named_in_the_readers_language(client, group):
+    bengali = client.get("/groups?lang=bn").get_data(as_text=True)
+    assert re.search(r'for="f-language-bengali">বাংলা ', bengali)
+    assert re.search(r'for="f-language-english">ইংরেজি ', bengali)
+    english = client.get("/groups?lang=en&language=bengali").get_data(as_text=True)
+    assert re.search(r'for="f-language-bengali">Bengali ', english) and "Shadwell Sisters" in english
