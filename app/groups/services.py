@@ -267,6 +267,17 @@ def set_archived(org: Organisation, archived: bool, actor: User) -> None:
     record("group.archived" if archived else "group.restored", org, actor=actor, name=org.name)
 
 
+def _move_descriptions(source_id: int, target_id: int) -> int:
+    """The duplicate's descriptions in other languages the target has not written (issue 22)."""
+    written = select(GroupDescription.language).where(GroupDescription.group_id == target_id)
+    result = db.session.execute(
+        update(GroupDescription)
+        .where(GroupDescription.group_id == source_id, GroupDescription.language.not_in(written))
+        .values(group_id=target_id)
+    )
+    return result.rowcount
+
+
 def merge_organisations(source: Organisation, target: Organisation, actor: User) -> dict:
     """Move memberships and tags from the duplicate `source` into `target`; archive `source`."""
     if source.id == target.id:
@@ -293,6 +304,7 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
             insert(organisation_tags), [{"organisation_id": target.id, "tag_id": t} for t in source_tag_ids]
         )
     links = move_organisation_links(source.id, target.id)  # other features' links (app/merge_hooks.py)
+    links["descriptions_moved"] = _move_descriptions(source.id, target.id)
     source.status = "archived"
     source.merged_into_id = target.id
     # Fill gaps in the target from the duplicate; nothing the target has is overwritten.

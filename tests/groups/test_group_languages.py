@@ -199,3 +199,21 @@ def test_the_directory_language_facet_is_named_in_the_readers_language(client, g
     assert re.search(r'for="f-language-english">ইংরেজি ', bengali)
     english = client.get("/groups?lang=en&language=bengali").get_data(as_text=True)
     assert re.search(r'for="f-language-bengali">Bengali ', english) and "Shadwell Sisters" in english
+
+
+def test_a_merge_keeps_the_targets_descriptions_and_fills_gaps_from_the_duplicate(client, login_as, db):
+    keep = organisation("Somali Parents Network")
+    duplicate = organisation("Somali Parents Network UK", status="pending")
+    db.session.add_all([
+        GroupDescription(group_id=keep.id, language="so", description="Kan la hayo"),
+        GroupDescription(group_id=duplicate.id, language="so", description="Kan labaad"),
+        GroupDescription(group_id=duplicate.id, language="ur", description=URDU),
+    ])  # fmt: skip
+    db.session.commit()
+    login_as("staff")
+    assert client.post(f"/staff/groups/{duplicate.id}/merge", data={"target": str(keep.id)}).status_code == 303
+    rows = {(r.group_id, r.language): r.description for r in db.session.scalars(select(GroupDescription))}
+    assert rows == {(keep.id, "so"): "Kan la hayo", (keep.id, "ur"): URDU, (duplicate.id, "so"): "Kan labaad"}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "group.merged"))
+    assert event.details["descriptions_moved"] == 1
+    assert "Somali Parents Network" in page_text(client.get("/groups?q=ذہنی"))
