@@ -24,7 +24,7 @@ from app.groups import bp
 from app.groups.languages import name_of, tag_names
 from app.groups.models import GroupDescription, Organisation
 from app.groups.routes import WITH_TAGS, _member_org
-from app.groups.services import refresh_search
+from app.groups.services import membership_of, refresh_search
 from app.i18n import _, _l
 from app.i18n.languages import LANGUAGES, TRANSLATED, Language
 from app.security import has_role, signed_in_required
@@ -78,7 +78,9 @@ def descriptions(org_id: int):
     org = _group(org_id)
     rows = descriptions_of(org.id)
     languages = [(LANGUAGES[code], name_of(code), rows.get(code)) for code in TRANSLATED]
-    return render_template("groups/descriptions.html", org=org, languages=languages)
+    # Staff who are not members of the group came from the staff area and go back there.
+    staff_view = membership_of(current_user, org.id) is None
+    return render_template("groups/descriptions.html", org=org, languages=languages, staff_view=staff_view)
 
 
 @bp.route("/my-group/<int:org_id>/descriptions/<language>", methods=["GET", "POST"])

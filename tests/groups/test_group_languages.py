@@ -217,3 +217,13 @@ def test_a_merge_keeps_the_targets_descriptions_and_fills_gaps_from_the_duplicat
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "group.merged"))
     assert event.details["descriptions_moved"] == 1
     assert "Somali Parents Network" in page_text(client.get("/groups?q=ذہنی"))
+
+
+def test_staff_reach_it_from_the_staff_area_and_go_back_there(client, login_as, group):
+    org, _owner = group
+    login_as("staff")
+    staff_page = client.get(f"/staff/groups/{org.id}").get_data(as_text=True)
+    assert f'href="/my-group/{org.id}/descriptions"' in staff_page
+    page = client.get(f"/my-group/{org.id}/descriptions").get_data(as_text=True)
+    assert f'href="/staff/groups/{org.id}"' in page and f'href="/staff/groups/{org.id}/edit"' in page
+    assert f'href="/my-group/{org.id}"' not in page
