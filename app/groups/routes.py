@@ -29,7 +29,7 @@ from app.groups.models import (
 )
 from app.htmx import is_partial, render
 from app.i18n import _, _l
-from app.i18n.languages import LANGUAGES, SOURCE
+from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED
 from app.i18n.selection import current_language
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
@@ -118,11 +118,12 @@ def _description_for_reader(org: Organisation) -> dict:
     }
     shown = rows.get(reader.code)
     language = reader if shown is not None else LANGUAGES[SOURCE.code]
-    others = [LANGUAGES[code] for code in (SOURCE.code, *rows) if code in LANGUAGES and code != language.code]
+    written = [code for code in TRANSLATED if code in rows]  # in the switcher's order
+    others = [LANGUAGES[code] for code in (SOURCE.code, *written) if code != language.code]
     return {
         "text": shown.description if shown is not None else org.description,
         "language": language,
-        "others": others if rows else [],
+        "others": others if written else [],
     }
 
 

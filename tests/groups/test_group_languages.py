@@ -227,3 +227,22 @@ def test_staff_reach_it_from_the_staff_area_and_go_back_there(client, login_as, 
     page = client.get(f"/my-group/{org.id}/descriptions").get_data(as_text=True)
     assert f'href="/staff/groups/{org.id}"' in page and f'href="/staff/groups/{org.id}/edit"' in page
     assert f'href="/my-group/{org.id}"' not in page
+
+
+def _other_languages(html: str) -> list[str]:
+    """The hreflang of each link in the profile's "also available in" line."""
+    line = re.search(r'<p[^>]*id="other-languages">(.*?)</p>', html, re.S)
+    return re.findall(r'hreflang="([^"]+)"', line.group(1)) if line else []
+
+
+def test_the_other_languages_are_listed_in_the_switchers_order(client, group, db):
+    org, _owner = group
+    db.session.add_all([GroupDescription(group_id=org.id, language=code, description=text)
+                        for code, text in (("ur", URDU), ("bn", BENGALI))])  # fmt: skip
+    db.session.commit()
+    somali = client.get(f"/groups/{org.slug}?lang=so").get_data(as_text=True)
+    assert "We support women with their mental health." in somali
+    assert _other_languages(somali) == ["bn", "ur"]  # English is the one shown
+    urdu = client.get(f"/groups/{org.slug}?lang=ur").get_data(as_text=True)
+    assert URDU in urdu and "We support women" not in urdu
+    assert _other_languages(urdu) == ["en-GB", "bn"]
