@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("groups", __name__)
 
-from app.groups import freshness_routes, hsds, routes, staff_routes, venues  # noqa: E402, F401
+from app.groups import descriptions, freshness_routes, hsds, routes, staff_routes, venues  # noqa: E402, F401

@@ -8,11 +8,12 @@ import random
 import zlib
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import find_user_by_email
 from app.extensions import db
 from app.groups.locations import load_demo_centroids, place_all_locations
-from app.groups.models import GroupLocation, Membership, Organisation, Tag
+from app.groups.models import GroupDescription, GroupLocation, Membership, Organisation, Tag
 from app.groups.seed import seed_taxonomy
 from app.groups.services import refresh_search, slugify, unique_slug
 
@@ -106,6 +107,15 @@ PENDING_GROUPS = [
      "Education; Housing", "Somali", "Somali", "Advice and advocacy"),
 ]  # fmt: skip
 TAG_COLUMNS = ("theme", "community", "language", "service_type")
+# Descriptions some groups wrote in the portal's other languages (issue 22); the demo member's own
+# group has one in Bengali, so its "description in other languages" page has something to change.
+DEMO_DESCRIPTIONS = {
+    ("Bangla Women's Wellbeing Circle", "bn"): "বাংলাদেশি নারীদের জন্য পারস্পরিক সহায়তা ও হালকা ব্যায়াম। আমরা প্রতি "
+    "সপ্তাহে মানসিক স্বাস্থ্য নিয়ে একটি আলোচনা দল চালাই। ডায়াবেটিস প্রতিরোধে সাহায্য করতে আমরা স্থানীয় জিপির সাথে "
+    "একটি কোর্সও চালাই।",
+    ("Somali Parents Network", "so"): "Waxaan ka caawinnaa qoysaska Soomaaliyeed dugsiga, guryaha iyo gunooyinka, "
+    "waxaana carruurta u furnaa naadiyo lagu caawiyo casharrada guriga.",
+}
 STREETS = ["Commercial Road", "Roman Road", "Cable Street", "Mile End Road"]
 
 
@@ -175,6 +185,17 @@ def _tags_for(row: tuple, by_name: dict[tuple[str, str], Tag], areas: list[Tag],
     return [*tags, ward or rng.choice(areas)]
 
 
+def _descriptions() -> None:
+    for (name, language), text in DEMO_DESCRIPTIONS.items():
+        org = db.session.scalar(
+            select(Organisation).where(Organisation.name == name).options(selectinload(Organisation.tags))
+        )
+        if org is not None:
+            db.session.add(GroupDescription(group_id=org.id, language=language, description=text))
+            db.session.flush()
+            refresh_search(org)
+
+
 def seed_demo() -> None:
     """The taxonomy, the listed groups and a few applications (idempotent). The demo member owns the
     first group; the second demo member applied for the first pending one."""
@@ -201,5 +222,6 @@ def seed_demo() -> None:
                     hall.address_1 = "120 Cable Street, London"
                     org.locations.append(hall)
     db.session.flush()
+    _descriptions()
     load_demo_centroids()
     place_all_locations()

@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, text
 
 from app.extensions import db
+from app.groups.languages import tag_names
 from app.groups.search import matching_ids, postgres_prefixes, search_terms
 from app.i18n import _
 from app.i18n.formatting import number
@@ -112,6 +113,8 @@ class DirectoryIndex:
     # search repeats the same few prefixes as people type ("he", "hea", "heal"...), so each costs one
     # FTS5 query per version, not one per keystroke of every reader (docs/performance.md).
     word_bits: dict[str, int] = field(default_factory=dict)
+    # "language" facet tags named in each reader's language: (language code, slug) -> name.
+    language_names: dict[tuple[str, str], Markup] = field(default_factory=dict)
 
     def words_bits(self, query: str | None) -> int | None:
         """Groups (any status) whose search text has every word of `query` as a prefix, or None when
@@ -352,14 +355,27 @@ def facet_counts(filters, index: DirectoryIndex, match: Match) -> dict[str, list
     when nothing matches, so it can be unticked; retired tags are not listed."""
     result: dict[str, list[FacetItem]] = {kind: [] for kind in FACET_KINDS}
     base_of = {kind: match.without(kind) for kind in FACET_KINDS}
+    lang = current_language().code
     for tag in index.facet_tags:
         if tag.retired:
             continue
         n = (tag.bits & base_of[tag.kind]).bit_count()
         selected = filters.is_selected(tag.kind, tag.slug)
         if n or selected:
-            result[tag.kind].append(FacetItem(tag.name_html, tag.slug_html, n, selected))
+            name = tag.name_html if tag.kind != "language" else _language_name(index, tag, lang)
+            result[tag.kind].append(FacetItem(name, tag.slug_html, n, selected))
+    if lang != "en":
+        result["language"].sort(key=lambda item: str(item.name))
     return result
+
+
+def _language_name(index: DirectoryIndex, tag: FacetTag, lang: str) -> Markup:
+    """A "language" tag named in the reader's language (app/groups/languages.py), escaped once per
+    language and index."""
+    key = (lang, tag.slug)
+    if key not in index.language_names:
+        index.language_names[key] = escape(tag_names([tag])[0])
+    return index.language_names[key]
 
 
 def listing(filters, page: int, per_page: int) -> Listing:

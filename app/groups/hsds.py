@@ -21,6 +21,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.groups import bp
 from app.groups.hsds_params import MAX_PER_PAGE, ApiError, ListParams, list_params
+from app.groups.languages import LANGUAGE_NAMES
+from app.groups.languages import code_for as language_code
 from app.groups.locations import bounding_box, distance_m
 from app.groups.models import LEGAL_FORMS, TAG_KINDS, GroupLocation, Organisation, Tag, organisation_tags
 from app.groups.services import DirectoryFilters, filtered_ids
@@ -139,6 +141,24 @@ def _attributes(owner_id: str, org: Organisation, kinds) -> list[dict]:
     ]
 
 
+def _languages(org: Organisation) -> list[dict]:
+    """The languages the service is delivered in (HSDS 3.0 `language`, issue 22): the group's
+    "language" tags that have an ISO 639 code (app/groups/languages.py), named in English."""
+    result = []
+    for tag in org.tags:
+        code = language_code(tag)
+        if code is not None and not tag.retired:
+            result.append(
+                {
+                    "id": str(uuid.uuid5(NAMESPACE, f"language:{service_id(org)}:{code}")),
+                    "service_id": service_id(org),
+                    "name": LANGUAGE_NAMES[code],
+                    "code": code,
+                }
+            )
+    return result
+
+
 def _identifiers(org: Organisation) -> list[dict]:
     if not org.is_public("registration"):
         return []
@@ -210,6 +230,7 @@ def service(org: Organisation, nested: bool = False, locations: list[GroupLocati
         "last_modified": _timestamp(org.updated_at),
         "phones": _phones(org, "service"),
         "attributes": _attributes(service_id(org), org, ("theme", "community", "language", "service_type")),
+        "languages": _languages(org),
     }
     if locations is not None:
         data["service_at_locations"] = [

@@ -354,3 +354,18 @@ class ListingCheck(db.Model):
 
     organisation: Mapped[Organisation] = relationship(back_populates="check", lazy="raise")
     confirmed_by = relationship("User", lazy="raise")
+
+
+class GroupDescription(db.Model):
+    """A group's description in one of the portal's other languages (issue 22): written by the group's
+    members (or staff), shown on the public profile to readers of that language, English otherwise."""
+
+    __tablename__ = "group_descriptions"
+    __table_args__ = (UniqueConstraint("group_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(10))  # a code of app.i18n.languages.TRANSLATED
+    description: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -21,6 +21,7 @@ from app.groups.forms import GroupDetailsForm, InviteMemberForm, LeaveForm
 from app.groups.models import (
     PUBLIC_FIELD_CHOICES,
     TAG_KIND_LABELS,
+    GroupDescription,
     GroupInvitation,
     ListingCheck,
     Membership,
@@ -28,6 +29,8 @@ from app.groups.models import (
 )
 from app.htmx import is_partial, render
 from app.i18n import _, _l
+from app.i18n.languages import LANGUAGES, SOURCE, TRANSLATED
+from app.i18n.selection import current_language
 from app.mail import enqueue
 from app.pagination import govuk_pagination, page_number
 from app.security import has_role, public, signed_in_required
@@ -96,12 +99,32 @@ def profile(slug: str):
     return render_template(
         "groups/profile.html",
         org=org,
+        description=_description_for_reader(org),
         can_see_all=can_see_all,
         membership=membership,
         field_labels=PUBLIC_FIELD_CHOICES,
         last_checked=freshness.checked_at(org, check),
         stale=freshness.needs_checking(org, check),
     )
+
+
+def _description_for_reader(org: Organisation) -> dict:
+    """The description in the reader's language when the group has written it, English otherwise,
+    with the language it is in and the other languages it can be read in (links with ?lang=)."""
+    reader = current_language()
+    rows = {
+        row.language: row
+        for row in db.session.scalars(select(GroupDescription).where(GroupDescription.group_id == org.id))
+    }
+    shown = rows.get(reader.code)
+    language = reader if shown is not None else LANGUAGES[SOURCE.code]
+    written = [code for code in TRANSLATED if code in rows]  # in the switcher's order
+    others = [LANGUAGES[code] for code in (SOURCE.code, *written) if code != language.code]
+    return {
+        "text": shown.description if shown is not None else org.description,
+        "language": language,
+        "others": others if written else [],
+    }
 
 
 # --- applying ------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ DEFAULT_TAGS = {
     "language": [
         "English", "Bengali", "Sylheti", "Urdu", "Punjabi", "Gujarati", "Hindi", "Somali", "Arabic",
         "Turkish", "Kurdish", "Cantonese", "Mandarin", "Polish", "Romanian", "Portuguese", "Spanish",
-        "French", "Tigrinya", "Yoruba", "British Sign Language",
+        "French", "Tigrinya", "Yoruba", "British Sign Language", "Tamil", "Amharic", "Farsi", "Pashto", "Twi",
+        "Lingala", "Vietnamese",
     ],
     # Example area list: wards of an inner-London borough (staff replace these with their own).
     "area": [

@@ -16,7 +16,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.groups.locations import groups_near, place, sync_main_location
-from app.groups.models import TAG_KINDS, Membership, Organisation, Tag, organisation_tags
+from app.groups.models import TAG_KINDS, GroupDescription, Membership, Organisation, Tag, organisation_tags
 from app.groups.search import text_match
 from app.groups.validation import name_key, normalise_postcode
 from app.i18n import _, _l
@@ -40,8 +40,15 @@ def unique_slug(name: str, model=Organisation, **scope) -> str:
 
 
 def refresh_search(org: Organisation) -> None:
-    """Rebuild the text the full-text index covers (name, description, tag names)."""
+    """Rebuild the text the full-text index covers (name, description, tag names, and the group's
+    descriptions in other languages, issue 22)."""
     parts = [org.name or "", org.description or ""] + [t.name for t in org.tags]
+    if org.id is not None:
+        parts += db.session.scalars(
+            select(GroupDescription.description)
+            .where(GroupDescription.group_id == org.id)
+            .order_by(GroupDescription.language)
+        )
     org.search_document = "\n".join(p for p in parts if p)
 
 
@@ -260,6 +267,17 @@ def set_archived(org: Organisation, archived: bool, actor: User) -> None:
     record("group.archived" if archived else "group.restored", org, actor=actor, name=org.name)
 
 
+def _move_descriptions(source_id: int, target_id: int) -> int:
+    """The duplicate's descriptions in other languages the target has not written (issue 22)."""
+    written = select(GroupDescription.language).where(GroupDescription.group_id == target_id)
+    result = db.session.execute(
+        update(GroupDescription)
+        .where(GroupDescription.group_id == source_id, GroupDescription.language.not_in(written))
+        .values(group_id=target_id)
+    )
+    return result.rowcount
+
+
 def merge_organisations(source: Organisation, target: Organisation, actor: User) -> dict:
     """Move memberships and tags from the duplicate `source` into `target`; archive `source`."""
     if source.id == target.id:
@@ -286,6 +304,7 @@ def merge_organisations(source: Organisation, target: Organisation, actor: User)
             insert(organisation_tags), [{"organisation_id": target.id, "tag_id": t} for t in source_tag_ids]
         )
     links = move_organisation_links(source.id, target.id)  # other features' links (app/merge_hooks.py)
+    links["descriptions_moved"] = _move_descriptions(source.id, target.id)
     source.status = "archived"
     source.merged_into_id = target.id
     # Fill gaps in the target from the duplicate; nothing the target has is overwritten.

@@ -45,6 +45,9 @@ OBJECT_LEVEL = {
     "groups.venues",
     "groups.edit_venue",
     "groups.remove_venue",
+    "groups.descriptions",
+    "groups.edit_description",
+    "groups.remove_description",
     "main.group_dashboard",
     "main.confirm_remove_member",
     # Only members of an approved group answer its toolkit or send its apologies.
@@ -79,6 +82,11 @@ EXCEPTIONS: dict[str, dict[str, tuple[int, ...]]] = {
     # A colleague invitation (to the member's group, addressed to the other member) works only for
     # the invited address: the invited person sees it, anyone else signed in is refused.
     "groups.join": {"member": (403,), "staff": (403,), "admin": (403,)},
+    # A group's description in other languages (issue 22): staff may write it for the group too.
+    **{
+        endpoint: {"staff": (200,), "admin": (200,)}
+        for endpoint in ("groups.descriptions", "groups.edit_description", "groups.remove_description")
+    },
     # A counted link in a bulletin e-mail (issue 19) sends everyone on to the link's own site.
     "mailing.bulletin_link": dict.fromkeys(ROLES, (302,)),
 }
@@ -429,6 +437,7 @@ RESOLVERS: dict[tuple[str, str], Callable[[], object]] = {
     ("groups", "report_id"): lambda: _listing_report_id(),
     ("main.confirm_remove_member", "membership_id"): _membership_id,
     ("groups", "venue_id"): _venue_id,
+    ("groups", "language"): lambda: "bn",  # the demo member's group has a Bengali description
     # events
     ("events", "slug"): lambda: _event().slug,
     ("events.agenda", "slug"): lambda: _meeting().slug,
