@@ -1,7 +1,7 @@
 """group languages: a group's description in the portal's other languages (issue 22)
 
 Revision ID: 0026_group_languages
-Revises: 0024_bulletin_clicks
+Revises: 0025_bulletin_languages
 Create Date: 2026-12-07 06:00:00
 
 One row per group per language (bn, so, ur). The languages a group works in are not a new column:
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0026_group_languages"
-down_revision = "0024_bulletin_clicks"
+down_revision = "0025_bulletin_languages"
 branch_labels = None
 depends_on = None
 

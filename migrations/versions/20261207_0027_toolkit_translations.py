@@ -2,7 +2,7 @@
 Bengali, Somali and Urdu (issue 22)
 
 Revision ID: 0027_toolkit_translations
-Revises: 0025_bulletin_languages
+Revises: 0026_group_languages
 Create Date: 2026-12-07 05:50:00
 
 English stays in the definition's own columns. Answers already store option ids
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0027_toolkit_translations"
-down_revision = "0025_bulletin_languages"
+down_revision = "0026_group_languages"
 branch_labels = None
 depends_on = None
 
