@@ -125,6 +125,9 @@ SENTENCES = {
     "bulletin.item_added": N_("%(actor)s added %(heading)s to the bulletin %(target)s"),
     "bulletin.item_edited": N_("%(actor)s changed %(heading)s in the bulletin %(target)s"),
     "bulletin.item_removed": N_("%(actor)s removed %(heading)s from the bulletin %(target)s"),
+    "bulletin.version_added": N_("%(actor)s added the %(language)s version of the bulletin %(target)s"),
+    "bulletin.version_edited": N_("%(actor)s changed the %(language)s version of the bulletin %(target)s"),
+    "bulletin.version_removed": N_("%(actor)s removed the %(language)s version of the bulletin %(target)s"),
     "bulletin.test_sent": N_("%(actor)s sent a test of the bulletin %(target)s to %(to)s"),
     "bulletin.scheduled": N_("%(actor)s scheduled the bulletin %(target)s"),
     "bulletin.unscheduled": N_("%(actor)s took the bulletin %(target)s off the schedule"),
@@ -151,6 +154,7 @@ SENTENCES = {
     "topic.added": N_("%(actor)s added the mailing-list topic %(name)s"),
     "toolkit.created": N_("%(actor)s created the toolkit %(title)s"),
     "toolkit.updated": N_("%(actor)s changed the toolkit %(target)s"),
+    "toolkit.translated": N_("%(actor)s changed the %(language)s translation of the toolkit %(target)s"),
     "toolkit.cloned": N_("%(actor)s made %(target)s as a copy of another toolkit"),
     "toolkit.section_added": N_("%(actor)s added the section %(title)s to %(target)s"),
     "toolkit.section_changed": N_("%(actor)s changed the section %(title)s of %(target)s"),
@@ -261,6 +265,9 @@ LABELS = {
     "bulletin.item_added": _l("Bulletin item added"),
     "bulletin.item_edited": _l("Bulletin item changed"),
     "bulletin.item_removed": _l("Bulletin item removed"),
+    "bulletin.version_added": _l("Bulletin version in another language added"),
+    "bulletin.version_edited": _l("Bulletin version in another language changed"),
+    "bulletin.version_removed": _l("Bulletin version in another language removed"),
     "bulletin.test_sent": _l("Test bulletin sent"),
     "bulletin.scheduled": _l("Bulletin scheduled"),
     "bulletin.unscheduled": _l("Bulletin taken off the schedule"),
@@ -284,6 +291,7 @@ LABELS = {
     "topic.restored": _l("Mailing-list topic brought back"),
     "toolkit.created": _l("Toolkit created"),
     "toolkit.updated": _l("Toolkit changed"),
+    "toolkit.translated": _l("Toolkit translation changed"),
     "toolkit.cloned": _l("Toolkit copied"),
     "toolkit.section_added": _l("Toolkit section added"),
     "toolkit.section_changed": _l("Toolkit section changed"),
@@ -364,7 +372,7 @@ def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
 
 
 def _line(event: AuditEvent, names: dict[tuple[str, str], str]) -> AuditLine:
-    details = {k: _value(v) for k, v in (event.details or {}).items()}
+    details = {k: _language_name(v) if k == "language" else _value(v) for k, v in (event.details or {}).items()}
     actor = event.actor.name if event.actor is not None else _("Someone")
     target = _target(event, names)
     values = {**details, "actor": actor, "target": target, "target_possessive": _possessive(target)}
@@ -407,6 +415,14 @@ def _can_fill(template: str, values: dict) -> bool:
 def _possessive(name: str) -> str:
     """ "Bilal Ahmed's" (a language without an apostrophe-s says it its own way)."""
     return _("%(name)s'", name=name) if name.endswith("s") else _("%(name)s's", name=name)
+
+
+def _language_name(code) -> str:
+    """A portal language's code ("bn") as its name in itself ("বাংলা"), as the switcher names it."""
+    from app.i18n.languages import LANGUAGES
+
+    found = LANGUAGES.get(code) if isinstance(code, str) else None
+    return found.native_name if found else _value(code)
 
 
 def _value(value) -> str:
