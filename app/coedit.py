@@ -52,7 +52,7 @@ def merge(
         mine = _norm(value)
         if mine == was:
             continue  # not changed by this person: leave whatever is stored
-        if now == was or now == mine:
+        if now in (was, mine):
             if mine != now:
                 result.changes[name] = value or ""
             continue
