@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit import record
+from app.coedit import merge, started_values, was_name
 from app.extensions import db
-from app.i18n import LANGUAGES, SOURCE, _
+from app.i18n import LANGUAGES, SOURCE, _, _l
 from app.security import sanitize_html
 from app.toolkits.models import (
     QUESTION_TYPE_CLASSES,
@@ -164,6 +165,37 @@ def read_form(texts: list[Text], form) -> tuple[dict[Key, str], dict[str, str]]:
     return values, errors
 
 
+@dataclass
+class Submission:
+    """A posted editor form merged with what is stored now (app/coedit.py): what to write, what clashes."""
+
+    values: dict[Key, str]  # what to show in the fields if the form is shown again
+    was: dict[str, str]  # by field id: the `__was` each field carries if the form is shown again
+    errors: dict[str, str]  # by field id, in page order: bad input and clashes
+    conflicts: dict[str, str]  # by field id: the other person's stored text
+    to_save: list[Text]  # the texts this person changed, with nobody else's change in between
+
+
+CONFLICT_MESSAGE = _l("Someone else saved a change to this while you were editing: see their text, then save again")
+
+
+def submission(texts: list[Text], form, stored: dict[Key, str]) -> Submission:
+    """Read the form and merge it with `stored`: only the person's own changes are written; a field
+    someone else changed meanwhile is not, and carries the stored value as its `__was` from now on."""
+    values, problems = read_form(texts, form)
+    by_id = {t.html_id: t for t in texts}
+    now = {t.html_id: stored.get(t.key, "") for t in texts}
+    merged = merge(now, {t.html_id: values[t.key] for t in texts}, started_values(form, by_id))
+    errors = {
+        t.html_id: problems.get(t.html_id) or str(CONFLICT_MESSAGE)
+        for t in texts
+        if t.html_id in problems or t.html_id in merged.conflicts
+    }
+    was = {name: form.get(was_name(name), now[name]) for name in by_id} | {n: now[n] for n in merged.conflicts}
+    to_save = [] if problems else [by_id[name] for name in merged.changes]
+    return Submission(values, was, errors, merged.conflicts, to_save)
+
+
 def save(toolkit: Toolkit, language: str, texts: list[Text], values: dict[Key, str], user) -> int:
     """Store the posted translations; returns how many changed (the caller audits and commits)."""
     existing = {
@@ -213,14 +245,18 @@ class _Localised:
 
     _fields: tuple[str, ...] = ()
 
-    def __init__(self, row, kind: str, texts: dict[Key, str]) -> None:
+    def __init__(self, row, kind: str, texts: dict[Key, str], rtl: bool = False) -> None:
         self._row = row
         for name in self._fields:
             english = getattr(row, name)
             translated = texts.get((kind, row.id, name))
             setattr(self, name, translated or english)
-            # lang="en" marks English shown on a page in another language (screen readers switch voice)
-            setattr(self, f"{name}_lang", None if translated or not english else SOURCE.code)
+            # lang="en" marks English shown on a page in another language (screen readers switch voice);
+            # on a right-to-left page it also gets dir="ltr" (its full stops and brackets on the right side),
+            # as the bulletin archive marks an item in a language of the other direction.
+            fallback = not translated and bool(english)
+            setattr(self, f"{name}_lang", SOURCE.code if fallback else None)
+            setattr(self, f"{name}_dir", SOURCE.direction if fallback and rtl else None)
 
     def __getattr__(self, name: str):
         return getattr(self._row, name)
@@ -237,13 +273,22 @@ class LocalSection(_Localised):
 class LocalQuestion(_Localised):
     _fields = ("label", "hint")
 
-    def __init__(self, row: Question, kind: str, texts: dict[Key, str]) -> None:
-        super().__init__(row, kind, texts)
+    def __init__(self, row: Question, kind: str, texts: dict[Key, str], rtl: bool = False) -> None:
+        super().__init__(row, kind, texts, rtl)
         options = []
         for option in row.options or []:
             translated = texts.get(("question", row.id, f"option:{option['id']}"))
             label = translated or option["label"]
-            options.append({**option, "label": label, "english": option["label"], "lang": None if translated else "en"})
+            fallback = not translated
+            options.append(
+                {
+                    **option,
+                    "label": label,
+                    "english": option["label"],
+                    "lang": SOURCE.code if fallback else None,
+                    "dir": SOURCE.direction if fallback and rtl else None,
+                }
+            )
         self.options = options
 
     @property
@@ -263,9 +308,10 @@ def localise(definition: Definition, code: str) -> Definition:
     if code not in TRANSLATION_LANGUAGES:
         return definition
     texts = load(definition.toolkit.id, code)
-    toolkit = LocalToolkit(definition.toolkit, "toolkit", texts)
-    sections = [LocalSection(s, "section", texts) for s in definition.sections]
-    questions = [LocalQuestion(q, "question", texts) for q in definition.questions]
+    rtl = LANGUAGES[code].rtl
+    toolkit = LocalToolkit(definition.toolkit, "toolkit", texts, rtl)
+    sections = [LocalSection(s, "section", texts, rtl) for s in definition.sections]
+    questions = [LocalQuestion(q, "question", texts, rtl) for q in definition.questions]
     return _definition(toolkit, sections, questions)  # type: ignore[arg-type]
 
 
@@ -273,7 +319,7 @@ def local_toolkit(toolkit: Toolkit, code: str):
     """The toolkit's title and description in language `code` (English where untranslated)."""
     if code not in TRANSLATION_LANGUAGES:
         return toolkit
-    return LocalToolkit(toolkit, "toolkit", load(toolkit.id, code))
+    return LocalToolkit(toolkit, "toolkit", load(toolkit.id, code), LANGUAGES[code].rtl)
 
 
 def finding_in(item: dict, texts: dict[Key, str]) -> dict:

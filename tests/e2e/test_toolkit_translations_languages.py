@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.i18n.languages import LANGUAGES
+from app.toolkits.models import ToolkitTranslation
 from tests import factories
-from tests.e2e.test_joining_journeys import _sign_out
+from tests.e2e.test_joining_journeys import SCREENS, _sign_out
 from tests.e2e.test_languages import (
     _error_summary_at_the_start,
     _in_language,
@@ -89,3 +90,72 @@ def test_staff_translate_then_a_member_answers_with_an_error(site, db, code):
     _ticks_at_the_start(page, rtl)
     expect(page.locator(f"#question-{q['Size'].html_id} input[value=small]")).to_be_checked()  # nothing lost
     _phone_and_screenshots(site, f"translated-{code}-section-error")
+
+
+# How far the heading's letters (ink, not boxes: Nastaliq draws well outside its line) stay below the
+# caption's: each line's baseline found with an empty inline-block put at its start or end, and the
+# tallest and deepest letters of the text measured with the element's own fonts (canvas measureText).
+LETTERS_APART = """() => {
+  const ink = (el, atEnd) => {
+    const style = getComputedStyle(el);
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const metrics = context.measureText(el.textContent.trim());
+    const mark = document.createElement("span");
+    mark.style.display = "inline-block";
+    atEnd ? el.append(mark) : el.prepend(mark);
+    const baseline = mark.getBoundingClientRect().bottom;
+    mark.remove();
+    return [baseline - metrics.actualBoundingBoxAscent, baseline + metrics.actualBoundingBoxDescent];
+  };
+  const [, captionBottom] = ink(document.querySelector("main .govuk-caption-l"), true);
+  const [headingTop] = ink(document.querySelector("main h1"), false);
+  return headingTop - captionBottom;
+}"""
+
+
+def test_urdu_heading_letters_clear_the_caption(site, db):
+    """The section page in Urdu, its toolkit title (the caption) and section title in Urdu: at 1280 and
+    320 px the heading's tall Nastaliq letters do not reach into the caption line above it (tester,
+    December 2026; screenshots tests/e2e/screens/translated-ur-heading-*.png)."""
+    toolkit = small_toolkit()
+    amina = factories.user(name="Amina Hussain", email="amina@example.org")
+    org = organisation("Bangla Wellbeing Circle", owner=amina)
+    first = sections(toolkit)[0]
+    staff = factories.user(role="staff")
+    for kind, oid, name, text in (
+        ("toolkit", toolkit.id, "title", "چھوٹی ٹول کٹ"),
+        ("section", first.id, "title", "لوگ جن کی آپ مدد کرتے ہیں"),
+    ):
+        db.session.add(
+            ToolkitTranslation(
+                toolkit_id=toolkit.id,
+                language="ur",
+                object_type=kind,
+                object_id=oid,
+                field=name,
+                text=text,
+                updated_by_id=staff.id,
+            )
+        )
+    db.session.commit()
+    page = site.page
+    site.sign_in("amina@example.org")
+    site.goto(f"/toolkits/{toolkit.slug}/respond/section/{first.id}?org={org.id}&lang=ur")
+    top = page.locator("main .govuk-caption-l")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        gap = page.evaluate(LETTERS_APART)
+        box = top.bounding_box()
+        heading = page.locator("main h1").bounding_box()
+        page.screenshot(
+            path=str(SCREENS / f"translated-ur-heading-{width}.png"),
+            clip={
+                "x": 0,
+                "y": box["y"] - 20,
+                "width": width,
+                "height": heading["y"] + heading["height"] - box["y"] + 40,
+            },
+        )
+        assert gap >= 0, f"at {width} px the heading's letters reach {-gap:.0f} px into the caption's"
+    _phone_and_screenshots(site, "translated-ur-heading-page")

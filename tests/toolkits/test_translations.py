@@ -20,6 +20,7 @@ from tests import factories
 from tests.factories.groups import organisation
 from tests.factories.toolkits import questions, sections, small_toolkit, template_toolkit
 from tests.pages import page_text
+from tests.sweep.support import signed_in
 from tests.toolkits.test_coediting import Member, _stored
 
 BN_SIZE = "আকার"
@@ -63,7 +64,7 @@ def test_staff_translate_a_section_side_by_side_and_see_progress(client, db, log
     overview = client.get(f"/staff/toolkits/{toolkit.slug}/translations")
     assert overview.status_code == 200
     text = page_text(overview)
-    assert "Bengali" in text and "Somali" in text and "Urdu" in text
+    assert "বাংলা" in text and "Soomaali" in text and "اردو" in text  # each language named in itself
     total = len(tr.all_texts(svc.load_definition(toolkit)))
     assert f"0 of {total} texts translated" in text
 
@@ -88,7 +89,9 @@ def test_staff_translate_a_section_side_by_side_and_see_progress(client, db, log
     assert event is not None and event.details["language"] == "ur" and event.details["changed"] == 2
     assert f"2 of {total} texts translated" in page_text(client.get(f"/staff/toolkits/{toolkit.slug}/translations"))
 
-    # Emptying a field removes the translation.
+    # Emptying a field removes the translation (the page opened again: its fields start from what is stored).
+    doc = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+    form = {f.name: f.value or "" for f in doc.forms[-1].inputs if f.name and f.name != "csrf_token"}
     form[_field("question", q["Size"].id, "label")] = ""
     assert client.post(url, data=form).status_code == 303
     assert ("question", q["Size"].id, "label") not in tr.load(toolkit.id, "ur")
@@ -289,6 +292,29 @@ def test_no_translation_at_all_means_english_marked_as_english(client, db, login
     assert tr.localise(definition, "en") is definition
 
 
+def test_english_fallbacks_on_an_urdu_page_read_left_to_right(client, db, login_as):
+    """On a right-to-left page English shown untranslated carries dir="ltr" as well as lang="en" (else its
+    full stop and brackets land on the wrong side); answer boxes follow what is typed (dir="auto")."""
+    toolkit = small_toolkit()
+    first = sections(toolkit)[0]
+    first.description = "Tell us about the people you support."
+    member = login_as("member")
+    org = organisation("Urdu Voices", owner=member)
+    db.session.commit()
+    doc = lxml.html.fromstring(client.get(_section_url(toolkit, org, "ur")).get_data(as_text=True))
+    assert doc.get("lang") == "ur" and doc.get("dir") == "rtl"
+    fallbacks = doc.xpath('//main//*[@lang="en"]')
+    names = {" ".join(e.text_content().split()) for e in fallbacks}
+    assert {"Tell us about the people you support.", "Size", "Large", "Small"} <= names
+    assert all(e.get("dir") == "ltr" for e in fallbacks), [e.text_content() for e in fallbacks if not e.get("dir")]
+    assert doc.xpath("//h1")[0].get("dir") == "ltr"
+    boxes = doc.xpath('//main//form//textarea | //main//form//input[@type="text" and not(@inputmode)]')
+    assert boxes and all(box.get("dir") == "auto" for box in boxes)
+    # In a left-to-right language nothing needs turning round: lang="en" alone, as before.
+    somali = lxml.html.fromstring(client.get(_section_url(toolkit, org, "so")).get_data(as_text=True))
+    assert somali.xpath('//main//*[@lang="en"]') and not somali.xpath('//main//*[@lang="en"][@dir]')
+
+
 # --- definitions as JSON, cloning, demo ----------------------------------------------------
 
 
@@ -378,3 +404,95 @@ def test_staff_preview_reads_in_the_staff_members_language(client, db, login_as)
     first = sections(toolkit)[0]
     text = page_text(client.get(f"/staff/toolkits/{toolkit.slug}/preview/{first.id}?lang=bn"))
     assert BN_SIZE in text and BN_SECTION in text
+
+
+# --- two staff translating one section at once (tester's defect 1) ---------------------------
+
+
+class Translator:
+    """One staff member in their own browser on the translation editor: opens it, types, saves."""
+
+    def __init__(self, app, url: str) -> None:
+        self.client = app.test_client()
+        with self.client.session_transaction() as session:
+            signed_in(session, factories.user(role="staff"))
+        self.url = url
+        self.form: dict[str, str] = {}
+
+    def open(self, page=None) -> lxml.html.HtmlElement:
+        """Open the page (or take a re-rendered one) and keep what its form holds, hidden inputs too."""
+        page = page if page is not None else self.client.get(self.url)
+        assert page.status_code == 200
+        doc = lxml.html.fromstring(page.get_data(as_text=True))
+        self.form = dict(doc.forms[-1].form_values())
+        return doc
+
+    def save(self, **typed: str):
+        self.form.update(typed)
+        return self.client.post(self.url, data=self.form)
+
+
+def _two_translators(app, db):
+    toolkit = small_toolkit()
+    _translate_bengali(db, toolkit)  # the section title starts as BN_SECTION
+    db.session.commit()
+    first = sections(toolkit)[0]
+    url = f"/staff/toolkits/{toolkit.slug}/translations/bn/section/{first.id}"
+    return toolkit, first, Translator(app, url), Translator(app, url)
+
+
+def test_a_colleagues_save_in_between_is_not_undone(app, db):
+    toolkit, first, amina, bilal = _two_translators(app, db)
+    q = questions(toolkit)
+    title, name = _field("section", first.id, "title"), _field("question", q["Name"].id, "label")
+    amina.open()
+    bilal.open()  # before Amina saves
+    assert amina.save(**{title: "প্রথম ভাগ"}).status_code == 303
+    saved = bilal.save(**{name: "পুরো নাম"})
+    assert saved.status_code == 303
+    assert "(1 changed)" in page_text(bilal.client.get(saved.headers["Location"]))  # only his own change
+    stored = tr.load(toolkit.id, "bn")
+    assert stored[("section", first.id, "title")] == "প্রথম ভাগ"  # Amina's title stays
+    assert stored[("question", q["Name"].id, "label")] == "পুরো নাম"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.verb == "toolkit.translated")).all()
+    assert [e.details["changed"] for e in events][-2:] == [1, 1]
+
+
+def test_the_same_field_changed_by_both_is_a_clash_shown_and_not_saved(app, db):
+    toolkit, first, amina, bilal = _two_translators(app, db)
+    q = questions(toolkit)
+    title, name = _field("section", first.id, "title"), _field("question", q["Name"].id, "label")
+    amina.open()
+    bilal.open()
+    assert amina.save(**{title: "প্রথম ভাগ"}).status_code == 303
+    page = bilal.save(**{title: "শুরুর অংশ", name: "পুরো নাম"})
+    assert page.status_code == 200
+    stored = tr.load(toolkit.id, "bn")
+    assert stored[("section", first.id, "title")] == "প্রথম ভাগ"  # the clash is not written
+    assert stored[("question", q["Name"].id, "label")] == "পুরো নাম"  # the rest of the save is
+    doc = bilal.open(page)
+    summary = doc.xpath('//div[contains(@class, "govuk-error-summary")]//a')
+    assert [a.get("href") for a in summary] == [f"#{title}"]
+    assert doc.get_element_by_id(f"{title}-error") is not None
+    assert doc.get_element_by_id(title).get("value") == "শুরুর অংশ"  # what Bilal typed is kept
+    note = doc.xpath('//div[contains(@class, "portal-conflict")]//p[@lang="bn"]')
+    assert note and note[0].text_content().strip() == "প্রথম ভাগ" and note[0].get("dir") == "ltr"
+    assert bilal.form[f"{title}__was"] == "প্রথম ভাগ"  # so the next save goes through
+    assert bilal.form[name] == "পুরো নাম" and bilal.form[f"{name}__was"] == "পুরো নাম"
+    assert bilal.save().status_code == 303
+    assert tr.load(toolkit.id, "bn")[("section", first.id, "title")] == "শুরুর অংশ"
+
+
+def test_languages_are_named_in_themselves_in_urdu(client, db, login_as):
+    toolkit = small_toolkit()
+    db.session.commit()
+    login_as("staff")
+    first = sections(toolkit)[0]
+    url = f"/staff/toolkits/{toolkit.slug}/translations/bn/section/{first.id}?lang=ur"
+    doc = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+    h1 = doc.xpath("//h1")[0]
+    assert "Bengali" not in h1.text_content() and h1.xpath('.//span[@lang="bn"]')[0].text == "বাংলা"
+    form = dict(doc.forms[-1].form_values())
+    form[_field("question", questions(toolkit)["Size"].id, "label")] = BN_SIZE
+    done = page_text(client.post(url, data=form, follow_redirects=True))
+    assert "বাংলা" in done and "Bengali" not in done

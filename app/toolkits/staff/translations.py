@@ -44,32 +44,49 @@ def staff_translate(slug: str, language: str, section_id: int | None = None):
             abort(404)  # a section of another toolkit
         texts = tr.section_texts(section, definition.by_section.get(section.id, []))
     part = section.title if section else _("About this toolkit")
+    target = LANGUAGES[language]
     stored = tr.load(toolkit.id, language)
     values = {t.key: stored.get(t.key, "") for t in texts}
-    errors: dict[str, str] = {}
+    form = {"values": values, "was": {t.html_id: values[t.key] for t in texts}, "errors": {}, "conflicts": {}}
     if request.method == "POST":
-        values, errors = tr.read_form(texts, request.form)
-        if not errors:
-            changed = tr.save(toolkit, language, texts, values, current_user)
-            db.session.commit()
-            flash(
-                _(
-                    "%(language)s translation of “%(part)s” saved (%(num)s changed).",
-                    language=LANGUAGES[language].english_name,
-                    part=part,
-                    num=changed,
-                ),
-                "success",
-            )
+        form = _save(toolkit, target, texts, stored, part)
+        if not form["errors"]:
             return redirect(url_for("toolkits.staff_translations", slug=toolkit.slug), code=303)
     return render_template(
         "toolkits/staff/translate.html",
         toolkit=toolkit,
         section=section,
         part=part,
-        target=LANGUAGES[language],
+        target=target,
         texts=texts,
-        values=values,
-        errors=errors,
-        error_list=[{"text": message, "href": f"#{field}"} for field, message in errors.items()],
+        error_list=[{"text": message, "href": f"#{field}"} for field, message in form["errors"].items()],
+        **form,
     )
+
+
+def _save(toolkit, target, texts: list[tr.Text], stored: dict, part: str) -> dict:
+    """Save what this person changed (app/coedit.py): with bad input nothing; around a clash, the rest.
+    Returns what the form shows if it is shown again: values, `__was` values, errors and clashes."""
+    sent = tr.submission(texts, request.form, stored)
+    form = {"values": sent.values, "was": sent.was, "errors": sent.errors, "conflicts": sent.conflicts}
+    if sent.errors and not (sent.conflicts and sent.to_save):
+        return form
+    changed = tr.save(toolkit, target.code, sent.to_save, sent.values, current_user)
+    db.session.commit()
+    # The language named in itself (as the header's switcher does), never in English inside a sentence.
+    flash(
+        _(
+            "%(language)s translation of “%(part)s” saved (%(num)s changed).",
+            language=target.native_name,
+            part=part,
+            num=changed,
+        ),
+        "success",
+    )
+    if sent.conflicts:  # saved around the clashes: show what is stored now, the clashing fields as typed
+        stored = tr.load(toolkit.id, target.code)
+        form["values"] = {
+            t.key: sent.values[t.key] if t.html_id in sent.conflicts else stored.get(t.key, "") for t in texts
+        }
+        form["was"] = {t.html_id: stored.get(t.key, "") for t in texts}
+    return form
