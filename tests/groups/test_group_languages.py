@@ -353,3 +353,49 @@ def test_the_footer_keeps_each_english_name_whole_in_urdu(client):
     html = client.get("/?lang=ur").get_data(as_text=True)
     footer = html[html.index("<footer") :]
     assert re.search(r"<bdi>[^<]+</bdi>.*<bdi>[^<]+</bdi>", footer, re.S)
+
+
+def _started(client, url) -> dict:
+    html = client.get(url).get_data(as_text=True)
+    return {
+        f"{name}__was": html_unescape(value) for name, value in re.findall(r'name="(\w+)__was" value="([^"]*)"', html)
+    }
+
+
+def test_two_people_editing_the_groups_english_details_keep_each_others_changes(app, client, login_as, group, db):
+    from tests.factories.groups import application_data
+
+    org, owner = group
+    login_as(owner)
+    second = app.test_client()
+    staff = factories.user(email="staff@example.org", role="staff")
+    db.session.commit()
+    with second.session_transaction() as session:
+        signed_in(session, staff)
+    mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
+    assert mine == theirs and mine["description__was"] == "We support women with their mental health."
+    assert len(mine) == 10  # every free-text field
+    stored = {key.removesuffix("__was"): value for key, value in mine.items() if value}
+    base = {**application_data(legal_form="unincorporated"), **stored}  # fills the required empty ones
+    staff_text = "We support women and girls with their mental health."
+    first = second.post(f"/staff/groups/{org.id}/edit", data={**base, **theirs, "description": staff_text})
+    assert first.status_code == 303, re.findall(r"govuk-error-message.{0,300}", first.get_data(as_text=True), re.S)
+    # The owner changed the group's name only: saved, and the staff member's description stays.
+    renamed = {**base, **mine, "name": "Shadwell Sisters Circle"}
+    assert client.post(f"/my-group/{org.id}/edit", data=renamed).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Organisation, org.id)
+    assert (saved.description, saved.name) == (staff_text, "Shadwell Sisters Circle")
+    # The owner also changed the description from the page they opened: not saved, their text shown.
+    clash = client.post(f"/my-group/{org.id}/edit", data={**renamed, "description": "Ours, rewritten."})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 200 and "There is a problem" in html
+    assert 'href="#description">Someone else saved a change to this while you were editing' in html
+    assert re.search(r'portal-conflict">.*' + re.escape(staff_text), html, re.S) and "Ours, rewritten." in html
+    assert f'name="description__was" value="{staff_text}"' in html
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).description == staff_text
+    again = {**renamed, "description__was": staff_text, "description": "Ours, rewritten."}
+    assert client.post(f"/my-group/{org.id}/edit", data=again).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).description == "Ours, rewritten."
