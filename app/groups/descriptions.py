@@ -8,7 +8,7 @@ an edit of the group and refreshes its search text, so the directory search find
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
@@ -16,12 +16,13 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app import coedit
 from app.audit import record
 from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm, strip_filter, submit_field
 from app.groups import bp
-from app.groups.languages import name_of, tag_names
+from app.groups.languages import joined, name_of, tag_names
 from app.groups.models import GroupDescription, Organisation
 from app.groups.routes import WITH_TAGS, _member_org
 from app.groups.services import membership_of, refresh_search
@@ -33,6 +34,8 @@ MAX_LENGTH = 2000  # as the English description
 
 # The languages a group works in, named in the reader's language (templates/groups/_summary.html).
 bp.add_app_template_filter(tag_names, "language_names")
+# Lists joined as the reader's language joins them ("،" and "اور" in Urdu).
+bp.add_app_template_filter(joined, "joined_list")
 
 
 class DescriptionForm(FlaskForm):
@@ -89,21 +92,47 @@ def edit_description(org_id: int, language: str):
     org = _group(org_id)
     lang = _language(language)
     row = descriptions_of(org.id).get(lang.code)
-    form = DescriptionForm(data={"description": row.description if row else ""})
+    stored = row.description if row else ""
+    form = DescriptionForm(data={"description": stored})
+    # The text the page was opened with (sent back as description__was): a save never silently
+    # replaces what someone else saved meanwhile (app/coedit.py).
+    was = request.form.get(coedit.was_name("description"), stored) if request.method == "POST" else stored
+    theirs = None
     if form.validate_on_submit():
-        if row is None:
-            row = GroupDescription(group_id=org.id, language=lang.code)
-            db.session.add(row)
-        row.description = form.description.data
-        row.updated_by_id = current_user.id
-        db.session.flush()
-        _changed(org, lang, "saved")
-        db.session.commit()
-        flash(_("Your description in %(language)s has been saved.", language=name_of(lang.code)), "success")
-        return redirect(url_for("groups.descriptions", org_id=org.id), code=303)
+        started = coedit.started_values(request.form, ["description"])
+        result = coedit.merge({"description": stored}, {"description": form.description.data}, started)
+        if "description" in result.conflicts:
+            theirs = result.conflicts["description"]
+            was = stored  # the next save, having seen their text, goes through
+            form.description.errors.append(
+                _("Someone else saved a change to this while you were editing: see their text, then save again")
+            )
+        else:
+            if "description" in result.changes:
+                _save_description(org, lang, row, result.changes["description"])
+            flash(_("Your description in %(language)s has been saved.", language=name_of(lang.code)), "success")
+            return redirect(url_for("groups.descriptions", org_id=org.id), code=303)
     return render_template(
-        "groups/description_edit.html", org=org, lang=lang, language_name=name_of(lang.code), form=form, row=row
+        "groups/description_edit.html",
+        org=org,
+        lang=lang,
+        language_name=name_of(lang.code),
+        form=form,
+        row=row,
+        was=was,
+        theirs=theirs,
     )
+
+
+def _save_description(org: Organisation, lang: Language, row: GroupDescription | None, text: str) -> None:
+    if row is None:
+        row = GroupDescription(group_id=org.id, language=lang.code)
+        db.session.add(row)
+    row.description = text
+    row.updated_by_id = current_user.id
+    db.session.flush()
+    _changed(org, lang, "saved")
+    db.session.commit()
 
 
 @bp.route("/my-group/<int:org_id>/descriptions/<language>/remove", methods=["GET", "POST"])

@@ -11,6 +11,8 @@ A tag staff add that is not in this list keeps its English name and has no code.
 from __future__ import annotations
 
 from babel import Locale
+from babel.lists import format_list
+from markupsafe import Markup, escape
 
 from app.i18n import _l
 from app.i18n.selection import current_language
@@ -53,6 +55,12 @@ FALLBACK_NAMES = {
     "cmn": _l("Mandarin"),
     "bfi": _l("British Sign Language"),
 }
+# Where CLDR's name in a reader's language is wrong, our own translated name instead (reader -> code).
+# Somali CLDR names Bengali after the country ("Bangladesh"). The other 27 names in bn, so and ur were
+# checked for the same slip; Somali "Turkish" is untranslated (English) but still the language's name.
+CORRECTED_NAMES = {
+    "so": {"bn": _l("Bengali")},
+}
 # English-speaking readers see the names groups use (CLDR's English says "Bangla", "Persian").
 _BY_SLUG = {_slug(name, 140, "language"): code for code, name in LANGUAGE_NAMES.items()}
 
@@ -70,7 +78,25 @@ def name_of(code: str, english_name: str | None = None) -> str:
         return english
     if code in FALLBACK_NAMES:
         return str(FALLBACK_NAMES[code])
+    if code in CORRECTED_NAMES.get(reader.code, {}):
+        return str(CORRECTED_NAMES[reader.code][code])
     return _babel_names(reader.babel).get(code) or english
+
+
+def joined(items) -> str:
+    """A list joined as the reader's language does ("a، b اور c" in Urdu, "a, b and c" in English).
+
+    Items that are markup (links) stay markup; the joining words from CLDR are escaped."""
+    items = list(items)
+    if not items:
+        return ""
+    if not all(isinstance(item, Markup) for item in items):
+        return format_list([str(item) for item in items], locale=current_language().babel)
+    slots = [f"\x00{index}\x00" for index in range(len(items))]
+    text = str(escape(format_list(slots, locale=current_language().babel)))
+    for slot, item in zip(slots, items, strict=True):
+        text = text.replace(slot, str(item))
+    return Markup(text)  # noqa: S704 - the joining words are escaped above and each item is markup
 
 
 def tag_names(tags) -> list[str]:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import coedit
 from app.audit import record
 from app.auth.models import User, normalise_email
 from app.db import child_or_404, first_or_404, utcnow
@@ -45,6 +46,43 @@ def details_form(org: Organisation | None = None) -> GroupDetailsForm:
     if org is not None and request.method == "GET":
         form.load(org)
     return form
+
+
+# The group's free-text details: two people editing them at once never silently undo each other.
+FREE_TEXT = ("name", "charity_number", "company_number", "description", "contact_name", "address", "postcode",
+             "website", "email", "phone")  # fmt: skip
+CLASH = _l("Someone else saved a change to this while you were editing: see their text, then save again")
+
+
+class Coedit:
+    """The free-text details as the page was opened (`was`, for the hidden inputs) and, after a save
+    that clashed, the other person's text of each clashing field (`conflicts`)."""
+
+    def __init__(self, org: Organisation):
+        self.stored = {name: _text(getattr(org, name)) for name in FREE_TEXT}
+        self.was = {name: request.form.get(coedit.was_name(name), now) for name, now in self.stored.items()}
+        self.conflicts: dict[str, str] = {}
+
+    def data(self, form: GroupDetailsForm) -> dict | None:
+        """What to save: the person's changes, someone else's newer text where the person changed
+        nothing; None (with an error by each field) when both changed the same field."""
+        data = form.model_data()
+        started = coedit.started_values(request.form, FREE_TEXT)
+        result = coedit.merge(self.stored, {name: _text(data[name]) for name in FREE_TEXT}, started)
+        for name, theirs in result.conflicts.items():
+            self.conflicts[name] = theirs
+            self.was[name] = theirs  # the next save, having seen their text, goes through
+            form[name].errors.append(str(CLASH))
+        if result.conflicts:
+            return None
+        for name in FREE_TEXT:
+            if name not in result.changes:
+                data.pop(name)  # left as stored: perhaps someone else's newer text
+        return data
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 # --- directory -----------------------------------------------------------------------------
@@ -171,8 +209,10 @@ def edit(org_id: int):
     org, _membership = _member_org(org_id)
     form = details_form(org)
     form.submit.label.text = _("Save changes") if org.status != "changes_requested" else _("Send for review again")
-    if form.validate_on_submit():
-        svc.apply_fields(org, form.model_data(), form.tag_ids())
+    details = Coedit(org)
+    data = details.data(form) if form.validate_on_submit() else None
+    if data is not None:
+        svc.apply_fields(org, data, form.tag_ids())
         if org.status == "changes_requested":
             svc.resubmit(org, current_user)
             flash(_("Thank you. Your changes have been sent to the network team for review."), "success")
@@ -181,7 +221,7 @@ def edit(org_id: int):
             flash(_("Your group's details have been saved."), "success")
         db.session.commit()
         return redirect(url_for("main.group_dashboard", org_id=org.id), code=303)
-    return render_template("groups/edit.html", form=form, org=org, staff_edit=False)
+    return render_template("groups/edit.html", form=form, org=org, staff_edit=False, coedit=details)
 
 
 @bp.route("/my-group/<int:org_id>/invite", methods=["GET", "POST"])

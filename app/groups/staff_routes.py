@@ -25,7 +25,7 @@ from app.groups.models import (
     Tag,
 )
 from app.groups.review_queue import QUEUE_STATUSES, waiting_for_decision
-from app.groups.routes import WITH_TAGS, details_form
+from app.groups.routes import WITH_TAGS, Coedit, details_form
 from app.htmx import is_partial, render
 from app.i18n import _, ngettext
 from app.pagination import govuk_pagination, paginate
@@ -157,13 +157,15 @@ def staff_edit(org_id: int):
     org = child_or_404(Organisation, org_id, load=WITH_TAGS)
     form = details_form(org)
     form.submit.label.text = _("Save changes")
-    if form.validate_on_submit():
-        svc.apply_fields(org, form.model_data(), form.tag_ids())
+    details = Coedit(org)
+    data = details.data(form) if form.validate_on_submit() else None
+    if data is not None:
+        svc.apply_fields(org, data, form.tag_ids())
         record("group.staff_edited", org, name=org.name)
         db.session.commit()
         flash(_("%(name)s has been saved.", name=org.name), "success")
         return redirect(url_for("groups.staff_group", org_id=org.id), code=303)
-    return render_template("groups/edit.html", form=form, org=org, staff_edit=True)
+    return render_template("groups/edit.html", form=form, org=org, staff_edit=True, coedit=details)
 
 
 @bp.route("/staff/groups/<int:org_id>/archive", methods=["POST"])

@@ -43,7 +43,7 @@ def test_a_member_adds_a_bengali_description_and_readers_see_it_in_their_languag
         page.get_by_role("link", name="Your description in other languages").click()
     site.axe_check()
     with page.expect_navigation():
-        page.get_by_role("link", name="Add Bengali").click()
+        page.get_by_role("link", name="Add (Bengali)").click()
     site.axe_check()
     field = page.get_by_label("Your description in Bengali")
     expect(field).to_have_attribute("lang", "bn")
@@ -93,3 +93,48 @@ def test_a_member_adds_a_bengali_description_and_readers_see_it_in_their_languag
         page.locator('#other-languages a[lang="bn"]').click()
     site.axe_check()
     expect(page.locator("#description")).to_have_text(BENGALI)
+
+
+def test_two_tabs_editing_the_urdu_description_and_the_urdu_footer_at_320px(site, group):
+    """The later save of two tabs does not replace the earlier: it shows their text and keeps the typed
+    one; then the Urdu footer at 320 px keeps each English name whole (<bdi>)."""
+    org_id, slug = group
+    page = site.page
+    site.sign_in("ruksana@example.org")
+    site.goto(f"/my-group/{org_id}/descriptions/ur?lang=en")
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_label("Your description in Urdu").fill("دوسرے ٹیب کی تحریر")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Save description").click()
+    other.close()
+    page.get_by_label("Your description in Urdu").fill("میری تحریر")
+    site.submit("Save description")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved a change to this")
+    expect(page.locator('.portal-conflict [lang="ur"]')).to_have_text("دوسرے ٹیب کی تحریر")
+    expect(page.get_by_label("Your description in Urdu")).to_have_value("میری تحریر")
+    site.axe_check()
+    _look(site, "group-languages-conflict")
+    site.submit("Save description")  # having seen theirs, the second save goes through
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been saved")
+    expect(page.locator('.govuk-summary-card [lang="ur"]')).to_have_text("میری تحریر")
+
+    site.goto(f"/groups/{slug}?lang=ur")
+    page.set_viewport_size({"width": 320, "height": 900})
+    names = page.locator("footer bdi")
+    expect(names).to_have_count(2)
+    for index in range(2):
+        name = names.nth(index)
+        # Each name reads left to right as one piece: its words in order, none moved to another run.
+        order = name.evaluate(
+            """(el) => { const words = []; const text = el.firstChild; let at = 0;
+              for (const word of text.data.split(' ')) { const r = document.createRange();
+                r.setStart(text, at); r.setEnd(text, at + word.length); at += word.length + 1;
+                const box = r.getBoundingClientRect(); words.push([Math.round(box.top), box.left]); }
+              return words.every((w, i) => i === 0 || w[0] > words[i - 1][0] || w[1] > words[i - 1][1]); }"""
+        )
+        assert order, name.text_content()
+        # ... and on one line: not split around the Urdu words at 320 px.
+        assert name.evaluate("(el) => el.getClientRects().length") == 1, name.text_content()
+    page.locator("footer").screenshot(path="tests/e2e/screens/group-languages-footer-ur-320.png")
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -7,6 +7,7 @@ translated text; the HSDS feed publishes the languages, valid against the UK pro
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from app.groups.oruk_schemas import problems
 from tests import factories
 from tests.factories.groups import organisation, tag
 from tests.pages import page_text
+from tests.sweep.support import signed_in
 
 BENGALI = "আমরা বাংলাদেশি নারীদের মানসিক স্বাস্থ্য নিয়ে কাজ করি।"
 URDU = "ہم خواتین کی ذہنی صحت کے لیے کام کرتے ہیں۔"
@@ -138,7 +140,7 @@ def test_profile_shows_the_readers_language_else_english(client, login_as, group
     english = page_text(client.get(f"/groups/{org.slug}?lang=en"))
     assert "We support women with their mental health." in english and BENGALI not in english
     assert "This description is also available in: বাংলা" in english
-    assert "Languages used Bengali, English, Sylheti" in english
+    assert "Languages used Bengali, English and Sylheti" in english  # joined as en-GB joins lists
 
 
 def test_profile_without_translations_says_nothing_about_them(client, group):
@@ -246,3 +248,154 @@ def test_the_other_languages_are_listed_in_the_switchers_order(client, group, db
     urdu = client.get(f"/groups/{org.slug}?lang=ur").get_data(as_text=True)
     assert URDU in urdu and "We support women" not in urdu
     assert _other_languages(urdu) == ["en-GB", "bn"]
+
+
+def _opened_with(client, org, language) -> str:
+    html = client.get(f"/my-group/{org.id}/descriptions/{language}").get_data(as_text=True)
+    return html_unescape(re.search(r'name="description__was" value="([^"]*)"', html).group(1))
+
+
+def test_two_people_editing_one_description_never_silently_undo_each_other(app, client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    assert _save(client, org, "bn", BENGALI).status_code == 303
+    second = app.test_client()
+    staff = factories.user(email="staff@example.org", role="staff")
+    db.session.commit()
+    with second.session_transaction() as session:
+        signed_in(session, staff)
+    # Both open the form on the same text; the staff member saves first.
+    mine, theirs = _opened_with(client, org, "bn"), _opened_with(second, org, "bn")
+    assert mine == theirs == BENGALI
+    first = second.post(
+        f"/my-group/{org.id}/descriptions/bn", data={"description": "তাদের লেখা", "description__was": theirs}
+    )
+    assert first.status_code == 303
+    # The owner's later save does not replace it: the form comes back with their text beside it.
+    clash = client.post(
+        f"/my-group/{org.id}/descriptions/bn", data={"description": "আমার লেখা", "description__was": mine}
+    )
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 200 and "There is a problem" in html
+    assert "Someone else saved a change to this while you were editing: see their text, then save again" in html
+    assert re.search(r'class="govuk-inset-text portal-conflict">.*lang="bn"[^>]*>তাদের লেখা<', html, re.S)
+    assert re.search(r"<textarea[^>]*>\s*আমার লেখা</textarea>", html)
+    assert 'name="description__was" value="তাদের লেখা"' in html
+    assert db.session.scalar(select(GroupDescription.description)) == "তাদের লেখা"
+    # Having seen it, saving again (the form now carries their text as the start) goes through.
+    again = client.post(
+        f"/my-group/{org.id}/descriptions/bn", data={"description": "আমার লেখা", "description__was": "তাদের লেখা"}
+    )
+    assert again.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(GroupDescription.description)) == "আমার লেখা"
+
+
+def test_an_unchanged_save_keeps_someone_elses_newer_text(client, login_as, group, db):
+    org, owner = group
+    login_as(owner)
+    assert _save(client, org, "ur", URDU).status_code == 303
+    db.session.scalar(select(GroupDescription)).description = "نئی تحریر"
+    db.session.commit()
+    kept = client.post(f"/my-group/{org.id}/descriptions/ur", data={"description": URDU, "description__was": URDU})
+    assert kept.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(GroupDescription.description)) == "نئی تحریر"
+
+
+def test_somali_names_bengali_as_a_language_not_a_country(app, client, group):
+    from flask_babel import force_locale
+
+    from app.groups.languages import LANGUAGE_NAMES, name_of
+    from app.i18n import _
+
+    with app.test_request_context("/?lang=so"), force_locale("so"):
+        # CLDR's Somali says "Bangladesh"; ours (the catalogue's "Bengali": draft "Bangaali") instead.
+        assert name_of("bn") == _("Bengali") != "Bangladesh"
+    # No language is named after a country in a portal language (Somali "Faransiis" is both, rightly).
+    from babel import Locale
+
+    for reader in ("bn", "so", "ur"):
+        countries = set(Locale.parse(reader).territories.values()) - {"Faransiis"}
+        with app.test_request_context(f"/?lang={reader}"), force_locale(reader):
+            assert not {name_of(code) for code in LANGUAGE_NAMES} & countries, reader
+    org, _owner = group
+    assert "Bangladesh" not in page_text(client.get(f"/groups/{org.slug}?lang=so"))
+
+
+def test_lists_of_languages_are_joined_as_the_readers_language_joins_them(client, group, db):
+    org, _owner = group
+    db.session.add_all([GroupDescription(group_id=org.id, language=code, description=text)
+                        for code, text in (("ur", URDU), ("bn", BENGALI))])  # fmt: skip
+    db.session.commit()
+    urdu = page_text(client.get(f"/groups/{org.slug}?lang=ur"))
+    assert "بنگلہ، انگریزی، اور سلہٹی" in urdu and "بنگلہ, " not in urdu  # CLDR's Urdu list
+    also = client.get(f"/groups/{org.slug}?lang=ur").get_data(as_text=True)
+    links = re.search(r'id="other-languages">(.*?)</p>', also, re.S).group(1)
+    assert re.search(r'>English</a> اور <a [^>]*lang="bn"[^>]*>বাংলা</a>$', links.strip())
+    bengali = client.get(f"/groups/{org.slug}?lang=bn").get_data(as_text=True)
+    assert "বাংলা, ইংরেজি এবং " in page_text(bengali)
+    links = re.search(r'id="other-languages">(.*?)</p>', bengali, re.S).group(1)
+    assert re.search(r'>English</a> এবং <a [^>]*lang="ur"[^>]*>اردو</a>$', links.strip())
+
+
+def test_the_descriptions_page_names_each_language_once(client, login_as, group):
+    org, _owner = group
+    login_as("staff")
+    for reader, name in (("en", "Bengali"), ("bn", "বাংলা"), ("ur", "بنگلہ")):
+        html = client.get(f"/my-group/{org.id}/descriptions?lang={reader}").get_data(as_text=True)
+        main = html[html.index("<main") : html.index("</main>")]
+        assert f"{name} ({name})" not in page_text(main) and f"({name})" in page_text(main)
+        assert not re.search(r"(\S+) \(\1\)", page_text(main))
+
+
+def test_the_footer_keeps_each_english_name_whole_in_urdu(client):
+    html = client.get("/?lang=ur").get_data(as_text=True)
+    footer = html[html.index("<footer") :]
+    assert re.search(r"<bdi>[^<]+</bdi>.*<bdi>[^<]+</bdi>", footer, re.S)
+
+
+def _started(client, url) -> dict:
+    html = client.get(url).get_data(as_text=True)
+    return {
+        f"{name}__was": html_unescape(value) for name, value in re.findall(r'name="(\w+)__was" value="([^"]*)"', html)
+    }
+
+
+def test_two_people_editing_the_groups_english_details_keep_each_others_changes(app, client, login_as, group, db):
+    from tests.factories.groups import application_data
+
+    org, owner = group
+    login_as(owner)
+    second = app.test_client()
+    staff = factories.user(email="staff@example.org", role="staff")
+    db.session.commit()
+    with second.session_transaction() as session:
+        signed_in(session, staff)
+    mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
+    assert mine == theirs and mine["description__was"] == "We support women with their mental health."
+    assert len(mine) == 10  # every free-text field
+    stored = {key.removesuffix("__was"): value for key, value in mine.items() if value}
+    base = {**application_data(legal_form="unincorporated"), **stored}  # fills the required empty ones
+    staff_text = "We support women and girls with their mental health."
+    first = second.post(f"/staff/groups/{org.id}/edit", data={**base, **theirs, "description": staff_text})
+    assert first.status_code == 303, re.findall(r"govuk-error-message.{0,300}", first.get_data(as_text=True), re.S)
+    # The owner changed the group's name only: saved, and the staff member's description stays.
+    renamed = {**base, **mine, "name": "Shadwell Sisters Circle"}
+    assert client.post(f"/my-group/{org.id}/edit", data=renamed).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Organisation, org.id)
+    assert (saved.description, saved.name) == (staff_text, "Shadwell Sisters Circle")
+    # The owner also changed the description from the page they opened: not saved, their text shown.
+    clash = client.post(f"/my-group/{org.id}/edit", data={**renamed, "description": "Ours, rewritten."})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 200 and "There is a problem" in html
+    assert 'href="#description">Someone else saved a change to this while you were editing' in html
+    assert re.search(r'portal-conflict">.*' + re.escape(staff_text), html, re.S) and "Ours, rewritten." in html
+    assert f'name="description__was" value="{staff_text}"' in html
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).description == staff_text
+    again = {**renamed, "description__was": staff_text, "description": "Ours, rewritten."}
+    assert client.post(f"/my-group/{org.id}/edit", data=again).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).description == "Ours, rewritten."
