@@ -1,7 +1,7 @@
 """Two people editing the same text fields at once never silently undo each other (issue 22 walk).
 
 A form that edits stored text sends back, beside each field, the value the person started from (a hidden
-`<name>__was` input: see templates/_macros/coedit.html). On save:
+`<name>__was` input: macro `was_input` in templates/_macros/forms.html). On save:
 
 - a field the person did not change is not written (someone else's newer text there stays);
 - a field they changed, whose stored value is still what they started from, is written;
