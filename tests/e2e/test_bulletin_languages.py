@@ -32,7 +32,7 @@ def test_staff_write_the_urdu_version_beside_the_english(site, db):
     site.goto(f"/staff/bulletins/{bulletin.id}")
     expect(page.locator("#languages")).to_be_visible()
     with page.expect_navigation():
-        page.get_by_role("link", name="Add Urdu version").click()
+        page.get_by_role("link", name="Add اردو (Urdu) version").click()
     site.axe_check()
 
     title = page.locator("input[name=title]")
@@ -63,16 +63,30 @@ def test_staff_write_the_urdu_version_beside_the_english(site, db):
     page.locator("input[name=title]").fill("روزگار بلیٹن: دسمبر")
     page.locator("input[name^=heading_]").first.fill("کمیونٹی فنڈ")
     site.submit("Save this version")
-    expect(page.locator("main")).to_contain_text("Partly translated: 1 of 2 items")
+    expect(page.locator("main")).to_contain_text("Partly translated: no introduction, 1 of 2 items")
     db.session.expire_all()
     assert db.session.scalar(select(BulletinVersion.title)) == "روزگار بلیٹن: دسمبر"
 
     with page.expect_navigation():
-        page.get_by_role("link", name="Preview the Urdu version").click()
+        page.get_by_role("link", name="Preview the اردو (Urdu) version").click()
     site.axe_check()
     frame = page.frame_locator("iframe.portal-email-preview")
     expect(frame.locator("html")).to_have_attribute("dir", "rtl")
     _look(site, "bulletin-languages-ur-preview")
+    # At 320 px the frame holds the whole e-mail: nothing cut off at the bottom (tester's walk).
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.reload()
+    frame_element = page.locator("iframe.portal-email-preview")
+    expect(frame.locator("body")).to_be_visible()
+    page.wait_for_function(
+        "() => { const f = document.querySelector('iframe.portal-email-preview');"
+        " return f.getBoundingClientRect().height >= f.contentDocument.documentElement.scrollHeight; }"
+    )
+    assert _box(frame_element)["height"] > 700
+    expect(page.locator("#email-preview-hint")).to_be_visible()
+    frame_element.scroll_into_view_if_needed()
+    page.screenshot(path="tests/e2e/screens/bulletin-languages-ur-preview-320.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     site.goto(f"/staff/bulletins/{bulletin.id}/languages/ur")
     _look(site, "bulletin-languages-ur-editor")
