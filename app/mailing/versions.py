@@ -59,14 +59,16 @@ def shown_in(bulletin: Bulletin, code: str | None):
     )
 
 
-def _after(changed, checked) -> bool:
+def _after(changed, version: BulletinVersion) -> bool:
+    # A version never saved through the editor (the demo data) counts from when its row last changed.
+    checked = version.checked_at or version.updated_at
     return changed is not None and (checked is None or changed > checked)
 
 
 def english_changed(bulletin: Bulletin, code: str) -> bool:
     """The English title or introduction changed after `code`'s version was last saved."""
     version = bulletin.version(code)
-    return version is not None and _after(bulletin.text_changed_at, version.checked_at)
+    return version is not None and _after(bulletin.text_changed_at, version)
 
 
 def changed_items(bulletin: Bulletin, code: str) -> set[int]:
@@ -75,9 +77,7 @@ def changed_items(bulletin: Bulletin, code: str) -> set[int]:
     if version is None:
         return set()
     return {
-        item.id
-        for item in bulletin.items
-        if item.version(code) is not None and _after(item.text_changed_at, version.checked_at)
+        item.id for item in bulletin.items if item.version(code) is not None and _after(item.text_changed_at, version)
     }
 
 

@@ -110,3 +110,32 @@ def test_a_reader_joins_choosing_bengali(site, db):
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.language).where(Subscriber.email == "nadia@example.org")) == "bn"
+
+
+def test_a_clash_while_two_staff_edit_the_bengali_version(site, db):
+    """The tester's walk: someone else saves the introduction while Kwame is typing his. In Bengali,
+    the page shows their text above his box, his text stays in it, and the next save goes through."""
+    factories.user(role="staff", email="kwame@example.org", name="Kwame Mensah")
+    bulletin = mailing_factories.bulletin(title="Employment bulletin: December", items=1)
+    bulletin.versions.append(BulletinVersion(language="bn", title="কর্মসংস্থান বুলেটিন", intro="পুরনো ভূমিকা।"))
+    db.session.commit()
+    page = site.page
+    site.sign_in("kwame@example.org")
+    site.goto(f"/staff/bulletins/{bulletin.id}/languages/bn?lang=bn")
+    page.locator("textarea[name=intro]").fill("কোয়ামের ভূমিকা।")
+    bulletin.version("bn").intro = "অন্য কারও ভূমিকা।"  # saved by someone else meanwhile
+    db.session.commit()
+    page.locator('form[action$="/languages/bn"] button[type=submit]').click()
+    page.wait_for_load_state()
+    site.axe_check()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".portal-conflict")).to_contain_text("অন্য কারও ভূমিকা।")
+    expect(page.locator("textarea[name=intro]")).to_have_value("কোয়ামের ভূমিকা।")
+    expect(page.locator(".portal-english-changed")).to_have_count(0)  # the English did not change
+    page.set_viewport_size({"width": 320, "height": 900})
+    _look(site, "bulletin-languages-bn-clash")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator('form[action$="/languages/bn"] button[type=submit]').click()
+    page.wait_for_load_state()
+    db.session.expire_all()
+    assert bulletin.version("bn").intro == "কোয়ামের ভূমিকা।"
