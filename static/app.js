@@ -244,3 +244,19 @@ document.addEventListener("click", (event) => {
   here.searchParams.set("lang", chosen);
   link.href = here.pathname + here.search;
 });
+
+// The staff e-mail preview frame grows to the whole e-mail, so nothing is cut off at the bottom on a
+// phone (its own page, same origin). Without JavaScript the frame scrolls, and the page says so.
+const fitPreview = (frame) => {
+  try {
+    const doc = frame.contentDocument;
+    if (doc && doc.documentElement) frame.style.height = `${doc.documentElement.scrollHeight + 4}px`;
+  } catch (error) {
+    /* another origin: leave the frame scrolling */
+  }
+};
+document.querySelectorAll("iframe.portal-email-preview").forEach((frame) => {
+  frame.addEventListener("load", () => fitPreview(frame));
+  if (frame.contentDocument?.readyState === "complete") fitPreview(frame);
+  window.addEventListener("resize", () => fitPreview(frame));
+});

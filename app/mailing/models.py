@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, one_of, utcnow
@@ -143,6 +154,8 @@ class Bulletin(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When the English title or introduction last changed (a version saved before it is out of date).
+    text_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     topics: Mapped[list[Topic]] = relationship(secondary=bulletin_topics, lazy="selectin", order_by=Topic.position)
     items: Mapped[list[BulletinItem]] = relationship(
@@ -184,6 +197,8 @@ class BulletinItem(db.Model):
     link: Mapped[str | None] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str | None] = mapped_column(String(100))  # e.g. "events:12" when added from portal content
+    # When the English heading or paragraph last changed (a version saved before it is out of date).
+    text_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     bulletin: Mapped[Bulletin] = relationship(back_populates="items", lazy="raise")
     versions: Mapped[list[BulletinItemVersion]] = relationship(
@@ -211,6 +226,8 @@ class BulletinVersion(db.Model):
     title: Mapped[str] = mapped_column(String(150))
     intro: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When staff last saved this version's form, having seen the English beside every part.
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     bulletin: Mapped[Bulletin] = relationship(back_populates="versions", lazy="raise")
 
@@ -228,6 +245,17 @@ class BulletinItemVersion(db.Model):
     body: Mapped[str] = mapped_column(Text)
 
     item: Mapped[BulletinItem] = relationship(back_populates="versions", lazy="raise")
+
+
+def _english_text_changed(target, value, oldvalue, _initiator):
+    """A change to the English text marks when it happened, so versions saved before it show as out of date."""
+    if oldvalue is not value and oldvalue != value:
+        target.text_changed_at = utcnow()
+    return value
+
+
+for _attribute in (Bulletin.title, Bulletin.intro, BulletinItem.heading, BulletinItem.body):
+    event.listen(_attribute, "set", _english_text_changed, retval=True, active_history=True)
 
 
 class SuppressedAddress(db.Model):

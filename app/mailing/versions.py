@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.db import utcnow
 from app.i18n.languages import SOURCE, TRANSLATED, Language, language
 from app.mailing.clicks import _Shown
 from app.mailing.models import Bulletin, BulletinItemVersion, BulletinVersion
@@ -43,7 +44,41 @@ def shown_in(bulletin: Bulletin, code: str | None):
             items.append(_Shown(item, language=SOURCE))
         else:
             items.append(_Shown(item, heading=translated.heading, body=translated.body, language=language(code)))
-    return _Shown(bulletin, title=version.title, intro=version.intro, items=items, language=language(code))
+    # An empty translated introduction falls back to the English one, marked as English like an item.
+    if version.intro.strip() or not bulletin.intro.strip():
+        intro, intro_language = version.intro, language(code)
+    else:
+        intro, intro_language = bulletin.intro, SOURCE
+    return _Shown(
+        bulletin,
+        title=version.title,
+        intro=intro,
+        intro_language=intro_language,
+        items=items,
+        language=language(code),
+    )
+
+
+def _after(changed, version: BulletinVersion) -> bool:
+    # A version never saved through the editor (the demo data) counts from when its row last changed.
+    checked = version.checked_at or version.updated_at
+    return changed is not None and (checked is None or changed > checked)
+
+
+def english_changed(bulletin: Bulletin, code: str) -> bool:
+    """The English title or introduction changed after `code`'s version was last saved."""
+    version = bulletin.version(code)
+    return version is not None and _after(bulletin.text_changed_at, version)
+
+
+def changed_items(bulletin: Bulletin, code: str) -> set[int]:
+    """Ids of the translated items whose English changed after `code`'s version was last saved."""
+    version = bulletin.version(code)
+    if version is None:
+        return set()
+    return {
+        item.id for item in bulletin.items if item.version(code) is not None and _after(item.text_changed_at, version)
+    }
 
 
 @dataclass(frozen=True)
@@ -52,18 +87,31 @@ class VersionStatus:
     exists: bool
     translated: int  # items with a translation
     items: int
+    intro_missing: bool = False  # the English has an introduction and this version has none
+    out_of_date: bool = False  # the English changed after this version was last saved
 
     @property
     def complete(self) -> bool:
-        return self.exists and self.translated == self.items
+        return self.exists and self.translated == self.items and not self.intro_missing
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.exists and (not self.complete or self.out_of_date)
 
 
 def statuses(bulletin: Bulletin) -> list[VersionStatus]:
     """For the composer's Languages section: each language's version, none, partly done or complete."""
     out = []
     for code in VERSION_LANGUAGES:
+        version = bulletin.version(code)
         translated = sum(1 for item in bulletin.items if item.version(code) is not None)
-        out.append(VersionStatus(language(code), bulletin.version(code) is not None, translated, len(bulletin.items)))
+        intro_missing = version is not None and bool(bulletin.intro.strip()) and not version.intro.strip()
+        out_of_date = english_changed(bulletin, code) or bool(changed_items(bulletin, code))
+        out.append(
+            VersionStatus(
+                language(code), version is not None, translated, len(bulletin.items), intro_missing, out_of_date
+            )
+        )
     return out
 
 
@@ -86,6 +134,13 @@ def save(bulletin: Bulletin, code: str, title: str, intro: str, items: dict[int,
             item.versions.append(BulletinItemVersion(language=code, heading=heading, body=body))
         else:
             translated.heading, translated.body = heading, body
+
+
+def mark_checked(bulletin: Bulletin, code: str) -> None:
+    """Staff saved the whole of `code`'s version with the English beside it: it is up to date now."""
+    version = bulletin.version(code)
+    if version is not None:
+        version.checked_at = utcnow()
 
 
 def remove(bulletin: Bulletin, code: str) -> None:

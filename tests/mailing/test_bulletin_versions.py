@@ -116,7 +116,11 @@ def test_editor_shows_english_beside_fields_marked_with_the_language(client, db,
     bulletin = mf.bulletin(title="News")
     db.session.commit()
     page = client.get(f"/staff/bulletins/{bulletin.id}").get_data(as_text=True)
-    assert 'id="languages"' in page and "Add Bengali version" in page and "Add Urdu version" in page
+    assert (
+        'id="languages"' in page
+        and 'Add <span lang="bn" dir="ltr">বাংলা</span> (Bengali) version' in page
+        and "(Urdu) version" in page
+    )
     page = client.get(f"/staff/bulletins/{bulletin.id}/languages/ur").get_data(as_text=True)
     assert "govuk-grid-column-one-half" in page and "Body of item 1." in page
     assert re.search(r'<input[^>]*name="title"[^>]*(lang="ur"[^>]*dir="rtl"|dir="rtl"[^>]*lang="ur")', page)

@@ -11,7 +11,7 @@ from app.db import child_or_404
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import hx_redirect
-from app.i18n import _, language
+from app.i18n import _, current_language, language
 from app.mailing import bp, versions
 from app.mailing import services as mailing
 from app.mailing.delivery import render_bulletin
@@ -93,6 +93,8 @@ def compose_context(bulletin: Bulletin, item_form: ItemForm | None = None, detai
         "kinds": ITEM_KINDS,
         "recipients": mailing.recipient_count(bulletin),
         "version_statuses": versions.statuses(bulletin),
+        "test_versions": versions.available(bulletin),
+        "test_version": versions.version_code(bulletin, current_language().code),
     }
 
 

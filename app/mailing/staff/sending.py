@@ -14,7 +14,7 @@ from app.htmx import render
 from app.i18n import _, _l, ngettext
 from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
-from app.mailing import bp
+from app.mailing import bp, versions
 from app.mailing import services as mailing
 from app.mailing.delivery import list_headers, render_bulletin
 from app.mailing.figures import bulletin_figures
@@ -31,8 +31,10 @@ def staff_send_test(bulletin_id: int):
     if not bulletin.items:
         flash(_("Add at least one item to the bulletin before sending a test."), "important")
         return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
-    # The version in the staff member's own language when there is one (issue 22), else English.
-    rendered = render_bulletin(bulletin, base_url=request.host_url)
+    # The version staff chose (issue 22); without a choice, theirs when there is one, else English.
+    chosen = request.form.get("version")
+    code = chosen if chosen in {other.code for other in versions.available(bulletin)} else None
+    rendered = render_bulletin(bulletin, base_url=request.host_url, code=code)
     enqueue(
         "bulletin_test",
         to=current_user.email,
@@ -43,7 +45,7 @@ def staff_send_test(bulletin_id: int):
         text=rendered["text"],
         html=rendered["html"],
     )
-    record("bulletin.test_sent", bulletin, to=current_user.email)
+    record("bulletin.test_sent", bulletin, to=current_user.email, language=rendered["code"])
     db.session.commit()
     flash(_("A test email is on its way to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("mailing.staff_bulletin", bulletin_id=bulletin.id), code=303)
@@ -90,7 +92,14 @@ def staff_send(bulletin_id: int):
             else:
                 db.session.rollback()
             return redirect(url_for("mailing.staff_delivery", bulletin_id=bulletin.id), code=303)
-    return render_template("mailing/staff/send.html", bulletin=bulletin, form=form, problems=problems, count=count)
+    return render_template(
+        "mailing/staff/send.html",
+        bulletin=bulletin,
+        form=form,
+        problems=problems,
+        count=count,
+        unready=[status for status in versions.statuses(bulletin) if status.needs_attention],
+    )
 
 
 def _delivery_context(bulletin: Bulletin) -> dict:
