@@ -54,31 +54,64 @@ FREE_TEXT = ("name", "charity_number", "company_number", "description", "contact
 CLASH = _l("Someone else saved a change to this while you were editing: see their text, then save again")
 
 
+# Single choices (radios, the year): merged like text; a clash shows the other person's choice.
+CHOICES = ("legal_form", "founded_year", "beneficiaries", "area")
+# Tick boxes: each box merged on its own (one person ticks a theme, the other another: both kept).
+TICKS = ("public_fields", *GroupDetailsForm.TAG_FIELDS)
+
+
 class Coedit:
-    """The free-text details as the page was opened (`was`, for the hidden inputs) and, after a save
-    that clashed, the other person's text of each clashing field (`conflicts`)."""
+    """The details as the page was opened (`was`, for the hidden inputs) and, after a save that clashed,
+    the other person's value of each clashing field (`conflicts`). Text and single choices clash when both
+    people changed them differently; tick boxes never clash, each box keeps the last change made to it."""
 
     def __init__(self, org: Organisation):
         self.stored = {name: _text(getattr(org, name)) for name in FREE_TEXT}
-        self.was = {name: request.form.get(coedit.was_name(name), now) for name, now in self.stored.items()}
+        self.stored |= {name: _text(getattr(org, name)) for name in CHOICES if name != "area"}
+        self.stored["area"] = str(org.area.id) if org.area else ""
+        self.ticked = {name: {str(i) for i in getattr(org, name) or []} for name in ("public_fields",)}
+        for name, kind in GroupDetailsForm.TAG_FIELDS.items():
+            self.ticked[name] = {str(t.id) for t in org.tags if t.kind == kind}
+        opened = self.stored | {name: ",".join(sorted(values)) for name, values in self.ticked.items()}
+        self.was = {name: request.form.get(coedit.was_name(name), now) for name, now in opened.items()}
         self.conflicts: dict[str, str] = {}
 
-    def data(self, form: GroupDetailsForm) -> dict | None:
-        """What to save: the person's changes, someone else's newer text where the person changed
-        nothing; None (with an error by each field) when both changed the same field."""
+    def data(self, form: GroupDetailsForm) -> tuple[dict, list[int]] | None:
+        """What to save (fields, tag ids): the person's changes, someone else's newer values where the
+        person changed nothing; None (with an error by each field) when both changed the same field."""
         data = form.model_data()
-        started = coedit.started_values(request.form, FREE_TEXT)
-        result = coedit.merge(self.stored, {name: _text(data[name]) for name in FREE_TEXT}, started)
+        submitted = {name: _text(data[name]) for name in FREE_TEXT + CHOICES if name != "area"}
+        submitted["area"] = _text(form.area.data)
+        started = coedit.started_values(request.form, self.stored)
+        result = coedit.merge(self.stored, submitted, started)
         for name, theirs in result.conflicts.items():
-            self.conflicts[name] = theirs
-            self.was[name] = theirs  # the next save, having seen their text, goes through
+            self.conflicts[name] = _shown(form[name], theirs)
+            self.was[name] = theirs  # the next save, having seen their value, goes through
             form[name].errors.append(str(CLASH))
         if result.conflicts:
             return None
-        for name in FREE_TEXT:
-            if name not in result.changes:
-                data.pop(name)  # left as stored: perhaps someone else's newer text
-        return data
+        for name in FREE_TEXT + CHOICES:
+            if name not in result.changes and name in data:
+                data.pop(name)  # left as stored: perhaps someone else's newer value
+        ticks = {name: self._ticks(name, form[name].data or []) for name in TICKS}
+        data["public_fields"] = [f for f in data["public_fields"] if f in ticks["public_fields"]] + sorted(
+            ticks["public_fields"] - set(data["public_fields"])
+        )
+        area = result.changes.get("area", self.stored["area"])
+        tag_ids = [int(i) for name in GroupDetailsForm.TAG_FIELDS for i in sorted(ticks[name])]
+        return data, tag_ids + ([int(area)] if area else [])
+
+    def _ticks(self, name: str, submitted) -> set[str]:
+        """Today's boxes, plus what this person ticked and less what they unticked since opening the page."""
+        mine = {str(value) for value in submitted}
+        was = set(filter(None, request.form.get(coedit.was_name(name), ",".join(self.ticked[name])).split(",")))
+        return (self.ticked[name] - (was - mine)) | (mine - was)
+
+
+def _shown(field, value: str) -> str:
+    """A stored choice as the form names it (the radio's label), for the clash note."""
+    labels = {str(key): str(label) for key, label in getattr(field, "choices", None) or []}
+    return labels.get(value, value)
 
 
 def _text(value) -> str:
@@ -210,9 +243,9 @@ def edit(org_id: int):
     form = details_form(org)
     form.submit.label.text = _("Save changes") if org.status != "changes_requested" else _("Send for review again")
     details = Coedit(org)
-    data = details.data(form) if form.validate_on_submit() else None
-    if data is not None:
-        svc.apply_fields(org, data, form.tag_ids())
+    merged = details.data(form) if form.validate_on_submit() else None
+    if merged is not None:
+        svc.apply_fields(org, *merged)
         if org.status == "changes_requested":
             svc.resubmit(org, current_user)
             flash(_("Thank you. Your changes have been sent to the network team for review."), "success")

@@ -158,9 +158,9 @@ def staff_edit(org_id: int):
     form = details_form(org)
     form.submit.label.text = _("Save changes")
     details = Coedit(org)
-    data = details.data(form) if form.validate_on_submit() else None
-    if data is not None:
-        svc.apply_fields(org, data, form.tag_ids())
+    merged = details.data(form) if form.validate_on_submit() else None
+    if merged is not None:
+        svc.apply_fields(org, *merged)
         record("group.staff_edited", org, name=org.name)
         db.session.commit()
         flash(_("%(name)s has been saved.", name=org.name), "success")

@@ -374,8 +374,10 @@ def test_two_people_editing_the_groups_english_details_keep_each_others_changes(
         signed_in(session, staff)
     mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
     assert mine == theirs and mine["description__was"] == "We support women with their mental health."
-    assert len(mine) == 10  # every free-text field
-    stored = {key.removesuffix("__was"): value for key, value in mine.items() if value}
+    assert len(mine) == 19  # every field: ten of text, four single choices, five sets of tick boxes
+    text = ("name", "charity_number", "company_number", "description", "contact_name", "address", "postcode",
+            "website", "email", "phone")  # fmt: skip
+    stored = {key.removesuffix("__was"): value for key, value in mine.items() if value and key[:-5] in text}
     base = {**application_data(legal_form="unincorporated"), **stored}  # fills the required empty ones
     staff_text = "We support women and girls with their mental health."
     first = second.post(f"/staff/groups/{org.id}/edit", data={**base, **theirs, "description": staff_text})
@@ -399,3 +401,38 @@ def test_two_people_editing_the_groups_english_details_keep_each_others_changes(
     assert client.post(f"/my-group/{org.id}/edit", data=again).status_code == 303
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).description == "Ours, rewritten."
+
+
+def test_tick_boxes_and_choices_are_merged_too(app, client, login_as, group, db):
+    """The walk: the owner ticks a theme and changes the year; staff, whose page was opened before, then
+    change the phone number only. Both keep their changes; the same year changed twice is a clash."""
+    from tests.factories.groups import application_data
+
+    org, owner = group
+    login_as(owner)
+    base = application_data(legal_form="unincorporated", charity_number="")
+    assert client.post(f"/my-group/{org.id}/edit", data=base).status_code == 303  # a full entry to start from
+    second = app.test_client()
+    staff = factories.user(email="staff@example.org", role="staff")
+    db.session.commit()
+    with second.session_transaction() as session:
+        signed_in(session, staff)
+    mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
+    housing = tag("theme", "Housing")
+    db.session.commit()
+    ticked = {**base, **mine, "themes": [*base["themes"], str(housing.id)], "founded_year": "2008"}
+    assert client.post(f"/my-group/{org.id}/edit", data=ticked).status_code == 303
+    phone = {**base, **theirs, "phone": "020 7946 1111"}
+    assert second.post(f"/staff/groups/{org.id}/edit", data=phone).status_code == 303
+    db.session.expire_all()
+    saved = db.session.scalar(
+        select(Organisation).where(Organisation.id == org.id).options(selectinload(Organisation.tags))
+    )
+    assert housing in saved.tags and saved.founded_year == 2008 and saved.phone == "020 7946 1111"
+    # Staff, from the page opened before, change the year too: a clash, shown with the owner's year.
+    clash = second.post(f"/staff/groups/{org.id}/edit", data={**phone, "founded_year": "2010"})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 200 and 'href="#founded_year">Someone else saved a change' in html
+    assert re.search(r'portal-conflict">.*2008', html, re.S)
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).founded_year == 2008
