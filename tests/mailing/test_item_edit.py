@@ -180,3 +180,40 @@ def test_members_and_visitors_cannot_edit_items(app, client, db, login_as):
     assert client.post(url, data=_fields(item, heading="Member edit")).status_code == 403
     db.session.expire_all()
     assert db.session.get(BulletinItem, item.id).heading == "Item 1"
+
+
+def test_two_staff_editing_one_item_keep_each_others_changes(app, client, db, staff):
+    """The re-walk: two people with the same item open; each saves only what they changed, and the same
+    field changed by both is shown with the other's text, not overwritten (app/coedit.py)."""
+    import re
+    from html import unescape
+
+    from tests import factories
+    from tests.sweep.support import signed_in
+
+    bulletin = mf.bulletin(items=1)
+    other = factories.user(email="colleague@example.org", role="staff")
+    db.session.commit()
+    (item,) = bulletin.items
+    url = f"/staff/bulletins/{bulletin.id}/items/{item.id}/edit"
+    second = app.test_client()
+    with second.session_transaction() as session:
+        signed_in(session, other)
+
+    def opened(browser) -> dict[str, str]:
+        html = browser.get(url).get_data(as_text=True)
+        return {name: unescape(value) for name, value in re.findall(r'name="([\w-]+__was)" value="([^"]*)"', html)}
+
+    mine, theirs = opened(client), opened(second)
+    assert len(mine) == 4 and mine == theirs
+    assert client.post(url, data={**_fields(item, heading="New heading"), **mine}).status_code == 303
+    assert second.post(url, data={**_fields(item, body="New body."), **theirs}).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(BulletinItem, item.id)
+    assert (saved.heading, saved.body) == ("New heading", "New body.")
+    clash = second.post(url, data={**_fields(item, heading="Their heading", body="New body."), **theirs})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 200 and "Someone else saved a change to this while you were editing" in html
+    assert re.search(r'portal-conflict">.*New heading', html, re.S) and 'value="Their heading"' in html
+    db.session.expire_all()
+    assert db.session.get(BulletinItem, item.id).heading == "New heading"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
+from app import coedit
 from app.audit import record
 from app.db import child_or_404
 from app.extensions import db
 from app.htmx import hx_redirect, is_partial, render, vary_on_htmx
-from app.i18n import _
+from app.i18n import _, _l
 from app.mailing import bp
 from app.mailing.forms import ItemForm
 from app.mailing.models import ITEM_KINDS, Bulletin, BulletinItem
@@ -86,6 +87,33 @@ def _draft_item(bulletin_id: int, item_id: int) -> tuple[Bulletin, BulletinItem]
     return bulletin, child_or_404(BulletinItem, item_id, parent=bulletin)
 
 
+ITEM_TEXT = ("kind", "heading", "body", "link")
+CLASH = _l("Someone else saved a change to this while you were editing: see their text, then save again")
+
+
+class _ItemCoedit:
+    """Two staff editing one item at once (app/coedit.py): each saves only what they changed, and a
+    field both changed is shown with the other's text instead of being overwritten."""
+
+    def __init__(self, item: BulletinItem, form: ItemForm):
+        self.form = form
+        self.stored = {name: getattr(item, name) or "" for name in ITEM_TEXT}
+        self.names = {name: coedit.was_name(form[name].name) for name in ITEM_TEXT}  # prefixed per item
+        self.was = {name: request.form.get(self.names[name], self.stored[name]) for name in ITEM_TEXT}
+        self.conflicts: dict[str, str] = {}
+        self.changes: dict[str, str] = {}
+
+    def merge(self) -> bool:
+        started = {name: request.form[key] for name, key in self.names.items() if key in request.form}
+        result = coedit.merge(self.stored, {name: self.form[name].data or "" for name in ITEM_TEXT}, started)
+        for name, theirs in result.conflicts.items():
+            self.conflicts[name] = ITEM_KINDS.get(theirs, theirs) if name == "kind" else theirs
+            self.was[name] = theirs  # the next save, having seen their text, goes through
+            self.form[name].errors.append(str(CLASH))
+        self.changes = result.changes
+        return not result.conflicts
+
+
 def _item_form(item: BulletinItem) -> ItemForm:
     """The form that edits one item; its prefix keeps its field ids apart from the add form's."""
     return ItemForm(prefix=f"item-{item.id}", obj=item)
@@ -108,10 +136,11 @@ def staff_item_edit(bulletin_id: int, item_id: int):
     """Edit an item in place (HTMX swaps the form into the item) or on its own page without JavaScript."""
     bulletin, item = _draft_item(bulletin_id, item_id)
     form = _item_form(item)
-    if form.validate_on_submit():
-        before = {name: getattr(item, name) for name in ("kind", "heading", "body", "link")}
-        item.kind, item.heading, item.body = form.kind.data, form.heading.data, form.body.data
-        item.link = form.link.data or None
+    shared = _ItemCoedit(item, form)
+    if form.validate_on_submit() and shared.merge():
+        before = {name: getattr(item, name) for name in ITEM_TEXT}
+        for name, value in shared.changes.items():
+            setattr(item, name, (value or None) if name == "link" else value)
         changed = [name for name, value in before.items() if getattr(item, name) != value]
         if changed:
             record("bulletin.item_edited", bulletin, item_id=item.id, heading=item.heading, changed=changed)
@@ -128,7 +157,12 @@ def staff_item_edit(bulletin_id: int, item_id: int):
             url_for("mailing.staff_bulletin", bulletin_id=bulletin.id, _anchor=f"bulletin-item-{item.id}"), code=303
         )
     return render(
-        "mailing/staff/item_edit.html", "mailing/staff/_item_edit.html", bulletin=bulletin, item=item, form=form
+        "mailing/staff/item_edit.html",
+        "mailing/staff/_item_edit.html",
+        bulletin=bulletin,
+        item=item,
+        form=form,
+        coedit=shared,
     )
 
 
