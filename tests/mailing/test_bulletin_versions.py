@@ -160,6 +160,7 @@ def test_status_partly_translated_then_complete_edit_and_remove(client, db, staf
     assert BN_TITLE in preview and "?version=bn" in preview
     web = client.get(f"/staff/bulletins/{bulletin.id}/preview/web?version=bn").get_data(as_text=True)
     assert BN_HEADING in web and 'lang="bn"' in web
+    assert '<html lang="bn"' in web  # the page as its reader sees it, its own words in Bengali too
     email = client.get(f"/staff/bulletins/{bulletin.id}/preview/email.html?version=bn").get_data(as_text=True)
     assert '<html lang="bn">' in email and BN_INTRO in email
     # Emptying an item's two fields takes its translation away (the item falls back to English).

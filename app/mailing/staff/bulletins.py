@@ -12,6 +12,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.htmx import hx_redirect
 from app.i18n import _, current_language, language
+from app.i18n.selection import prefer
 from app.mailing import bp, versions
 from app.mailing import services as mailing
 from app.mailing.delivery import render_bulletin
@@ -141,6 +142,7 @@ def staff_preview(bulletin_id: int):
 def staff_preview_web(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
     shown = versions.shown_in(bulletin, _preview_version(bulletin))
+    prefer(shown.language.code)  # the page as a reader of this version sees it, its own words included
     links = [
         (other, url_for("mailing.staff_preview_web", bulletin_id=bulletin.id, version=other.code))
         for other in versions.available(bulletin)
