@@ -142,7 +142,8 @@ def staff_preview(bulletin_id: int):
 def staff_preview_web(bulletin_id: int):
     bulletin = child_or_404(Bulletin, bulletin_id)
     shown = versions.shown_in(bulletin, _preview_version(bulletin))
-    prefer(shown.language.code)  # the page as a reader of this version sees it, its own words included
+    if request.args.get("version"):
+        prefer(shown.language.code)  # the page as this version's readers see it, its own words included
     links = [
         (other, url_for("mailing.staff_preview_web", bulletin_id=bulletin.id, version=other.code))
         for other in versions.available(bulletin)
