@@ -259,11 +259,7 @@ def test_two_people_editing_one_description_never_silently_undo_each_other(app, 
     org, owner = group
     login_as(owner)
     assert _save(client, org, "bn", BENGALI).status_code == 303
-    second = app.test_client()
-    staff = factories.user(email="staff@example.org", role="staff")
-    db.session.commit()
-    with second.session_transaction() as session:
-        signed_in(session, staff)
+    second = _staff_browser(app, db)
     # Both open the form on the same text; the staff member saves first.
     mine, theirs = _opened_with(client, org, "bn"), _opened_with(second, org, "bn")
     assert mine == theirs == BENGALI
@@ -362,16 +358,22 @@ def _started(client, url) -> dict:
     }
 
 
-def test_two_people_editing_the_groups_english_details_keep_each_others_changes(app, client, login_as, group, db):
-    from tests.factories.groups import application_data
-
-    org, owner = group
-    login_as(owner)
+def _staff_browser(app, db):
+    """A second browser, signed in as a staff member: the other person editing at the same time."""
     second = app.test_client()
     staff = factories.user(email="staff@example.org", role="staff")
     db.session.commit()
     with second.session_transaction() as session:
         signed_in(session, staff)
+    return second
+
+
+def test_two_people_editing_the_groups_english_details_keep_each_others_changes(app, client, login_as, group, db):
+    from tests.factories.groups import application_data
+
+    org, owner = group
+    login_as(owner)
+    second = _staff_browser(app, db)
     mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
     assert mine == theirs and mine["description__was"] == "We support women with their mental health."
     assert len(mine) == 19  # every field: ten of text, four single choices, five sets of tick boxes
@@ -412,11 +414,7 @@ def test_tick_boxes_and_choices_are_merged_too(app, client, login_as, group, db)
     login_as(owner)
     base = application_data(legal_form="unincorporated", charity_number="")
     assert client.post(f"/my-group/{org.id}/edit", data=base).status_code == 303  # a full entry to start from
-    second = app.test_client()
-    staff = factories.user(email="staff@example.org", role="staff")
-    db.session.commit()
-    with second.session_transaction() as session:
-        signed_in(session, staff)
+    second = _staff_browser(app, db)
     mine, theirs = _started(client, f"/my-group/{org.id}/edit"), _started(second, f"/staff/groups/{org.id}/edit")
     housing = tag("theme", "Housing")
     db.session.commit()

@@ -160,13 +160,17 @@ def test_only_staff_translate(client, db, login_as, app):
 # --- members -------------------------------------------------------------------------------
 
 
-def test_member_answers_in_bengali_with_english_fallback_marked(client, db, login_as):
+def _bengali_toolkit_for_a_member(db, login_as):
+    """A toolkit partly in Bengali, a signed-in member and their group, and the toolkit's questions."""
     toolkit = small_toolkit()
     _translate_bengali(db, toolkit)
-    member = login_as("member")
-    org = organisation("Bangla Wellbeing", owner=member)
+    org = organisation("Bangla Wellbeing", owner=login_as("member"))
     db.session.commit()
-    q = questions(toolkit)
+    return toolkit, org, questions(toolkit)
+
+
+def test_member_answers_in_bengali_with_english_fallback_marked(client, db, login_as):
+    toolkit, org, q = _bengali_toolkit_for_a_member(db, login_as)
     page = client.get(_section_url(toolkit, org, "bn"))
     assert page.status_code == 200
     doc = lxml.html.fromstring(page.get_data(as_text=True))
@@ -194,12 +198,7 @@ def test_member_answers_in_bengali_with_english_fallback_marked(client, db, logi
 
 
 def test_validation_errors_read_in_the_readers_language(client, db, login_as):
-    toolkit = small_toolkit()
-    _translate_bengali(db, toolkit)
-    member = login_as("member")
-    org = organisation("Bangla Wellbeing", owner=member)
-    db.session.commit()
-    q = questions(toolkit)
+    toolkit, org, q = _bengali_toolkit_for_a_member(db, login_as)
     page = client.post(_section_url(toolkit, org, "bn"), data={q["Size"].html_id: "medium", "action": "continue"})
     assert page.status_code == 200
     doc = lxml.html.fromstring(page.get_data(as_text=True))
