@@ -47,10 +47,19 @@ def test_staff_write_the_urdu_version_beside_the_english(site, db):
     english = _box(page.locator(".portal-version-row").first.locator(".govuk-grid-column-one-half").first)
     field = _box(title)
     assert english["x"] + english["width"] <= field["x"] + 2 and abs(english["y"] - field["y"]) < 120
-    # Stacked on a phone.
+    # Stacked on a phone: both boxes read in one go once the page has settled at the new width (read one
+    # after the other, a relayout in between once put the field inside the English box's old height).
     page.set_viewport_size({"width": 320, "height": 900})
-    english = _box(page.locator(".portal-version-row").first.locator(".govuk-grid-column-one-half").first)
-    assert _box(title)["y"] > english["y"] + english["height"] - 2
+    page.wait_for_function("document.fonts.status === 'loaded' && document.documentElement.clientWidth === 320")
+    page.wait_for_function(
+        """() => {
+            const column = ".portal-version-row .govuk-grid-column-one-half";
+            const english = document.querySelector(column).getBoundingClientRect();
+            const field = document.querySelector("input[name=title]").getBoundingClientRect();
+            return field.top >= english.bottom - 2;
+        }""",
+        timeout=5000,
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # A mistake: the title left empty, a paragraph without its heading. Nothing typed is lost.
