@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from flask import current_app, url_for
 from sqlalchemy import ColumnElement, String, case, cast, delete, exists, func, insert, literal, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, noload, selectinload
 
 from app import slugs
 from app.audit import record
@@ -23,7 +23,7 @@ from app.mail import OutboxMessage, enqueue
 from app.mail.models import MailBounce
 from app.mail.service import clean_header
 from app.mailing.consent import agreed_to_current, consent_version
-from app.mailing.models import Bulletin, Subscriber, Subscription, SuppressedAddress, Topic
+from app.mailing.models import Bulletin, BulletinItem, Subscriber, Subscription, SuppressedAddress, Topic
 from app.tokens import TokenError, make_token, read_token, token_maker
 from app.urls import configured_root
 
@@ -516,6 +516,14 @@ def published_bulletins():
     return select(Bulletin).where(Bulletin.status.in_(PUBLISHED)).order_by(Bulletin.sent_at.desc(), Bulletin.id.desc())
 
 
-def latest_bulletin() -> Bulletin | None:
-    """The newest published bulletin with its items (two queries; topics are not loaded)."""
-    return db.session.scalar(published_bulletins().options(lazyload(Bulletin.topics)).limit(1))
+def latest_bulletin(code: str = SOURCE.code):
+    """The newest published bulletin with its items, as a reader in `code` gets it (their version when
+    there is one, English otherwise). An English reader's costs two queries: the versions in other
+    languages are not loaded (the home page, issue 22's speed)."""
+    from app.mailing import versions
+
+    query = published_bulletins().options(lazyload(Bulletin.topics))
+    if code == SOURCE.code:
+        query = query.options(noload(Bulletin.versions), selectinload(Bulletin.items).noload(BulletinItem.versions))
+    bulletin = db.session.scalar(query.limit(1))
+    return versions.shown_in(bulletin, code) if bulletin is not None and code != SOURCE.code else bulletin

@@ -13,7 +13,7 @@ from app.events import services as event_services
 from app.events.models import Event
 from app.extensions import db
 from app.groups import services as group_services
-from app.i18n import _
+from app.i18n import _, current_language
 from app.mailing import services as mailing_services
 from app.main import bp
 from app.main.forms import WelcomeForm
@@ -42,7 +42,7 @@ def index():
         events=db.session.scalars(events_query.limit(HOME_EVENTS)).all(),
         toolkits=db.session.scalars(toolkit_services.open_query().limit(HOME_TOOLKITS)).all(),
         findings=db.session.scalars(toolkit_services.published_findings_query().limit(HOME_FINDINGS)).all(),
-        bulletin=mailing_services.latest_bulletin(),
+        bulletin=mailing_services.latest_bulletin(current_language().code),
         memberships=memberships,
     )
 

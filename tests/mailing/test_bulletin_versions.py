@@ -278,3 +278,19 @@ def test_staff_see_the_subscribers_bulletin_language(client, db, staff):
     assert "Bulletin language" in page and '<span lang="bn" dir="ltr">বাংলা</span>' in page
     page = client.get(f"/staff/mailing-list/{unchosen.id}").get_data(as_text=True)
     assert "English</span> (not chosen)" in page
+
+
+def test_the_home_page_shows_the_latest_bulletin_in_the_readers_version(client, db, staff):
+    import datetime as dt
+
+    bulletin = mf.bulletin(title="Employment bulletin: December")
+    db.session.commit()
+    assert _bengali_version(client, bulletin).status_code == 303
+    bulletin.status, bulletin.sent_at = "sent", dt.datetime.now(dt.UTC)
+    db.session.commit()
+    bengali = client.get("/?lang=bn").get_data(as_text=True)
+    assert BN_TITLE in bengali and BN_HEADING in bengali
+    second = bulletin.items[1].heading
+    assert re.search(rf'<li lang="en-GB" dir="ltr">{re.escape(second)}</li>', bengali)  # not translated: marked
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Employment bulletin: December" in english and BN_TITLE not in english
