@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.orm import defer
 
 from app.actionplan.richtext import canonical_html, html_for_export
 from app.audit import record
@@ -20,10 +21,22 @@ from app.main.forms import WelcomeForm
 from app.main.models import WELCOME, SiteContent, site_content
 from app.security import public, staff_required
 from app.toolkits import services as toolkit_services
+from app.toolkits.models import Toolkit
 
 HOME_EVENTS = 4
 HOME_TOOLKITS = 3
 HOME_FINDINGS = 3
+# The home page lists toolkits by title and dates: their published findings (large JSON, decoded on
+# every row) and descriptions are not read (raiseload: a later read fails loudly, not quietly slowly).
+LISTED_ONLY = [
+    defer(column, raiseload=True)
+    for column in (
+        Toolkit.you_said_snapshot,
+        Toolkit.you_said_summary,
+        Toolkit.you_said_question_ids,
+        Toolkit.description,
+    )
+]
 
 
 @bp.route("/")
@@ -40,8 +53,10 @@ def index():
         welcome=site_content(WELCOME),
         meeting=meeting,
         events=db.session.scalars(events_query.limit(HOME_EVENTS)).all(),
-        toolkits=db.session.scalars(toolkit_services.open_query().limit(HOME_TOOLKITS)).all(),
-        findings=db.session.scalars(toolkit_services.published_findings_query().limit(HOME_FINDINGS)).all(),
+        toolkits=db.session.scalars(toolkit_services.open_query().options(*LISTED_ONLY).limit(HOME_TOOLKITS)).all(),
+        findings=db.session.scalars(
+            toolkit_services.published_findings_query().options(*LISTED_ONLY).limit(HOME_FINDINGS)
+        ).all(),
         bulletin=mailing_services.latest_bulletin(current_language().code),
         memberships=memberships,
     )
